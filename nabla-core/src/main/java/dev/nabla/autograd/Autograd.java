@@ -1,0 +1,198 @@
+package dev.nabla.autograd;
+
+import dev.nabla.tensor.Shape;
+import dev.nabla.tensor.Tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reverse-mode automatic differentiation: recording ops, {@link #backward}, functional {@link #grad}, and the
+ * no-grad scope. The backward rules themselves live beside each op's forward (see {@code dev.nabla.tensor});
+ * broadcasting is undone here, in one place, by summing each gradient back to its input's shape.
+ */
+public final class Autograd {
+    private Autograd() {}
+
+    private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    private static final AtomicLong VISIT = new AtomicLong();
+
+    /** Opens a scope in which nothing is recorded; close it (try-with-resources) to restore recording. */
+    public static NoGrad noGrad() {
+        return new NoGrad();
+    }
+
+    public static boolean isGradEnabled() {
+        return NO_GRAD_DEPTH.get()[0] == 0;
+    }
+
+    static void enterNoGrad() {
+        NO_GRAD_DEPTH.get()[0]++;
+    }
+
+    static void exitNoGrad() {
+        NO_GRAD_DEPTH.get()[0]--;
+    }
+
+    /**
+     * Records {@code out = op(inputs)} if recording is on and any input requires grad; returns {@code out}.
+     * Ops call this right after computing their forward value.
+     */
+    public static Tensor record(String op, Tensor out, Node.Backward backward, Tensor... inputs) {
+        if (!isGradEnabled()) return out;
+        boolean any = false;
+        for (Tensor t : inputs) {
+            if (t.requiresGrad()) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) return out;
+        out.attach(new Node(op, inputs, backward));
+        return out;
+    }
+
+    /** Accumulates d(root)/d(leaf) into {@code .grad()} of every leaf that requires grad. */
+    public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+        run(root, seed, retainGraph, null);
+    }
+
+    /**
+     * Gradients of {@code output} with respect to each of {@code inputs} (leaves or intermediate tensors), without
+     * touching any {@code .grad()}. An input the output does not depend on gets a zero gradient.
+     */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs, Tensor seed, boolean retainGraph) {
+        IdentityHashMap<Tensor, Tensor> wanted = new IdentityHashMap<>();
+        for (Tensor t : inputs) {
+            if (!t.requiresGrad()) {
+                throw new IllegalArgumentException("grad: an input of shape " + Shape.str(t.shape())
+                        + " does not require grad, so no gradient flows to it");
+            }
+            wanted.put(t, null);
+        }
+        run(output, seed, retainGraph, wanted);
+        List<Tensor> out = new ArrayList<>(inputs.size());
+        for (Tensor t : inputs) {
+            Tensor g = wanted.get(t);
+            out.add(g == null ? Tensor.zeros(t.shape()) : g);
+        }
+        return out;
+    }
+
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs) {
+        return grad(output, inputs, null, false);
+    }
+
+    private static void run(Tensor root, Tensor seed, boolean retainGraph, IdentityHashMap<Tensor, Tensor> wanted) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward: the tensor of shape " + Shape.str(root.shape())
+                    + " does not require grad (no input of the computation had requiresGrad set, or it was computed"
+                    + " in a no-grad scope)");
+        }
+        if (seed == null) {
+            if (root.size() != 1) {
+                throw new IllegalArgumentException("backward: output has shape " + Shape.str(root.shape())
+                        + "; backward without a seed gradient needs a scalar (reduce it first, e.g. with mean()),"
+                        + " or pass a seed of the same shape");
+            }
+            seed = Tensor.full(root.shape(), 1f);
+        } else if (!Arrays.equals(seed.shape(), root.shape())) {
+            throw new IllegalArgumentException("backward: seed gradient shape " + Shape.str(seed.shape())
+                    + " differs from output shape " + Shape.str(root.shape()));
+        }
+        List<Tensor> order = topologicalOrder(root);
+        IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root, seed);
+        try (NoGrad ignored = noGrad()) {
+            deliverIfLeaf(root, seed, wanted);
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Node node = t.node();
+                Tensor g = grads.remove(t);
+                if (g == null) continue;
+                if (t.isRetainingGrad() && wanted == null) accumulateInto(t, g);
+                if (wanted != null && wanted.containsKey(t) && t != root) wanted.put(t, g);
+                Tensor[] inGrads = node.runBackward(g);
+                if (!retainGraph) node.free();
+                for (int k = 0; k < node.inputCount(); k++) {
+                    if (!node.needsGrad(k) || inGrads[k] == null) continue;
+                    Tensor in = node.input(k);
+                    Tensor gk = unbroadcast(node.op(), inGrads[k], in.shape());
+                    if (in.node() == null) {
+                        deliverIfLeaf(in, gk, wanted);
+                    } else {
+                        Tensor prev = grads.get(in);
+                        grads.put(in, prev == null ? gk : prev.add(gk));
+                    }
+                }
+            }
+        }
+        if (wanted != null && wanted.containsKey(root)) wanted.put(root, seed);
+    }
+
+    private static void deliverIfLeaf(Tensor leaf, Tensor g, IdentityHashMap<Tensor, Tensor> wanted) {
+        if (leaf.node() != null) return;
+        if (wanted == null) {
+            accumulateInto(leaf, g);
+        } else if (wanted.containsKey(leaf)) {
+            Tensor prev = wanted.get(leaf);
+            wanted.put(leaf, prev == null ? g : prev.add(g));
+        }
+    }
+
+    /** Leaf gradients add up across backward calls until zeroed; the buffer is owned by the leaf and reused. */
+    private static void accumulateInto(Tensor t, Tensor g) {
+        Tensor existing = t.grad();
+        if (existing == null) {
+            t.setGrad(g.copy());
+        } else {
+            existing.addInPlace(g);
+        }
+    }
+
+    /** Sums a gradient over the dimensions that broadcasting expanded, giving it the input's shape. */
+    static Tensor unbroadcast(String op, Tensor g, int[] shape) {
+        if (Arrays.equals(g.shape(), shape)) return g;
+        try {
+            return g.sumTo(shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(op + ": backward produced a gradient of shape " + Shape.str(g.shape())
+                    + " for an input of shape " + Shape.str(shape), e);
+        }
+    }
+
+    /** Tensors with a node reachable from root, inputs before outputs (iterative, so deep graphs do not overflow). */
+    static List<Tensor> topologicalOrder(Tensor root) {
+        long mark = VISIT.incrementAndGet();
+        List<Tensor> order = new ArrayList<>();
+        if (root.node() == null) return order;
+        ArrayDeque<Tensor> stack = new ArrayDeque<>();
+        ArrayDeque<Integer> next = new ArrayDeque<>();
+        root.node().visitMark = mark;
+        stack.push(root);
+        next.push(0);
+        while (!stack.isEmpty()) {
+            Tensor t = stack.peek();
+            Node n = t.node();
+            int k = next.pop();
+            if (k < n.inputCount()) {
+                next.push(k + 1);
+                Tensor in = n.input(k);
+                Node inNode = in.node();
+                if (inNode != null && inNode.visitMark != mark) {
+                    inNode.visitMark = mark;
+                    stack.push(in);
+                    next.push(0);
+                }
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.nabla.kernels;
+
+/**
+ * Elementwise loops over row-major float arrays with NumPy broadcasting. The hot cases (same shape, a row or
+ * column broadcast, a scalar) run as plain contiguous loops that the JIT vectorises.
+ */
+public final class Elementwise {
+    private Elementwise() {}
+
+    /**
+     * out = op(a, b) where a and b broadcast to outShape (rank of outShape >= ranks of a and b).
+     */
+    public static void binary(BinaryOp op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape) {
+        int n = out.length;
+        if (n == 0) return;
+        if (a.length == n && b.length == n) {
+            run(op, a, 0, 1, b, 0, 1, out, 0, n);
+            return;
+        }
+        if (b.length == 1 && a.length == n) {
+            run(op, a, 0, 1, b, 0, 0, out, 0, n);
+            return;
+        }
+        if (a.length == 1 && b.length == n) {
+            run(op, a, 0, 0, b, 0, 1, out, 0, n);
+            return;
+        }
+        int rank = outShape.length;
+        int[] as = broadcastStrides(aShape, outShape);
+        int[] bs = broadcastStrides(bShape, outShape);
+        // Merge the trailing dimensions that are contiguous in both operands into one inner run.
+        int inner = outShape[rank - 1];
+        int sa = as[rank - 1], sb = bs[rank - 1];
+        int d = rank - 1;
+        while (d > 0) {
+            int prev = d - 1;
+            boolean aContig = sa == 1 ? as[prev] == inner : sa == 0 && as[prev] == 0;
+            boolean bContig = sb == 1 ? bs[prev] == inner : sb == 0 && bs[prev] == 0;
+            if (!aContig || !bContig) break;
+            inner *= outShape[prev];
+            d = prev;
+        }
+        int outerRank = d;
+        int[] idx = new int[outerRank];
+        int ao = 0, bo = 0;
+        for (int o = 0; o < n; o += inner) {
+            run(op, a, ao, sa, b, bo, sb, out, o, inner);
+            for (int k = outerRank - 1; k >= 0; k--) {
+                idx[k]++;
+                ao += as[k];
+                bo += bs[k];
+                if (idx[k] < outShape[k]) break;
+                ao -= as[k] * outShape[k];
+                bo -= bs[k] * outShape[k];
+                idx[k] = 0;
+            }
+        }
+    }
+
+    /** Strides of a shape broadcast to outShape: 0 along broadcast dimensions. */
+    public static int[] broadcastStrides(int[] shape, int[] outShape) {
+        int rank = outShape.length;
+        int[] s = new int[rank];
+        int acc = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            int o = rank - shape.length + i;
+            s[o] = shape[i] == 1 ? 0 : acc;
+            acc *= shape[i];
+        }
+        return s;
+    }
+
+    private static void run(BinaryOp op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n) {
+        if (sa == 1 && sb == 1) {
+            switch (op) {
+                case ADD: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] + b[bo + i]; return;
+                case SUB: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] - b[bo + i]; return;
+                case MUL: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] * b[bo + i]; return;
+                case DIV: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] / b[bo + i]; return;
+                default: break;
+            }
+        } else if (sa == 1 && sb == 0) {
+            float y = b[bo];
+            switch (op) {
+                case ADD: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] + y; return;
+                case SUB: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] - y; return;
+                case MUL: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] * y; return;
+                case DIV: for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] / y; return;
+                default: break;
+            }
+        } else if (sa == 0 && sb == 1) {
+            float x = a[ao];
+            switch (op) {
+                case ADD: for (int i = 0; i < n; i++) out[oo + i] = x + b[bo + i]; return;
+                case SUB: for (int i = 0; i < n; i++) out[oo + i] = x - b[bo + i]; return;
+                case MUL: for (int i = 0; i < n; i++) out[oo + i] = x * b[bo + i]; return;
+                case DIV: for (int i = 0; i < n; i++) out[oo + i] = x / b[bo + i]; return;
+                default: break;
+            }
+        }
+        for (int i = 0; i < n; i++) out[oo + i] = op.apply(a[ao + i * sa], b[bo + i * sb]);
+    }
+
+    /** out[i] = a[i] + alpha * b[i] over n elements (axpy). */
+    public static void addScaled(float[] a, int ao, float alpha, float[] b, int bo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] + alpha * b[bo + i];
+    }
+
+    public static void scale(float[] a, float s, float[] out) {
+        for (int i = 0; i < a.length; i++) out[i] = a[i] * s;
+    }
+}

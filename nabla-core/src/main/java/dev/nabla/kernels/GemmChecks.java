@@ -1,0 +1,38 @@
+package dev.nabla.kernels;
+
+/** Argument validation and the beta pre-scaling shared by the GEMM kernels. */
+final class GemmChecks {
+    private GemmChecks() {}
+
+    static void check(boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative gemm size m=" + m + " n=" + n + " k=" + k);
+        }
+        if (m == 0 || n == 0) return;
+        checkOperand("C", c, cOff, ldc, m, n);
+        if (k == 0) return;
+        checkOperand("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkOperand("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+    }
+
+    private static void checkOperand(String what, float[] x, int off, int ld, int rows, int cols) {
+        if (ld < cols || off < 0 || (long) off + (long) (rows - 1) * ld + cols > x.length) {
+            throw new IllegalArgumentException(what + " (" + rows + "x" + cols + ", offset " + off + ", ld " + ld
+                    + ") does not fit in an array of length " + x.length);
+        }
+    }
+
+    /** C[rows i0..i1) *= beta, with beta == 0 overwriting (so NaN/Inf in C are discarded). */
+    static void scale(float beta, float[] c, int cOff, int ldc, int i0, int i1, int n) {
+        if (beta == 1f) return;
+        for (int i = i0; i < i1; i++) {
+            int r = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, r, r + n, 0f);
+            } else {
+                for (int j = 0; j < n; j++) c[r + j] *= beta;
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.nabla.kernels;
+
+/**
+ * Reductions of an array viewed as [outer, r, inner] over the middle dimension, into [outer, inner].
+ * Sums accumulate in double so large reductions stay accurate in float32 storage.
+ */
+public final class Reduce {
+    private Reduce() {}
+
+    public enum Kind { SUM, MAX, MIN }
+
+    public static void reduce(Kind kind, float[] a, int outer, int r, int inner, float[] out) {
+        if (inner == 1) {
+            for (int o = 0; o < outer; o++) out[o] = reduceRow(kind, a, o * r, r);
+            return;
+        }
+        for (int o = 0; o < outer; o++) {
+            int base = o * r * inner, ob = o * inner;
+            if (kind == Kind.SUM) {
+                double[] acc = new double[inner];
+                for (int j = 0; j < r; j++) {
+                    int row = base + j * inner;
+                    for (int i = 0; i < inner; i++) acc[i] += a[row + i];
+                }
+                for (int i = 0; i < inner; i++) out[ob + i] = (float) acc[i];
+            } else {
+                System.arraycopy(a, base, out, ob, inner);
+                for (int j = 1; j < r; j++) {
+                    int row = base + j * inner;
+                    if (kind == Kind.MAX) {
+                        for (int i = 0; i < inner; i++) out[ob + i] = Math.max(out[ob + i], a[row + i]);
+                    } else {
+                        for (int i = 0; i < inner; i++) out[ob + i] = Math.min(out[ob + i], a[row + i]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float reduceRow(Kind kind, float[] a, int off, int r) {
+        switch (kind) {
+            case SUM: {
+                double s = 0;
+                for (int j = 0; j < r; j++) s += a[off + j];
+                return (float) s;
+            }
+            case MAX: {
+                float m = a[off];
+                for (int j = 1; j < r; j++) m = Math.max(m, a[off + j]);
+                return m;
+            }
+            case MIN: {
+                float m = a[off];
+                for (int j = 1; j < r; j++) m = Math.min(m, a[off + j]);
+                return m;
+            }
+            default: throw new AssertionError(kind);
+        }
+    }
+
+    /** Index of the first maximum (or minimum) along r, as float, into [outer, inner]. */
+    public static void argExtreme(boolean max, float[] a, int outer, int r, int inner, float[] out) {
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * r * inner + i;
+                float best = a[base];
+                int bi = 0;
+                for (int j = 1; j < r; j++) {
+                    float v = a[base + j * inner];
+                    if (max ? v > best : v < best) {
+                        best = v;
+                        bi = j;
+                    }
+                }
+                out[o * inner + i] = bi;
+            }
+        }
+    }
+}
