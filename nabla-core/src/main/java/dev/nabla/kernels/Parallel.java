@@ -8,9 +8,13 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The library's thread pool. Its size is {@code -Dnabla.threads}, else {@code NABLA_THREADS}, else the number of
- * available processors. The calling thread always runs one chunk itself, so the pool holds threads()-1 daemon
- * workers. Waiting is blocking (park), never spinning: on small machines a spinning waiter steals the core the
- * worker it waits for needs.
+ * available processors; the calling thread takes part, so the pool holds threads()-1 daemon workers.
+ *
+ * <p>A parallel loop cuts its range into chunks whose bounds depend only on the range and the thread count.
+ * The caller and the woken workers then claim chunks from a shared counter, so a worker that wakes late (or
+ * a core busy with another process) only means the caller does more of the chunks itself; which thread runs
+ * a chunk never changes what the chunk computes. Waiting is blocking (park), never spinning: on a small
+ * machine a spinning waiter steals the core that the thread it waits for needs.
  */
 public final class Parallel {
 
@@ -22,7 +26,7 @@ public final class Parallel {
 
     private static final int THREADS = configuredThreads();
     private static final ThreadPoolExecutor POOL = THREADS > 1 ? newPool(THREADS - 1) : null;
-    /** Set while a thread executes a chunk, so that nested loops run inline instead of queueing behind us. */
+    /** Set while a thread runs a chunk, so that nested loops run inline instead of queueing behind us. */
     private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private Parallel() {}
@@ -33,36 +37,41 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over [0, n) split into at most {@link #threads()} contiguous chunks of at least
-     * {@code minPerTask} elements. Chunk i is [i*n/t, (i+1)*n/t), so the split depends only on n and the thread
-     * count. Chunk 0 runs on the calling thread; the call returns when all chunks are done. The first exception
-     * thrown by any chunk is rethrown here (others are attached as suppressed).
+     * Runs {@code body} over [0, n) split into {@link #chunks(int, int)} contiguous chunks of at least
+     * {@code minPerTask} elements each (chunk i is [i*n/t, (i+1)*n/t)). Runs inline when there is one chunk,
+     * one thread, or when called from inside another parallel loop. Returns when all chunks are done; the first
+     * exception thrown by a chunk is rethrown here (later ones are attached as suppressed).
      */
     public static void forRange(int n, int minPerTask, IntRangeBody body) {
         if (n <= 0) return;
         int tasks = chunks(n, minPerTask);
-        if (tasks <= 1) {
+        if (tasks <= 1 || INSIDE.get()[0]) {
             body.run(0, n);
             return;
         }
-        boolean[] inside = INSIDE.get();
-        if (inside[0]) {
+        run(tasks, i -> body.run(start(n, tasks, i), start(n, tasks, i + 1)));
+    }
+
+    /**
+     * Runs {@code body} over [0, n) in chunks of {@code chunkSize} (the last one shorter), claimed one at a time
+     * by up to {@link #threads()} threads. Use more chunks than threads when the work per chunk is uneven or
+     * the chunks are short compared with the time a parked worker takes to wake up. When not parallel, the chunks
+     * still run one by one, in order, on the caller.
+     */
+    public static void forEachChunk(int n, int chunkSize, IntRangeBody body) {
+        if (n <= 0) return;
+        int size = Math.max(1, chunkSize);
+        int count = (int) ((n + (long) size - 1) / size);
+        if (count == 1) {
             body.run(0, n);
             return;
         }
-        Join join = new Join(tasks - 1, Thread.currentThread());
-        for (int t = 1; t < tasks; t++) {
-            POOL.execute(new Chunk(body, start(n, tasks, t), start(n, tasks, t + 1), join));
+        ChunkBody each = i -> body.run(i * size, (int) Math.min(n, (long) (i + 1) * size));
+        if (THREADS <= 1 || INSIDE.get()[0]) {
+            for (int i = 0; i < count; i++) each.run(i);
+            return;
         }
-        inside[0] = true;
-        try {
-            body.run(0, start(n, tasks, 1));
-        } catch (Throwable e) {
-            join.fail(e);
-        } finally {
-            inside[0] = false;
-        }
-        join.await();
+        run(count, each);
     }
 
     /** Number of chunks {@link #forRange} uses for n elements; lets callers size per-chunk state. */
@@ -76,6 +85,88 @@ public final class Parallel {
         return (int) ((long) n * t / tasks);
     }
 
+    private static void run(int count, ChunkBody body) {
+        Job job = new Job(count, body, Thread.currentThread());
+        int helpers = Math.min(THREADS - 1, count - 1);
+        for (int h = 0; h < helpers; h++) POOL.execute(job);
+        boolean[] inside = INSIDE.get();
+        inside[0] = true;
+        try {
+            job.work();
+        } finally {
+            inside[0] = false;
+        }
+        job.await();
+    }
+
+    @FunctionalInterface
+    private interface ChunkBody {
+        void run(int index);
+    }
+
+    /**
+     * One parallel loop. {@code next} hands out chunk indices; {@code active} counts workers between joining and
+     * leaving. A worker joins before it claims, so once the caller has seen every index handed out, waiting for
+     * {@code active} to drop to zero covers every chunk a worker took.
+     */
+    private static final class Job implements Runnable {
+        private final int count;
+        private final ChunkBody body;
+        private final Thread caller;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger active = new AtomicInteger();
+        private volatile boolean finished;
+        private Throwable error;
+
+        Job(int count, ChunkBody body, Thread caller) {
+            this.count = count;
+            this.body = body;
+            this.caller = caller;
+        }
+
+        /** Pool side: join, claim chunks until none are left, leave (waking the caller if it waits for us). */
+        @Override
+        public void run() {
+            active.incrementAndGet();
+            boolean[] inside = INSIDE.get();
+            inside[0] = true;
+            try {
+                work();
+            } finally {
+                inside[0] = false;
+                if (active.decrementAndGet() == 0 && !finished) LockSupport.unpark(caller);
+            }
+        }
+
+        void work() {
+            for (int i; (i = next.getAndIncrement()) < count; ) {
+                try {
+                    body.run(i);
+                } catch (Throwable e) {
+                    fail(e);
+                }
+            }
+        }
+
+        private synchronized void fail(Throwable e) {
+            next.set(count); // stop handing out chunks
+            if (error == null) error = e;
+            else if (error != e) error.addSuppressed(e);
+        }
+
+        void await() {
+            while (active.get() > 0) LockSupport.park(this);
+            finished = true;
+            Throwable e;
+            synchronized (this) {
+                e = error;
+            }
+            if (e instanceof RuntimeException re) throw re;
+            if (e instanceof Error err) throw err;
+            if (e != null) throw new IllegalStateException(e);
+        }
+    }
+
     private static int configuredThreads() {
         String s = System.getProperty("nabla.threads");
         if (s == null || s.isBlank()) s = System.getenv("NABLA_THREADS");
@@ -84,7 +175,7 @@ public final class Parallel {
                 int t = Integer.parseInt(s.trim());
                 if (t >= 1) return t;
             } catch (NumberFormatException ignored) {
-                // fall through to the default
+                // reported below
             }
             throw new IllegalStateException("nabla.threads / NABLA_THREADS must be a positive integer, got '" + s + "'");
         }
@@ -101,49 +192,5 @@ public final class Parallel {
                 });
         pool.prestartAllCoreThreads();
         return pool;
-    }
-
-    /** Counts outstanding chunks; the last one to finish unparks the waiting caller. */
-    private static final class Join extends AtomicInteger {
-        private final Thread waiter;
-        private volatile Throwable error;
-
-        Join(int pending, Thread waiter) {
-            super(pending);
-            this.waiter = waiter;
-        }
-
-        synchronized void fail(Throwable e) {
-            if (error == null) error = e;
-            else if (error != e) error.addSuppressed(e);
-        }
-
-        void done() {
-            if (decrementAndGet() == 0) LockSupport.unpark(waiter);
-        }
-
-        void await() {
-            while (get() > 0) LockSupport.park(this);
-            Throwable e = error;
-            if (e instanceof RuntimeException re) throw re;
-            if (e instanceof Error err) throw err;
-            if (e != null) throw new IllegalStateException(e);
-        }
-    }
-
-    private record Chunk(IntRangeBody body, int from, int to, Join join) implements Runnable {
-        @Override
-        public void run() {
-            boolean[] inside = INSIDE.get();
-            inside[0] = true;
-            try {
-                body.run(from, to);
-            } catch (Throwable e) {
-                join.fail(e);
-            } finally {
-                inside[0] = false;
-                join.done();
-            }
-        }
     }
 }

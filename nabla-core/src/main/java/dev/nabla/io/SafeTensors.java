@@ -1,0 +1,118 @@
+package dev.nabla.io;
+
+import dev.nabla.tensor.Tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safetensors format (as read by Python's {@code safetensors}): an 8-byte little-endian header length, a JSON
+ * header naming each tensor's dtype, shape and byte range, then the raw little-endian data. Nabla writes F32 only.
+ */
+public final class SafeTensors {
+    private SafeTensors() {}
+
+    /** Serialises named tensors in the map's order, with optional string metadata. */
+    public static byte[] write(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (e.getKey().equals("__metadata__")) throw new IllegalArgumentException("safetensors: reserved name __metadata__");
+            Tensor t = e.getValue();
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("dtype", "F32");
+            info.put("shape", t.shape());
+            long bytes = 4L * t.size();
+            info.put("data_offsets", new long[] {offset, offset + bytes});
+            header.put(e.getKey(), info);
+            offset += bytes;
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8; // the data starts 8-byte aligned
+        if (offset + padded + 8 > Integer.MAX_VALUE) throw new IllegalArgumentException("safetensors: more than 2 GB");
+        ByteBuffer buf = ByteBuffer.allocate((int) (8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(padded);
+        buf.put(json);
+        for (int i = json.length; i < padded; i++) buf.put((byte) ' ');
+        // asFloatBuffer() does not advance buf, so each tensor is placed at its own offset.
+        int pos = 8 + padded;
+        for (Tensor t : tensors.values()) {
+            buf.position(pos);
+            buf.asFloatBuffer().put(t.data());
+            pos += 4 * t.size();
+        }
+        return buf.array();
+    }
+
+    /** The tensors of a safetensors file, in file order; F32 only. {@code source} names the file in errors. */
+    public static Map<String, Tensor> read(byte[] bytes, String source) {
+        return parse(bytes, source).tensors;
+    }
+
+    /** The string metadata of a safetensors file (empty if none). */
+    public static Map<String, String> metadata(byte[] bytes, String source) {
+        return parse(bytes, source).metadata;
+    }
+
+    private static final class Parsed {
+        final Map<String, Tensor> tensors = new LinkedHashMap<>();
+        final Map<String, String> metadata = new LinkedHashMap<>();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Parsed parse(byte[] bytes, String source) {
+        if (bytes.length < 8) throw new IllegalArgumentException(source + ": not a safetensors file (" + bytes.length + " bytes)");
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long n = buf.getLong();
+        if (n < 2 || n > bytes.length - 8) {
+            throw new IllegalArgumentException(source + ": bad safetensors header length " + n + " (file has "
+                    + bytes.length + " bytes)");
+        }
+        Map<String, Object> header;
+        try {
+            header = Json.parseObject(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": bad safetensors header: " + e.getMessage(), e);
+        }
+        int dataStart = 8 + (int) n;
+        long dataLength = bytes.length - dataStart;
+        Parsed out = new Parsed();
+        for (Map.Entry<String, Object> e : header.entrySet()) {
+            if (e.getKey().equals("__metadata__")) {
+                for (Map.Entry<String, Object> m : ((Map<String, Object>) e.getValue()).entrySet()) {
+                    out.metadata.put(m.getKey(), String.valueOf(m.getValue()));
+                }
+                continue;
+            }
+            Map<String, Object> info = (Map<String, Object>) e.getValue();
+            if (!"F32".equals(info.get("dtype"))) {
+                throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' has dtype " + info.get("dtype")
+                        + "; Nabla reads F32");
+            }
+            List<Object> shapeList = (List<Object>) info.get("shape");
+            List<Object> offsets = (List<Object>) info.get("data_offsets");
+            int[] shape = new int[shapeList.size()];
+            long count = 1;
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = ((Number) shapeList.get(i)).intValue();
+                count *= shape[i];
+            }
+            long begin = ((Number) offsets.get(0)).longValue(), end = ((Number) offsets.get(1)).longValue();
+            if (begin < 0 || end > dataLength || end - begin != 4 * count) {
+                throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' byte range [" + begin + ", " + end
+                        + ") does not fit shape " + new ArrayList<>(shapeList) + " in " + dataLength + " data bytes (truncated file?)");
+            }
+            float[] data = new float[(int) count];
+            ByteBuffer slice = ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+            slice.asFloatBuffer().get(data);
+            out.tensors.put(e.getKey(), Tensor.of(data, shape.length == 0 ? new int[0] : shape));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,299 @@
+package dev.nabla.kernels;
+
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GEMM on the Vector API, organised like BLIS: for each KC x NC block of op(B) (packed into NR-wide column
+ * panels) and each MC x KC block of op(A) (packed into MR-tall row panels, alpha folded in), a register-tiled
+ * MR x NR micro-kernel accumulates one tile of C in vector registers over the whole KC depth. Packing makes
+ * every transpose combination look the same to the micro-kernel and keeps its reads sequential.
+ *
+ * <p>Large products are split over rows or columns of C across {@link Parallel} threads; each thread packs into
+ * its own buffers, which are kept per thread and reused. Small products take an unpacked path with no
+ * allocation and no thread handoff, because training tiny networks calls GEMM very often.
+ *
+ * <p>Only {@link Gemms} loads this class, and only when {@code jdk.incubator.vector} is present.
+ */
+public final class VectorGemm implements Gemm {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Micro-tile: MR rows by two vectors of columns, so 2*MR accumulators plus two B vectors fit in registers. */
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    static final int KC = Integer.getInteger("kc", 256);
+    static final int MC = Integer.getInteger("mcr", 16) * MR;
+    static final int NC = Integer.getInteger("ncr", 64) * NR;
+
+    /** Below this many multiply-adds, packing costs more than it saves. */
+    private static final long SMALL = 32 * 1024;
+    /** Below this many multiply-adds, waking another thread costs more than it saves. */
+    private static final long PARALLEL = 1 << 20;
+
+    private static final AtomicLong CALLS = new AtomicLong();
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOffset, int lda,
+                      float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
+        GemmChecks.check(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
+            return;
+        }
+        long work = (long) m * n * k;
+        if (work < SMALL) {
+            small(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
+        Problem pr = new Problem(CALLS.incrementAndGet(), transA, transB, k, alpha, a, aOffset, lda,
+                b, bOffset, ldb, beta, c, cOffset, ldc);
+        int threads = Parallel.threads();
+        boolean parallel = work >= PARALLEL && threads > 1;
+        int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
+        if ((long) k * nTiles * NR <= KC * NC && (!parallel || mTiles >= 2 * threads)) {
+            // All of op(B) fits one packing buffer: each thread packs it once, then takes row chunks as they come.
+            int chunk = MR * Math.max(1, Math.min(MC / MR, (mTiles + 4 * threads - 1) / (4 * threads)));
+            if (parallel) {
+                Parallel.forEachChunk(m, chunk, (i0, i1) -> pr.rows(i0, i1, n));
+            } else {
+                for (int i = 0; i < m; i += MC) pr.rows(i, Math.min(m, i + MC), n);
+            }
+        } else if (!parallel) {
+            pr.blocks(0, m, 0, n);
+        } else if (m < n ? nTiles >= threads : mTiles < threads) {
+            // Split columns: each thread packs its own part of B and all of A, so duplicate the smaller A.
+            Parallel.forRange(nTiles, 1, (t0, t1) -> pr.blocks(0, m, t0 * NR, Math.min(n, t1 * NR)));
+        } else {
+            Parallel.forRange(mTiles, 1, (t0, t1) -> pr.blocks(t0 * MR, Math.min(m, t1 * MR), 0, n));
+        }
+    }
+
+    /** The arguments of one call, so that thread bodies can work on part of C. {@code id} is unique per call. */
+    private record Problem(long id, boolean transA, boolean transB, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+
+        /**
+         * Rows i0..i1 (at most MC) of C, all n columns, against all of op(B) packed at once in this thread's
+         * buffer: the first chunk a thread takes in a call packs B, the others reuse it.
+         */
+        void rows(int i0, int i1, int n) {
+            Buffers buf = BUFFERS.get();
+            float[] pa = buf.a, pb = buf.b, tile = buf.tile;
+            int nPad = (n + NR - 1) / NR * NR;
+            if (buf.packedFor != id) {
+                for (int pc = 0; pc < k; pc += KC) packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), 0, n, pb, pc * nPad);
+                buf.packedFor = id;
+            }
+            int mc = i1 - i0;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packA(transA, a, aOff, lda, i0, mc, pc, kc, alpha, pa);
+                macro(pa, mc, pb, pc * nPad, n, kc, i0, 0, pc == 0 ? beta : 1f, tile);
+            }
+        }
+
+        /** C[i0:i1, j0:j1] in BLIS order: KC x NC blocks of op(B), MC x KC blocks of op(A). */
+        void blocks(int i0, int i1, int j0, int j1) {
+            Buffers buf = BUFFERS.get();
+            float[] pa = buf.a, pb = buf.b, tile = buf.tile;
+            buf.packedFor = 0;
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0);
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        int mc = Math.min(MC, i1 - ic);
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa);
+                        macro(pa, mc, pb, 0, nc, kc, ic, jc, pc == 0 ? beta : 1f, tile);
+                    }
+                }
+            }
+        }
+
+        /** Packed mc x kc block of A times packed kc x nc block of B into C at (ic, jc). */
+        private void macro(float[] pa, int mc, float[] pb, int pbOff, int nc, int kc, int ic, int jc,
+                           float betaHere, float[] tile) {
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                int bo = pbOff + jr * kc;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    kernel(kc, pa, ir * kc, pb, bo, tile);
+                    addTile(tile, c, cOff + (ic + ir) * ldc + jc + jr, ldc, Math.min(MR, mc - ir), nr, betaHere);
+                }
+            }
+        }
+    }
+
+    /**
+     * One MR x NR tile: tile = sum over p of (A-panel column p) x (B-panel row p). Twelve named accumulators
+     * (not an array) so that C2 keeps them in registers; they go out through the small tile array rather than
+     * as arguments, because a vector passed to a method C2 declines to inline gets boxed on every call.
+     */
+    private static void kernel(int kc, float[] pa, int ao, float[] pb, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int ib = bo + p * NR, ia = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ia]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ia + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ia + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ia + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[ia + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, pa[ia + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /** C[0:mr, 0:nr] = tile + beta * C (C not read when beta is 0). */
+    private static void addTile(float[] tile, float[] c, int co, int ldc, int mr, int nr, float beta) {
+        for (int i = 0; i < mr; i++) {
+            int o = co + i * ldc, t = i * NR;
+            if (nr == NR) {
+                for (int j = 0; j < NR; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, tile, t + j);
+                    if (beta != 0f) v = FloatVector.fromArray(S, c, o + j).mul(beta).add(v);
+                    v.intoArray(c, o + j);
+                }
+            } else {
+                for (int j = 0; j < nr; j++) c[o + j] = beta == 0f ? tile[t + j] : tile[t + j] + beta * c[o + j];
+            }
+        }
+    }
+
+    /**
+     * Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels: panel r holds, for each p, the MR values
+     * of column p (zero past row mc), at pa[r*MR*kc + p*MR + i].
+     */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                              float alpha, float[] pa) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir), base = ir * kc;
+            if (rows < MR) java.util.Arrays.fill(pa, base, base + MR * kc, 0f);
+            if (!transA) {
+                // Row i of A is contiguous in p: read along it, write with stride MR.
+                for (int i = 0; i < rows; i++) {
+                    int src = aOff + (ic + ir + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) pa[base + p * MR + i] = alpha * a[src + p];
+                }
+            } else {
+                // Stored A is k x m: the MR values for one p are contiguous.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir, dst = base + p * MR;
+                    for (int i = 0; i < rows; i++) pa[dst + i] = alpha * a[src + i];
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels: panel q holds, for each p, the NR values of row p
+     * (zero past column nc), at pb[pbOff + q*NR*kc + p*NR + j].
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
+                              float[] pb, int pbOff) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr), base = pbOff + jr * kc;
+            if (!transB) {
+                if (cols == NR) {
+                    for (int p = 0; p < kc; p++) {
+                        int src = bOff + (pc + p) * ldb + jc + jr, dst = base + p * NR;
+                        FloatVector.fromArray(S, b, src).intoArray(pb, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + L);
+                    }
+                } else {
+                    java.util.Arrays.fill(pb, base, base + NR * kc, 0f);
+                    for (int p = 0; p < kc; p++) {
+                        System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, pb, base + p * NR, cols);
+                    }
+                }
+            } else {
+                // Stored B is n x k: column j of op(B) is contiguous in p.
+                if (cols < NR) java.util.Arrays.fill(pb, base, base + NR * kc, 0f);
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) pb[base + p * NR + j] = b[src + p];
+                }
+            }
+        }
+    }
+
+    /**
+     * Unpacked path for small products. For op(B) not transposed and rows at least a vector wide, each vector of
+     * a row of C is accumulated in a register over all of k; otherwise plain loops.
+     */
+    private static void small(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        if (transB || n < L) {
+            GemmChecks.scale(beta, c, cOff, ldc, 0, m, n);
+            PlainGemm.small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        int as = transA ? 1 : lda, ap = transA ? lda : 1;
+        int nv = S.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * as, cr = cOff + i * ldc;
+            for (int j = 0; j < nv; j += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0; p < k; p++) {
+                    acc = FloatVector.broadcast(S, a[ar + p * ap]).fma(FloatVector.fromArray(S, b, bOff + p * ldb + j), acc);
+                }
+                acc = acc.mul(alpha);
+                if (beta != 0f) acc = FloatVector.fromArray(S, c, cr + j).mul(beta).add(acc);
+                acc.intoArray(c, cr + j);
+            }
+            for (int j = nv; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) s += a[ar + p * ap] * b[bOff + p * ldb + j];
+                c[cr + j] = beta == 0f ? alpha * s : alpha * s + beta * c[cr + j];
+            }
+        }
+    }
+
+    /** Per-thread packing buffers, allocated once per thread at the largest block size. */
+    private static final class Buffers {
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+        /** Id of the call whose whole op(B) is packed in {@link #b}, or 0. */
+        long packedFor;
+    }
+}
