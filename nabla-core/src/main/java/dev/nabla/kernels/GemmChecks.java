@@ -1,10 +1,22 @@
 package dev.nabla.kernels;
 
-/** Argument validation and the beta pre-scaling shared by the GEMM kernels. */
-final class GemmChecks {
+/**
+ * Argument validation and the beta pre-scaling shared by the GEMM kernels, public so that kernels in other
+ * modules (e.g. the OpenBLAS bridge) reject bad arguments with the same messages.
+ *
+ * <pre>{@code
+ * GemmChecks.check(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n); // IllegalArgumentException if anything does not fit
+ * }</pre>
+ */
+public final class GemmChecks {
     private GemmChecks() {}
 
-    static void check(boolean transA, boolean transB, int m, int n, int k,
+    /**
+     * Throws {@link IllegalArgumentException} naming the operand, its shape, offset and leading dimension when
+     * a size is negative or an operand does not fit in its array. Operands are not checked when they are not
+     * read (A and B when k is 0, everything when m or n is 0).
+     */
+    public static void check(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("negative gemm size m=" + m + " n=" + n + " k=" + k);
@@ -24,7 +36,7 @@ final class GemmChecks {
     }
 
     /** C[rows i0..i1) *= beta, with beta == 0 overwriting (so NaN/Inf in C are discarded). */
-    static void scale(float beta, float[] c, int cOff, int ldc, int i0, int i1, int n) {
+    public static void scale(float beta, float[] c, int cOff, int ldc, int i0, int i1, int n) {
         if (beta == 1f) return;
         for (int i = i0; i < i1; i++) {
             int r = cOff + i * ldc;

@@ -13,7 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A parallel loop cuts its range into chunks whose bounds depend only on the range and the thread count.
  * The caller and the woken workers then claim chunks from a shared counter, so a worker that wakes late (or
  * a core busy with another process) only means the caller does more of the chunks itself; which thread runs
- * a chunk never changes what the chunk computes. Waiting is blocking (park), never spinning: on a small
+ * a chunk never changes what the chunk computes. Waiting spins only briefly ({@code -Dnabla.spinMicros}, default
+ * 50 microseconds) and then blocks (park): an idle worker polls for the next loop for that long, and a caller
+ * polls for its helpers to finish. Waking a parked thread takes 20 to 50 microseconds on this kind of (virtual)
+ * machine, as long as a whole GEMM of a small MLP layer, so without the spin every loop would pay it; beyond the
+ * spin, waiting must block because on a small
  * machine a spinning waiter steals the core that the thread it waits for needs.
  */
 public final class Parallel {
@@ -25,6 +29,8 @@ public final class Parallel {
     }
 
     private static final int THREADS = configuredThreads();
+    /** How long an idle worker, or a caller waiting for its helpers, polls before it parks. */
+    private static final long SPIN_NANOS = Math.max(0, Long.getLong("nabla.spinMicros", 50)) * 1000;
     private static final ThreadPoolExecutor POOL = THREADS > 1 ? newPool(THREADS - 1) : null;
     /** Set while a thread runs a chunk, so that nested loops run inline instead of queueing behind us. */
     private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -155,6 +161,9 @@ public final class Parallel {
         }
 
         void await() {
+            for (long t0 = System.nanoTime(); active.get() > 0 && System.nanoTime() - t0 < SPIN_NANOS; ) {
+                Thread.onSpinWait();
+            }
             while (active.get() > 0) LockSupport.park(this);
             finished = true;
             Throwable e;
@@ -185,12 +194,25 @@ public final class Parallel {
     private static ThreadPoolExecutor newPool(int workers) {
         AtomicInteger id = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+                new SpinningQueue(), r -> {
                     Thread t = new Thread(r, "nabla-worker-" + id.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         pool.prestartAllCoreThreads();
         return pool;
+    }
+
+    /** The pool's queue: an idle worker polls it for {@link #SPIN_NANOS} before blocking in the usual way. */
+    private static final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
+        @Override
+        public Runnable take() throws InterruptedException {
+            for (long t0 = System.nanoTime(); System.nanoTime() - t0 < SPIN_NANOS; ) {
+                Runnable r = poll();
+                if (r != null) return r;
+                Thread.onSpinWait();
+            }
+            return super.take();
+        }
     }
 }

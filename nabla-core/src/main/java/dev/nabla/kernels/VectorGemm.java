@@ -52,16 +52,41 @@ public final class VectorGemm implements Gemm {
             return;
         }
         long work = (long) m * n * k;
-        if (work < SMALL) {
-            small(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        if (work < SMALL && (transB || n < L)) {
+            GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
+            PlainGemm.small(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        } else if (work < SMALL) {
+            small(transA, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        } else {
+            packed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        }
+    }
+
+    /** The packed path; kept out of {@link #sgemm} so that the small-problem path stays short enough to inline. */
+    private static void packed(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOffset, int lda,
+                               float[] b, int bOffset, int ldb,
+                               float beta, float[] c, int cOffset, int ldc) {
+        if (n < L && m >= NR) {
+            // Narrow C (e.g. a 10-class output layer): its 32-column micro-tiles would be mostly padding. Compute
+            // C^T = op(B)^T op(A)^T instead, whose rows are long, and add it transposed into C.
+            float[] t = new float[n * m];
+            packed(!transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, 0f, t, 0, m);
+            for (int i = 0; i < m; i++) {
+                int r = cOffset + i * ldc;
+                for (int j = 0; j < n; j++) c[r + j] = beta == 0f ? t[j * m + i] : t[j * m + i] + beta * c[r + j];
+            }
             return;
         }
+        long work = (long) m * n * k;
         Problem pr = new Problem(CALLS.incrementAndGet(), transA, transB, k, alpha, a, aOffset, lda,
                 b, bOffset, ldb, beta, c, cOffset, ldc);
         int threads = Parallel.threads();
         boolean parallel = work >= PARALLEL && threads > 1;
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
-        if ((long) k * nTiles * NR <= KC * NC && (!parallel || mTiles >= 2 * threads)) {
+        // Each thread packs all of op(B) in the first path and all of op(A) when columns are split, so threads
+        // share rows only when B is the smaller operand (n <= m): on 128x784 @ (784x256)^T that is 16% faster.
+        if ((long) k * nTiles * NR <= KC * NC && (!parallel || mTiles >= 2 * threads && n <= m)) {
             // All of op(B) fits one packing buffer: each thread packs it once, then takes row chunks as they come.
             int chunk = MR * Math.max(1, Math.min(MC / MR, (mTiles + 4 * threads - 1) / (4 * threads)));
             if (parallel) {
@@ -256,17 +281,12 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * Unpacked path for small products. For op(B) not transposed and rows at least a vector wide, each vector of
-     * a row of C is accumulated in a register over all of k; otherwise plain loops.
+     * Unpacked path for small products with op(B) not transposed and rows at least a vector wide: each vector of
+     * a row of C is accumulated in a register over all of k. (Other small products take plain loops.)
      */
-    private static void small(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    private static void small(boolean transA, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
-        if (transB || n < L) {
-            GemmChecks.scale(beta, c, cOff, ldc, 0, m, n);
-            PlainGemm.small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-            return;
-        }
         int as = transA ? 1 : lda, ap = transA ? lda : 1;
         int nv = S.loopBound(n);
         for (int i = 0; i < m; i++) {

@@ -1,0 +1,103 @@
+package dev.nabla.bench;
+
+import dev.nabla.kernels.Gemm;
+import dev.nabla.kernels.Gemms;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Single-precision GEMM throughput of every kernel on the shapes that matter: a large square product and the
+ * forward and backward products of the W4 MLP (784-256-128-10, batch 128). The secondary result {@code gflops}
+ * is the GFLOP/s rate (2mnk flops per call); the primary score is calls per second.
+ *
+ * <p>Shapes are written {@code m<M>n<N>k<K>} for C[M x N] = op(A)[M x K] op(B)[K x N], with {@code tA} / {@code tB}
+ * when that operand is stored transposed: {@code m784n256k128tA} is dW = X^T dY of the first W4 layer,
+ * {@code m128n784k256tB} is dX = dY W^T.
+ *
+ * <pre>{@code
+ * mvn -pl nabla-bench -am package -DskipTests -Dnabla.target=target-me
+ * java -jar nabla-bench/target-me/benchmarks.jar GemmBench -p kernel=vector,openblas -p shape=m2048n2048k2048
+ * }</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx2g"})
+public class GemmBench {
+
+    private static final Pattern SHAPE = Pattern.compile("m(\\d+)n(\\d+)k(\\d+)(tA)?(tB)?");
+
+    @Param({"vector", "plain", "openblas"})
+    public String kernel;
+
+    @Param({"m2048n2048k2048", "m128n256k784", "m128n128k256", "m784n256k128", "m784n256k128tA",
+            "m128n784k256tB", "m4n3k5"})
+    public String shape;
+
+    private Gemm gemm;
+    private int m, n, k, lda, ldb;
+    private boolean transA, transB;
+    private float[] a, b, c;
+    private double gflopPerCall;
+
+    /** GFLOP done, reported by JMH as a rate: GFLOP/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Flops {
+        public double gflops;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            gflops = 0;
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Matcher s = SHAPE.matcher(shape);
+        if (!s.matches()) throw new IllegalArgumentException("shape '" + shape + "' is not like m128n256k784[tA][tB]");
+        m = Integer.parseInt(s.group(1));
+        n = Integer.parseInt(s.group(2));
+        k = Integer.parseInt(s.group(3));
+        transA = s.group(4) != null;
+        transB = s.group(5) != null;
+        lda = transA ? m : k;
+        ldb = transB ? k : n;
+        gemm = Gemms.named(kernel);
+        Random r = new Random(42);
+        a = random(r, m * k);
+        b = random(r, k * n);
+        c = new float[m * n];
+        gflopPerCall = 2.0 * m * n * k / 1e9;
+    }
+
+    @Benchmark
+    public float[] sgemm(Flops flops) {
+        gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+        flops.gflops += gflopPerCall;
+        return c;
+    }
+
+    private static float[] random(Random r, int length) {
+        float[] x = new float[length];
+        for (int i = 0; i < length; i++) x[i] = r.nextFloat() * 2f - 1f;
+        return x;
+    }
+}
