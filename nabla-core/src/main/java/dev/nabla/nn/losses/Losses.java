@@ -1,0 +1,254 @@
+package dev.nabla.nn.losses;
+
+import dev.nabla.nn.Loss;
+import dev.nabla.tensor.Shape;
+import dev.nabla.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The standard losses, composed from differentiable tensor ops (so autograd gives their gradients). Per-sample
+ * values are averaged over the non-batch axes, then reduced over the batch as the {@link Reduction} says
+ * (default MEAN), as Keras does.
+ *
+ * <p>Cross-entropies from logits use log-softmax / log-sigmoid (stable for any logit); from probabilities, the
+ * probabilities are clipped to [1e-7, 1 - 1e-7] as Keras does.
+ *
+ * <pre>{@code
+ * Loss ce = Losses.sparseCategoricalCrossentropy(true);    // targets: class indices; predictions: logits
+ * Tensor loss = ce.apply(Tensor.vector(2, 0), logits);
+ * }</pre>
+ */
+public final class Losses {
+
+    /** Keras's probability clipping epsilon. */
+    public static final float EPSILON = 1e-7f;
+
+    private Losses() {}
+
+    public static Loss mse() {
+        return mse(Reduction.MEAN);
+    }
+
+    public static Loss mse(Reduction r) {
+        return new Elementwise("mean_squared_error", r, 0, (t, p) -> p.sub(t).square());
+    }
+
+    public static Loss mae() {
+        return mae(Reduction.MEAN);
+    }
+
+    public static Loss mae(Reduction r) {
+        return new Elementwise("mean_absolute_error", r, 0, (t, p) -> p.sub(t).abs());
+    }
+
+    /** Huber: 0.5 e^2 where |e| &lt;= delta, else delta (|e| - 0.5 delta). */
+    public static Loss huber(double delta) {
+        return huber(delta, Reduction.MEAN);
+    }
+
+    public static Loss huber(double delta, Reduction r) {
+        if (!(delta > 0)) throw new IllegalArgumentException("huber: delta must be positive, got " + delta);
+        float d = (float) delta;
+        return new Elementwise("huber", r, delta, (t, p) -> {
+            Tensor err = p.sub(t).abs();
+            Tensor quadratic = err.clamp(0f, d);   // min(|e|, delta)
+            Tensor linear = err.sub(quadratic);     // max(|e| - delta, 0)
+            return quadratic.square().mul(0.5f).add(linear.mul(d));
+        });
+    }
+
+    /** Binary cross-entropy; targets in [0, 1], predictions probabilities or logits. */
+    public static Loss binaryCrossentropy(boolean fromLogits) {
+        return binaryCrossentropy(fromLogits, Reduction.MEAN);
+    }
+
+    public static Loss binaryCrossentropy(boolean fromLogits, Reduction r) {
+        String name = "binary_crossentropy";
+        if (fromLogits) {
+            // max(z, 0) - z*y + log(1 + exp(-|z|)): the stable form of -(y log s(z) + (1-y) log(1 - s(z))).
+            return new CrossEntropy(name, true, r, (t, z) -> z.relu().sub(z.mul(t)).add(z.abs().neg().exp().add(1f).log()));
+        }
+        return new CrossEntropy(name, false, r, (t, p) -> {
+            Tensor q = p.clamp(EPSILON, 1f - EPSILON);
+            return t.mul(q.log()).add(t.neg().add(1f).mul(q.neg().add(1f).log())).neg();
+        });
+    }
+
+    /** Categorical cross-entropy with one-hot (or soft) targets over the last axis. */
+    public static Loss categoricalCrossentropy(boolean fromLogits) {
+        return categoricalCrossentropy(fromLogits, Reduction.MEAN);
+    }
+
+    public static Loss categoricalCrossentropy(boolean fromLogits, Reduction r) {
+        return new CrossEntropy("categorical_crossentropy", fromLogits, r, (t, p) -> {
+            checkSameShape("categorical_crossentropy", t, p);
+            Tensor logp = fromLogits ? p.logSoftmax(-1) : p.div(p.sum(new int[] {-1}, true)).clamp(EPSILON, 1f - EPSILON).log();
+            return t.mul(logp).sum(-1).neg();
+        });
+    }
+
+    /** Cross-entropy with integer class targets (stored as floats), shape [batch] or [batch, 1]. */
+    public static Loss sparseCategoricalCrossentropy(boolean fromLogits) {
+        return sparseCategoricalCrossentropy(fromLogits, Reduction.MEAN);
+    }
+
+    public static Loss sparseCategoricalCrossentropy(boolean fromLogits, Reduction r) {
+        String name = "sparse_categorical_crossentropy";
+        return new CrossEntropy(name, fromLogits, r, (t, p) -> {
+            Tensor index = classIndices(name, t, p);
+            Tensor logp = fromLogits ? p.logSoftmax(-1) : p.div(p.sum(new int[] {-1}, true)).clamp(EPSILON, 1f - EPSILON).log();
+            return logp.gather(-1, index).squeeze(-1).neg();
+        });
+    }
+
+    /** The [batch, 1] index tensor for gather, after checking every target is a class index of {@code p}. */
+    static Tensor classIndices(String name, Tensor t, Tensor p) {
+        if (p.rank() != 2) throw new IllegalArgumentException(name + ": predictions must be [batch, classes], got " + Shape.str(p.shape()));
+        int n = p.dim(0), classes = p.dim(1);
+        boolean shapeOk = (t.rank() == 1 && t.dim(0) == n) || (t.rank() == 2 && t.dim(0) == n && t.dim(1) == 1);
+        if (!shapeOk) {
+            throw new IllegalArgumentException(name + ": targets " + Shape.str(t.shape()) + " do not match predictions "
+                    + Shape.str(p.shape()) + " (expected [" + n + "] or [" + n + ", 1] class indices)");
+        }
+        float[] v = t.data();
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] >= classes) {
+                throw new IllegalArgumentException(name + ": target " + v[i] + " at row " + i + " is not a class index in [0, " + classes + ")");
+            }
+        }
+        return t.detach().reshape(n, 1);
+    }
+
+    static void checkSameShape(String name, Tensor t, Tensor p) {
+        if (!Arrays.equals(t.shape(), p.shape())) {
+            throw new IllegalArgumentException(name + ": targets " + Shape.str(t.shape()) + " and predictions " + Shape.str(p.shape()) + " differ in shape");
+        }
+    }
+
+    /** Per-sample values reduced as asked. */
+    static Tensor reduce(Tensor perSample, Reduction r) {
+        switch (r) {
+            case MEAN: return perSample.mean();
+            case SUM: return perSample.sum();
+            default: return perSample;
+        }
+    }
+
+    /** Averages an elementwise loss over the non-batch axes, giving one value per sample. */
+    static Tensor perSample(Tensor elementwise) {
+        if (elementwise.rank() <= 1) return elementwise;
+        int[] axes = new int[elementwise.rank() - 1];
+        for (int i = 0; i < axes.length; i++) axes[i] = i + 1;
+        return elementwise.mean(axes);
+    }
+
+    /** The loss a config names, as {@link Loss#config()} writes it ({@code {"name": ..., ...}}) or just a name. */
+    public static Loss fromConfig(Object config) {
+        Map<?, ?> c = config instanceof Map<?, ?> m ? m : Map.of("name", String.valueOf(config));
+        String name = String.valueOf(c.get("name")).toLowerCase(Locale.ROOT).replace('-', '_');
+        boolean logits = Boolean.TRUE.equals(c.get("from_logits"));
+        Reduction r = c.get("reduction") == null ? Reduction.MEAN : Reduction.valueOf(String.valueOf(c.get("reduction")).toUpperCase(Locale.ROOT));
+        switch (name) {
+            case "mse": case "mean_squared_error": return mse(r);
+            case "mae": case "mean_absolute_error": return mae(r);
+            case "huber": return huber(c.get("delta") instanceof Number d ? d.doubleValue() : 1.0, r);
+            case "binary_crossentropy": case "bce": return binaryCrossentropy(logits, r);
+            case "categorical_crossentropy": case "cce": return categoricalCrossentropy(logits, r);
+            case "sparse_categorical_crossentropy": case "scce": return sparseCategoricalCrossentropy(logits, r);
+            default:
+                throw new IllegalArgumentException("unknown loss '" + c.get("name") + "'; known: mse, mae, huber, binary_crossentropy,"
+                        + " categorical_crossentropy, sparse_categorical_crossentropy");
+        }
+    }
+
+    @FunctionalInterface
+    interface Formula {
+        Tensor apply(Tensor yTrue, Tensor yPred);
+    }
+
+    /** A loss defined elementwise on same-shaped targets and predictions. */
+    private static final class Elementwise implements Loss {
+        private final String name;
+        private final Reduction reduction;
+        private final double delta;
+        private final Formula formula;
+
+        Elementwise(String name, Reduction reduction, double delta, Formula formula) {
+            this.name = name;
+            this.reduction = reduction;
+            this.delta = delta;
+            this.formula = formula;
+        }
+
+        @Override
+        public Tensor apply(Tensor yTrue, Tensor yPred) {
+            Tensor t = yTrue;
+            // [batch] targets against [batch, 1] predictions (a single regression output) are accepted, as Keras does.
+            if (t.rank() == 1 && yPred.rank() == 2 && yPred.dim(1) == 1 && t.dim(0) == yPred.dim(0)) t = t.reshape(t.dim(0), 1);
+            checkSameShape(name, t, yPred);
+            return reduce(perSample(formula.apply(t, yPred)), reduction);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Map<String, Object> config() {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("name", name);
+            if (name.equals("huber")) c.put("delta", delta);
+            c.put("reduction", reduction.name().toLowerCase(Locale.ROOT));
+            return c;
+        }
+    }
+
+    /** A cross-entropy: the formula gives one value per sample (or per element for binary). */
+    private static final class CrossEntropy implements Loss {
+        private final String name;
+        private final boolean fromLogits;
+        private final Reduction reduction;
+        private final Formula formula;
+
+        CrossEntropy(String name, boolean fromLogits, Reduction reduction, Formula formula) {
+            this.name = name;
+            this.fromLogits = fromLogits;
+            this.reduction = reduction;
+            this.formula = formula;
+        }
+
+        @Override
+        public Tensor apply(Tensor yTrue, Tensor yPred) {
+            Tensor t = yTrue;
+            if (name.equals("binary_crossentropy")) {
+                if (t.rank() == 1 && yPred.rank() == 2 && yPred.dim(1) == 1 && t.dim(0) == yPred.dim(0)) t = t.reshape(t.dim(0), 1);
+                checkSameShape(name, t, yPred);
+                return reduce(perSample(formula.apply(t, yPred)), reduction);
+            }
+            return reduce(formula.apply(t, yPred), reduction);
+        }
+
+        public boolean fromLogits() {
+            return fromLogits;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Map<String, Object> config() {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("name", name);
+            c.put("from_logits", fromLogits);
+            c.put("reduction", reduction.name().toLowerCase(Locale.ROOT));
+            return c;
+        }
+    }
+}
