@@ -28,6 +28,8 @@ public abstract class Optimizer {
     private Supplier<List<Tensor>> params = List::of;
     private final LearningRateSchedule schedule;
     private long iterations;
+    /** Set by {@link #setLearningRate}; overrides the schedule while set. */
+    private float fixedLearningRate = Float.NaN;
     private float clipValue = Float.NaN;
     private float clipNorm = Float.NaN;
     private float clipGlobalNorm = Float.NaN;
@@ -102,7 +104,13 @@ public abstract class Optimizer {
 
     /** The learning rate the next step uses. */
     public float learningRate() {
-        return schedule.at(iterations);
+        return Float.isNaN(fixedLearningRate) ? schedule.at(iterations) : fixedLearningRate;
+    }
+
+    /** Replaces the schedule by this fixed rate from the next step on (used by the LearningRateScheduler callback). */
+    public void setLearningRate(float lr) {
+        if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+        fixedLearningRate = lr;
     }
 
     public LearningRateSchedule schedule() {

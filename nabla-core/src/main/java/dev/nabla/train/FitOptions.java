@@ -1,0 +1,115 @@
+package dev.nabla.train;
+
+import dev.nabla.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How {@link Model#fit} trains. Start from {@link #epochs(int)} and chain:
+ *
+ * <pre>{@code
+ * model.fit(x, y, FitOptions.epochs(20).batchSize(32).validationSplit(0.2).seed(7)
+ *         .callbacks(new EarlyStopping("val_loss", 3, 0, true)));
+ * }</pre>
+ *
+ * Defaults: batch size 32, shuffling on, seed 0, no validation, verbose off, NaN guard on.
+ */
+public final class FitOptions {
+
+    /** A batch size meaning "the whole training set in every step". */
+    public static final int FULL_BATCH = -1;
+
+    private int epochs;
+    private int initialEpoch;
+    private int batchSize = 32;
+    private boolean shuffle = true;
+    private long seed;
+    private double validationSplit;
+    private Tensor validationX;
+    private Tensor validationY;
+    private final List<Callback> callbacks = new ArrayList<>();
+    private boolean verbose;
+    private boolean nanGuard = true;
+
+    private FitOptions(int epochs) {
+        if (epochs < 0) throw new IllegalArgumentException("fit: epochs must not be negative, got " + epochs);
+        this.epochs = epochs;
+    }
+
+    public static FitOptions epochs(int epochs) {
+        return new FitOptions(epochs);
+    }
+
+    /** Samples per step: {@link #FULL_BATCH} (or any size at least the data's) for full batch, 1 for stochastic. */
+    public FitOptions batchSize(int batchSize) {
+        if (batchSize == 0 || batchSize < FULL_BATCH) {
+            throw new IllegalArgumentException("fit: batch size must be positive or FULL_BATCH (-1), got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /** Reshuffle the training samples every epoch (order from the seed and the epoch number). */
+    public FitOptions shuffle(boolean shuffle) {
+        this.shuffle = shuffle;
+        return this;
+    }
+
+    public FitOptions seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** Hold out the last fraction of the samples (before shuffling, as Keras) for validation. */
+    public FitOptions validationSplit(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("fit: validation split must be in [0, 1), got " + fraction);
+        }
+        this.validationSplit = fraction;
+        return this;
+    }
+
+    public FitOptions validationData(Tensor x, Tensor y) {
+        this.validationX = x;
+        this.validationY = y;
+        return this;
+    }
+
+    public FitOptions callbacks(Callback... callbacks) {
+        this.callbacks.addAll(Arrays.asList(callbacks));
+        return this;
+    }
+
+    /** Print one line per epoch ({@link ProgressLogger}) to standard output. */
+    public FitOptions verbose(boolean verbose) {
+        this.verbose = verbose;
+        return this;
+    }
+
+    /** The first epoch to train (resume after {@code initialEpoch} finished epochs). */
+    public FitOptions initialEpoch(int initialEpoch) {
+        if (initialEpoch < 0) throw new IllegalArgumentException("fit: initial epoch must not be negative, got " + initialEpoch);
+        this.initialEpoch = initialEpoch;
+        return this;
+    }
+
+    /** Turns the default {@link NanGuard} on or off. */
+    public FitOptions nanGuard(boolean on) {
+        this.nanGuard = on;
+        return this;
+    }
+
+    public int epochs() { return epochs; }
+    public int initialEpoch() { return initialEpoch; }
+    public int batchSize() { return batchSize; }
+    public boolean shuffle() { return shuffle; }
+    public long seed() { return seed; }
+    public double validationSplit() { return validationSplit; }
+    public Tensor validationX() { return validationX; }
+    public Tensor validationY() { return validationY; }
+    public List<Callback> callbacks() { return List.copyOf(callbacks); }
+    public boolean verbose() { return verbose; }
+    public boolean nanGuard() { return nanGuard; }
+}

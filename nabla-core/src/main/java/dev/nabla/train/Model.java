@@ -1,0 +1,329 @@
+package dev.nabla.train;
+
+import dev.nabla.autograd.Autograd;
+import dev.nabla.autograd.NoGrad;
+import dev.nabla.nn.Layer;
+import dev.nabla.nn.Loss;
+import dev.nabla.nn.Weight;
+import dev.nabla.optim.Optimizer;
+import dev.nabla.tensor.Rng;
+import dev.nabla.tensor.Shape;
+import dev.nabla.tensor.Tensor;
+import dev.nabla.train.metrics.Metric;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trainable network: compile it with an optimizer, a loss and metrics, then {@link #fit}, {@link #evaluate} and
+ * {@link #predict}, as in Keras. {@link Sequential} stacks layers; to write your own model, subclass this, create
+ * layers with {@link #addChild} and define {@link #forward}:
+ *
+ * <pre>{@code
+ * class TwoTower extends Model {
+ *     private final Dense left = addChild(Dense.of(8, Activation.RELU));
+ *     private final Dense right = addChild(Dense.of(8, Activation.TANH));
+ *     private final Dense head = addChild(Dense.of(3));
+ *     protected Tensor forward(Tensor x) {
+ *         return head.apply(Tensor.concat(1, left.apply(x), right.apply(x)));
+ *     }
+ * }
+ * }</pre>
+ *
+ * A custom training loop needs nothing more than the model, a loss and an optimizer:
+ *
+ * <pre>{@code
+ * Optimizer opt = Optimizers.sgd(0.1).parameters(model::trainableParameters);
+ * for (int i = 0; i < 100; i++) {
+ *     Tensor loss = lossFn.apply(y, model.apply(x));
+ *     opt.zeroGrad();
+ *     loss.backward();
+ *     opt.step();
+ * }
+ * }</pre>
+ */
+public abstract class Model extends Layer {
+
+    private Optimizer optimizer;
+    private Loss loss;
+    private final List<Metric> metrics = new ArrayList<>();
+    private boolean stopRequested;
+    /** The prediction of the last training step, for the metrics. */
+    private Tensor lastPrediction;
+
+    protected Model(String name) {
+        super(name);
+    }
+
+    protected Model() {
+        this(null);
+    }
+
+    /**
+     * Builds every layer by running the model once on zeros shaped like the input (batch 1), in inference mode and
+     * without a graph, so that {@code buildFor(shape)} makes weights and {@link #summary()} available before training.
+     */
+    @Override
+    protected void build(int[] inputShape) {
+        int[] probe = inputShape.clone();
+        if (probe.length > 0) probe[0] = 1;
+        boolean wasTraining = isTraining();
+        setTraining(false);
+        try (NoGrad ignored = Autograd.noGrad()) {
+            forward(Tensor.zeros(probe));
+        } finally {
+            setTraining(wasTraining);
+        }
+    }
+
+    /** Sets the optimizer (bound to this model's trainable parameters), the loss and the metrics. */
+    public Model compile(Optimizer optimizer, Loss loss, Metric... metrics) {
+        if (optimizer == null || loss == null) throw new IllegalArgumentException(name() + ".compile: optimizer and loss are required");
+        this.optimizer = optimizer.parameters(this::trainableParameters);
+        this.loss = loss;
+        this.metrics.clear();
+        for (Metric m : metrics) this.metrics.add(m);
+        return this;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public List<Metric> metrics() {
+        return List.copyOf(metrics);
+    }
+
+    /** Asks {@link #fit} to stop after the current epoch (for callbacks such as {@link EarlyStopping}). */
+    public void stopTraining() {
+        stopRequested = true;
+    }
+
+    private void requireCompiled(String what) {
+        if (optimizer == null || loss == null) {
+            throw new IllegalStateException(name() + "." + what + ": call compile(optimizer, loss, metrics...) first");
+        }
+    }
+
+    /** One optimizer step on one batch, in training mode; returns the batch loss. */
+    public float trainStep(Tensor x, Tensor y) {
+        requireCompiled("trainStep");
+        setTraining(true);
+        return step(x, y).item();
+    }
+
+    private Tensor step(Tensor x, Tensor y) {
+        Tensor prediction = apply(x);
+        Tensor value = loss.apply(y, prediction);
+        optimizer.zeroGrad();
+        value.backward();
+        optimizer.step();
+        lastPrediction = prediction;
+        return value;
+    }
+
+    /**
+     * Trains for {@code options.epochs()} epochs and returns the per-epoch loss and metrics (and their
+     * {@code val_} versions with validation). Steps per epoch: ceil(samples / batch size).
+     */
+    public History fit(Tensor x, Tensor y, FitOptions options) {
+        requireCompiled("fit");
+        checkSamples("fit", x, y);
+        Tensor trainX = x, trainY = y, valX = options.validationX(), valY = options.validationY();
+        if (options.validationSplit() > 0) {
+            int n = x.dim(0);
+            int nVal = (int) Math.floor(n * options.validationSplit());
+            if (nVal == 0 || nVal == n) {
+                throw new IllegalArgumentException(name() + ".fit: validation split " + options.validationSplit() + " of " + n + " samples leaves an empty part");
+            }
+            trainX = x.slice(0, 0, n - nVal).detach();
+            trainY = y.slice(0, 0, n - nVal).detach();
+            valX = x.slice(0, n - nVal, n).detach();
+            valY = y.slice(0, n - nVal, n).detach();
+        }
+        if (valX != null) checkSamples("fit (validation data)", valX, valY);
+
+        int n = trainX.dim(0);
+        int batch = options.batchSize() == FitOptions.FULL_BATCH ? n : Math.min(options.batchSize(), n);
+        int steps = (n + batch - 1) / batch;
+        List<Callback> callbacks = new ArrayList<>();
+        if (options.nanGuard()) callbacks.add(new NanGuard());
+        if (options.verbose()) callbacks.add(new ProgressLogger());
+        callbacks.addAll(options.callbacks());
+
+        History history = new History();
+        stopRequested = false;
+        TrainContext context = new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch);
+        for (Callback c : callbacks) c.onTrainBegin(context);
+        BatchGatherer xs = new BatchGatherer(trainX), ys = new BatchGatherer(trainY);
+        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stopRequested; epoch++) {
+            for (Callback c : callbacks) c.onEpochBegin(epoch);
+            setTraining(true);
+            for (Metric m : metrics) m.reset();
+            int[] order = options.shuffle() ? epochOrder(options.seed(), epoch, n) : null;
+            double lossSum = 0;
+            for (int s = 0; s < steps; s++) {
+                int from = s * batch, to = Math.min(n, from + batch);
+                Tensor bx = xs.gather(order, from, to), by = ys.gather(order, from, to);
+                float batchLoss = step(bx, by).item();
+                lossSum += (double) batchLoss * (to - from);
+                for (Metric m : metrics) m.update(by, lastPrediction.detach());
+                for (Callback c : callbacks) c.onBatchEnd(s, batchLoss);
+            }
+            lastPrediction = null;
+            Map<String, Double> logs = new LinkedHashMap<>();
+            logs.put("loss", lossSum / n);
+            for (Metric m : metrics) logs.put(m.name(), m.result());
+            if (valX != null) {
+                for (Map.Entry<String, Double> e : evaluate(valX, valY, Math.max(batch, 256)).entrySet()) {
+                    logs.put("val_" + e.getKey(), e.getValue());
+                }
+            }
+            history.record(logs);
+            for (Callback c : callbacks) c.onEpochEnd(epoch, logs);
+        }
+        setTraining(false);
+        for (Callback c : callbacks) c.onTrainEnd(history);
+        return history;
+    }
+
+    /**
+     * The sample order of one epoch: a permutation drawn from a generator seeded by (seed, epoch) alone, so a run
+     * resumed at epoch k sees the same order as an uninterrupted one.
+     */
+    public static int[] epochOrder(long seed, int epoch, int n) {
+        return new Rng(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + 1).permutation(n);
+    }
+
+    /** Loss and metrics over all of (x, y), in inference mode, without recording a graph. */
+    public Map<String, Double> evaluate(Tensor x, Tensor y) {
+        return evaluate(x, y, 256);
+    }
+
+    public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+        requireCompiled("evaluate");
+        checkSamples("evaluate", x, y);
+        boolean wasTraining = isTraining();
+        setTraining(false);
+        List<Metric> fresh = metrics;
+        for (Metric m : fresh) m.reset();
+        int n = x.dim(0);
+        int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
+        double lossSum = 0;
+        BatchGatherer xs = new BatchGatherer(x), ys = new BatchGatherer(y);
+        try (NoGrad ignored = Autograd.noGrad()) {
+            for (int from = 0; from < n; from += batch) {
+                int to = Math.min(n, from + batch);
+                Tensor bx = xs.gather(null, from, to), by = ys.gather(null, from, to);
+                Tensor p = apply(bx);
+                lossSum += (double) loss.apply(by, p).item() * (to - from);
+                for (Metric m : fresh) m.update(by, p);
+            }
+        } finally {
+            setTraining(wasTraining);
+        }
+        Map<String, Double> result = new LinkedHashMap<>();
+        result.put("loss", lossSum / n);
+        for (Metric m : fresh) result.put(m.name(), m.result());
+        return result;
+    }
+
+    /** The model's outputs for {@code x}, in inference mode, without recording a graph. */
+    public Tensor predict(Tensor x) {
+        return predict(x, 1024);
+    }
+
+    public Tensor predict(Tensor x, int batchSize) {
+        int n = x.dim(0);
+        int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
+        boolean wasTraining = isTraining();
+        setTraining(false);
+        try (NoGrad ignored = Autograd.noGrad()) {
+            if (batch >= n) return apply(x.detach());
+            BatchGatherer xs = new BatchGatherer(x);
+            List<Tensor> parts = new ArrayList<>();
+            for (int from = 0; from < n; from += batch) parts.add(apply(xs.gather(null, from, Math.min(n, from + batch))));
+            return Tensor.concat(0, parts);
+        } finally {
+            setTraining(wasTraining);
+        }
+    }
+
+    private void checkSamples(String op, Tensor x, Tensor y) {
+        if (x.rank() == 0 || y.rank() == 0 || x.dim(0) != y.dim(0)) {
+            throw new IllegalArgumentException(name() + "." + op + ": inputs " + Shape.str(x.shape()) + " and targets "
+                    + Shape.str(y.shape()) + " must have the same number of samples (first axis)");
+        }
+        if (x.dim(0) == 0) throw new IllegalArgumentException(name() + "." + op + ": no samples");
+    }
+
+    /** Copies of every weight, in layer order (trainable and not), as Keras's get_weights. */
+    public List<Tensor> getWeights() {
+        List<Tensor> copies = new ArrayList<>();
+        for (Weight w : weights()) copies.add(w.value().detach().copy());
+        return copies;
+    }
+
+    /** Sets every weight, in the order of {@link #getWeights()}; shapes must match. */
+    public void setWeights(List<Tensor> values) {
+        List<Weight> ws = weights();
+        if (ws.isEmpty()) throw new IllegalStateException(name() + ".setWeights: the model is not built yet; call buildFor(inputShape) or apply it once");
+        if (values.size() != ws.size()) {
+            throw new IllegalArgumentException(name() + ".setWeights: expected " + ws.size() + " tensors, got " + values.size());
+        }
+        for (int i = 0; i < ws.size(); i++) {
+            Tensor target = ws.get(i).value();
+            Tensor v = values.get(i);
+            if (!Arrays.equals(target.shape(), v.shape())) {
+                throw new IllegalArgumentException(name() + ".setWeights: " + ws.get(i).name() + " has shape " + Shape.str(target.shape())
+                        + ", got " + Shape.str(v.shape()));
+            }
+            System.arraycopy(v.data(), 0, target.data(), 0, target.size());
+        }
+    }
+
+    /** A Keras-style table of layers, output shapes and parameter counts; the model must be built. */
+    public String summary() {
+        return ModelSummary.of(this);
+    }
+
+    public void printSummary() {
+        System.out.println(summary());
+    }
+
+    /**
+     * Copies rows {@code order[from..to)} (or {@code from..to} without an order) of a [n, ...] tensor into a new
+     * batch tensor with bulk array copies.
+     */
+    private static final class BatchGatherer {
+        private final float[] data;
+        private final int[] shape;
+        private final int rowSize;
+
+        BatchGatherer(Tensor t) {
+            this.data = t.data();
+            this.shape = t.shape();
+            this.rowSize = t.size() / shape[0];
+        }
+
+        Tensor gather(int[] order, int from, int to) {
+            int rows = to - from;
+            float[] out = new float[rows * rowSize];
+            if (order == null) {
+                System.arraycopy(data, from * rowSize, out, 0, rows * rowSize);
+            } else {
+                for (int r = 0; r < rows; r++) System.arraycopy(data, order[from + r] * rowSize, out, r * rowSize, rowSize);
+            }
+            int[] s = shape.clone();
+            s[0] = rows;
+            return Tensor.of(out, s);
+        }
+    }
+}
