@@ -131,6 +131,21 @@ public abstract class Layer {
         return this;
     }
 
+    /** The seed this layer's generator started from (saved with a model, so a resumed run draws the same numbers). */
+    public long seedValue() {
+        return seed;
+    }
+
+    /**
+     * Restarts this layer's generator (and its children's) from its seed and the epoch number. {@code fit} calls it
+     * at every epoch start, so dropout masks depend only on (seed, epoch): a run resumed at epoch k draws the same
+     * masks as an uninterrupted one.
+     */
+    public void startEpoch(int epoch) {
+        rng = new Rng(seed + 0xD1B54A32D192ED03L * (epoch + 1));
+        for (Layer child : children) child.startEpoch(epoch);
+    }
+
     public String name() {
         return name;
     }

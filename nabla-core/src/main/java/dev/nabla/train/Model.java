@@ -166,6 +166,7 @@ public abstract class Model extends Layer {
         for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stopRequested; epoch++) {
             for (Callback c : callbacks) c.onEpochBegin(epoch);
             setTraining(true);
+            startEpoch(epoch);
             for (Metric m : metrics) m.reset();
             int[] order = options.shuffle() ? epochOrder(options.seed(), epoch, n) : null;
             double lossSum = 0;
