@@ -1,0 +1,243 @@
+package dev.nabla.data;
+
+import dev.nabla.tensor.Tensor;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Reads a CSV table into a {@link Dataset}: numeric feature columns and one target column. A numeric target is
+ * kept as is (regression, or class indices); a non-numeric target is a class label, mapped to indices in sorted
+ * order of the labels (as scikit-learn's LabelEncoder), and the names are kept in {@link Dataset#classNames()}.
+ * Fields may be quoted (RFC 4180: embedded delimiters, doubled quotes, line breaks). Nothing is dropped silently:
+ * a ragged row or a non-numeric feature is an error naming the file and line.
+ *
+ * <pre>{@code
+ * CsvData data = CsvReader.withHeader().target("species").read(Path.of("iris.csv"));
+ * }</pre>
+ */
+public final class CsvReader {
+
+    private boolean header = true;
+    private char delimiter = ',';
+    private String targetName;
+    private int targetIndex = -1;
+    private boolean noTarget;
+
+    private CsvReader() {}
+
+    /** A reader for files whose first line names the columns; the target defaults to the last column. */
+    public static CsvReader withHeader() {
+        return new CsvReader();
+    }
+
+    public static CsvReader withoutHeader() {
+        CsvReader r = new CsvReader();
+        r.header = false;
+        return r;
+    }
+
+    public CsvReader delimiter(char d) {
+        this.delimiter = d;
+        return this;
+    }
+
+    /** The target column by header name. */
+    public CsvReader target(String name) {
+        this.targetName = name;
+        this.targetIndex = -1;
+        return this;
+    }
+
+    /** The target column by 0-based index (negative counts from the end: -1 is the last). */
+    public CsvReader target(int index) {
+        this.targetIndex = index;
+        this.targetName = null;
+        return this;
+    }
+
+    /** Every column is a feature (e.g. data to predict); the targets are zeros. */
+    public CsvReader noTarget() {
+        this.noTarget = true;
+        return this;
+    }
+
+    /** The columns, the dataset, and the class names when the target holds labels. */
+    public record CsvData(Dataset dataset, List<String> featureNames, String targetName) {}
+
+    public CsvData read(Path file) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(r, file.getFileName().toString());
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read", e);
+        }
+    }
+
+    public CsvData read(String text, String sourceName) {
+        try {
+            return read(new StringReader(text), sourceName);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CsvData read(Reader reader, String source) throws IOException {
+        RecordParser parser = new RecordParser(new BufferedReader(reader), delimiter, source);
+        List<String> names;
+        List<String> first = parser.next();
+        if (first == null) throw new IllegalArgumentException(source + ": empty file");
+        if (header) {
+            names = first;
+            first = parser.next();
+        } else {
+            names = new ArrayList<>();
+            for (int i = 0; i < first.size(); i++) names.add("column_" + i);
+        }
+        int columns = names.size();
+        int target = noTarget ? -1 : resolveTarget(names, source);
+        List<String[]> rows = new ArrayList<>();
+        List<Integer> lines = new ArrayList<>();
+        for (List<String> rec = first; rec != null; rec = parser.next()) {
+            if (rec.size() == 1 && rec.get(0).isBlank()) continue; // blank line
+            if (rec.size() != columns) {
+                throw new IllegalArgumentException(source + " line " + parser.recordLine() + ": expected " + columns + " fields, got " + rec.size());
+            }
+            rows.add(rec.toArray(new String[0]));
+            lines.add(parser.recordLine());
+        }
+        if (rows.isEmpty()) throw new IllegalArgumentException(source + ": no data rows");
+        int n = rows.size(), f = noTarget ? columns : columns - 1;
+        float[] x = new float[n * f];
+        List<String> featureNames = new ArrayList<>(names);
+        if (!noTarget) featureNames.remove(target);
+        for (int i = 0; i < n; i++) {
+            String[] row = rows.get(i);
+            for (int j = 0, k = 0; j < columns; j++) {
+                if (j == target) continue;
+                x[i * f + k++] = number(row[j], source, lines.get(i), names.get(j));
+            }
+        }
+        if (noTarget) return new CsvData(new Dataset(Tensor.of(x, n, f), Tensor.zeros(n)), featureNames, null);
+        boolean numericTarget = true;
+        for (String[] row : rows) numericTarget &= isNumber(row[target]);
+        float[] y = new float[n];
+        List<String> classNames = null;
+        if (numericTarget) {
+            for (int i = 0; i < n; i++) y[i] = Float.parseFloat(rows.get(i)[target].trim());
+        } else {
+            TreeSet<String> labels = new TreeSet<>();
+            for (String[] row : rows) labels.add(row[target].trim());
+            classNames = new ArrayList<>(labels);
+            for (int i = 0; i < n; i++) y[i] = classNames.indexOf(rows.get(i)[target].trim());
+        }
+        Dataset d = new Dataset(Tensor.of(x, n, f), Tensor.of(y, n), classNames);
+        return new CsvData(d, featureNames, names.get(target));
+    }
+
+    private int resolveTarget(List<String> names, String source) {
+        if (targetName != null) {
+            int i = names.indexOf(targetName);
+            if (i < 0) throw new IllegalArgumentException(source + ": no target column '" + targetName + "'; columns are " + names);
+            return i;
+        }
+        int i = targetIndex < 0 ? names.size() + targetIndex : targetIndex;
+        if (i < 0 || i >= names.size()) {
+            throw new IllegalArgumentException(source + ": target column " + targetIndex + " out of range; the file has " + names.size() + " columns");
+        }
+        return i;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Float.parseFloat(s.trim());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static float number(String s, String source, int line, String column) {
+        try {
+            return Float.parseFloat(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(source + " line " + line + ": column '" + column + "' must be numeric, got '" + s + "'");
+        }
+    }
+
+    /** Splits records per RFC 4180, tracking the line each record starts on. */
+    private static final class RecordParser {
+        private final BufferedReader in;
+        private final char delimiter;
+        private final String source;
+        private int line;
+        private int recordLine;
+
+        RecordParser(BufferedReader in, char delimiter, String source) {
+            this.in = in;
+            this.delimiter = delimiter;
+            this.source = source;
+        }
+
+        int recordLine() {
+            return recordLine;
+        }
+
+        /** The next record's fields, or null at end of input. */
+        List<String> next() throws IOException {
+            String l = in.readLine();
+            if (l == null) return null;
+            line++;
+            recordLine = line;
+            List<String> fields = new ArrayList<>();
+            StringBuilder field = new StringBuilder();
+            boolean quoted = false;
+            int i = 0;
+            while (true) {
+                if (i == l.length()) {
+                    if (!quoted) break;
+                    String more = in.readLine(); // a quoted field spans lines
+                    if (more == null) throw new IllegalArgumentException(source + " line " + recordLine + ": unterminated quoted field");
+                    line++;
+                    field.append('\n');
+                    l = more;
+                    i = 0;
+                    continue;
+                }
+                char c = l.charAt(i++);
+                if (quoted) {
+                    if (c == '"') {
+                        if (i < l.length() && l.charAt(i) == '"') {
+                            field.append('"');
+                            i++;
+                        } else {
+                            quoted = false;
+                        }
+                    } else {
+                        field.append(c);
+                    }
+                } else if (c == '"' && field.length() == 0) {
+                    quoted = true;
+                } else if (c == delimiter) {
+                    fields.add(field.toString());
+                    field.setLength(0);
+                } else {
+                    field.append(c);
+                }
+            }
+            fields.add(field.toString());
+            return fields;
+        }
+    }
+}

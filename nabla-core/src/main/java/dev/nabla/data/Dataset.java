@@ -1,0 +1,65 @@
+package dev.nabla.data;
+
+import dev.nabla.tensor.Shape;
+import dev.nabla.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * Features {@code x} ({@code [n, ...]}) and targets {@code y} ({@code [n]} class indices, {@code [n, k]} one-hot or
+ * regression values), with the class names when the targets are classes (else null).
+ *
+ * <pre>{@code
+ * Dataset iris = Datasets.iris();
+ * Dataset[] parts = Split.trainTest(iris, 0.2, 42, true);
+ * }</pre>
+ */
+public record Dataset(Tensor x, Tensor y, List<String> classNames) {
+
+    public Dataset {
+        if (x.rank() == 0 || y.rank() == 0 || x.dim(0) != y.dim(0)) {
+            throw new IllegalArgumentException("Dataset: features " + Shape.str(x.shape()) + " and targets " + Shape.str(y.shape())
+                    + " must have the same number of rows");
+        }
+        classNames = classNames == null ? null : List.copyOf(classNames);
+    }
+
+    public Dataset(Tensor x, Tensor y) {
+        this(x, y, null);
+    }
+
+    public int size() {
+        return x.dim(0);
+    }
+
+    /** Number of classes (from the names, else 1 + the largest target for [n] integer targets); 0 for regression. */
+    public int classes() {
+        if (classNames != null) return classNames.size();
+        return 0;
+    }
+
+    /** The rows at {@code indices}, in that order (bulk copies). */
+    public Dataset subset(int[] indices) {
+        return new Dataset(rows(x, indices), rows(y, indices), classNames);
+    }
+
+    /** Rows {@code indices} of a [n, ...] tensor. */
+    public static Tensor rows(Tensor t, int[] indices) {
+        int n = t.dim(0);
+        int row = n == 0 ? 0 : t.size() / n;
+        float[] src = t.data(), out = new float[indices.length * row];
+        for (int i = 0; i < indices.length; i++) {
+            int r = indices[i];
+            if (r < 0 || r >= n) throw new IllegalArgumentException("Dataset.subset: row " + r + " out of range [0, " + n + ")");
+            System.arraycopy(src, r * row, out, i * row, row);
+        }
+        int[] shape = t.shape();
+        shape[0] = indices.length;
+        return Tensor.of(out, shape);
+    }
+
+    /** The same rows with new features (e.g. after scaling). */
+    public Dataset withX(Tensor newX) {
+        return new Dataset(newX, y, classNames);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.nabla.data;
+
+import dev.nabla.tensor.Rng;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Seeded train / test splits. */
+public final class Split {
+
+    private Split() {}
+
+    /**
+     * Shuffles with {@code seed} and returns {train, test} with {@code round(testFraction * n)} test rows. Stratified
+     * splits keep each class's share in both parts (targets must be class indices, shape [n] or [n, 1]).
+     */
+    public static Dataset[] trainTest(Dataset d, double testFraction, long seed, boolean stratified) {
+        if (!(testFraction > 0 && testFraction < 1)) throw new IllegalArgumentException("Split.trainTest: test fraction must be in (0, 1), got " + testFraction);
+        int n = d.size();
+        int nTest = (int) Math.round(testFraction * n);
+        if (nTest == 0 || nTest == n) throw new IllegalArgumentException("Split.trainTest: a test fraction of " + testFraction + " leaves an empty part of " + n + " rows");
+        Rng rng = new Rng(seed);
+        List<Integer> train = new ArrayList<>(), test = new ArrayList<>();
+        if (!stratified) {
+            int[] perm = rng.permutation(n);
+            for (int i = 0; i < n; i++) (i < nTest ? test : train).add(perm[i]);
+        } else {
+            if (d.y().size() != n) throw new IllegalArgumentException("Split.trainTest: stratifying needs one class index per row");
+            Map<Integer, List<Integer>> byClass = new TreeMap<>();
+            float[] y = d.y().data();
+            for (int i = 0; i < n; i++) byClass.computeIfAbsent(Math.round(y[i]), k -> new ArrayList<>()).add(i);
+            for (List<Integer> rows : byClass.values()) {
+                int[] perm = rng.permutation(rows.size());
+                int k = (int) Math.round(testFraction * rows.size());
+                for (int i = 0; i < rows.size(); i++) (i < k ? test : train).add(rows.get(perm[i]));
+            }
+            // Interleave classes again so that the parts are not sorted by class.
+            shuffle(train, rng);
+            shuffle(test, rng);
+        }
+        return new Dataset[] {d.subset(toArray(train)), d.subset(toArray(test))};
+    }
+
+    private static void shuffle(List<Integer> list, Rng rng) {
+        int[] perm = rng.permutation(list.size());
+        List<Integer> copy = new ArrayList<>(list);
+        for (int i = 0; i < perm.length; i++) list.set(i, copy.get(perm[i]));
+    }
+
+    private static int[] toArray(List<Integer> l) {
+        int[] a = new int[l.size()];
+        for (int i = 0; i < a.length; i++) a[i] = l.get(i);
+        return a;
+    }
+}
