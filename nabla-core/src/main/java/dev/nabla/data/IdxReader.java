@@ -80,11 +80,12 @@ public final class IdxReader {
     }
 
     private static int header(Path file, byte[] b, int magic, int dims) {
-        if (b.length < 4 + 4 * dims) throw truncated(file, b.length, 4 + 4 * dims);
+        if (b.length < 4) throw truncated(file, b.length, 4);
         int m = readInt(b, 0);
         if (m != magic) {
             throw new IllegalArgumentException(file + ": offset 0: expected IDX magic 0x" + Integer.toHexString(magic) + ", found 0x" + Integer.toHexString(m));
         }
+        if (b.length < 4 + 4 * dims) throw truncated(file, b.length, 4 + 4 * dims);
         int n = readInt(b, 4);
         if (n < 0) throw new IllegalArgumentException(file + ": offset 4: negative item count " + n);
         return n;
