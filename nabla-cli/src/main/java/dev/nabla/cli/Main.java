@@ -1,0 +1,70 @@
+package dev.nabla.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+/**
+ * The {@code nabla} command. User mistakes (bad options, unreadable data, wrong shapes) print one line on stderr
+ * and exit with 2 (usage) or 1 (anything else); {@code --verbose} adds the stack trace.
+ */
+@Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Build, train, evaluate and use neural networks trained by backpropagation.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+                DatasetsCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit code (for tests and embedding). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            err.println("nabla: " + message(e));
+            if (verbose) e.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("nabla: " + e.getMessage() + " (see: nabla " + commandName(e.getCommandLine()) + " --help)");
+            if (verbose) e.printStackTrace(err);
+            err.flush();
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    private static String commandName(CommandLine cl) {
+        String full = cl.getCommandSpec().qualifiedName(" ");
+        return full.startsWith("nabla ") ? full.substring(6) : "";
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof OutOfMemoryError) return "out of memory; give Java more with JAVA_OPTS=-Xmx4g, or use a smaller --batch-size";
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"nabla " + dev.nabla.train.ModelFile.VERSION + " (Java " + System.getProperty("java.version") + ", GEMM kernel "
+                    + dev.nabla.kernels.Gemms.get().name() + ")"};
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.nabla.cli;
+
+import dev.nabla.io.AtomicFiles;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** PNG line charts of a training history: one chart per quantity, training and validation as two lines. */
+final class Plots {
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Plots() {}
+
+    /**
+     * Writes {@code <metric>.png} into {@code dir} for "loss" and each other metric of the history (with its
+     * {@code val_} twin on the same chart); returns the files written.
+     */
+    static List<Path> write(Map<String, List<Double>> history, Path dir) {
+        List<Path> written = new ArrayList<>();
+        for (String key : history.keySet()) {
+            if (key.startsWith("val_")) continue;
+            Path file = dir.resolve(key + ".png");
+            AtomicFiles.write(file, png(key, history.get(key), history.get("val_" + key)));
+            written.add(file);
+        }
+        return written;
+    }
+
+    static byte[] png(String metric, List<Double> train, List<Double> validation) {
+        String label = Character.toUpperCase(metric.charAt(0)) + metric.substring(1).replace('_', ' ');
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title(label + " per epoch").xAxisTitle("Epoch").yAxisTitle(label).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
+        chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setMarkerSize(train.size() > 60 ? 0 : 5);
+        chart.getStyler().setAxisTitleFont(chart.getStyler().getAxisTitleFont().deriveFont(14f));
+        addSeries(chart, "training", train, new Color(31, 119, 180));
+        if (validation != null) addSeries(chart, "validation", validation, new Color(255, 127, 14));
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void addSeries(XYChart chart, String name, List<Double> values, Color color) {
+        double[] x = new double[values.size()], y = new double[values.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+            y[i] = values.get(i);
+        }
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setLineColor(color);
+        s.setMarkerColor(color);
+        s.setMarker(SeriesMarkers.CIRCLE);
+    }
+}
