@@ -1,0 +1,51 @@
+package dev.nabla.cli;
+
+import dev.nabla.data.Dataset;
+import dev.nabla.train.Model;
+import dev.nabla.train.ModelFile;
+import dev.nabla.train.SavedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+@Command(name = "evaluate", description = "Loss and metrics of a saved model on data (its test part when it has one).")
+final class EvaluateCommand implements Runnable {
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file written by nabla train.")
+    Path modelFile;
+
+    @Option(names = "--data", required = true, description = "Built-in name, CSV file or IDX directory.")
+    String data;
+
+    @Option(names = "--target", description = "CSV target column: name or index (default: the one the model was trained on, else the last).")
+    String target;
+
+    @Option(names = "--seed", description = "Seed of the train/test split of a CSV file (default: 42, as nabla train).")
+    long seed = 42;
+
+    @Override
+    public void run() {
+        SavedModel saved = ModelFile.load(modelFile);
+        Model model = saved.model();
+        if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to evaluate against");
+        Preprocessing pre = Preprocessing.of(saved);
+        DataSource source = DataSource.load(data, target != null ? target : pre.target(), pre.images(), seed);
+        Dataset d = pre.apply(source.test() != null ? source.test() : source.train());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Evaluating " + modelFile + " on " + source.description() + (source.test() != null ? ", test part" : ""));
+        TrainCommand.report(out, source.test() != null ? "test" : "data", model.evaluate(d.x(), Tasks.targets(pre.task(), d)));
+        out.flush();
+    }
+}

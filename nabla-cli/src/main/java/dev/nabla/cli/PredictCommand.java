@@ -1,0 +1,121 @@
+package dev.nabla.cli;
+
+import dev.nabla.data.CsvReader;
+import dev.nabla.data.Dataset;
+import dev.nabla.io.AtomicFiles;
+import dev.nabla.tensor.Tensor;
+import dev.nabla.train.ModelFile;
+import dev.nabla.train.SavedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+@Command(name = "predict", description = {"Predict every row of a CSV file with a saved model.",
+        "Writes one row per input: the class and each class's probability (or the predicted values)."})
+final class PredictCommand implements Runnable {
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file written by nabla train.")
+    Path modelFile;
+
+    @Option(names = "--data", required = true, description = "CSV file with a header; a column named like the model's target is ignored.")
+    Path data;
+
+    @Option(names = "--out", description = "Output CSV (default: standard output).")
+    Path outFile;
+
+    @Override
+    public void run() {
+        SavedModel saved = ModelFile.load(modelFile);
+        Preprocessing pre = Preprocessing.of(saved);
+        if (!Files.isRegularFile(data)) throw new IllegalArgumentException("--data: " + data + " is not a file");
+        Dataset d = pre.apply(readFeatures(pre));
+        Tensor p = saved.model().predict(d.x());
+        String text = format(p, pre);
+        if (outFile == null) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(text);
+            out.flush();
+        } else {
+            AtomicFiles.write(outFile, text.getBytes(StandardCharsets.UTF_8));
+            spec.commandLine().getOut().println("Wrote " + d.size() + " predictions to " + outFile);
+        }
+    }
+
+    /** All columns are features, except one named like the model's target if the file has it. */
+    private Dataset readFeatures(Preprocessing pre) {
+        if (pre.target() != null) {
+            try {
+                // The labels are not needed (and may cover only some classes): keep the features only.
+                Tensor x = CsvReader.withHeader().target(pre.target()).read(data).dataset().x();
+                return new Dataset(x, Tensor.zeros(x.dim(0)));
+            } catch (IllegalArgumentException e) {
+                if (!e.getMessage().contains("no target column")) throw e;
+            }
+        }
+        return CsvReader.withHeader().noTarget().read(data).dataset();
+    }
+
+    private static String format(Tensor p, Preprocessing pre) {
+        StringBuilder sb = new StringBuilder();
+        int n = p.dim(0), k = p.size() / n;
+        float[] v = p.data();
+        if (pre.task() == Tasks.Task.CLASSIFICATION) {
+            List<String> names = pre.classNames();
+            sb.append("class");
+            for (int j = 0; j < k; j++) sb.append(",p_").append(names != null ? names.get(j) : String.valueOf(j));
+            sb.append('\n');
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int j = 1; j < k; j++) if (v[i * k + j] > v[i * k + best]) best = j;
+                sb.append(names != null ? names.get(best) : String.valueOf(best));
+                double[] probs = probabilities(v, i * k, k);
+                for (double q : probs) sb.append(String.format(Locale.ROOT, ",%.6f", q));
+                sb.append('\n');
+            }
+        } else {
+            for (int j = 0; j < k; j++) sb.append(j == 0 ? "" : ",").append(k == 1 ? "prediction" : "prediction_" + j);
+            sb.append('\n');
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < k; j++) sb.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", v[i * k + j]));
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The row as probabilities: kept if it already sums to 1 (softmax output), else softmax of logits. */
+    private static double[] probabilities(float[] v, int off, int k) {
+        double sum = 0, max = Double.NEGATIVE_INFINITY;
+        boolean nonNegative = true;
+        for (int j = 0; j < k; j++) {
+            sum += v[off + j];
+            max = Math.max(max, v[off + j]);
+            nonNegative &= v[off + j] >= 0;
+        }
+        double[] q = new double[k];
+        if (nonNegative && Math.abs(sum - 1) < 1e-3) {
+            for (int j = 0; j < k; j++) q[j] = v[off + j];
+            return q;
+        }
+        double z = 0;
+        for (int j = 0; j < k; j++) z += q[j] = Math.exp(v[off + j] - max);
+        for (int j = 0; j < k; j++) q[j] /= z;
+        return q;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.nabla.cli;
+
+import dev.nabla.data.Dataset;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.Loss;
+import dev.nabla.nn.losses.Losses;
+import dev.nabla.tensor.Tensor;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/** Classification or regression: inferred from the targets, and what follows from it (outputs, loss, targets). */
+final class Tasks {
+
+    enum Task { CLASSIFICATION, REGRESSION }
+
+    /** Above this many distinct integer targets, integers are read as a regression target. */
+    private static final int MAX_CLASSES = 50;
+
+    private Tasks() {}
+
+    /**
+     * "auto": classification when the targets are labels, or integers with at most 50 distinct values some of
+     * which repeat (so 4 distinct salaries over 4 rows stay a regression); otherwise regression.
+     */
+    static Task infer(String option, Dataset d) {
+        switch (option.toLowerCase(Locale.ROOT)) {
+            case "classification": return Task.CLASSIFICATION;
+            case "regression": return Task.REGRESSION;
+            case "auto": break;
+            default: throw new IllegalArgumentException("--task: expected auto, classification or regression, got '" + option + "'");
+        }
+        if (d.classNames() != null) return Task.CLASSIFICATION;
+        if (d.y().size() != d.size()) return Task.REGRESSION; // several target columns
+        Set<Float> distinct = new HashSet<>();
+        for (float v : d.y().data()) {
+            if (v != Math.rint(v) || v < 0) return Task.REGRESSION;
+            distinct.add(v);
+        }
+        return distinct.size() <= MAX_CLASSES && distinct.size() < d.size() ? Task.CLASSIFICATION : Task.REGRESSION;
+    }
+
+    /** Output units: the number of classes, or the number of target columns. */
+    static int outputs(Task t, Dataset d) {
+        if (t == Task.REGRESSION) return d.y().size() / d.size();
+        if (d.classNames() != null) return d.classNames().size();
+        int max = 0;
+        for (float v : d.y().data()) max = Math.max(max, (int) v);
+        return max + 1;
+    }
+
+    /** Targets as the loss wants them: class indices [n] for classification, [n, k] values for regression. */
+    static Tensor targets(Task t, Dataset d) {
+        int n = d.size();
+        return t == Task.CLASSIFICATION ? d.y().reshape(n) : d.y().reshape(n, d.y().size() / n);
+    }
+
+    /** The loss named by --loss, or the task's default; cross-entropies read logits when the output is linear. */
+    static Loss loss(String name, Task t, Activation output) {
+        boolean logits = output == Activation.LINEAR;
+        if (name == null) return t == Task.CLASSIFICATION ? Losses.sparseCategoricalCrossentropy(logits) : Losses.mse();
+        String key = name.toLowerCase(Locale.ROOT).replace('-', '_');
+        switch (key) {
+            case "sparse_categorical_crossentropy": case "scce": return Losses.sparseCategoricalCrossentropy(logits);
+            case "mse": case "mae": case "huber": return Losses.fromConfig(key);
+            default:
+                throw new IllegalArgumentException("--loss: '" + name + "' is not available from the command line; use sparse_categorical_crossentropy,"
+                        + " mse, mae or huber (class targets are indices)");
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.nabla.cli;
+
+import dev.nabla.data.Dataset;
+import dev.nabla.data.Scaler;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.Layer;
+import dev.nabla.nn.Loss;
+import dev.nabla.nn.losses.Losses;
+import dev.nabla.optim.Optimizer;
+import dev.nabla.optim.Optimizers;
+import dev.nabla.tensor.Tensor;
+import dev.nabla.train.CsvLogger;
+import dev.nabla.train.FitOptions;
+import dev.nabla.train.History;
+import dev.nabla.train.Model;
+import dev.nabla.train.ModelCheckpoint;
+import dev.nabla.train.ModelFile;
+import dev.nabla.train.SavedModel;
+import dev.nabla.train.Sequential;
+import dev.nabla.train.metrics.Metrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+@Command(name = "train", sortOptions = false,
+        description = {"Train a network and save it with its history and plots.",
+                "With no options: a 4-16-16-3 network on built-in Iris."})
+final class TrainCommand implements Runnable {
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", description = "Built-in name (see: nabla datasets), a CSV file, or a directory of IDX files. Default: iris.")
+    String data = "iris";
+
+    @Option(names = "--target", description = "CSV target column: name or 0-based index (default: the last column).")
+    String target;
+
+    @Option(names = "--layers", description = "Layers, e.g. 64:relu,32:relu,3:softmax or conv:32:3:relu,maxpool:2,flatten,128:relu,10."
+            + " The output layer is added when the list does not end with one. Default: 16:relu,16:relu (tabular), 128:relu (images).")
+    String layers;
+
+    @Option(names = "--task", description = "auto, classification or regression (default: auto, from the targets).")
+    String task = "auto";
+
+    @Option(names = "--loss", description = "sparse_categorical_crossentropy (default for classes; from logits when the output"
+            + " layer is linear), mse (default for regression), mae, huber.")
+    String loss;
+
+    @Option(names = "--optimizer", description = "adam (default), adamw, sgd, rmsprop, adagrad.")
+    String optimizer = "adam";
+
+    @Option(names = "--lr", description = "Learning rate (default: 0.01 for tables, 0.001 for images).")
+    Double lr;
+
+    @Option(names = "--epochs", description = "Epochs (default: 100 for tables, 5 for images).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", description = "Samples per step; -1 for full batch, 1 for stochastic (default: 32, 128 for images).")
+    Integer batchSize;
+
+    @Option(names = "--validation-split", description = "Fraction of the training data held out for validation (default: 0.2).")
+    double validationSplit = 0.2;
+
+    @Option(names = "--seed", description = "Seed for initialisation, splitting, shuffling and dropout (default: 42).")
+    long seed = 42;
+
+    @Option(names = "--scale", description = "none, standard or minmax, fitted on the training part (default: standard for tables, none for images).")
+    String scale;
+
+    @Option(names = "--out", description = "Output directory (default: runs/<data>-<time>).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue training from a model or checkpoint file, up to --epochs.")
+    Path resume;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        boolean resuming = resume != null;
+        SavedModel previous = resuming ? ModelFile.load(resume) : null;
+        List<LayerSpecParser.Spec> specs = layers == null ? null : LayerSpecParser.parse(layers);
+        boolean images = specs != null && specs.stream().anyMatch(s -> s.kind() == LayerSpecParser.Kind.CONV);
+        if (resuming) images = "image".equals(previous.preprocessing().get("input"));
+        DataSource source = DataSource.load(data, target, images, seed);
+        boolean imageData = source.train().x().size() / source.train().size() >= 784 && source.featureNames() == null;
+        Tasks.Task t = resuming ? Tasks.Task.valueOf(String.valueOf(previous.preprocessing().get("task")).toUpperCase(Locale.ROOT))
+                : Tasks.infer(task, source.train());
+        int outputs = Tasks.outputs(t, source.train());
+
+        Dataset train = source.train(), test = source.test();
+        Scaler scaler = null;
+        String scaleKind = scale != null ? scale.toLowerCase(Locale.ROOT) : imageData ? "none" : "standard";
+        if (resuming) {
+            Object s = previous.preprocessing().get("scaler");
+            scaler = s instanceof Map<?, ?> m ? Scaler.fromConfig(m) : null;
+        } else if (!scaleKind.equals("none")) {
+            if (!scaleKind.equals("standard") && !scaleKind.equals("minmax")) {
+                throw new IllegalArgumentException("--scale: expected none, standard or minmax, got '" + scale + "'");
+            }
+            scaler = (scaleKind.equals("standard") ? Scaler.standard() : Scaler.minMax()).fit(train.x());
+        }
+        if (scaler != null) {
+            train = train.withX(scaler.transform(train.x()));
+            if (test != null) test = test.withX(scaler.transform(test.x()));
+        }
+        Tensor y = Tasks.targets(t, train);
+        int epochCount = epochs != null ? epochs : imageData ? 5 : 100;
+        int batch = batchSize != null ? batchSize : imageData ? 128 : 32;
+
+        Model model;
+        History earlier = null;
+        int initialEpoch = 0;
+        if (resuming) {
+            model = previous.model();
+            if (model.optimizer() == null) throw new IllegalArgumentException(resume + ": the model was saved without an optimizer; cannot resume training");
+            earlier = previous.history();
+            initialEpoch = previous.epochsCompleted();
+            if (initialEpoch >= epochCount) {
+                throw new IllegalArgumentException("--resume: " + resume + " already has " + initialEpoch + " epochs; ask for more with --epochs");
+            }
+        } else {
+            if (specs == null) specs = LayerSpecParser.parse(imageData ? "128:relu" : "16:relu,16:relu");
+            List<Layer> stack = ModelBuilder.layers(specs, t, outputs, images);
+            model = new Sequential("model", stack.toArray(new Layer[0]));
+            model.seed(seed);
+            Activation last = ModelBuilder.lastActivation(stack);
+            Loss lossFn = Tasks.loss(loss, t, last);
+            float rate = (float) (lr != null ? lr : imageData ? 1e-3 : 1e-2);
+            model.compile(optimizer(optimizer, rate), lossFn, t == Tasks.Task.CLASSIFICATION ? new dev.nabla.train.metrics.Metric[] {Metrics.accuracy()}
+                    : new dev.nabla.train.metrics.Metric[] {Metrics.mae()});
+            model.buildFor(ModelBuilder.inputShape(train.x()));
+        }
+
+        Path dir = out != null ? out : Path.of("runs", runName());
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--out: cannot create " + dir + ": " + e.getMessage());
+        }
+        Map<String, Object> preprocessing = new LinkedHashMap<>();
+        preprocessing.put("task", t.name().toLowerCase(Locale.ROOT));
+        preprocessing.put("input", images ? "image" : "flat");
+        if (scaler != null) preprocessing.put("scaler", scaler.config());
+        List<String> classNames = train.classNames();
+        if (resuming && previous.preprocessing().get("class_names") instanceof List<?> l) classNames = toStrings(l);
+        if (classNames != null) preprocessing.put("class_names", classNames);
+        if (source.featureNames() != null) preprocessing.put("feature_names", source.featureNames());
+        preprocessing.put("target", source.targetName());
+
+        out.println("Data: " + source.description() + (scaler != null ? ", " + scaleKind + "-scaled" : ""));
+        out.println(model.summary());
+        out.printf(Locale.ROOT, "Training: %s, loss %s, %s lr %s, %d epochs, batch %s, validation %.0f%%, seed %d%n",
+                t.name().toLowerCase(Locale.ROOT), model.loss().name(), model.optimizer().config().get("type"), model.optimizer().learningRate(),
+                epochCount, batch == -1 ? "full" : String.valueOf(batch), validationSplit * 100, seed);
+
+        Path checkpoint = dir.resolve("checkpoint.nabla");
+        Path historyCsv = dir.resolve("history.csv");
+        ModelCheckpoint saver = ModelCheckpoint.every(1, checkpoint, () -> preprocessing).continuing(earlier);
+        History history = model.fit(train.x(), y, FitOptions.epochs(epochCount).initialEpoch(initialEpoch).batchSize(batch)
+                .validationSplit(validationSplit).seed(seed)
+                .callbacks(new ProgressBar(out, System.console() != null), saver));
+        History all = new History();
+        if (earlier != null) all.append(earlier);
+        all.append(history);
+
+        Path modelFile = dir.resolve("model.nabla");
+        ModelFile.save(modelFile, new SavedModel(model, preprocessing, all, Map.of("seed", seed, "data", data)));
+        dev.nabla.io.AtomicFiles.write(historyCsv, CsvLogger.toCsv(epochNumbers(all.epochs()), all).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<Path> plots = Plots.write(all.metrics(), dir);
+
+        out.println();
+        out.println("Final metrics");
+        report(out, "train", model.evaluate(train.x(), y));
+        Map<String, Double> val = new LinkedHashMap<>();
+        all.metrics().forEach((k, v) -> {
+            if (k.startsWith("val_")) val.put(k.substring(4), v.get(v.size() - 1));
+        });
+        if (!val.isEmpty()) report(out, "validation", val);
+        if (test != null) report(out, "test", model.evaluate(test.x(), Tasks.targets(t, test)));
+        out.println();
+        out.println("Wrote " + modelFile + "  (the model; try: nabla summary " + modelFile + ")");
+        out.println("      " + historyCsv);
+        for (Path p : plots) out.println("      " + p);
+        out.println("      " + checkpoint + "  (resume with --resume " + checkpoint + " --epochs N)");
+        out.flush();
+    }
+
+    private static List<Integer> epochNumbers(int n) {
+        List<Integer> l = new ArrayList<>();
+        for (int i = 1; i <= n; i++) l.add(i);
+        return l;
+    }
+
+    static void report(PrintWriter out, String part, Map<String, Double> metrics) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-11s", part));
+        metrics.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
+        out.println(sb);
+    }
+
+    private String runName() {
+        String base = Path.of(data).getFileName().toString().replaceAll("\\.csv$", "").replaceAll("[^A-Za-z0-9_-]", "_");
+        return base + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    }
+
+    static Optimizer optimizer(String name, float lr) {
+        if (!(lr > 0)) throw new IllegalArgumentException("--lr: must be positive, got " + lr);
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "adam": return Optimizers.adam(lr);
+            case "adamw": return Optimizers.adamW(lr, 0.01f);
+            case "sgd": return Optimizers.sgd(lr);
+            case "rmsprop": return Optimizers.rmsprop(lr);
+            case "adagrad": return Optimizers.adagrad(lr);
+            default: throw new IllegalArgumentException("--optimizer: unknown '" + name + "'; known: adam, adamw, sgd, rmsprop, adagrad");
+        }
+    }
+
+    static List<String> toStrings(List<?> l) {
+        List<String> s = new ArrayList<>();
+        for (Object o : l) s.add(String.valueOf(o));
+        return s;
+    }
+}
