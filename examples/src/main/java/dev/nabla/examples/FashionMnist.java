@@ -45,7 +45,11 @@ public final class FashionMnist {
 
     /** Trains {@code model} for {@code epochs} epochs; images as [n, 1, 28, 28] for a CNN, else flat. */
     public static Result train(Model model, boolean images, int epochs, long seed, boolean verbose) {
-        Dataset[] d = IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, images);
+        return train(model, IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, images), epochs, seed, verbose);
+    }
+
+    /** {@code d} is {train, test}. */
+    public static Result train(Model model, Dataset[] d, int epochs, long seed, boolean verbose) {
         model.seed(seed);
         model.compile(Optimizers.adam(1e-3f), Losses.sparseCategoricalCrossentropy(true), Metrics.accuracy());
         List<Double> seconds = new ArrayList<>();

@@ -21,7 +21,7 @@ import dev.nabla.train.metrics.Metrics;
  */
 public final class IrisClassifier {
 
-    public record Result(double[] lossEvery100, double testAccuracy) {}
+    public record Result(double[] lossEvery100, double finalLoss, double testAccuracy) {}
 
     private IrisClassifier() {}
 
@@ -33,33 +33,41 @@ public final class IrisClassifier {
 
     /** Keras style: compile and fit. */
     public static Result withFit(long seed) {
-        Dataset train = Datasets.irisTrain(), test = Datasets.irisTest();
+        return withFit(seed, Datasets.irisTrain(), Datasets.irisTest());
+    }
+
+    public static Result withFit(long seed, Dataset train, Dataset test) {
         Sequential model = model(seed);
         model.compile(Optimizers.sgd(0.01f), Losses.sparseCategoricalCrossentropy(false), Metrics.accuracy());
         History h = model.fit(train.x(), train.y(), FitOptions.epochs(1000).batchSize(FitOptions.FULL_BATCH).shuffle(false));
         double[] every100 = new double[10];
         for (int i = 0; i < 10; i++) every100[i] = h.get("loss").get(i * 100);
-        return new Result(every100, model.evaluate(test.x(), test.y()).get("accuracy"));
+        return new Result(every100, h.last("loss"), model.evaluate(test.x(), test.y()).get("accuracy"));
     }
 
     /** PyTorch style: the same training as a loop. */
     public static Result withLoop(long seed) {
-        Dataset train = Datasets.irisTrain(), test = Datasets.irisTest();
+        return withLoop(seed, Datasets.irisTrain(), Datasets.irisTest());
+    }
+
+    public static Result withLoop(long seed, Dataset train, Dataset test) {
         Sequential model = model(seed);
         Loss lossFn = Losses.sparseCategoricalCrossentropy(false);
         Optimizer opt = Optimizers.sgd(0.01f).parameters(model::trainableParameters);
         double[] every100 = new double[10];
+        double last = Double.NaN;
         for (int epoch = 0; epoch < 1000; epoch++) {
             Tensor loss = lossFn.apply(train.y(), model.apply(train.x()));
             opt.zeroGrad();
             loss.backward();
             opt.step();
-            if (epoch % 100 == 0) every100[epoch / 100] = loss.item();
+            last = loss.item();
+            if (epoch % 100 == 0) every100[epoch / 100] = last;
         }
         Tensor predicted = model.predict(test.x()).argmax(1);
         double correct = 0;
         for (int i = 0; i < test.size(); i++) if (predicted.get(i) == test.y().get(i)) correct++;
-        return new Result(every100, correct / test.size());
+        return new Result(every100, last, correct / test.size());
     }
 
     public static void main(String[] args) {

@@ -25,7 +25,10 @@ public final class Spiral {
     private Spiral() {}
 
     public static Result run(long seed, int epochs) {
-        Dataset d = Datasets.spiralNnfs();
+        return run(seed, epochs, Datasets.spiralNnfs());
+    }
+
+    public static Result run(long seed, int epochs, Dataset d) {
         Sequential model = Sequential.of(
                 new Dense(null, 64, Activation.RELU, Initializers.normal(0, 0.01), Initializers.zeros(), true),
                 new Dense(null, 3, Activation.SOFTMAX, Initializers.normal(0, 0.01), Initializers.zeros(), true));

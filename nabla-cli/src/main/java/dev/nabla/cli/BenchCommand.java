@@ -1,0 +1,156 @@
+package dev.nabla.cli;
+
+import dev.nabla.data.Dataset;
+import dev.nabla.data.Datasets;
+import dev.nabla.data.IdxReader;
+import dev.nabla.examples.FashionMnist;
+import dev.nabla.examples.IrisClassifier;
+import dev.nabla.examples.Spiral;
+import dev.nabla.examples.Xor;
+import dev.nabla.kernels.Gemms;
+import dev.nabla.kernels.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Runs the benchmark workloads of {@code shared/bench/WORKLOADS.md} in this process and prints a markdown row per
+ * workload: loop seconds (W1-W3: median of timed runs after a warm-up run; W4/W5: median epoch after the first),
+ * final loss, test accuracy, job seconds since the JVM started, and peak RSS.
+ */
+@Command(name = "bench", description = {"Run benchmark workloads W1-W5 (see WORKLOADS.md) and print their timings.",
+        "Example: nabla bench W4"})
+final class BenchCommand implements Runnable {
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1 (xor), W2 (iris), W3 (spiral), W4 (Fashion-MNIST MLP), W5 (CNN), or all.")
+    List<String> workloads;
+
+    @Option(names = "--runs", description = "Timed runs of W1-W3 after the warm-up (default: 5).")
+    int runs = 5;
+
+    @Option(names = "--epochs", description = "Override the epochs of W4/W5 (default: 5 and 2, as defined); at least 2.")
+    Integer epochs;
+
+    /** One row of the table. */
+    private record Row(String id, double loopSeconds, double finalLoss, double testAccuracy) {}
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> ids = new ArrayList<>();
+        for (String w : workloads) {
+            if (w.equalsIgnoreCase("all")) ids.addAll(List.of("W1", "W2", "W3", "W4", "W5"));
+            else ids.add(w.toUpperCase(Locale.ROOT));
+        }
+        if (runs < 1) throw new IllegalArgumentException("--runs: must be at least 1, got " + runs);
+        if (epochs != null && epochs < 2) throw new IllegalArgumentException("--epochs: W4/W5 need at least 2 epochs (the first is warm-up), got " + epochs);
+        out.printf("Nabla %s, Java %s, GEMM kernel %s, %d threads%n%n", dev.nabla.train.ModelFile.VERSION, System.getProperty("java.version"),
+                Gemms.get().name(), Parallel.threads());
+        out.println("| workload | loop_s | final loss | test accuracy | job_s | peak RSS MB |");
+        out.println("|---|---|---|---|---|---|");
+        out.flush();
+        for (String id : ids) {
+            Row r = runOne(id);
+            double job = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+            out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %s | %.2f | %s |%n", r.id(), r.loopSeconds(), r.finalLoss(),
+                    Double.isNaN(r.testAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", r.testAccuracy()), job, peakRssMb());
+            out.flush();
+        }
+    }
+
+    private Row runOne(String id) {
+        switch (id) {
+            case "W1": {
+                double[] loss = new double[1];
+                double t = medianOfRuns(() -> {
+                    Xor.Result r = Xor.run(1, 2500);
+                    loss[0] = r.costs()[r.costs().length - 1];
+                    return 0;
+                });
+                return new Row("W1 xor", t, loss[0], Double.NaN);
+            }
+            case "W2": {
+                Dataset train = Datasets.irisTrain(), test = Datasets.irisTest();
+                IrisClassifier.Result[] last = new IrisClassifier.Result[1];
+                double t = medianOfRuns(() -> {
+                    last[0] = IrisClassifier.withFit(42, train, test);
+                    return 0;
+                });
+                return new Row("W2 iris", t, last[0].finalLoss(), last[0].testAccuracy());
+            }
+            case "W3": {
+                Dataset spiral = Datasets.spiralNnfs();
+                Spiral.Result[] last = new Spiral.Result[1];
+                double t = medianOfRuns(() -> {
+                    last[0] = Spiral.run(3, 2000, spiral);
+                    return 0;
+                });
+                return new Row("W3 spiral", t, last[0].lastLoss(), Double.NaN);
+            }
+            case "W4":
+            case "W5": {
+                boolean cnn = id.equals("W5");
+                Dataset[] d = IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, cnn);
+                int e = epochs != null ? epochs : cnn ? 2 : 5;
+                FashionMnist.Result r = FashionMnist.train(cnn ? FashionMnist.cnn() : FashionMnist.mlp(), d, e, 1, false);
+                double[] after = r.epochSeconds().subList(1, r.epochSeconds().size()).stream().mapToDouble(Double::doubleValue).toArray();
+                return new Row(cnn ? "W5 fmnist-cnn (s/epoch)" : "W4 fmnist-mlp (s/epoch)", median(after), r.history().last("loss"), r.testAccuracy());
+            }
+            default:
+                throw new IllegalArgumentException("unknown workload '" + id + "'; known: W1, W2, W3, W4, W5, all");
+        }
+    }
+
+    /** One untimed warm-up run, then the median wall time of {@link #runs} runs. */
+    private double medianOfRuns(DoubleSupplier job) {
+        job.getAsDouble();
+        double[] t = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            job.getAsDouble();
+            t[i] = (System.nanoTime() - start) / 1e9;
+        }
+        return median(t);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** VmHWM from /proc (Linux), in MB; "-" elsewhere. */
+    private static String peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
+                    return String.valueOf(kb / 1024);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "-";
+        }
+        return "-";
+    }
+}
