@@ -10,6 +10,7 @@ import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.train.metrics.Metric;
+import dev.nabla.train.metrics.Metrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,7 +86,7 @@ public abstract class Model extends Layer {
         this.optimizer = optimizer.parameters(this::trainableParameters);
         this.loss = loss;
         this.metrics.clear();
-        for (Metric m : metrics) this.metrics.add(m);
+        for (Metric m : metrics) this.metrics.add(Metrics.resolve(m, loss));
         return this;
     }
 

@@ -1,0 +1,62 @@
+package dev.nabla.optim;
+
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba), as PyTorch's {@code torch.optim.Adam} / {@code AdamW}: m = b1 m + (1 - b1) g,
+ * v = b2 v + (1 - b2) g^2, p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps). With {@code decoupled}
+ * (AdamW) the weight decay shrinks the weights directly, p -= lr * wd * p, instead of joining the gradient
+ * (Adam's L2). Keras puts eps inside the bias correction ("eps hat"); the difference shows only when v is tiny.
+ */
+public final class Adam extends Optimizer {
+
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final float weightDecay;
+    private final boolean decoupled;
+
+    public Adam(LearningRateSchedule schedule, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled) {
+        super(schedule);
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        if (!(epsilon > 0) || weightDecay < 0) throw new IllegalArgumentException("adam: eps must be positive and weight decay not negative");
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+    }
+
+    @Override
+    protected void update(int index, float[] p, float[] g, float lr) {
+        float[] m = slot("m", index, p.length), v = slot("v", index, p.length);
+        long t = iterations() + 1;
+        float c1 = (float) (1 - Math.pow(beta1, t));
+        float sqrtC2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        float stepSize = lr / c1;
+        float b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay;
+        float shrink = decoupled ? 1 - lr * wd : 1;
+        float l2 = decoupled ? 0 : wd;
+        for (int i = 0; i < p.length; i++) {
+            float gi = g[i] + l2 * p[i];
+            float mi = b1 * m[i] + (1 - b1) * gi;
+            float vi = b2 * v[i] + (1 - b2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = p[i] * shrink - stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + eps);
+        }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = super.config();
+        c.put("type", decoupled ? "AdamW" : "Adam");
+        c.put("beta1", (double) beta1);
+        c.put("beta2", (double) beta2);
+        c.put("epsilon", (double) epsilon);
+        c.put("weight_decay", (double) weightDecay);
+        return c;
+    }
+}

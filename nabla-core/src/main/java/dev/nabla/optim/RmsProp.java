@@ -1,0 +1,35 @@
+package dev.nabla.optim;
+
+import java.util.Map;
+
+/** RMSprop as PyTorch's {@code torch.optim.RMSprop} (no momentum, not centred): s = a s + (1 - a) g^2; p -= lr g / (sqrt(s) + eps). */
+public final class RmsProp extends Optimizer {
+
+    private final float rho;
+    private final float epsilon;
+
+    public RmsProp(LearningRateSchedule schedule, float rho, float epsilon) {
+        super(schedule);
+        if (!(rho >= 0 && rho < 1) || !(epsilon > 0)) throw new IllegalArgumentException("rmsprop: rho must be in [0, 1) and eps positive");
+        this.rho = rho;
+        this.epsilon = epsilon;
+    }
+
+    @Override
+    protected void update(int index, float[] p, float[] g, float lr) {
+        float[] s = slot("square_avg", index, p.length);
+        for (int i = 0; i < p.length; i++) {
+            float si = rho * s[i] + (1 - rho) * g[i] * g[i];
+            s[i] = si;
+            p[i] -= lr * g[i] / ((float) Math.sqrt(si) + epsilon);
+        }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = super.config();
+        c.put("rho", (double) rho);
+        c.put("epsilon", (double) epsilon);
+        return c;
+    }
+}

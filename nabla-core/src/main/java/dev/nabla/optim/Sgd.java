@@ -1,0 +1,47 @@
+package dev.nabla.optim;
+
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, as PyTorch's
+ * {@code torch.optim.SGD}: g += wd * p; v = mu * v + g; p -= lr * (nesterov ? g + mu * v : v).
+ */
+public final class Sgd extends Optimizer {
+
+    private final float momentum;
+    private final boolean nesterov;
+    private final float weightDecay;
+
+    public Sgd(LearningRateSchedule schedule, float momentum, boolean nesterov, float weightDecay) {
+        super(schedule);
+        if (momentum < 0 || weightDecay < 0) throw new IllegalArgumentException("sgd: momentum and weight decay must not be negative");
+        if (nesterov && momentum == 0) throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0");
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+        this.weightDecay = weightDecay;
+    }
+
+    @Override
+    protected void update(int index, float[] p, float[] g, float lr) {
+        if (momentum == 0) {
+            for (int i = 0; i < p.length; i++) p[i] -= lr * (g[i] + weightDecay * p[i]);
+            return;
+        }
+        float[] v = slot("momentum", index, p.length);
+        for (int i = 0; i < p.length; i++) {
+            float gi = g[i] + weightDecay * p[i];
+            float vi = momentum * v[i] + gi; // the buffer starts at 0, so the first step is the gradient, as PyTorch
+            v[i] = vi;
+            p[i] -= lr * (nesterov ? gi + momentum * vi : vi);
+        }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = super.config();
+        c.put("momentum", (double) momentum);
+        c.put("nesterov", nesterov);
+        c.put("weight_decay", (double) weightDecay);
+        return c;
+    }
+}
