@@ -1,0 +1,119 @@
+package dev.nabla.train;
+
+import dev.nabla.data.Dataset;
+import dev.nabla.data.Datasets;
+import dev.nabla.io.SafeTensors;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.Dense;
+import dev.nabla.nn.Dropout;
+import dev.nabla.nn.Layer;
+import dev.nabla.nn.losses.Losses;
+import dev.nabla.optim.Optimizers;
+import dev.nabla.tensor.Tensor;
+import dev.nabla.train.metrics.Metrics;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ModelFileTest {
+
+    private final Dataset iris = Datasets.irisTrain();
+
+    @BeforeEach
+    void freshNames() {
+        Layer.resetNames();
+    }
+
+    private Sequential model(long seed) {
+        Sequential m = Sequential.of(Dense.of(16, Activation.RELU), new Dropout(0.2), Dense.of(3, Activation.SOFTMAX));
+        m.seed(seed);
+        m.compile(Optimizers.adam(0.01f), Losses.sparseCategoricalCrossentropy(false), Metrics.accuracy());
+        return m;
+    }
+
+    @Test
+    void aLoadedModelPredictsBitForBitAndKeepsItsExtras(@TempDir Path dir) {
+        Sequential m = model(1);
+        History h = m.fit(iris.x(), iris.y(), FitOptions.epochs(3).batchSize(16).seed(2));
+        Path file = dir.resolve("iris.nabla");
+        ModelFile.save(file, new SavedModel(m, Map.of("class_names", List.of("a", "b", "c")), h, Map.of("seed", 2L)));
+        SavedModel back = ModelFile.load(file);
+        assertThat(back.model().predict(iris.x()).data()).containsExactly(m.predict(iris.x()).data());
+        assertThat(back.preprocessing().get("class_names")).isEqualTo(List.of("a", "b", "c"));
+        assertThat(back.history().get("loss")).containsExactlyElementsOf(h.get("loss"));
+        assertThat(back.epochsCompleted()).isEqualTo(3);
+        assertThat(back.model().optimizer().iterations()).isEqualTo(m.optimizer().iterations());
+        assertThat(back.model().summary()).isEqualTo(m.summary());
+        assertThat(dir.toFile().list()).containsExactly("iris.nabla"); // no temporary file left behind
+    }
+
+    @Test
+    void resumingFromACheckpointEndsWithTheSameWeightsAsAnUninterruptedRun(@TempDir Path dir) {
+        Sequential whole = model(5);
+        whole.fit(iris.x(), iris.y(), FitOptions.epochs(6).batchSize(16).seed(9));
+
+        Path ckpt = dir.resolve("ckpt.nabla");
+        Sequential first = model(5);
+        first.fit(iris.x(), iris.y(), FitOptions.epochs(3).batchSize(16).seed(9).callbacks(ModelCheckpoint.every(1, ckpt)));
+        Layer.resetNames();
+        SavedModel saved = ModelFile.load(ckpt);
+        assertThat(saved.epochsCompleted()).isEqualTo(3);
+        saved.model().fit(iris.x(), iris.y(), FitOptions.epochs(6).initialEpoch(saved.epochsCompleted()).batchSize(16).seed(9));
+        List<Tensor> a = whole.getWeights(), b = saved.model().getWeights();
+        for (int i = 0; i < a.size(); i++) assertThat(b.get(i).data()).as("weight %d", i).containsExactly(a.get(i).data());
+    }
+
+    @Test
+    void theWeightsEntryIsPlainSafetensors(@TempDir Path dir) throws Exception {
+        Sequential m = model(1);
+        m.buildFor(1, 4);
+        Path file = dir.resolve("m.nabla");
+        ModelFile.save(file, m);
+        byte[] weights = null;
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) if (e.getName().equals("model.safetensors")) weights = zip.readAllBytes();
+        }
+        Map<String, Tensor> t = SafeTensors.read(weights, "model.safetensors");
+        assertThat(t.keySet()).containsExactly("dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias");
+        assertThat(t.get("dense/kernel").data()).containsExactly(m.getWeights().get(0).data());
+    }
+
+    @Test
+    void truncatedCorruptedAndForeignFilesAreRefusedClearly(@TempDir Path dir) throws Exception {
+        Sequential m = model(1);
+        m.buildFor(1, 4);
+        Path good = dir.resolve("good.nabla");
+        ModelFile.save(good, m);
+        byte[] bytes = Files.readAllBytes(good);
+
+        Path truncated = dir.resolve("truncated.nabla");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> ModelFile.load(truncated)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(truncated.toString()).hasMessageMatching(".*(truncated|corrupted).*");
+
+        Path corrupted = dir.resolve("corrupted.nabla");
+        byte[] flipped = bytes.clone();
+        flipped[flipped.length / 3] ^= 0x5A;
+        Files.write(corrupted, flipped);
+        assertThatThrownBy(() -> ModelFile.load(corrupted)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(corrupted.toString()).hasMessageMatching(".*(truncated|corrupted).*");
+
+        Path foreign = dir.resolve("notes.txt");
+        Files.writeString(foreign, "hello");
+        assertThatThrownBy(() -> ModelFile.load(foreign)).hasMessageContaining("not a Nabla model file");
+
+        assertThatThrownBy(() -> ModelFile.load(dir.resolve("missing.nabla"))).hasMessageContaining("no such model file");
+    }
+}
