@@ -62,7 +62,7 @@ public final class GradientDescentVariants {
     }
 
     public static void main(String[] args) {
-        Result r = run(1);
+        Result r = run(7);
         System.out.printf("full batch  loss %.4f -> %.4f%n", r.fullBatch().get("loss").get(0), r.fullBatch().last("loss"));
         System.out.printf("mini-batch  loss %.4f -> %.4f%n", r.miniBatch().get("loss").get(0), r.miniBatch().last("loss"));
         System.out.printf("stochastic  loss %.4f -> %.4f%n", r.stochastic().get("loss").get(0), r.stochastic().last("loss"));

@@ -75,7 +75,7 @@ class TutorialsTest {
 
     @Test
     void gradientDescentVariantsAllLearnAndThreeFourOneConverges() {
-        GradientDescentVariants.Result r = GradientDescentVariants.run(1);
+        GradientDescentVariants.Result r = GradientDescentVariants.run(7);
         assertThat(r.fullBatch().last("loss")).isLessThan(r.fullBatch().get("loss").get(0));
         assertThat(r.miniBatch().last("loss")).isLessThan(r.miniBatch().get("loss").get(0));
         assertThat(r.stochastic().last("loss")).isLessThan(r.stochastic().get("loss").get(0));

@@ -85,7 +85,7 @@ final class TrainCommand implements Runnable {
     String scale;
 
     @Option(names = "--out", description = "Output directory (default: runs/<data>-<time>).")
-    Path out;
+    Path outDir;
 
     @Option(names = "--resume", description = "Continue training from a model or checkpoint file, up to --epochs.")
     Path resume;
@@ -148,7 +148,7 @@ final class TrainCommand implements Runnable {
             model.buildFor(ModelBuilder.inputShape(train.x()));
         }
 
-        Path dir = out != null ? out : Path.of("runs", runName());
+        Path dir = outDir != null ? outDir : Path.of("runs", runName());
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {

@@ -164,6 +164,8 @@ public abstract class Model extends Layer {
         TrainContext context = new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch);
         for (Callback c : callbacks) c.onTrainBegin(context);
         BatchGatherer xs = new BatchGatherer(trainX), ys = new BatchGatherer(trainY);
+        // Build before the first epoch starts its random stream, so weights come from the seed alone (as in a loop).
+        if (!isBuilt()) buildFor(xs.gather(null, 0, 1).shape());
         for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stopRequested; epoch++) {
             for (Callback c : callbacks) c.onEpochBegin(epoch);
             setTraining(true);
