@@ -56,15 +56,22 @@ final class ProgressBar implements Callback {
         int done = step + 1;
         double elapsed = (now - epochStart) / 1e9;
         double eta = elapsed / done * (steps - done);
-        out.print("\r" + prefix() + bar(done) + String.format(Locale.ROOT, " %d/%d  ETA %s  loss %.4f", done, steps, seconds(eta), lossSum / done));
+        out.print("\r" + prefix() + bar(done) + String.format(Locale.ROOT, " %d/%d  ETA %s  loss %.4f\u001B[K", done, steps, seconds(eta), lossSum / done));
         out.flush();
     }
 
+    /**
+     * Keeps a line for the first and last epoch and about ten in between; on a terminal the others are overwritten
+     * by the next epoch's bar.
+     */
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
-        String line = prefix() + (live ? bar(steps) + " " : "") + seconds(elapsed) + ProgressLogger.format(logs);
-        out.print(live ? "\r" + line + "\u001B[K\n" : line + "\n");
+        String line = prefix() + (live ? bar(steps) + " " : "") + "- " + seconds(elapsed) + ProgressLogger.format(logs);
+        int every = Math.max(1, epochs / 10);
+        boolean keep = epoch == 0 || epoch == epochs - 1 || (epoch + 1) % every == 0;
+        if (live) out.print("\r" + line + "\u001B[K" + (keep ? "\n" : ""));
+        else if (keep) out.print(line + "\n");
         out.flush();
     }
 

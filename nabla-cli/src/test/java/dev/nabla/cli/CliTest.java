@@ -1,0 +1,128 @@
+package dev.nabla.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The nabla command end to end: run as a separate process (exit codes, stderr) and in-process for the long flows. */
+class CliTest {
+
+    record Run(int exit, String out, String err) {}
+
+    /** Runs {@code nabla args...} as a new JVM on this test's class path. */
+    static Run process(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("nabla %s finished", String.join(" ", args)).isTrue();
+        String err = Files.readString(dir.resolve("err.txt")).replace("WARNING: Using incubator modules: jdk.incubator.vector\n", "");
+        return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")), err);
+    }
+
+    static Run inProcess(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void datasetsListsTheBuiltInsAndExitsZero(@TempDir Path dir) throws Exception {
+        Run r = process(dir, "datasets");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("iris", "xor", "spiral", "salary", "placement", "fashion-mnist");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void aUsageMistakeIsOneLineOnStderrWithExitCode2(@TempDir Path dir) throws Exception {
+        Run r = process(dir, "train", "--epochs", "many");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("--epochs").contains("many");
+    }
+
+    @Test
+    void aRuntimeMistakeIsOneLineWithExitCode1AndVerboseShowsTheTrace(@TempDir Path dir) throws Exception {
+        Run r = process(dir, "train", "--data", "no-such.csv");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("nabla: ").contains("no-such.csv");
+        Run verbose = process(dir, "train", "--data", "no-such.csv", "--verbose");
+        assertThat(verbose.exit()).isEqualTo(1);
+        assertThat(verbose.err()).contains("\tat ");
+    }
+
+    @Test
+    void trainWritesModelHistoryAndPlotsThenTheModelIsUsable(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Run train = inProcess("train", "--epochs", "30", "--out", out.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("Total params: 403", "Epoch 30/30", "test", "accuracy");
+        for (String f : new String[] {"model.nabla", "checkpoint.nabla", "history.csv", "loss.png", "accuracy.png"}) {
+            assertThat(out.resolve(f)).exists();
+        }
+        byte[] png = Files.readAllBytes(out.resolve("loss.png"));
+        assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(31).first().isEqualTo("epoch,loss,accuracy,val_loss,val_accuracy");
+
+        Run summary = inProcess("summary", out.resolve("model.nabla").toString());
+        assertThat(summary.exit()).isZero();
+        assertThat(summary.out()).contains("dense_2 (Dense)", "epochs completed: 30");
+
+        Run eval = inProcess("evaluate", out.resolve("model.nabla").toString(), "--data", "iris");
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("test", "accuracy");
+
+        Path flowers = dir.resolve("flowers.csv");
+        Files.writeString(flowers, "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");
+        Path predictions = dir.resolve("predictions.csv");
+        Run predict = inProcess("predict", out.resolve("model.nabla").toString(), "--data", flowers.toString(), "--out", predictions.toString());
+        assertThat(predict.exit()).as(predict.err()).isZero();
+        List<String> rows = Files.readAllLines(predictions);
+        assertThat(rows.get(0)).isEqualTo("class,p_setosa,p_versicolor,p_virginica");
+        assertThat(rows.get(1)).startsWith("setosa,");
+        assertThat(rows.get(2)).startsWith("virginica,");
+
+        Run resumed = inProcess("train", "--resume", out.resolve("checkpoint.nabla").toString(), "--epochs", "35", "--out", out.toString());
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("Epoch 35/35");
+        assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(36);
+    }
+
+    @Test
+    void trainReadsACsvWithStringLabels(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("points.csv");
+        StringBuilder sb = new StringBuilder("x,y,side\n");
+        for (int i = 0; i < 60; i++) {
+            double x = (i % 10) - 4.5, y = (i / 10) - 2.5;
+            sb.append(x).append(',').append(y).append(',').append(x + y > 0 ? "right" : "left").append('\n');
+        }
+        Files.writeString(csv, sb);
+        Run r = inProcess("train", "--data", csv.toString(), "--target", "side", "--layers", "8:tanh", "--epochs", "60",
+                "--out", dir.resolve("run").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("classification");
+        String test = r.out().lines().filter(l -> l.strip().startsWith("test")).findFirst().orElseThrow();
+        double accuracy = Double.parseDouble(test.replaceAll(".*accuracy ", ""));
+        assertThat(accuracy).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    void badLayersNameTheToken() {
+        Run r = inProcess("train", "--layers", "16:relu,foo:relu");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("--layers: token 2 'foo:relu': expected units as an integer");
+    }
+}
