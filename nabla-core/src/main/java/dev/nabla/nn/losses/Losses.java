@@ -15,7 +15,8 @@ import java.util.Map;
  * (default MEAN), as Keras does.
  *
  * <p>Cross-entropies from logits use log-softmax / log-sigmoid (stable for any logit); from probabilities, the
- * probabilities are clipped to [1e-7, 1 - 1e-7] as Keras does.
+ * probabilities are clipped to [1e-7, 1 - 1e-7] as Keras does (but, as PyTorch's NLL of log-probabilities, not
+ * renormalised to sum to 1: feed a softmax output).
  *
  * <pre>{@code
  * Loss ce = Losses.sparseCategoricalCrossentropy(true);    // targets: class indices; predictions: logits
@@ -86,7 +87,7 @@ public final class Losses {
     public static Loss categoricalCrossentropy(boolean fromLogits, Reduction r) {
         return new CrossEntropy("categorical_crossentropy", fromLogits, r, (t, p) -> {
             checkSameShape("categorical_crossentropy", t, p);
-            Tensor logp = fromLogits ? p.logSoftmax(-1) : p.div(p.sum(new int[] {-1}, true)).clamp(EPSILON, 1f - EPSILON).log();
+            Tensor logp = fromLogits ? p.logSoftmax(-1) : p.clamp(EPSILON, 1f - EPSILON).log();
             return t.mul(logp).sum(-1).neg();
         });
     }
@@ -100,7 +101,7 @@ public final class Losses {
         String name = "sparse_categorical_crossentropy";
         return new CrossEntropy(name, fromLogits, r, (t, p) -> {
             Tensor index = classIndices(name, t, p);
-            Tensor logp = fromLogits ? p.logSoftmax(-1) : p.div(p.sum(new int[] {-1}, true)).clamp(EPSILON, 1f - EPSILON).log();
+            Tensor logp = fromLogits ? p.logSoftmax(-1) : p.clamp(EPSILON, 1f - EPSILON).log();
             return logp.gather(-1, index).squeeze(-1).neg();
         });
     }
