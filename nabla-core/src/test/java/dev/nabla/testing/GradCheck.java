@@ -140,7 +140,7 @@ public final class GradCheck {
         Rng rng = new Rng(seed);
         double[] d = new double[DArray.size(shape)];
         for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
-        return DArray.of(d, shape.clone()).roundedToFloat();
+        return (shape.length == 0 ? DArray.scalar(d[0]) : DArray.of(d, shape.clone())).roundedToFloat();
     }
 
     /** Records failures; returns the worst error as a fraction of its tolerance (above 1 fails). */
