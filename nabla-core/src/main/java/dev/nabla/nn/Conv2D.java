@@ -93,21 +93,28 @@ public class Conv2D extends Layer {
             throw new IllegalArgumentException(name() + ": kernel " + kernelSize + " with stride " + stride + " does not fit input "
                     + dev.nabla.tensor.Shape.str(x.shape()));
         }
-        float[] cols = im2col(x.data(), g);
-        int rows = g.c * kernelSize * kernelSize, pixels = g.n * g.outH * g.outW;
-        float[] byFilter = new float[filters * pixels]; // [filters, batch * outH * outW]
-        Gemm gemm = Gemms.get();
-        gemm.sgemm(false, false, filters, pixels, rows, 1f, kernel.data(), 0, rows, cols, 0, pixels, 0f, byFilter, 0, pixels);
-        float[] out = toBatchMajor(byFilter, g.n, filters, g.outH * g.outW, useBias ? bias.data() : null);
-        Tensor y = Tensor.of(out, g.n, filters, g.outH, g.outW);
-        Tensor xIn = x, k = kernel;
-        Tensor[] inputs = useBias ? new Tensor[] {xIn, k, bias} : new Tensor[] {xIn, k};
-        y = Autograd.record("conv2d", y, (grad, need) -> backward(grad, need, cols, g, k), inputs);
-        return activation.apply(y);
+        return activation.apply(convolve(x, kernel, bias, stride, padding));
     }
 
-    private Tensor[] backward(Tensor grad, boolean[] need, float[] cols, Geometry g, Tensor k) {
-        int rows = g.c * kernelSize * kernelSize, plane = g.outH * g.outW, pixels = g.n * plane;
+    /**
+     * The differentiable convolution itself: x [n, c, h, w], kernel [f, c, k, k], bias [f] or null. The layer calls
+     * it with its weights; tests call it with their own leaves.
+     */
+    static Tensor convolve(Tensor x, Tensor kernel, Tensor bias, int stride, Padding padding) {
+        int filters = kernel.dim(0), k = kernel.dim(2);
+        Geometry g = Geometry.of(x.shape(), k, stride, padding);
+        float[] cols = im2col(x.data(), g);
+        int rows = g.c * k * k, pixels = g.n * g.outH * g.outW;
+        float[] byFilter = new float[filters * pixels]; // [filters, batch * outH * outW]
+        Gemms.get().sgemm(false, false, filters, pixels, rows, 1f, kernel.data(), 0, rows, cols, 0, pixels, 0f, byFilter, 0, pixels);
+        float[] out = toBatchMajor(byFilter, g.n, filters, g.outH * g.outW, bias == null ? null : bias.data());
+        Tensor y = Tensor.of(out, g.n, filters, g.outH, g.outW);
+        Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
+        return Autograd.record("conv2d", y, (grad, need) -> backward(grad, need, cols, g, kernel), inputs);
+    }
+
+    private static Tensor[] backward(Tensor grad, boolean[] need, float[] cols, Geometry g, Tensor k) {
+        int filters = k.dim(0), rows = g.c * g.k * g.k, plane = g.outH * g.outW, pixels = g.n * plane;
         float[] dByFilter = toFilterMajor(grad.data(), g.n, filters, plane);
         Gemm gemm = Gemms.get();
         Tensor[] grads = new Tensor[need.length];

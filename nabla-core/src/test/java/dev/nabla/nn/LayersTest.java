@@ -1,0 +1,147 @@
+package dev.nabla.nn;
+
+import dev.nabla.tensor.Tensor;
+import dev.nabla.testing.DArray;
+import dev.nabla.testing.GradCheck;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Layers: gradient checks against double-precision references, modes, configs and shape errors. */
+class LayersTest {
+
+    @BeforeEach
+    void freshNames() {
+        Layer.resetNames();
+    }
+
+    /** Direct convolution in double precision (NCHW, kernel [f, c, k, k]) with explicit zero padding. */
+    static DArray conv(DArray x, DArray w, DArray b, int stride, int padTop, int padLeft, int outH, int outW) {
+        int n = x.shape()[0], c = x.shape()[1], h = x.shape()[2], wd = x.shape()[3], f = w.shape()[0], k = w.shape()[2];
+        return DArray.build(new int[] {n, f, outH, outW}, i -> {
+            double s = b.at(i[1]);
+            for (int ch = 0; ch < c; ch++) {
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        int y = i[2] * stride + ky - padTop, xx = i[3] * stride + kx - padLeft;
+                        if (y >= 0 && y < h && xx >= 0 && xx < wd) s += x.at(i[0], ch, y, xx) * w.at(i[1], ch, ky, kx);
+                    }
+                }
+            }
+            return s;
+        });
+    }
+
+    private static DArray random(long seed, int... shape) {
+        dev.nabla.tensor.Rng rng = new dev.nabla.tensor.Rng(seed);
+        double[] d = new double[DArray.size(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
+        return DArray.of(d, shape);
+    }
+
+    @Test
+    void conv2dStrideTwoSamePaddingMatchesADirectConvolutionAndItsGradients() {
+        DArray x = random(1, 2, 3, 7, 6), w = random(2, 4, 3, 3, 3), b = random(3, 4);
+        // SAME with stride 2: out = ceil(7/2) x ceil(6/2) = 4 x 3; padding totals 2 and 1, so top 1 and left 0.
+        GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 2, Padding.SAME),
+                in -> conv(in[0], in[1], in[2], 2, 1, 0, 4, 3), x, w, b).assertPassed();
+        DArray xv = random(4, 1, 2, 6, 6), wv = random(5, 3, 2, 3, 3), bv = random(6, 3);
+        GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 1, Padding.VALID),
+                in -> conv(in[0], in[1], in[2], 1, 0, 0, 4, 4), xv, wv, bv).assertPassed();
+    }
+
+    @Test
+    void denseAndPoolingAndNormalizationPassGradientChecks() {
+        DArray w = random(8, 4, 3).roundedToFloat(), b = random(9, 3).roundedToFloat();
+        Dense dense = Dense.of(3, Activation.TANH);
+        dense.buildFor(1, 4);
+        System.arraycopy(w.toTensor().data(), 0, dense.kernel().data(), 0, 12);
+        System.arraycopy(b.toTensor().data(), 0, dense.bias().data(), 0, 3);
+        GradCheck.check(in -> dense.apply(in[0]), in -> in[0].matmul(w).add(b).map(Math::tanh), random(7, 5, 4)).assertPassed();
+        GradCheck.check(in -> new AvgPool2D(2, 1).apply(in[0]), in -> DArray.build(new int[] {1, 2, 3, 3}, i -> (in[0].at(i[0], i[1], i[2], i[3])
+                + in[0].at(i[0], i[1], i[2] + 1, i[3]) + in[0].at(i[0], i[1], i[2], i[3] + 1) + in[0].at(i[0], i[1], i[2] + 1, i[3] + 1)) / 4),
+                random(10, 1, 2, 4, 4)).assertPassed();
+        GradCheck.check(in -> new GlobalAveragePooling2D().apply(in[0]), in -> in[0].mean(new int[] {2, 3}, false), random(11, 2, 3, 4, 4)).assertPassed();
+        GradCheck.check(in -> {
+            BatchNormalization bn = new BatchNormalization();
+            return bn.apply(in[0]);
+        }, in -> {
+            DArray mean = in[0].mean(new int[] {0, 2, 3}, true);
+            DArray var = in[0].var(new int[] {0, 2, 3}, 0, true);
+            return in[0].sub(mean).div(var.map(v -> Math.sqrt(v + 1e-5)));
+        }, random(12, 3, 2, 3, 3)).assertPassed();
+    }
+
+    @Test
+    void batchNormalizationUsesRunningStatisticsInInference() {
+        BatchNormalization bn = new BatchNormalization();
+        Tensor x = Tensor.of(new float[][] {{1, 10}, {3, 30}});
+        bn.apply(x);
+        Tensor runningMean = bn.weights().get(2).value(), runningVar = bn.weights().get(3).value();
+        assertThat(runningMean.data()).containsExactly(0.2f, 2f);
+        assertThat(runningVar.data()[0]).isCloseTo(0.9f + 0.1f * 2f, org.assertj.core.data.Offset.offset(1e-6f)); // unbiased batch var 2
+        bn.setTraining(false);
+        Tensor y = bn.apply(Tensor.of(new float[][] {{0.2f, 2f}}));
+        assertThat(y.data()).containsExactly(new float[] {0, 0}, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(bn.trainableParameters()).hasSize(2);
+    }
+
+    @Test
+    void dropoutIsSeededScaledAndOffInInference() {
+        Dropout a = new Dropout(0.5), b = new Dropout(0.5);
+        a.seed(3);
+        b.seed(3);
+        Tensor x = Tensor.ones(1000);
+        Tensor ya = a.apply(x), yb = b.apply(x);
+        assertThat(ya.data()).containsExactly(yb.data());
+        int kept = 0;
+        for (float v : ya.data()) {
+            assertThat(v).isIn(0f, 2f);
+            if (v != 0) kept++;
+        }
+        assertThat(kept).isBetween(430, 570);
+        a.setTraining(false);
+        assertThat(a.apply(x).data()).containsOnly(1f);
+    }
+
+    @Test
+    void everyLayerRebuildsFromItsConfig() {
+        List<Layer> layers = List.of(new Dense(null, 5, Activation.GELU, Initializers.heNormal(), Initializers.constant(0.1), false),
+                new Conv2D(4, 3, 2, Padding.SAME, true, Activation.RELU), new MaxPool2D(2, 2), new AvgPool2D(3, 1),
+                new GlobalAveragePooling2D(), new Flatten(), new Reshape(2, 3), new Dropout(0.3), new BatchNormalization(null, 0.2, 1e-3),
+                new LayerNormalization(null, 1e-6), new ActivationLayer(Activation.SOFTPLUS));
+        for (Layer l : layers) {
+            Map<String, Object> c = l.config();
+            Layer back = Layers.fromConfig(c);
+            assertThat(back.getClass()).isEqualTo(l.getClass());
+            assertThat(back.config()).isEqualTo(c);
+        }
+        assertThatThrownBy(() -> Layers.fromConfig(Map.of("type", "Mystery", "name", "m"))).hasMessageContaining("unknown layer type 'Mystery'");
+    }
+
+    @Test
+    void shapeErrorsNameTheLayer() {
+        Dense d = new Dense("dense_2", 4, Activation.LINEAR, Initializers.zeros(), Initializers.zeros(), true);
+        d.apply(Tensor.zeros(1, 32));
+        assertThatThrownBy(() -> d.apply(Tensor.zeros(16, 30))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dense_2 expects input [*, 32], got [16, 30]");
+        Conv2D c = new Conv2D(2, 3);
+        c.apply(Tensor.zeros(1, 3, 5, 5));
+        assertThatThrownBy(() -> c.apply(Tensor.zeros(1, 1, 5, 5))).hasMessageContaining("conv2_d expects input [batch, 3, height, width], got [1, 1, 5, 5]");
+    }
+
+    @Test
+    void frozenLayersOfferNoParameters() {
+        Dense d = Dense.of(2);
+        d.buildFor(1, 3);
+        assertThat(d.trainableParameters()).hasSize(2);
+        d.setTrainable(false);
+        assertThat(d.trainableParameters()).isEmpty();
+        assertThat(d.parameterCount()).isEqualTo(8);
+    }
+}
