@@ -1,0 +1,90 @@
+package dev.nabla.optim;
+
+import dev.nabla.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class OptimizerTest {
+
+    private static void lossStep(Optimizer opt, Tensor w) {
+        Tensor f = w.square().sum().add(w.mul(Tensor.vector(1, -2, 3)).sum());
+        opt.zeroGrad();
+        f.backward();
+        opt.step();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd_lr0.1_momentum0.9_nesterov", "adagrad_lr0.1_eps1e-10", "rmsprop_lr0.01_alpha0.99_eps1e-8",
+            "adam_lr0.1_b0.9_0.999_eps1e-8", "adamw_lr0.1_b0.9_0.999_eps1e-8_wd0.01"})
+    void savedStateResumesWithIdenticalSteps(String name) {
+        Tensor a = Tensor.vector(0.5f, -1, 2).requiresGrad(true);
+        Optimizer first = OptimizerFixtureTest.named(name).parameters(List.of(a));
+        for (int i = 0; i < 3; i++) lossStep(first, a);
+        Map<String, Tensor> state = first.state();
+        Tensor b = a.detach().copy().requiresGrad(true);
+        Optimizer resumed = Optimizers.fromConfig(first.config()).parameters(List.of(b));
+        resumed.loadState(state);
+        assertThat(resumed.iterations()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            lossStep(first, a);
+            lossStep(resumed, b);
+        }
+        assertThat(b.data()).containsExactly(a.data());
+    }
+
+    @Test
+    void clippingByValueNormAndGlobalNorm() {
+        Tensor w = Tensor.vector(0, 0).requiresGrad(true), v = Tensor.vector(0).requiresGrad(true);
+        w.setGrad(Tensor.vector(3, -4));
+        v.setGrad(Tensor.vector(12));
+        Optimizers.sgd(1f).clipByValue(2f).parameters(List.of(w, v)).step();
+        assertThat(w.data()).containsExactly(-2, 2);
+        assertThat(v.data()).containsExactly(-2);
+
+        w = Tensor.vector(0, 0).requiresGrad(true);
+        w.setGrad(Tensor.vector(3, -4)); // norm 5
+        Optimizers.sgd(1f).clipByNorm(1f).parameters(List.of(w)).step();
+        assertThat(w.data()).containsExactly(new float[] {-0.6f, 0.8f}, within(1e-6f));
+
+        w = Tensor.vector(0, 0).requiresGrad(true);
+        v = Tensor.vector(0).requiresGrad(true);
+        w.setGrad(Tensor.vector(3, -4));
+        v.setGrad(Tensor.vector(12)); // global norm 13
+        Optimizers.sgd(1f).clipByGlobalNorm(1.3f).parameters(List.of(w, v)).step();
+        assertThat(w.data()).containsExactly(new float[] {-0.3f, 0.4f}, within(1e-6f));
+        assertThat(v.data()).containsExactly(new float[] {-1.2f}, within(1e-6f));
+    }
+
+    @Test
+    void schedulesGiveTheDocumentedRates() {
+        assertThat(Schedules.step(1f, 10, 0.5f).at(25)).isEqualTo(0.25f);
+        assertThat(Schedules.exponential(1f, 10, 0.5f).at(5)).isCloseTo((float) Math.sqrt(0.5), within(1e-6f));
+        LearningRateSchedule cos = Schedules.cosine(1f, 100, 0.1f);
+        assertThat(cos.at(0)).isEqualTo(1f);
+        assertThat(cos.at(50)).isCloseTo(0.55f, within(1e-6f));
+        assertThat(cos.at(100)).isCloseTo(0.1f, within(1e-6f));
+        assertThat(cos.at(500)).isCloseTo(0.1f, within(1e-6f));
+        LearningRateSchedule warm = Schedules.warmup(4, Schedules.constant(0.8f));
+        assertThat(new float[] {warm.at(0), warm.at(1), warm.at(3), warm.at(4), warm.at(9)}).containsExactly(0.2f, 0.4f, 0.8f, 0.8f, 0.8f);
+        assertThat(Schedules.fromConfig(warm.config()).at(1)).isEqualTo(0.4f);
+        Optimizer opt = Optimizers.adam(Schedules.step(1f, 1, 0.5f)).parameters(List.of(Tensor.vector(1).requiresGrad(true)));
+        assertThat(opt.learningRate()).isEqualTo(1f);
+        opt.step();
+        assertThat(opt.learningRate()).isEqualTo(0.5f);
+    }
+
+    @Test
+    void badHyperParametersAreRejected() {
+        assertThatThrownBy(() -> Optimizers.sgd(-1f)).hasMessageContaining("learning rate must be positive");
+        assertThatThrownBy(() -> Optimizers.adam(0.1f, 1f, 0.999f, 1e-8f)).hasMessageContaining("betas");
+        assertThatThrownBy(() -> Optimizers.sgd(0.1f, 0, true, 0)).hasMessageContaining("Nesterov");
+    }
+}
