@@ -1,0 +1,177 @@
+package dev.nabla.onnx;
+
+import dev.nabla.io.AtomicFiles;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.Layer;
+import dev.nabla.nn.Weight;
+import dev.nabla.train.ModelFile;
+import dev.nabla.train.Sequential;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.nabla.onnx.OnnxGraph.Attribute;
+
+/**
+ * Exports a built {@link Sequential} to ONNX (IR version 8, opset 17): weights become initializers, the batch
+ * dimension is symbolic, the input is named {@code input} and the output {@code output}. The protobuf is written
+ * by a small wire-format writer ({@link ProtoWriter}): the handful of ONNX messages needed do not justify
+ * protobuf-java and generated classes in a dependency-free module.
+ *
+ * <pre>{@code
+ * OnnxExporter.export(model, Path.of("model.onnx"));
+ * }</pre>
+ *
+ * Layers: Dense, ActivationLayer and every activation (GELU is composed from Erf / Tanh, opset 17 having no Gelu),
+ * Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape, BatchNormalization (inference form),
+ * LayerNormalization, Dropout (identity). Any other layer is refused with its name and type, and nothing is written.
+ */
+public final class OnnxExporter {
+
+    private OnnxExporter() {}
+
+    /** Writes the ONNX file atomically. */
+    public static void export(Sequential model, Path file) {
+        AtomicFiles.write(file, toBytes(model));
+    }
+
+    /** The ONNX ModelProto bytes. */
+    public static byte[] toBytes(Sequential model) {
+        int[] inputShape = model.inputShape();
+        if (inputShape == null) throw new IllegalStateException("ONNX export: " + model.name() + " is not built; call buildFor(inputShape) first");
+        OnnxGraph g = new OnnxGraph();
+        String value = "input";
+        int[] shape = inputShape.clone();
+        shape[0] = 1;
+        for (Layer layer : model.layers()) {
+            value = layer(g, layer, value, shape);
+            shape = layer.outputShape(shape);
+        }
+        g.nodeWithOutput("Identity", "output", List.of(value), "output");
+        int[] in = inputShape.clone(), out = shape.clone();
+        in[0] = -1;
+        out[0] = -1;
+        return g.model(model.name(), "input", in, "output", out, ModelFile.VERSION);
+    }
+
+    /** Emits the nodes of one layer reading {@code x} (of shape {@code shape}, batch 1); returns its output's name. */
+    private static String layer(OnnxGraph g, Layer layer, String x, int[] shape) {
+        Map<String, Object> c = layer.config();
+        String name = layer.name();
+        switch (layer.type()) {
+            case "Dense": {
+                List<Weight> w = layer.weights();
+                String kernel = g.floats(name + "/kernel", w.get(0).value().data(), w.get(0).value().shape());
+                String y = shape.length == 2
+                        ? (w.size() > 1 ? g.node("Gemm", name, List.of(x, kernel, g.floats(name + "/bias", w.get(1).value().data(), w.get(1).value().shape())))
+                                : g.node("Gemm", name, List.of(x, kernel)))
+                        : matMulAdd(g, name, x, kernel, w);
+                return activation(g, name, y, Activation.parse((String) c.get("activation")));
+            }
+            case "ActivationLayer":
+                return activation(g, name, x, Activation.parse((String) c.get("activation")));
+            case "Conv2D": {
+                List<Weight> w = layer.weights();
+                int k = number(c, "kernel_size"), s = number(c, "stride");
+                long[] pads = {0, 0, 0, 0};
+                if ("same".equals(c.get("padding"))) {
+                    int h = shape[2], wd = shape[3];
+                    int outH = (h + s - 1) / s, outW = (wd + s - 1) / s;
+                    int padH = Math.max((outH - 1) * s + k - h, 0), padW = Math.max((outW - 1) * s + k - wd, 0);
+                    pads = new long[] {padH / 2, padW / 2, padH - padH / 2, padW - padW / 2};
+                }
+                String kernel = g.floats(name + "/kernel", w.get(0).value().data(), w.get(0).value().shape());
+                List<String> inputs = w.size() > 1 ? List.of(x, kernel, g.floats(name + "/bias", w.get(1).value().data(), w.get(1).value().shape()))
+                        : List.of(x, kernel);
+                String y = g.node("Conv", name, inputs, Attribute.of("kernel_shape", new long[] {k, k}), Attribute.of("strides", new long[] {s, s}),
+                        Attribute.of("pads", pads));
+                return activation(g, name, y, Activation.parse((String) c.get("activation")));
+            }
+            case "MaxPool2D":
+            case "AvgPool2D": {
+                long p = number(c, "pool_size"), s = number(c, "stride");
+                return g.node(layer.type().equals("MaxPool2D") ? "MaxPool" : "AveragePool", name, List.of(x),
+                        Attribute.of("kernel_shape", new long[] {p, p}), Attribute.of("strides", new long[] {s, s}));
+            }
+            case "GlobalAveragePooling2D":
+                return g.node("Flatten", name, List.of(g.node("GlobalAveragePool", name, List.of(x))), Attribute.of("axis", 1L));
+            case "Flatten":
+                return g.node("Flatten", name, List.of(x), Attribute.of("axis", 1L));
+            case "Reshape": {
+                List<?> target = (List<?>) c.get("target_shape");
+                long[] dims = new long[target.size() + 1];
+                for (int i = 0; i < target.size(); i++) dims[i + 1] = ((Number) target.get(i)).longValue(); // 0 keeps the batch size
+                return g.node("Reshape", name, List.of(x, g.int64s(name + "/shape", dims)));
+            }
+            case "Dropout":
+                return g.node("Identity", name, List.of(x));
+            case "BatchNormalization": {
+                List<Weight> w = layer.weights();
+                List<String> in = List.of(x, init(g, w.get(0)), init(g, w.get(1)), init(g, w.get(2)), init(g, w.get(3)));
+                return g.node("BatchNormalization", name, in, Attribute.of("epsilon", (float) decimal(c, "epsilon")));
+            }
+            case "LayerNormalization": {
+                List<Weight> w = layer.weights();
+                return g.node("LayerNormalization", name, List.of(x, init(g, w.get(0)), init(g, w.get(1))),
+                        Attribute.of("axis", -1L), Attribute.of("epsilon", (float) decimal(c, "epsilon")));
+            }
+            default:
+                throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
+                        + " supported: Dense, ActivationLayer, Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape,"
+                        + " BatchNormalization, LayerNormalization, Dropout");
+        }
+    }
+
+    /** Dense on inputs of rank above 2: MatMul then Add (Gemm takes matrices only). */
+    private static String matMulAdd(OnnxGraph g, String name, String x, String kernel, List<Weight> w) {
+        String y = g.node("MatMul", name, List.of(x, kernel));
+        return w.size() > 1 ? g.node("Add", name, List.of(y, init(g, w.get(1)))) : y;
+    }
+
+    private static String init(OnnxGraph g, Weight w) {
+        return g.floats(w.name(), w.value().data(), w.value().shape());
+    }
+
+    private static String activation(OnnxGraph g, String name, String x, Activation a) {
+        switch (a) {
+            case LINEAR: return x;
+            case RELU: return g.node("Relu", name, List.of(x));
+            case LEAKY_RELU: return g.node("LeakyRelu", name, List.of(x), Attribute.of("alpha", Activation.LEAKY_RELU_SLOPE));
+            case ELU: return g.node("Elu", name, List.of(x), Attribute.of("alpha", Activation.ELU_ALPHA));
+            case SIGMOID: return g.node("Sigmoid", name, List.of(x));
+            case TANH: return g.node("Tanh", name, List.of(x));
+            case SOFTPLUS: return g.node("Softplus", name, List.of(x));
+            case SOFTMAX: return g.node("Softmax", name, List.of(x), Attribute.of("axis", -1L));
+            case LOG_SOFTMAX: return g.node("LogSoftmax", name, List.of(x), Attribute.of("axis", -1L));
+            case GELU: {
+                // 0.5 x (1 + erf(x / sqrt 2))
+                String erf = g.node("Erf", name, List.of(g.node("Mul", name, List.of(x, scalar(g, name, (float) (1 / Math.sqrt(2)))))));
+                String onePlus = g.node("Add", name, List.of(erf, scalar(g, name, 1f)));
+                return g.node("Mul", name, List.of(g.node("Mul", name, List.of(x, onePlus)), scalar(g, name, 0.5f)));
+            }
+            case GELU_TANH: {
+                // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+                String cube = g.node("Mul", name, List.of(g.node("Mul", name, List.of(x, x)), x));
+                String inner = g.node("Add", name, List.of(x, g.node("Mul", name, List.of(cube, scalar(g, name, 0.044715f)))));
+                String tanh = g.node("Tanh", name, List.of(g.node("Mul", name, List.of(inner, scalar(g, name, (float) Math.sqrt(2 / Math.PI))))));
+                String onePlus = g.node("Add", name, List.of(tanh, scalar(g, name, 1f)));
+                return g.node("Mul", name, List.of(g.node("Mul", name, List.of(x, onePlus)), scalar(g, name, 0.5f)));
+            }
+            default:
+                throw new IllegalArgumentException("ONNX export: activation " + a + " of " + name + " has no ONNX form");
+        }
+    }
+
+    private static String scalar(OnnxGraph g, String name, float v) {
+        return g.floats(g.fresh(name + "/const"), new float[] {v}, new int[0]);
+    }
+
+    private static int number(Map<String, Object> c, String key) {
+        return ((Number) c.get(key)).intValue();
+    }
+
+    private static double decimal(Map<String, Object> c, String key) {
+        return ((Number) c.get(key)).doubleValue();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.nabla.onnx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects the nodes and initializers of one ONNX graph and serialises the ModelProto (field numbers from
+ * {@code onnx.proto}). Value names are generated; {@link #node} returns the new output's name.
+ */
+final class OnnxGraph {
+
+    static final int IR_VERSION = 8;
+    static final int OPSET = 17;
+    private static final int FLOAT = 1, INT64 = 7;
+    private static final int ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
+
+    private final List<ProtoWriter> nodes = new ArrayList<>();
+    private final List<ProtoWriter> initializers = new ArrayList<>();
+    private int counter;
+
+    /** An attribute of a node: an int, a float or a list of ints. */
+    record Attribute(String name, Object value) {
+        static Attribute of(String name, long v) {
+            return new Attribute(name, v);
+        }
+
+        static Attribute of(String name, float v) {
+            return new Attribute(name, v);
+        }
+
+        static Attribute of(String name, long[] v) {
+            return new Attribute(name, v);
+        }
+
+        ProtoWriter encode() {
+            ProtoWriter a = new ProtoWriter().string(1, name);
+            if (value instanceof Long l) a.varint(20, ATTR_INT).varint(3, l);
+            else if (value instanceof Float f) a.varint(20, ATTR_FLOAT).float32(2, f);
+            else a.varint(20, ATTR_INTS).packedVarints(8, (long[]) value);
+            return a;
+        }
+    }
+
+    /** A fresh value name with a readable prefix. */
+    String fresh(String prefix) {
+        return prefix + "_" + counter++;
+    }
+
+    /** Adds {@code opType(inputs) -> output} and returns the output's name. */
+    String node(String opType, String name, List<String> inputs, Attribute... attributes) {
+        String output = fresh(name);
+        nodeWithOutput(opType, name, inputs, output, attributes);
+        return output;
+    }
+
+    void nodeWithOutput(String opType, String name, List<String> inputs, String output, Attribute... attributes) {
+        ProtoWriter n = new ProtoWriter();
+        for (String in : inputs) n.string(1, in);
+        n.string(2, output).string(3, fresh(name + "/" + opType)).string(4, opType);
+        for (Attribute a : attributes) n.message(5, a.encode());
+        nodes.add(n);
+    }
+
+    /** A float32 initializer (weights) with raw little-endian data; returns its name. */
+    String floats(String name, float[] values, int[] dims) {
+        ProtoWriter t = new ProtoWriter();
+        long[] d = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) d[i] = dims[i];
+        t.packedVarints(1, d).varint(2, FLOAT).string(8, name).bytes(9, ProtoWriter.littleEndian(values));
+        initializers.add(t);
+        return name;
+    }
+
+    /** An int64 initializer (e.g. a Reshape target shape); returns its name. */
+    String int64s(String name, long[] values) {
+        ProtoWriter t = new ProtoWriter();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) b.putLong(v);
+        t.packedVarints(1, new long[] {values.length}).varint(2, INT64).string(8, name).bytes(9, b.array());
+        initializers.add(t);
+        return name;
+    }
+
+    /** ValueInfoProto of a float tensor; a dimension of -1 becomes the symbolic "batch". */
+    private static ProtoWriter valueInfo(String name, int[] shape) {
+        ProtoWriter dims = new ProtoWriter();
+        for (int d : shape) {
+            ProtoWriter dim = d < 0 ? new ProtoWriter().string(2, "batch") : new ProtoWriter().varint(1, d);
+            dims.message(1, dim);
+        }
+        ProtoWriter tensorType = new ProtoWriter().varint(1, FLOAT).message(2, dims);
+        return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
+    }
+
+    /** The serialised ModelProto. */
+    byte[] model(String graphName, String input, int[] inputShape, String output, int[] outputShape, String producerVersion) {
+        ProtoWriter g = new ProtoWriter();
+        for (ProtoWriter n : nodes) g.message(1, n);
+        g.string(2, graphName);
+        for (ProtoWriter t : initializers) g.message(5, t);
+        g.message(11, valueInfo(input, inputShape));
+        g.message(12, valueInfo(output, outputShape));
+        ProtoWriter m = new ProtoWriter()
+                .varint(1, IR_VERSION)
+                .string(2, "Nabla")
+                .string(3, producerVersion)
+                .message(7, g)
+                .message(8, new ProtoWriter().string(1, "").varint(2, OPSET));
+        return m.toByteArray();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.nabla.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.nabla.autograd.Autograd;
+import dev.nabla.autograd.NoGrad;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.ActivationLayer;
+import dev.nabla.nn.AvgPool2D;
+import dev.nabla.nn.BatchNormalization;
+import dev.nabla.nn.Conv2D;
+import dev.nabla.nn.Dense;
+import dev.nabla.nn.Dropout;
+import dev.nabla.nn.Flatten;
+import dev.nabla.nn.GlobalAveragePooling2D;
+import dev.nabla.nn.Layer;
+import dev.nabla.nn.LayerNormalization;
+import dev.nabla.nn.MaxPool2D;
+import dev.nabla.nn.Padding;
+import dev.nabla.nn.Reshape;
+import dev.nabla.nn.Weight;
+import dev.nabla.nn.losses.Losses;
+import dev.nabla.optim.Optimizers;
+import dev.nabla.tensor.Rng;
+import dev.nabla.tensor.Tensor;
+import dev.nabla.train.FitOptions;
+import dev.nabla.train.Sequential;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every exportable layer, run by ONNX Runtime (an independent implementation) against Nabla's predict. */
+class OnnxExportTest {
+
+    private static final OrtEnvironment ORT = OrtEnvironment.getEnvironment();
+
+    @BeforeEach
+    void freshNames() {
+        Layer.resetNames();
+    }
+
+    /** Random weights (also for zero-initialised biases and normalisation statistics), so every parameter matters. */
+    private static void randomise(Sequential model, long seed) {
+        Rng rng = new Rng(seed);
+        try (NoGrad ignored = Autograd.noGrad()) {
+            for (Weight w : model.weights()) {
+                float[] d = w.value().data();
+                boolean variance = w.name().endsWith("moving_variance");
+                for (int i = 0; i < d.length; i++) d[i] = variance ? 0.5f + rng.nextFloat() : (float) (0.5 * rng.nextGaussian());
+            }
+        }
+    }
+
+    /** Exports, runs in ONNX Runtime on {@code x}, and compares with predict within 1e-5 (relative to the output scale). */
+    private static void assertOrtMatches(Sequential model, Tensor x) throws Exception {
+        byte[] onnx = OnnxExporter.toBytes(model);
+        Tensor expected = model.predict(x);
+        long[] shape = new long[x.rank()];
+        for (int i = 0; i < shape.length; i++) shape[i] = x.dim(i);
+        try (OrtSession session = ORT.createSession(onnx, new OrtSession.SessionOptions());
+             OnnxTensor input = OnnxTensor.createTensor(ORT, FloatBuffer.wrap(x.data()), shape);
+             OrtSession.Result result = session.run(Map.of("input", input))) {
+            OnnxTensor out = (OnnxTensor) result.get(0);
+            long[] outShape = out.getInfo().getShape();
+            assertThat(outShape).containsExactly(java.util.Arrays.stream(expected.shape()).asLongStream().toArray());
+            float[] actual = new float[expected.size()];
+            out.getFloatBuffer().get(actual);
+            float[] e = expected.data();
+            double scale = 1;
+            for (float v : e) scale = Math.max(scale, Math.abs(v));
+            for (int i = 0; i < e.length; i++) {
+                assertThat((double) Math.abs(actual[i] - e[i])).as("output %d: onnx %s, nabla %s", i, actual[i], e[i]).isLessThanOrEqualTo(1e-5 * scale);
+            }
+        }
+    }
+
+    private static Tensor randomInput(long seed, int... shape) {
+        return Tensor.normal(new Rng(seed), 0, 1, shape);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void denseWithEveryActivation(Activation a) throws Exception {
+        Sequential m = Sequential.of(Dense.of(6, a), new ActivationLayer(a), Dense.of(3));
+        m.buildFor(1, 5);
+        randomise(m, 1);
+        assertOrtMatches(m, randomInput(2, 4, 5));
+    }
+
+    @Test
+    void convolutionsAndPooling() throws Exception {
+        Sequential m = Sequential.of(new Conv2D(4, 3, 1, Padding.VALID, true, Activation.RELU), new MaxPool2D(2, 2),
+                new Conv2D(5, 3, 2, Padding.SAME, true, Activation.TANH), new AvgPool2D(2, 1), new Flatten(), Dense.of(3));
+        m.buildFor(1, 2, 12, 11);
+        randomise(m, 3);
+        assertOrtMatches(m, randomInput(4, 3, 2, 12, 11));
+    }
+
+    @Test
+    void globalPoolingReshapeAndNormalisation() throws Exception {
+        Sequential m = Sequential.of(new Reshape(2, 4, 4), new Conv2D(3, 3, 1, Padding.SAME, false, Activation.LINEAR),
+                new BatchNormalization(), new GlobalAveragePooling2D(), new Dropout(0.5), Dense.of(4), new BatchNormalization(),
+                new LayerNormalization(), Dense.of(2, Activation.SOFTMAX));
+        m.buildFor(1, 32);
+        randomise(m, 5);
+        assertOrtMatches(m, randomInput(6, 5, 32));
+    }
+
+    @Test
+    void trainedW4MlpAndW5CnnMatch() throws Exception {
+        Rng rng = new Rng(7);
+        Tensor images = Tensor.uniform(rng, 0, 1, 64, 1, 28, 28);
+        Tensor labels = Tensor.randint(rng, 0, 10, 64);
+        Sequential mlp = Sequential.of(new Flatten(), Dense.of(256, Activation.RELU), Dense.of(128, Activation.RELU), Dense.of(10));
+        Sequential cnn = Sequential.of(new Conv2D(32, 3, 1, Padding.VALID, true, Activation.RELU), new MaxPool2D(2, 2),
+                new Conv2D(64, 3, 1, Padding.VALID, true, Activation.RELU), new MaxPool2D(2, 2), new Flatten(),
+                Dense.of(128, Activation.RELU), Dense.of(10));
+        for (Sequential m : new Sequential[] {mlp, cnn}) {
+            m.seed(1);
+            m.compile(Optimizers.adam(1e-3f), Losses.sparseCategoricalCrossentropy(true));
+            m.fit(images, labels, FitOptions.epochs(2).batchSize(16));
+            assertOrtMatches(m, images.slice(0, 0, 8));
+        }
+    }
+
+    @Test
+    void aLayerWithoutAnOnnxFormIsNamedAndNothingIsWritten(@TempDir Path dir) {
+        class Doubler extends Layer {
+            Doubler() {
+                super("doubler");
+            }
+
+            @Override
+            protected Tensor forward(Tensor x) {
+                return x.mul(2f);
+            }
+        }
+        Sequential m = Sequential.of(Dense.of(2), new Doubler());
+        m.buildFor(1, 3);
+        Path file = dir.resolve("m.onnx");
+        assertThatThrownBy(() -> OnnxExporter.export(m, file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("layer doubler of type Doubler has no ONNX form");
+        assertThat(Files.exists(file)).isFalse();
+    }
+
+    @Test
+    void declaresASymbolicBatchAndProducer() throws Exception {
+        Sequential m = Sequential.of(Dense.of(2));
+        m.buildFor(1, 3);
+        try (OrtSession s = ORT.createSession(OnnxExporter.toBytes(m), new OrtSession.SessionOptions())) {
+            ai.onnxruntime.TensorInfo in = (ai.onnxruntime.TensorInfo) s.getInputInfo().get("input").getInfo();
+            assertThat(in.getShape()).containsExactly(-1, 3);
+            assertThat(s.getMetadata().getProducerName()).isEqualTo("Nabla");
+        }
+    }
+}
