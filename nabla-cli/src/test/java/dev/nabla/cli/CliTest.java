@@ -95,6 +95,11 @@ class CliTest {
         assertThat(rows.get(1)).startsWith("setosa,");
         assertThat(rows.get(2)).startsWith("virginica,");
 
+        Path onnx = dir.resolve("model.onnx");
+        Run export = inProcess("export", out.resolve("model.nabla").toString(), "--onnx", onnx.toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(Files.readAllBytes(onnx)).isNotEmpty();
+
         Run resumed = inProcess("train", "--resume", out.resolve("checkpoint.nabla").toString(), "--epochs", "35", "--out", out.toString());
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("Epoch 35/35");
