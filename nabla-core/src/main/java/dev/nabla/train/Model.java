@@ -162,10 +162,11 @@ public abstract class Model extends Layer {
         History history = new History();
         stopRequested = false;
         TrainContext context = new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch);
-        for (Callback c : callbacks) c.onTrainBegin(context);
         BatchGatherer xs = new BatchGatherer(trainX), ys = new BatchGatherer(trainY);
-        // Build before the first epoch starts its random stream, so weights come from the seed alone (as in a loop).
+        // Build before the first epoch starts its random stream, so weights come from the seed alone (as in a loop),
+        // and before callbacks look at the layers.
         if (!isBuilt()) buildFor(xs.gather(null, 0, 1).shape());
+        for (Callback c : callbacks) c.onTrainBegin(context);
         for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stopRequested; epoch++) {
             for (Callback c : callbacks) c.onEpochBegin(epoch);
             setTraining(true);
@@ -190,8 +191,9 @@ public abstract class Model extends Layer {
                     logs.put("val_" + e.getKey(), e.getValue());
                 }
             }
-            history.record(logs);
+            // Callbacks may add entries (e.g. gradient diagnostics) before the epoch enters the history.
             for (Callback c : callbacks) c.onEpochEnd(epoch, logs);
+            history.record(logs);
         }
         setTraining(false);
         for (Callback c : callbacks) c.onTrainEnd(history);
