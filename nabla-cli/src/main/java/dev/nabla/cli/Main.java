@@ -13,7 +13,7 @@ import java.util.Arrays;
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Build, train, evaluate and use neural networks trained by backpropagation.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                DatasetsCommand.class, ExplainCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                DatasetsCommand.class, ExplainCommand.class, GradcheckCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

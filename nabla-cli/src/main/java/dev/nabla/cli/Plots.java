@@ -30,8 +30,17 @@ final class Plots {
      */
     static List<Path> write(Map<String, List<Double>> history, Path dir) {
         List<Path> written = new ArrayList<>();
+        Map<String, List<Double>> gradients = new java.util.LinkedHashMap<>();
+        history.forEach((k, v) -> {
+            if (k.startsWith("grad_norm/")) gradients.put(k.substring("grad_norm/".length()), v);
+        });
+        if (!gradients.isEmpty()) {
+            Path file = dir.resolve("gradients.png");
+            AtomicFiles.write(file, gradientPng(gradients));
+            written.add(file);
+        }
         for (String key : history.keySet()) {
-            if (key.startsWith("val_")) continue;
+            if (key.startsWith("val_") || key.contains("/")) continue;
             Path file = dir.resolve(key + ".png");
             AtomicFiles.write(file, png(key, history.get(key), history.get("val_" + key)));
             written.add(file);
@@ -55,6 +64,30 @@ final class Plots {
             return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Mean gradient norm per layer and epoch, on a log scale (vanishing and exploding show as far-apart lines). */
+    static byte[] gradientPng(Map<String, List<Double>> byLayer) {
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title("Gradient norm per layer").xAxisTitle("Epoch").yAxisTitle("Mean gradient L2 norm (log scale)").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setMarkerSize(5);
+        Color[] palette = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
+                new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
+        int i = 0;
+        for (Map.Entry<String, List<Double>> e : byLayer.entrySet()) {
+            List<Double> positive = new ArrayList<>();
+            for (Double v : e.getValue()) positive.add(Math.max(v, 1e-30)); // a log axis cannot show 0
+            addSeries(chart, e.getKey(), positive, palette[i++ % palette.length]);
+        }
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
     }
 

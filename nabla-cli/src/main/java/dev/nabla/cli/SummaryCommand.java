@@ -39,7 +39,9 @@ final class SummaryCommand implements Runnable {
         }
         if (saved.history() != null && saved.history().epochs() > 0) {
             StringBuilder sb = new StringBuilder("last epoch:");
-            saved.history().metrics().forEach((k, v) -> sb.append(String.format(java.util.Locale.ROOT, " %s %.4f", k, v.get(v.size() - 1))));
+            saved.history().metrics().forEach((k, v) -> {
+                if (!k.contains("/")) sb.append(String.format(java.util.Locale.ROOT, " %s %.4f", k, v.get(v.size() - 1)));
+            });
             out.println(sb);
         }
         out.flush();

@@ -11,6 +11,7 @@ import dev.nabla.optim.Optimizers;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.train.CsvLogger;
 import dev.nabla.train.FitOptions;
+import dev.nabla.train.GradientDiagnostics;
 import dev.nabla.train.History;
 import dev.nabla.train.Model;
 import dev.nabla.train.ModelCheckpoint;
@@ -137,6 +138,7 @@ final class TrainCommand implements Runnable {
             }
         } else {
             if (specs == null) specs = LayerSpecParser.parse(imageData ? "128:relu" : "16:relu,16:relu");
+            Layer.resetNames(); // layer names start from "dense" in every run
             List<Layer> stack = ModelBuilder.layers(specs, t, outputs, images);
             model = new Sequential("model", stack.toArray(new Layer[0]));
             model.seed(seed);
@@ -175,7 +177,7 @@ final class TrainCommand implements Runnable {
         ModelCheckpoint saver = ModelCheckpoint.every(1, checkpoint, () -> preprocessing).continuing(earlier);
         History history = model.fit(train.x(), y, FitOptions.epochs(epochCount).initialEpoch(initialEpoch).batchSize(batch)
                 .validationSplit(validationSplit).seed(seed)
-                .callbacks(new ProgressBar(out, System.console() != null), saver));
+                .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null), saver));
         History all = new History();
         if (earlier != null) all.append(earlier);
         all.append(history);

@@ -70,12 +70,13 @@ class CliTest {
         Run train = inProcess("train", "--epochs", "30", "--out", out.toString());
         assertThat(train.exit()).as(train.err()).isZero();
         assertThat(train.out()).contains("Total params: 403", "Epoch 30/30", "test", "accuracy");
-        for (String f : new String[] {"model.nabla", "checkpoint.nabla", "history.csv", "loss.png", "accuracy.png"}) {
+        for (String f : new String[] {"model.nabla", "checkpoint.nabla", "history.csv", "loss.png", "accuracy.png", "gradients.png"}) {
             assertThat(out.resolve(f)).exists();
         }
         byte[] png = Files.readAllBytes(out.resolve("loss.png"));
         assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
-        assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(31).first().isEqualTo("epoch,loss,accuracy,val_loss,val_accuracy");
+        assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(31).first().asString()
+                .startsWith("epoch,loss,accuracy").contains("val_loss", "val_accuracy", "grad_norm/dense");
 
         Run summary = inProcess("summary", out.resolve("model.nabla").toString());
         assertThat(summary.exit()).isZero();
