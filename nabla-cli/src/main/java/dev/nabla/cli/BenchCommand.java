@@ -28,9 +28,10 @@ import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
 /**
- * Runs the benchmark workloads of {@code shared/bench/WORKLOADS.md} in this process and prints a markdown row per
- * workload: loop seconds (W1-W3: median of timed runs after a warm-up run; W4/W5: median epoch after the first),
- * final loss, test accuracy, job seconds since the JVM started, and peak RSS.
+ * Runs the benchmark workloads of {@code shared/bench/WORKLOADS.md} in this process and prints one line per workload,
+ * e.g. {@code W2 loop_s=0.021 job_s=0.41 loss=0.163 acc=1.000 rss_mb=120}: loop seconds (W1-W3: median of timed runs
+ * after a warm-up run; W4/W5: median epoch after the first), job seconds since the JVM started, final loss, test
+ * accuracy and peak RSS.
  */
 @Command(name = "bench", description = {"Run benchmark workloads W1-W5 (see WORKLOADS.md) and print their timings.",
         "Example: nabla bench W4"})
@@ -64,16 +65,14 @@ final class BenchCommand implements Runnable {
         }
         if (runs < 1) throw new IllegalArgumentException("--runs: must be at least 1, got " + runs);
         if (epochs != null && epochs < 2) throw new IllegalArgumentException("--epochs: W4/W5 need at least 2 epochs (the first is warm-up), got " + epochs);
-        out.printf("Nabla %s, Java %s, GEMM kernel %s, %d threads%n%n", dev.nabla.train.ModelFile.VERSION, System.getProperty("java.version"),
+        out.printf("# Nabla %s, Java %s, GEMM kernel %s, %d threads%n", dev.nabla.train.ModelFile.VERSION, System.getProperty("java.version"),
                 Gemms.get().name(), Parallel.threads());
-        out.println("| workload | loop_s | final loss | test accuracy | job_s | peak RSS MB |");
-        out.println("|---|---|---|---|---|---|");
         out.flush();
         for (String id : ids) {
             Row r = runOne(id);
             double job = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
-            out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %s | %.2f | %s |%n", r.id(), r.loopSeconds(), r.finalLoss(),
-                    Double.isNaN(r.testAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", r.testAccuracy()), job, peakRssMb());
+            out.printf(Locale.ROOT, "%s loop_s=%.4f job_s=%.2f loss=%.4f acc=%s rss_mb=%s%n", r.id(), r.loopSeconds(), job, r.finalLoss(),
+                    Double.isNaN(r.testAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", r.testAccuracy()), peakRssMb());
             out.flush();
         }
     }
@@ -87,7 +86,7 @@ final class BenchCommand implements Runnable {
                     loss[0] = r.costs()[r.costs().length - 1];
                     return 0;
                 });
-                return new Row("W1 xor", t, loss[0], Double.NaN);
+                return new Row("W1", t, loss[0], Double.NaN);
             }
             case "W2": {
                 Dataset train = Datasets.irisTrain(), test = Datasets.irisTest();
@@ -96,7 +95,7 @@ final class BenchCommand implements Runnable {
                     last[0] = IrisClassifier.withFit(42, train, test);
                     return 0;
                 });
-                return new Row("W2 iris", t, last[0].finalLoss(), last[0].testAccuracy());
+                return new Row("W2", t, last[0].finalLoss(), last[0].testAccuracy());
             }
             case "W3": {
                 Dataset spiral = Datasets.spiralNnfs();
@@ -105,7 +104,7 @@ final class BenchCommand implements Runnable {
                     last[0] = Spiral.run(3, 2000, spiral);
                     return 0;
                 });
-                return new Row("W3 spiral", t, last[0].lastLoss(), Double.NaN);
+                return new Row("W3", t, last[0].lastLoss(), Double.NaN);
             }
             case "W4":
             case "W5": {
@@ -114,7 +113,7 @@ final class BenchCommand implements Runnable {
                 int e = epochs != null ? epochs : cnn ? 2 : 5;
                 FashionMnist.Result r = FashionMnist.train(cnn ? FashionMnist.cnn() : FashionMnist.mlp(), d, e, 1, false);
                 double[] after = r.epochSeconds().subList(1, r.epochSeconds().size()).stream().mapToDouble(Double::doubleValue).toArray();
-                return new Row(cnn ? "W5 fmnist-cnn (s/epoch)" : "W4 fmnist-mlp (s/epoch)", median(after), r.history().last("loss"), r.testAccuracy());
+                return new Row(cnn ? "W5" : "W4", median(after), r.history().last("loss"), r.testAccuracy());
             }
             default:
                 throw new IllegalArgumentException("unknown workload '" + id + "'; known: W1, W2, W3, W4, W5, all");

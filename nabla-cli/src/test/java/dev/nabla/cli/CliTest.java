@@ -126,6 +126,14 @@ class CliTest {
     }
 
     @Test
+    void benchRunsAWorkloadAndPrintsOneLine() {
+        Run r = inProcess("bench", "W1", "--runs", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("W1 loop_s=[0-9.]+ job_s=[0-9.]+ loss=[0-9.]+ acc=- rss_mb=");
+        assertThat(inProcess("bench", "W9").err()).contains("unknown workload 'W9'");
+    }
+
+    @Test
     void badLayersNameTheToken() {
         Run r = inProcess("train", "--layers", "16:relu,foo:relu");
         assertThat(r.exit()).isEqualTo(1);
