@@ -2,6 +2,7 @@ package dev.nabla.kernels;
 
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -52,7 +53,9 @@ public final class VectorGemm implements Gemm {
             return;
         }
         long work = (long) m * n * k;
-        if (work < SMALL && (transB || n < L)) {
+        if (work < SMALL && (transB || n < L) && k >= L) {
+            dots(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        } else if (work < SMALL && (transB || n < L)) {
             GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
             PlainGemm.small(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         } else if (work < SMALL) {
@@ -306,6 +309,51 @@ public final class VectorGemm implements Gemm {
                 c[cr + j] = beta == 0f ? alpha * s : alpha * s + beta * c[cr + j];
             }
         }
+    }
+
+    /**
+     * Small products whose C rows are narrower than a vector (or whose B is transposed), with k at least a vector:
+     * each C(i, j) is a vectorised dot product of a contiguous row of op(A) and a contiguous column of op(B), packed
+     * first when they are strided. (The JIT does not vectorise float dot products on its own: it keeps their order.)
+     */
+    private static void dots(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        float[] bt = b;
+        int btOff = bOff, btLd = ldb;
+        if (!transB) { // op(B) column j becomes row j of bt
+            bt = new float[n * k];
+            for (int p = 0; p < k; p++) {
+                int row = bOff + p * ldb;
+                for (int j = 0; j < n; j++) bt[j * k + p] = b[row + j];
+            }
+            btOff = 0;
+            btLd = k;
+        }
+        float[] aRow = transA ? new float[k] : a;
+        for (int i = 0; i < m; i++) {
+            int ar;
+            if (transA) {
+                for (int p = 0; p < k; p++) aRow[p] = a[aOff + p * lda + i];
+                ar = 0;
+            } else {
+                ar = aOff + i * lda;
+            }
+            int cr = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                float dot = dot(aRow, ar, bt, btOff + j * btLd, k);
+                c[cr + j] = beta == 0f ? alpha * dot : alpha * dot + beta * c[cr + j];
+            }
+        }
+    }
+
+    private static float dot(float[] x, int xOff, float[] y, int yOff, int k) {
+        FloatVector acc = FloatVector.zero(S);
+        int kv = S.loopBound(k), p = 0;
+        for (; p < kv; p += L) acc = FloatVector.fromArray(S, x, xOff + p).fma(FloatVector.fromArray(S, y, yOff + p), acc);
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) s += x[xOff + p] * y[yOff + p];
+        return s;
     }
 
     /** Per-thread packing buffers, allocated once per thread at the largest block size. */
