@@ -34,6 +34,8 @@ final class Rules {
             Map.entry("mean", "d(mean x)/dx_i = 1/n: the gradient is shared equally by the n averaged elements"),
             Map.entry("max", "the gradient goes to the element that was the maximum"),
             Map.entry("min", "the gradient goes to the element that was the minimum"),
+            Map.entry("linear", "for Y = X @ W + b: dX = dY @ W^T, dW = X^T @ dY, db = dY summed over the rows"),
+            Map.entry("linear_relu", "for Y = relu(Z), Z = X @ W + b: dZ = dY where Z > 0 (else 0), then dX = dZ @ W^T, dW = X^T @ dZ, db = dZ summed over the rows"),
             Map.entry("matmul", "for Y = A @ B: dA = dY @ B^T and dB = A^T @ dY"),
             Map.entry("conv2d", "dW = dY convolved with the input patches; dX = dY scattered back through the kernel (col2im); db = sum of dY"),
             Map.entry("max_pool2d", "the gradient goes to the winning position of each window"),

@@ -1,5 +1,7 @@
 package dev.nabla.nn;
 
+import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.Gemms;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
@@ -89,9 +91,54 @@ public class Dense extends Layer {
         int[] s = x.shape();
         int in = kernel.shape()[0];
         if (s.length < 2 || s[s.length - 1] != in) throw shapeError("[*, " + in + "]", s);
+        if (s.length == 2 && (activation == Activation.LINEAR || activation == Activation.RELU)) {
+            return affine(x, kernel, bias, activation == Activation.RELU);
+        }
         Tensor y = x.matmul(kernel);
         if (useBias) y = y.add(bias);
         return activation.apply(y);
+    }
+
+    /**
+     * {@code relu?(x @ kernel + bias)} for [batch, in] inputs as one op: the bias is the GEMM's starting value and
+     * the ReLU is applied in place, so the forward pass allocates one array; the backward pass masks the gradient
+     * once and needs no gradient for inputs that do not require one (the pixels of a first layer).
+     */
+    static Tensor affine(Tensor x, Tensor kernel, Tensor bias, boolean relu) {
+        int m = x.dim(0), k = x.dim(1), n = kernel.dim(1);
+        float[] out = new float[m * n];
+        if (bias != null) {
+            float[] b = bias.data();
+            for (int i = 0; i < m; i++) System.arraycopy(b, 0, out, i * n, n);
+        }
+        Gemms.get().sgemm(false, false, m, n, k, 1f, x.data(), 0, k, kernel.data(), 0, n, bias != null ? 1f : 0f, out, 0, n);
+        if (relu) for (int i = 0; i < out.length; i++) out[i] = Math.max(out[i], 0f);
+        Tensor y = Tensor.of(out, m, n);
+        Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
+        return Autograd.record(relu ? "linear_relu" : "linear", y, (g, need) -> {
+            float[] dz = g.data();
+            if (relu) {
+                dz = dz.clone();
+                for (int i = 0; i < dz.length; i++) if (out[i] <= 0f) dz[i] = 0f;
+            }
+            Tensor[] grads = new Tensor[need.length];
+            if (need[0]) {
+                float[] dx = new float[m * k];
+                Gemms.get().sgemm(false, true, m, k, n, 1f, dz, 0, n, kernel.data(), 0, n, 0f, dx, 0, k);
+                grads[0] = Tensor.of(dx, m, k);
+            }
+            if (need[1]) {
+                float[] dw = new float[k * n];
+                Gemms.get().sgemm(true, false, k, n, m, 1f, x.data(), 0, k, dz, 0, n, 0f, dw, 0, n);
+                grads[1] = Tensor.of(dw, k, n);
+            }
+            if (need.length > 2 && need[2]) {
+                float[] db = new float[n];
+                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) db[j] += dz[i * n + j];
+                grads[2] = Tensor.of(db, n);
+            }
+            return grads;
+        }, inputs);
     }
 
     public int units() {

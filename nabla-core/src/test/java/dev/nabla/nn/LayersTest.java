@@ -63,6 +63,11 @@ class LayersTest {
         System.arraycopy(w.toTensor().data(), 0, dense.kernel().data(), 0, 12);
         System.arraycopy(b.toTensor().data(), 0, dense.bias().data(), 0, 3);
         GradCheck.check(in -> dense.apply(in[0]), in -> in[0].matmul(w).add(b).map(Math::tanh), random(7, 5, 4)).assertPassed();
+        // The fused linear / linear+ReLU op, against the composed reference (inputs away from the ReLU kink).
+        GradCheck.check(in -> Dense.affine(in[0], in[1], in[2], true), in -> in[0].matmul(in[1]).add(in[2]).map(v -> Math.max(v, 0)),
+                random(13, 6, 4), random(14, 4, 3), random(15, 3)).assertPassed();
+        GradCheck.check(in -> Dense.affine(in[0], in[1], in[2], false), in -> in[0].matmul(in[1]).add(in[2]),
+                random(16, 6, 4), random(17, 4, 3), random(18, 3)).assertPassed();
         GradCheck.check(in -> new AvgPool2D(2, 1).apply(in[0]), in -> DArray.build(new int[] {1, 2, 3, 3}, i -> (in[0].at(i[0], i[1], i[2], i[3])
                 + in[0].at(i[0], i[1], i[2] + 1, i[3]) + in[0].at(i[0], i[1], i[2], i[3] + 1) + in[0].at(i[0], i[1], i[2] + 1, i[3] + 1)) / 4),
                 random(10, 1, 2, 4, 4)).assertPassed();
