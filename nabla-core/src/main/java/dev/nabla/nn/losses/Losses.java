@@ -35,7 +35,7 @@ public final class Losses {
     }
 
     public static Loss mse(Reduction r) {
-        return new Elementwise("mean_squared_error", r, 0, (t, p) -> p.sub(t).square());
+        return new FormulaLoss("mean_squared_error", r, true, Map.of(), (t, p) -> p.sub(t).square());
     }
 
     public static Loss mae() {
@@ -43,7 +43,7 @@ public final class Losses {
     }
 
     public static Loss mae(Reduction r) {
-        return new Elementwise("mean_absolute_error", r, 0, (t, p) -> p.sub(t).abs());
+        return new FormulaLoss("mean_absolute_error", r, true, Map.of(), (t, p) -> p.sub(t).abs());
     }
 
     /** Huber: 0.5 e^2 where |e| &lt;= delta, else delta (|e| - 0.5 delta). */
@@ -54,7 +54,7 @@ public final class Losses {
     public static Loss huber(double delta, Reduction r) {
         if (!(delta > 0)) throw new IllegalArgumentException("huber: delta must be positive, got " + delta);
         float d = (float) delta;
-        return new Elementwise("huber", r, delta, (t, p) -> {
+        return new FormulaLoss("huber", r, true, Map.of("delta", delta), (t, p) -> {
             Tensor err = p.sub(t).abs();
             Tensor quadratic = err.clamp(0f, d);   // min(|e|, delta)
             Tensor linear = err.sub(quadratic);     // max(|e| - delta, 0)
@@ -71,9 +71,9 @@ public final class Losses {
         String name = "binary_crossentropy";
         if (fromLogits) {
             // max(z, 0) - z*y + log(1 + exp(-|z|)): the stable form of -(y log s(z) + (1-y) log(1 - s(z))).
-            return new CrossEntropy(name, true, r, (t, z) -> z.relu().sub(z.mul(t)).add(z.abs().neg().exp().add(1f).log()));
+            return new FormulaLoss(name, r, true, Map.of("from_logits", true), (t, z) -> z.relu().sub(z.mul(t)).add(z.abs().neg().exp().add(1f).log()));
         }
-        return new CrossEntropy(name, false, r, (t, p) -> {
+        return new FormulaLoss(name, r, true, Map.of("from_logits", false), (t, p) -> {
             Tensor q = p.clamp(EPSILON, 1f - EPSILON);
             return t.mul(q.log()).add(t.neg().add(1f).mul(q.neg().add(1f).log())).neg();
         });
@@ -85,7 +85,7 @@ public final class Losses {
     }
 
     public static Loss categoricalCrossentropy(boolean fromLogits, Reduction r) {
-        return new CrossEntropy("categorical_crossentropy", fromLogits, r, (t, p) -> {
+        return new FormulaLoss("categorical_crossentropy", r, false, Map.of("from_logits", fromLogits), (t, p) -> {
             checkSameShape("categorical_crossentropy", t, p);
             Tensor logp = fromLogits ? p.logSoftmax(-1) : p.clamp(EPSILON, 1f - EPSILON).log();
             return t.mul(logp).sum(-1).neg();
@@ -99,7 +99,7 @@ public final class Losses {
 
     public static Loss sparseCategoricalCrossentropy(boolean fromLogits, Reduction r) {
         String name = "sparse_categorical_crossentropy";
-        return new CrossEntropy(name, fromLogits, r, (t, p) -> {
+        return new FormulaLoss(name, r, false, Map.of("from_logits", fromLogits), (t, p) -> {
             Tensor index = classIndices(name, t, p);
             Tensor logp = fromLogits ? p.logSoftmax(-1) : p.clamp(EPSILON, 1f - EPSILON).log();
             return logp.gather(-1, index).squeeze(-1).neg();
@@ -171,24 +171,30 @@ public final class Losses {
         Tensor apply(Tensor yTrue, Tensor yPred);
     }
 
-    /** A loss defined elementwise on same-shaped targets and predictions. */
-    private static final class Elementwise implements Loss {
+    /**
+     * A loss from its formula. Elementwise losses (MSE, MAE, Huber, binary cross-entropy) compare same-shaped targets
+     * and predictions and are averaged per sample; the categorical ones give one value per sample directly.
+     */
+    private static final class FormulaLoss implements Loss {
         private final String name;
         private final Reduction reduction;
-        private final double delta;
+        private final boolean elementwise;
+        private final Map<String, Object> parameters;
         private final Formula formula;
 
-        Elementwise(String name, Reduction reduction, double delta, Formula formula) {
+        FormulaLoss(String name, Reduction reduction, boolean elementwise, Map<String, Object> parameters, Formula formula) {
             this.name = name;
             this.reduction = reduction;
-            this.delta = delta;
+            this.elementwise = elementwise;
+            this.parameters = parameters;
             this.formula = formula;
         }
 
         @Override
         public Tensor apply(Tensor yTrue, Tensor yPred) {
+            if (!elementwise) return reduce(formula.apply(yTrue, yPred), reduction);
             Tensor t = yTrue;
-            // [batch] targets against [batch, 1] predictions (a single regression output) are accepted, as Keras does.
+            // [batch] targets against [batch, 1] predictions (a single output) are accepted, as Keras does.
             if (t.rank() == 1 && yPred.rank() == 2 && yPred.dim(1) == 1 && t.dim(0) == yPred.dim(0)) t = t.reshape(t.dim(0), 1);
             checkSameShape(name, t, yPred);
             return reduce(perSample(formula.apply(t, yPred)), reduction);
@@ -203,51 +209,7 @@ public final class Losses {
         public Map<String, Object> config() {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", name);
-            if (name.equals("huber")) c.put("delta", delta);
-            c.put("reduction", reduction.name().toLowerCase(Locale.ROOT));
-            return c;
-        }
-    }
-
-    /** A cross-entropy: the formula gives one value per sample (or per element for binary). */
-    private static final class CrossEntropy implements Loss {
-        private final String name;
-        private final boolean fromLogits;
-        private final Reduction reduction;
-        private final Formula formula;
-
-        CrossEntropy(String name, boolean fromLogits, Reduction reduction, Formula formula) {
-            this.name = name;
-            this.fromLogits = fromLogits;
-            this.reduction = reduction;
-            this.formula = formula;
-        }
-
-        @Override
-        public Tensor apply(Tensor yTrue, Tensor yPred) {
-            Tensor t = yTrue;
-            if (name.equals("binary_crossentropy")) {
-                if (t.rank() == 1 && yPred.rank() == 2 && yPred.dim(1) == 1 && t.dim(0) == yPred.dim(0)) t = t.reshape(t.dim(0), 1);
-                checkSameShape(name, t, yPred);
-                return reduce(perSample(formula.apply(t, yPred)), reduction);
-            }
-            return reduce(formula.apply(t, yPred), reduction);
-        }
-
-        public boolean fromLogits() {
-            return fromLogits;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Map<String, Object> config() {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("name", name);
-            c.put("from_logits", fromLogits);
+            c.putAll(parameters);
             c.put("reduction", reduction.name().toLowerCase(Locale.ROOT));
             return c;
         }
