@@ -38,6 +38,7 @@ final class Rules {
             Map.entry("linear_relu", "for Y = relu(Z), Z = X @ W + b: dZ = dY where Z > 0 (else 0), then dX = dZ @ W^T, dW = X^T @ dZ, db = dZ summed over the rows"),
             Map.entry("matmul", "for Y = A @ B: dA = dY @ B^T and dB = A^T @ dY"),
             Map.entry("conv2d", "dW = dY convolved with the input patches; dX = dY scattered back through the kernel (col2im); db = sum of dY"),
+            Map.entry("conv2d_relu", "the ReLU's mask first (the gradient passes where the output was positive), then as conv2d"),
             Map.entry("max_pool2d", "the gradient goes to the winning position of each window"),
             Map.entry("avg_pool2d", "the gradient is shared equally by each window's positions"),
             Map.entry("reshape", "reshaping moves no value: the gradient is reshaped back"),

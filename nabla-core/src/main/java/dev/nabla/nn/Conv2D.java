@@ -93,7 +93,8 @@ public class Conv2D extends Layer {
             throw new IllegalArgumentException(name() + ": kernel " + kernelSize + " with stride " + stride + " does not fit input "
                     + dev.nabla.tensor.Shape.str(x.shape()));
         }
-        return activation.apply(convolve(x, kernel, bias, stride, padding));
+        if (activation == Activation.RELU) return convolve(x, kernel, bias, stride, padding, true);
+        return activation.apply(convolve(x, kernel, bias, stride, padding, false));
     }
 
     /**
@@ -101,21 +102,27 @@ public class Conv2D extends Layer {
      * it with its weights; tests call it with their own leaves.
      */
     static Tensor convolve(Tensor x, Tensor kernel, Tensor bias, int stride, Padding padding) {
+        return convolve(x, kernel, bias, stride, padding, false);
+    }
+
+    /** With {@code relu}, the ReLU is applied in place and its mask folded into the backward pass (one op, no copies). */
+    static Tensor convolve(Tensor x, Tensor kernel, Tensor bias, int stride, Padding padding, boolean relu) {
         int filters = kernel.dim(0), k = kernel.dim(2);
         Geometry g = Geometry.of(x.shape(), k, stride, padding);
         float[] cols = im2col(x.data(), g);
         int rows = g.c * k * k, pixels = g.n * g.outH * g.outW;
         float[] byFilter = new float[filters * pixels]; // [filters, batch * outH * outW]
         Gemms.get().sgemm(false, false, filters, pixels, rows, 1f, kernel.data(), 0, rows, cols, 0, pixels, 0f, byFilter, 0, pixels);
-        float[] out = toBatchMajor(byFilter, g.n, filters, g.outH * g.outW, bias == null ? null : bias.data());
+        float[] out = toBatchMajor(byFilter, g.n, filters, g.outH * g.outW, bias == null ? null : bias.data(), relu);
         Tensor y = Tensor.of(out, g.n, filters, g.outH, g.outW);
         Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
-        return Autograd.record("conv2d", y, (grad, need) -> backward(grad, need, cols, g, kernel), inputs);
+        return Autograd.record(relu ? "conv2d_relu" : "conv2d", y, (grad, need) -> backward(grad, need, cols, g, kernel, relu ? out : null), inputs);
     }
 
-    private static Tensor[] backward(Tensor grad, boolean[] need, float[] cols, Geometry g, Tensor k) {
+    /** {@code reluOutput}: the ReLU's output when fused (the gradient passes where it is positive), else null. */
+    private static Tensor[] backward(Tensor grad, boolean[] need, float[] cols, Geometry g, Tensor k, float[] reluOutput) {
         int filters = k.dim(0), rows = g.c * g.k * g.k, plane = g.outH * g.outW, pixels = g.n * plane;
-        float[] dByFilter = toFilterMajor(grad.data(), g.n, filters, plane);
+        float[] dByFilter = toFilterMajor(grad.data(), reluOutput, g.n, filters, plane);
         Gemm gemm = Gemms.get();
         Tensor[] grads = new Tensor[need.length];
         if (need[1]) {
@@ -216,28 +223,34 @@ public class Conv2D extends Layer {
         return dx;
     }
 
-    /** [filters, batch, plane] to [batch, filters, plane], adding the bias. */
-    private static float[] toBatchMajor(float[] byFilter, int n, int filters, int plane, float[] bias) {
+    /** [filters, batch, plane] to [batch, filters, plane], adding the bias and applying the ReLU when asked. */
+    private static float[] toBatchMajor(float[] byFilter, int n, int filters, int plane, float[] bias, boolean relu) {
         float[] out = new float[byFilter.length];
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         Parallel.forRange(n, 1, (from, to) -> {
             for (int b = from; b < to; b++) {
                 for (int f = 0; f < filters; f++) {
                     int src = (f * n + b) * plane, dst = (b * filters + f) * plane;
                     float add = bias == null ? 0f : bias[f];
-                    for (int i = 0; i < plane; i++) out[dst + i] = byFilter[src + i] + add;
+                    for (int i = 0; i < plane; i++) out[dst + i] = Math.max(byFilter[src + i] + add, floor);
                 }
             }
         });
         return out;
     }
 
-    /** [batch, filters, plane] to [filters, batch, plane]. */
-    private static float[] toFilterMajor(float[] batchMajor, int n, int filters, int plane) {
+    /** [batch, filters, plane] to [filters, batch, plane]; with a ReLU output, zero where it was not positive. */
+    private static float[] toFilterMajor(float[] batchMajor, float[] reluOutput, int n, int filters, int plane) {
         float[] out = new float[batchMajor.length];
         Parallel.forRange(n, 1, (from, to) -> {
             for (int b = from; b < to; b++) {
                 for (int f = 0; f < filters; f++) {
-                    System.arraycopy(batchMajor, (b * filters + f) * plane, out, (f * n + b) * plane, plane);
+                    int src = (b * filters + f) * plane, dst = (f * n + b) * plane;
+                    if (reluOutput == null) {
+                        System.arraycopy(batchMajor, src, out, dst, plane);
+                    } else {
+                        for (int i = 0; i < plane; i++) out[dst + i] = reluOutput[src + i] > 0f ? batchMajor[src + i] : 0f;
+                    }
                 }
             }
         });

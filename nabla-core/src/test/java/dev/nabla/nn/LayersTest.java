@@ -50,6 +50,8 @@ class LayersTest {
         // SAME with stride 2: out = ceil(7/2) x ceil(6/2) = 4 x 3; padding totals 2 and 1, so top 1 and left 0.
         GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 2, Padding.SAME),
                 in -> conv(in[0], in[1], in[2], 2, 1, 0, 4, 3), x, w, b).assertPassed();
+        GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 2, Padding.SAME, true),
+                in -> conv(in[0], in[1], in[2], 2, 1, 0, 4, 3).map(v -> Math.max(v, 0)), x, w, b).assertPassed();
         DArray xv = random(4, 1, 2, 6, 6), wv = random(5, 3, 2, 3, 3), bv = random(6, 3);
         GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 1, Padding.VALID),
                 in -> conv(in[0], in[1], in[2], 1, 0, 0, 4, 4), xv, wv, bv).assertPassed();
