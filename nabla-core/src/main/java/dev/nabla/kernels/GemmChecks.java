@@ -28,6 +28,22 @@ public final class GemmChecks {
         checkOperand("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
     }
 
+    /**
+     * Checks the arguments, then handles the products that need no multiplication: nothing to do when C is empty,
+     * and only {@code C *= beta} when k is 0 or alpha is 0. Returns true when the call is complete.
+     */
+    public static boolean checkedTrivial(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                         float beta, float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return true;
+        if (k == 0 || alpha == 0f) {
+            scale(beta, c, cOff, ldc, 0, m, n);
+            return true;
+        }
+        return false;
+    }
+
     private static void checkOperand(String what, float[] x, int off, int ld, int rows, int cols) {
         if (ld < cols || off < 0 || (long) off + (long) (rows - 1) * ld + cols > x.length) {
             throw new IllegalArgumentException(what + " (" + rows + "x" + cols + ", offset " + off + ", ld " + ld

@@ -46,12 +46,7 @@ public final class VectorGemm implements Gemm {
                       float alpha, float[] a, int aOffset, int lda,
                       float[] b, int bOffset, int ldb,
                       float beta, float[] c, int cOffset, int ldc) {
-        GemmChecks.check(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
-        if (m == 0 || n == 0) return;
-        if (k == 0 || alpha == 0f) {
-            GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
-            return;
-        }
+        if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
         long work = (long) m * n * k;
         if (work < SMALL && (transB || n < L) && k >= L) {
             dots(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
