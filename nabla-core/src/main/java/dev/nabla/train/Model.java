@@ -218,8 +218,8 @@ public abstract class Model extends Layer {
         checkSamples("evaluate", x, y);
         boolean wasTraining = isTraining();
         setTraining(false);
-        List<Metric> fresh = metrics;
-        for (Metric m : fresh) m.reset();
+        // The same metric objects as training: fit reads the training values before it evaluates validation data.
+        for (Metric m : metrics) m.reset();
         int n = x.dim(0);
         int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
         double lossSum = 0;
@@ -230,14 +230,14 @@ public abstract class Model extends Layer {
                 Tensor bx = xs.gather(null, from, to), by = ys.gather(null, from, to);
                 Tensor p = apply(bx);
                 lossSum += (double) loss.apply(by, p).item() * (to - from);
-                for (Metric m : fresh) m.update(by, p);
+                for (Metric m : metrics) m.update(by, p);
             }
         } finally {
             setTraining(wasTraining);
         }
         Map<String, Double> result = new LinkedHashMap<>();
         result.put("loss", lossSum / n);
-        for (Metric m : fresh) result.put(m.name(), m.result());
+        for (Metric m : metrics) result.put(m.name(), m.result());
         return result;
     }
 
