@@ -51,9 +51,14 @@ final class ProgressBar implements Callback {
         lossSum += loss;
         if (!live) return;
         long now = System.nanoTime();
-        if (now - lastDraw < REDRAW_NANOS && step + 1 < steps) return;
+        if (now - lastDraw < REDRAW_NANOS && (steps <= 0 || step + 1 < steps)) return;
         lastDraw = now;
         int done = step + 1;
+        if (steps <= 0) { // a stream of unknown length: no bar, no ETA
+            out.print("\r" + prefix() + String.format(Locale.ROOT, "step %d  loss %.4f\u001B[K", done, lossSum / done));
+            out.flush();
+            return;
+        }
         double elapsed = (now - epochStart) / 1e9;
         double eta = elapsed / done * (steps - done);
         out.print("\r" + prefix() + bar(done) + String.format(Locale.ROOT, " %d/%d  ETA %s  loss %.4f\u001B[K", done, steps, seconds(eta), lossSum / done));

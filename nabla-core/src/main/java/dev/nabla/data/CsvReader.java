@@ -146,6 +146,94 @@ public final class CsvReader {
         return new CsvData(d, featureNames, names.get(target));
     }
 
+    /**
+     * Streams a file too large for memory, {@code batchSize} rows at a time in file order, re-reading it every epoch.
+     * Targets are numbers, or labels out of {@code classNames} (which must be known up front; null for numeric
+     * targets), mapped to their index there. Errors name the file and line, as {@link #read(Path)}.
+     */
+    public BatchSource stream(Path file, int batchSize, List<String> classNames) {
+        if (batchSize <= 0) throw new IllegalArgumentException("CsvReader.stream: batch size must be positive, got " + batchSize);
+        String source = file.getFileName().toString();
+        return epoch -> new java.util.Iterator<>() {
+            private final BufferedReader in = open(file);
+            private final RecordParser parser = new RecordParser(in, delimiter, source);
+            private final int columns;
+            private final int target;
+            private List<String> pending;
+
+            {
+                try {
+                    List<String> first = parser.next();
+                    if (first == null) throw new IllegalArgumentException(source + ": empty file");
+                    List<String> names = first;
+                    if (!header) {
+                        names = new ArrayList<>();
+                        for (int i = 0; i < first.size(); i++) names.add("column_" + i);
+                        pending = first;
+                    }
+                    columns = names.size();
+                    target = resolveTarget(names, source);
+                    if (pending == null) pending = nextRecord();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(source + ": cannot read", e);
+                }
+            }
+
+            private List<String> nextRecord() throws IOException {
+                List<String> rec;
+                do {
+                    rec = parser.next();
+                } while (rec != null && rec.size() == 1 && rec.get(0).isBlank());
+                if (rec == null) in.close();
+                return rec;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return pending != null;
+            }
+
+            @Override
+            public Batch next() {
+                if (pending == null) throw new java.util.NoSuchElementException();
+                int f = columns - 1;
+                float[] x = new float[batchSize * f], y = new float[batchSize];
+                int rows = 0;
+                try {
+                    for (; rows < batchSize && pending != null; rows++, pending = nextRecord()) {
+                        if (pending.size() != columns) {
+                            throw new IllegalArgumentException(source + " line " + parser.recordLine() + ": expected " + columns + " fields, got " + pending.size());
+                        }
+                        for (int j = 0, k = 0; j < columns; j++) {
+                            if (j != target) x[rows * f + k++] = number(pending.get(j), source, parser.recordLine(), "column " + j);
+                        }
+                        String t = pending.get(target).trim();
+                        if (classNames != null) {
+                            int c = classNames.indexOf(t);
+                            if (c < 0) throw new IllegalArgumentException(source + " line " + parser.recordLine() + ": label '" + t + "' is not one of " + classNames);
+                            y[rows] = c;
+                        } else {
+                            y[rows] = number(t, source, parser.recordLine(), "target");
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(source + ": cannot read", e);
+                }
+                return new Batch(Tensor.of(java.util.Arrays.copyOf(x, rows * f), rows, f), Tensor.of(java.util.Arrays.copyOf(y, rows), rows));
+            }
+        };
+    }
+
+    private static BufferedReader open(Path file) {
+        try {
+            return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read", e);
+        }
+    }
+
     private int resolveTarget(List<String> names, String source) {
         if (targetName != null) {
             int i = names.indexOf(targetName);

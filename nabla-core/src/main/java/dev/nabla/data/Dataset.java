@@ -58,6 +58,35 @@ public record Dataset(Tensor x, Tensor y, List<String> classNames) {
         return Tensor.of(out, shape);
     }
 
+    /**
+     * Batches of {@code batchSize} rows (-1: the whole dataset), reshuffled every epoch from (seed, epoch) when
+     * {@code shuffle}, so that a resumed run sees the same orders; the last batch may be smaller.
+     */
+    public BatchSource batches(int batchSize, boolean shuffle, long seed) {
+        int n = size();
+        int b = batchSize == -1 ? n : batchSize;
+        if (b <= 0) throw new IllegalArgumentException("Dataset.batches: batch size must be positive or -1, got " + batchSize);
+        return epoch -> new java.util.Iterator<>() {
+            private final int[] order = shuffle ? EpochOrder.of(seed, epoch, n) : null;
+            private int from;
+
+            @Override
+            public boolean hasNext() {
+                return from < n;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) throw new java.util.NoSuchElementException();
+                int to = Math.min(n, from + b);
+                int[] rows = new int[to - from];
+                for (int i = 0; i < rows.length; i++) rows[i] = order == null ? from + i : order[from + i];
+                from = to;
+                return new Batch(rows(x, rows), rows(y, rows));
+            }
+        };
+    }
+
     /** The same rows with new features (e.g. after scaling). */
     public Dataset withX(Tensor newX) {
         return new Dataset(newX, y, classNames);

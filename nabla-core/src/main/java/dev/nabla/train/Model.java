@@ -2,11 +2,13 @@ package dev.nabla.train;
 
 import dev.nabla.autograd.Autograd;
 import dev.nabla.autograd.NoGrad;
+import dev.nabla.data.Batch;
+import dev.nabla.data.BatchSource;
+import dev.nabla.data.Dataset;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.Weight;
 import dev.nabla.optim.Optimizer;
-import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.train.metrics.Metric;
@@ -14,6 +16,7 @@ import dev.nabla.train.metrics.Metrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,40 +157,61 @@ public abstract class Model extends Layer {
         int n = trainX.dim(0);
         int batch = options.batchSize() == FitOptions.FULL_BATCH ? n : Math.min(options.batchSize(), n);
         int steps = (n + batch - 1) / batch;
+        if (!isBuilt()) buildFor(trainX.slice(0, 0, 1).shape());
+        BatchSource source = new Dataset(trainX, trainY).batches(batch, options.shuffle(), options.seed());
+        return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch), valX, valY, options);
+    }
+
+    /**
+     * Trains on data read batch by batch (e.g. {@link dev.nabla.data.CsvReader#stream} for files larger than memory);
+     * the source decides batch size and order. Validation needs {@link FitOptions#validationData}.
+     */
+    public History fit(BatchSource source, FitOptions options) {
+        requireCompiled("fit");
+        if (options.validationSplit() > 0) {
+            throw new IllegalArgumentException(name() + ".fit: a stream cannot be split for validation; pass FitOptions.validationData");
+        }
+        Iterator<Batch> first = source.batches(options.initialEpoch());
+        if (!first.hasNext()) throw new IllegalArgumentException(name() + ".fit: the batch source is empty");
+        if (!isBuilt()) buildFor(first.next().x().slice(0, 0, 1).shape());
+        return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), -1, -1, options.batchSize()),
+                options.validationX(), options.validationY(), options);
+    }
+
+    /** The epoch loop shared by both fits. Steps and samples per epoch are -1 when the source does not know them. */
+    private History run(BatchSource source, TrainContext context, Tensor valX, Tensor valY, FitOptions options) {
+        if (valX != null) checkSamples("fit (validation data)", valX, valY);
         List<Callback> callbacks = new ArrayList<>();
         if (options.nanGuard()) callbacks.add(new NanGuard());
         if (options.verbose()) callbacks.add(new ProgressLogger());
         callbacks.addAll(options.callbacks());
-
         History history = new History();
         stopRequested = false;
-        TrainContext context = new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch);
-        BatchGatherer xs = new BatchGatherer(trainX), ys = new BatchGatherer(trainY);
-        // Build before the first epoch starts its random stream, so weights come from the seed alone (as in a loop),
-        // and before callbacks look at the layers.
-        if (!isBuilt()) buildFor(xs.gather(null, 0, 1).shape());
+        // The model is built before the first epoch starts its random stream, so weights come from the seed alone
+        // (as in a loop), and before callbacks look at the layers.
         for (Callback c : callbacks) c.onTrainBegin(context);
         for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stopRequested; epoch++) {
             for (Callback c : callbacks) c.onEpochBegin(epoch);
             setTraining(true);
             startEpoch(epoch);
             for (Metric m : metrics) m.reset();
-            int[] order = options.shuffle() ? epochOrder(options.seed(), epoch, n) : null;
             double lossSum = 0;
-            for (int s = 0; s < steps; s++) {
-                int from = s * batch, to = Math.min(n, from + batch);
-                Tensor bx = xs.gather(order, from, to), by = ys.gather(order, from, to);
-                float batchLoss = step(bx, by).item();
-                lossSum += (double) batchLoss * (to - from);
-                for (Metric m : metrics) m.update(by, lastPrediction.detach());
-                for (Callback c : callbacks) c.onBatchEnd(s, batchLoss);
+            long samples = 0;
+            int step = 0;
+            for (Iterator<Batch> it = source.batches(epoch); it.hasNext(); step++) {
+                Batch b = it.next();
+                float batchLoss = step(b.x(), b.y()).item();
+                lossSum += (double) batchLoss * b.size();
+                samples += b.size();
+                for (Metric m : metrics) m.update(b.y(), lastPrediction.detach());
+                for (Callback c : callbacks) c.onBatchEnd(step, batchLoss);
             }
             lastPrediction = null;
             Map<String, Double> logs = new LinkedHashMap<>();
-            logs.put("loss", lossSum / n);
+            logs.put("loss", lossSum / samples);
             for (Metric m : metrics) logs.put(m.name(), m.result());
             if (valX != null) {
-                for (Map.Entry<String, Double> e : evaluate(valX, valY, Math.max(batch, 256)).entrySet()) {
+                for (Map.Entry<String, Double> e : evaluate(valX, valY, Math.max(context.batchSize(), 256)).entrySet()) {
                     logs.put("val_" + e.getKey(), e.getValue());
                 }
             }
@@ -198,14 +222,6 @@ public abstract class Model extends Layer {
         setTraining(false);
         for (Callback c : callbacks) c.onTrainEnd(history);
         return history;
-    }
-
-    /**
-     * The sample order of one epoch: a permutation drawn from a generator seeded by (seed, epoch) alone, so a run
-     * resumed at epoch k sees the same order as an uninterrupted one.
-     */
-    public static int[] epochOrder(long seed, int epoch, int n) {
-        return new Rng(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + 1).permutation(n);
     }
 
     /** Loss and metrics over all of (x, y), in inference mode, without recording a graph. */
@@ -223,11 +239,10 @@ public abstract class Model extends Layer {
         int n = x.dim(0);
         int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
         double lossSum = 0;
-        BatchGatherer xs = new BatchGatherer(x), ys = new BatchGatherer(y);
         try (NoGrad ignored = Autograd.noGrad()) {
             for (int from = 0; from < n; from += batch) {
                 int to = Math.min(n, from + batch);
-                Tensor bx = xs.gather(null, from, to), by = ys.gather(null, from, to);
+                Tensor bx = x.slice(0, from, to), by = y.slice(0, from, to);
                 Tensor p = apply(bx);
                 lossSum += (double) loss.apply(by, p).item() * (to - from);
                 for (Metric m : metrics) m.update(by, p);
@@ -253,9 +268,8 @@ public abstract class Model extends Layer {
         setTraining(false);
         try (NoGrad ignored = Autograd.noGrad()) {
             if (batch >= n) return apply(x.detach());
-            BatchGatherer xs = new BatchGatherer(x);
             List<Tensor> parts = new ArrayList<>();
-            for (int from = 0; from < n; from += batch) parts.add(apply(xs.gather(null, from, Math.min(n, from + batch))));
+            for (int from = 0; from < n; from += batch) parts.add(apply(x.slice(0, from, Math.min(n, from + batch))));
             return Tensor.concat(0, parts);
         } finally {
             setTraining(wasTraining);
@@ -302,34 +316,5 @@ public abstract class Model extends Layer {
 
     public void printSummary() {
         System.out.println(summary());
-    }
-
-    /**
-     * Copies rows {@code order[from..to)} (or {@code from..to} without an order) of a [n, ...] tensor into a new
-     * batch tensor with bulk array copies.
-     */
-    private static final class BatchGatherer {
-        private final float[] data;
-        private final int[] shape;
-        private final int rowSize;
-
-        BatchGatherer(Tensor t) {
-            this.data = t.data();
-            this.shape = t.shape();
-            this.rowSize = t.size() / shape[0];
-        }
-
-        Tensor gather(int[] order, int from, int to) {
-            int rows = to - from;
-            float[] out = new float[rows * rowSize];
-            if (order == null) {
-                System.arraycopy(data, from * rowSize, out, 0, rows * rowSize);
-            } else {
-                for (int r = 0; r < rows; r++) System.arraycopy(data, order[from + r] * rowSize, out, r * rowSize, rowSize);
-            }
-            int[] s = shape.clone();
-            s[0] = rows;
-            return Tensor.of(out, s);
-        }
     }
 }

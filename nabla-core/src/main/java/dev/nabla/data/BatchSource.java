@@ -1,0 +1,18 @@
+package dev.nabla.data;
+
+import java.util.Iterator;
+
+/**
+ * Data read batch by batch: every epoch asks for a fresh pass. In-memory data ({@link Dataset#batches}) and files
+ * too large for memory ({@link CsvBatchSource}) look the same to {@code Model.fit(BatchSource, FitOptions)}.
+ *
+ * <pre>{@code
+ * BatchSource big = new CsvBatchSource(Path.of("big.csv"), "label", List.of("cat", "dog"), 256);
+ * model.fit(big, FitOptions.epochs(3));
+ * }</pre>
+ */
+public interface BatchSource {
+
+    /** The batches of one pass over the data; {@code epoch} (from 0) seeds the order where the source shuffles. */
+    Iterator<Batch> batches(int epoch);
+}
