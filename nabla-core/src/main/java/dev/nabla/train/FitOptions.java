@@ -112,4 +112,13 @@ public final class FitOptions {
     public List<Callback> callbacks() { return List.copyOf(callbacks); }
     public boolean verbose() { return verbose; }
     public boolean nanGuard() { return nanGuard; }
+
+    /** The callbacks a fit runs, in order: the NaN guard and progress logger when on, then the user's. */
+    public List<Callback> activeCallbacks() {
+        List<Callback> active = new ArrayList<>();
+        if (nanGuard) active.add(new NanGuard());
+        if (verbose) active.add(new ProgressLogger());
+        active.addAll(callbacks);
+        return active;
+    }
 }

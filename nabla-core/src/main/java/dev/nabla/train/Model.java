@@ -110,7 +110,18 @@ public abstract class Model extends Layer {
         stopRequested = true;
     }
 
-    private void requireCompiled(String what) {
+    /** Whether a callback asked training to stop (see {@link #stopTraining()}). */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** Forgets a stop request; every fit starts with this (as must training loops outside this class). */
+    public void clearStopRequest() {
+        stopRequested = false;
+    }
+
+    /** Throws unless {@link #compile} was called; {@code what} names the caller in the message. */
+    public void requireCompiled(String what) {
         if (optimizer == null || loss == null) {
             throw new IllegalStateException(name() + "." + what + ": call compile(optimizer, loss, metrics...) first");
         }
@@ -181,12 +192,9 @@ public abstract class Model extends Layer {
     /** The epoch loop shared by both fits. Steps and samples per epoch are -1 when the source does not know them. */
     private History run(BatchSource source, TrainContext context, Tensor valX, Tensor valY, FitOptions options) {
         if (valX != null) checkSamples("fit (validation data)", valX, valY);
-        List<Callback> callbacks = new ArrayList<>();
-        if (options.nanGuard()) callbacks.add(new NanGuard());
-        if (options.verbose()) callbacks.add(new ProgressLogger());
-        callbacks.addAll(options.callbacks());
+        List<Callback> callbacks = options.activeCallbacks();
         History history = new History();
-        stopRequested = false;
+        clearStopRequest();
         // The model is built before the first epoch starts its random stream, so weights come from the seed alone
         // (as in a loop), and before callbacks look at the layers.
         for (Callback c : callbacks) c.onTrainBegin(context);

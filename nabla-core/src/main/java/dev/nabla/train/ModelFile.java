@@ -70,6 +70,11 @@ public final class ModelFile {
 
     /** Saves the model, its optimizer state, preprocessing, history and metadata, atomically. */
     public static void save(Path path, SavedModel saved) {
+        AtomicFiles.write(path, toBytes(saved));
+    }
+
+    /** The bytes {@link #save} writes (e.g. to ship a model to other machines). */
+    public static byte[] toBytes(SavedModel saved) {
         Model model = saved.model();
         if (!model.isBuilt()) throw new IllegalStateException("save: " + model.name() + " is not built; fit it or call buildFor(inputShape)");
         Map<String, Object> config = new LinkedHashMap<>();
@@ -111,7 +116,7 @@ public final class ModelFile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AtomicFiles.write(path, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     private static void collectSeeds(Layer layer, Map<String, Object> seeds) {
@@ -142,28 +147,33 @@ public final class ModelFile {
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot read", e);
         }
-        Map<String, byte[]> entries = unzip(path, bytes);
+        return fromBytes(bytes, path.toString());
+    }
+
+    /** Reads the bytes of a model file; {@code origin} names them in error messages. */
+    public static SavedModel fromBytes(byte[] bytes, String origin) {
+        Map<String, byte[]> entries = unzip(origin, bytes);
         byte[] configBytes = entries.get(CONFIG);
-        if (configBytes == null) throw new IllegalArgumentException(path + ": not a Nabla model file (no " + CONFIG + ")");
+        if (configBytes == null) throw new IllegalArgumentException(origin + ": not a Nabla model file (no " + CONFIG + ")");
         Map<String, Object> config = Json.parseObject(new String(configBytes, StandardCharsets.UTF_8));
-        if (!FORMAT.equals(config.get("format"))) throw new IllegalArgumentException(path + ": not a Nabla model file (format is " + config.get("format") + ")");
+        if (!FORMAT.equals(config.get("format"))) throw new IllegalArgumentException(origin + ": not a Nabla model file (format is " + config.get("format") + ")");
         long version = ((Number) config.get("format_version")).longValue();
         if (version > FORMAT_VERSION) {
-            throw new IllegalArgumentException(path + ": model format version " + version + " is newer than this Nabla reads (" + FORMAT_VERSION + ")");
+            throw new IllegalArgumentException(origin + ": model format version " + version + " is newer than this Nabla reads (" + FORMAT_VERSION + ")");
         }
-        byte[] weightBytes = require(path, entries, WEIGHTS);
-        byte[] metadataBytes = require(path, entries, METADATA);
+        byte[] weightBytes = require(origin, entries, WEIGHTS);
+        byte[] metadataBytes = require(origin, entries, METADATA);
         Map<String, Object> metadata = Json.parseObject(new String(metadataBytes, StandardCharsets.UTF_8));
 
         Model model = Models.fromConfig(asMap(config.get("model")));
         restoreSeeds(model, asMap(metadata.getOrDefault("layer_seeds", Map.of())));
         model.buildFor(intArray(config.get("input_shape")));
-        Map<String, Tensor> saved = SafeTensors.read(weightBytes, path + "!" + WEIGHTS);
+        Map<String, Tensor> saved = SafeTensors.read(weightBytes, origin + "!" + WEIGHTS);
         for (Weight w : model.weights()) {
             Tensor t = saved.get(w.name());
-            if (t == null) throw new IllegalArgumentException(path + ": weight " + w.name() + " is missing from " + WEIGHTS);
+            if (t == null) throw new IllegalArgumentException(origin + ": weight " + w.name() + " is missing from " + WEIGHTS);
             if (!java.util.Arrays.equals(t.shape(), w.value().shape())) {
-                throw new IllegalArgumentException(path + ": weight " + w.name() + " has shape " + java.util.Arrays.toString(t.shape())
+                throw new IllegalArgumentException(origin + ": weight " + w.name() + " has shape " + java.util.Arrays.toString(t.shape())
                         + " but the architecture needs " + java.util.Arrays.toString(w.value().shape()));
             }
             System.arraycopy(t.data(), 0, w.value().data(), 0, t.size());
@@ -174,7 +184,7 @@ public final class ModelFile {
             for (Object name : (List<?>) config.getOrDefault("metrics", List.of())) metrics.add(Metrics.fromName(String.valueOf(name)));
             model.compile(optimizer, Losses.fromConfig(config.get("loss")), metrics.toArray(new Metric[0]));
             byte[] state = entries.get(OPTIMIZER);
-            if (state != null) optimizer.loadState(SafeTensors.read(state, path + "!" + OPTIMIZER));
+            if (state != null) optimizer.loadState(SafeTensors.read(state, origin + "!" + OPTIMIZER));
         }
         model.setTraining(false);
         History history = null;
@@ -196,7 +206,7 @@ public final class ModelFile {
         for (Layer child : layer.children()) restoreSeeds(child, seeds);
     }
 
-    private static Map<String, byte[]> unzip(Path path, byte[] bytes) {
+    private static Map<String, byte[]> unzip(String path, byte[] bytes) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             ZipEntry e;
@@ -212,7 +222,7 @@ public final class ModelFile {
         return entries;
     }
 
-    private static byte[] require(Path path, Map<String, byte[]> entries, String name) {
+    private static byte[] require(String path, Map<String, byte[]> entries, String name) {
         byte[] b = entries.get(name);
         if (b == null) throw new IllegalArgumentException(path + ": truncated or incomplete model file (" + name + " is missing)");
         return b;

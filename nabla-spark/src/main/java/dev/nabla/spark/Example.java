@@ -1,0 +1,33 @@
+package dev.nabla.spark;
+
+import dev.nabla.data.Dataset;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One training example as an RDD element: its features and its target, each flattened (row-major). Their shapes
+ * travel once per fit in an {@link ExampleShape}, not with every example.
+ */
+public record Example(float[] features, float[] target) implements Serializable {
+
+    public Example {
+        if (features == null || target == null) throw new IllegalArgumentException("Example: features and target are required");
+    }
+
+    /** The rows of a local dataset as examples, in order. */
+    public static List<Example> of(Dataset data) {
+        int n = data.size();
+        int xRow = data.x().size() / n, yRow = data.y().size() / n;
+        float[] x = data.x().data(), y = data.y().data();
+        List<Example> examples = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] f = new float[xRow], t = new float[yRow];
+            System.arraycopy(x, i * xRow, f, 0, xRow);
+            System.arraycopy(y, i * yRow, t, 0, yRow);
+            examples.add(new Example(f, t));
+        }
+        return examples;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.nabla.spark;
+
+import dev.nabla.data.Batch;
+import dev.nabla.nn.Weight;
+import dev.nabla.optim.Optimizer;
+import dev.nabla.tensor.Tensor;
+import dev.nabla.train.Model;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The functions Spark runs on each partition. They are static classes holding nothing but broadcasts: the model
+ * and the parameters reach executors only through those, never through a closure.
+ */
+final class PartitionWork {
+
+    private PartitionWork() {}
+
+    /** Packs a partition's examples into one cached {@link ExampleBlock}. */
+    static final class Pack implements Function2<Integer, Iterator<Example>, Iterator<ExampleBlock>> {
+        private final Broadcast<ExampleShape> shape;
+
+        Pack(Broadcast<ExampleShape> shape) {
+            this.shape = shape;
+        }
+
+        @Override
+        public Iterator<ExampleBlock> call(Integer partition, Iterator<Example> examples) {
+            return List.of(ExampleBlock.pack(partition, examples, shape.value())).iterator();
+        }
+    }
+
+    /** One synchronous step: the gradient sum and loss sum of this partition's share of the global batch. */
+    static final class GradientShare implements Function2<Integer, Iterator<ExampleBlock>, Iterator<PartitionResult>> {
+        private final Broadcast<Blueprint> blueprint;
+        private final Broadcast<StepOrder> order;
+
+        GradientShare(Broadcast<Blueprint> blueprint, Broadcast<StepOrder> order) {
+            this.blueprint = blueprint;
+            this.order = order;
+        }
+
+        @Override
+        public Iterator<PartitionResult> call(Integer partition, Iterator<ExampleBlock> blocks) {
+            Blueprint bp = blueprint.value();
+            StepOrder o = order.value();
+            ExampleBlock block = blocks.next();
+            Model replica = Replicas.borrow(blueprint.id(), bp);
+            try {
+                List<Weight> weights = replica.weights();
+                WeightVectors.load(values(weights), o.weights());
+                List<Tensor> trainable = replica.trainableParameters();
+                List<Tensor> state = nonTrainable(weights);
+                int[] epochOrder = bp.order(partition, o.epoch(), block.rows());
+                int from = bp.shareStart(o.firstStep(), block.rows()), to = bp.shareStart(o.firstStep() + 1, block.rows());
+                if (from == to) {
+                    return List.of(new PartitionResult(partition, 0, 0, new float[WeightVectors.length(trainable)],
+                            new float[WeightVectors.length(state)], Map.of())).iterator();
+                }
+                Batch batch = block.batch(epochOrder, from, to);
+                int n = batch.size();
+                replica.seed(bp.stepSeed(o.epoch(), o.firstStep(), partition));
+                replica.setTraining(true);
+                Tensor loss = replica.loss().apply(batch.y(), replica.apply(batch.x()));
+                for (Tensor p : trainable) p.zeroGrad();
+                loss.backward();
+                float[] stateSum = WeightVectors.flatten(state);
+                for (int i = 0; i < stateSum.length; i++) stateSum[i] *= n;
+                return List.of(new PartitionResult(partition, n, (double) loss.item() * n,
+                        WeightVectors.gradients(trainable, n), stateSum, Map.of())).iterator();
+            } finally {
+                Replicas.giveBack(blueprint.id(), replica);
+            }
+        }
+    }
+
+    /** One averaging round: up to K local optimizer steps on this partition's shares, from the broadcast state. */
+    static final class LocalRound implements Function2<Integer, Iterator<ExampleBlock>, Iterator<PartitionResult>> {
+        private final Broadcast<Blueprint> blueprint;
+        private final Broadcast<StepOrder> order;
+
+        LocalRound(Broadcast<Blueprint> blueprint, Broadcast<StepOrder> order) {
+            this.blueprint = blueprint;
+            this.order = order;
+        }
+
+        @Override
+        public Iterator<PartitionResult> call(Integer partition, Iterator<ExampleBlock> blocks) {
+            Blueprint bp = blueprint.value();
+            StepOrder o = order.value();
+            ExampleBlock block = blocks.next();
+            Model replica = Replicas.borrow(blueprint.id(), bp);
+            try {
+                List<Tensor> all = values(replica.weights());
+                WeightVectors.load(all, o.weights());
+                Optimizer optimizer = replica.optimizer();
+                optimizer.loadState(SparkTrainer.tensors(o.optimizerState()));
+                int[] epochOrder = bp.order(partition, o.epoch(), block.rows());
+                long examples = 0;
+                double lossSum = 0;
+                for (int s = o.firstStep(); s < o.firstStep() + o.steps(); s++) {
+                    int from = bp.shareStart(s, block.rows()), to = bp.shareStart(s + 1, block.rows());
+                    if (from == to) continue;
+                    Batch batch = block.batch(epochOrder, from, to);
+                    replica.seed(bp.stepSeed(o.epoch(), s, partition));
+                    lossSum += (double) replica.trainStep(batch.x(), batch.y()) * batch.size();
+                    examples += batch.size();
+                }
+                float[] weightSum = WeightVectors.flatten(all);
+                for (int i = 0; i < weightSum.length; i++) weightSum[i] *= examples;
+                Map<String, float[]> stateSum = new LinkedHashMap<>();
+                for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
+                    if (e.getKey().equals("iterations")) continue;
+                    float[] v = e.getValue().data();
+                    for (int i = 0; i < v.length; i++) v[i] *= examples;
+                    stateSum.put(e.getKey(), v);
+                }
+                return List.of(new PartitionResult(partition, examples, lossSum, weightSum, new float[0], stateSum)).iterator();
+            } finally {
+                Replicas.giveBack(blueprint.id(), replica);
+            }
+        }
+    }
+
+    static List<Tensor> values(List<Weight> weights) {
+        List<Tensor> out = new ArrayList<>(weights.size());
+        for (Weight w : weights) out.add(w.value());
+        return out;
+    }
+
+    static List<Tensor> nonTrainable(List<Weight> weights) {
+        List<Tensor> out = new ArrayList<>();
+        for (Weight w : weights) if (!w.trainable()) out.add(w.value());
+        return out;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.nabla.spark;
+
+import dev.nabla.data.Dataset;
+import dev.nabla.data.Datasets;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.BatchNormalization;
+import dev.nabla.nn.Dense;
+import dev.nabla.nn.losses.Losses;
+import dev.nabla.optim.Optimizers;
+import dev.nabla.tensor.Tensor;
+import dev.nabla.train.FitOptions;
+import dev.nabla.train.Model;
+import dev.nabla.train.Sequential;
+import org.apache.spark.api.java.JavaRDD;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class SynchronousGradientTest {
+
+    private static Sequential irisModel(long seed) {
+        Sequential model = Sequential.of(Dense.of(16, Activation.TANH), Dense.of(3));
+        model.seed(seed);
+        model.compile(Optimizers.sgd(0.1f), Losses.sparseCategoricalCrossentropy(true));
+        model.buildFor(1, 4);
+        return model;
+    }
+
+    /** The mean gradient over all of (x, y) in one process, flattened in trainable-parameter order. */
+    private static float[] localGradient(Model model, Dataset data, double[] lossOut) {
+        Tensor loss = model.loss().apply(data.y(), model.apply(data.x()));
+        for (Tensor p : model.trainableParameters()) p.zeroGrad();
+        loss.backward();
+        lossOut[0] = loss.item();
+        return WeightVectors.gradients(model.trainableParameters(), 1f);
+    }
+
+    @Test
+    void oneSynchronousStepHasTheSingleProcessGradientAndIsIdenticalRunToRun() {
+        Dataset iris = Datasets.iris();
+        JavaRDD<Example> rdd = LocalSpark.context().parallelize(Example.of(iris), 3);
+        ExampleShape shape = ExampleShape.of(iris);
+        Sequential model = irisModel(7);
+        SparkTrainer trainer = SparkTrainer.synchronous(LocalSpark.context());
+
+        SparkTrainer.Gradient first = trainer.gradient(model, rdd, shape);
+        SparkTrainer.Gradient second = trainer.gradient(model, rdd, shape);
+        double[] localLoss = new double[1];
+        float[] local = localGradient(model, iris, localLoss);
+
+        assertThat(first.examples()).isEqualTo(150);
+        assertThat(first.values()).hasSize(4 * 16 + 16 + 16 * 3 + 3);
+        for (int i = 0; i < local.length; i++) assertThat(first.values()[i]).as("gradient %d", i).isCloseTo(local[i], within(2e-6f + 1e-5f * Math.abs(local[i])));
+        assertThat(first.loss()).isCloseTo(localLoss[0], within(1e-5));
+        assertThat(second.values()).as("same cluster gradient run to run, bit for bit").isEqualTo(first.values());
+        assertThat(second.loss()).isEqualTo(first.loss());
+    }
+
+    @Test
+    void aFullBatchEpochThroughSparkIsTheLocalOptimizerStep() {
+        Dataset iris = Datasets.iris();
+        Sequential onSpark = irisModel(11), local = irisModel(11);
+        FitOptions options = FitOptions.epochs(3).batchSize(FitOptions.FULL_BATCH).shuffle(false);
+        SparkTrainer.synchronous(LocalSpark.context()).partitions(2).fit(onSpark, iris, options);
+        local.fit(iris.x(), iris.y(), options);
+        assertWeightsClose(onSpark.getWeights(), local.getWeights(), 1e-5f);
+    }
+
+    @Test
+    void batchNormalizationStatisticsAreTheExampleWeightedMeanOfTheReplicas() {
+        Dataset iris = Datasets.iris();
+        Sequential model = Sequential.of(Dense.of(8), new BatchNormalization(), Dense.of(3));
+        model.seed(3);
+        model.compile(Optimizers.sgd(0.05f), Losses.sparseCategoricalCrossentropy(true));
+        model.buildFor(1, 4);
+        SparkTrainer.synchronous(LocalSpark.context()).partitions(2)
+                .fit(model, iris, FitOptions.epochs(2).batchSize(50).seed(1));
+        // The running mean moved from its initial zeros, and predictions in inference mode use it.
+        Tensor runningMean = model.getWeights().get(4);
+        double moved = 0;
+        for (float v : runningMean.data()) moved += Math.abs(v);
+        assertThat(moved).isGreaterThan(0.01);
+        for (float v : model.predict(iris.x()).data()) assertThat(Float.isFinite(v)).isTrue();
+    }
+
+    static void assertWeightsClose(List<Tensor> actual, List<Tensor> expected, float tolerance) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int t = 0; t < actual.size(); t++) {
+            float[] a = actual.get(t).data(), e = expected.get(t).data();
+            assertThat(a).hasSameSizeAs(e);
+            for (int i = 0; i < a.length; i++) assertThat(a[i]).as("weight %d[%d]", t, i).isCloseTo(e[i], within(tolerance + tolerance * Math.abs(e[i])));
+        }
+    }
+}
