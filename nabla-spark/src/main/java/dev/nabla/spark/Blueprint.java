@@ -11,23 +11,32 @@ import java.io.Serializable;
  *
  * @param modelFile     the bytes of {@link dev.nabla.train.ModelFile}
  * @param shape         features and target shape of one example
- * @param stepsPerEpoch global steps per epoch; each partition contributes 1/stepsPerEpoch of its examples to each
+ * @param examples      examples in all partitions
+ * @param batchSize     the global batch: each step takes batchSize / examples of every partition's examples
+ * @param stepsPerEpoch global steps per epoch, ceil(examples / batchSize)
  * @param shuffle       whether each partition reorders its examples every epoch
  * @param seed          drives the per-partition orders and the replicas' dropout masks
  */
-record Blueprint(byte[] modelFile, ExampleShape shape, int stepsPerEpoch, boolean shuffle, long seed) implements Serializable {
+record Blueprint(byte[] modelFile, ExampleShape shape, long examples, int batchSize, int stepsPerEpoch, boolean shuffle, long seed) implements Serializable {
 
-    /** The order in which partition {@code partition} visits its {@code rows} examples in {@code epoch}. */
+    /**
+     * The order in which partition {@code partition} visits its {@code rows} examples in {@code epoch}; partition 0
+     * draws the order {@link dev.nabla.train.Model#fit} would, so one partition trains exactly as one process does.
+     */
     int[] order(int partition, int epoch, int rows) {
-        if (shuffle) return EpochOrder.of(seed * 0x2545F4914F6CDD1DL + partition, epoch, rows);
+        if (shuffle) return EpochOrder.of(seed + partition * 0x2545F4914F6CDD1DL, epoch, rows);
         int[] identity = new int[rows];
         for (int i = 0; i < rows; i++) identity[i] = i;
         return identity;
     }
 
-    /** First position, in the epoch order, of step {@code step}'s share of a partition of {@code rows} examples. */
+    /**
+     * First position, in the epoch order, of step {@code step}'s share of a partition of {@code rows} examples:
+     * {@code step * batchSize * rows / examples}, so that with one partition the shares are fit's batches.
+     */
     int shareStart(int step, int rows) {
-        return (int) ((long) step * rows / stepsPerEpoch);
+        if (step >= stepsPerEpoch) return rows;
+        return (int) Math.min(rows, (long) ((double) step * batchSize * rows / examples));
     }
 
     /** The seed of a replica's random draws (dropout) for one step on one partition. */

@@ -166,7 +166,7 @@ public final class SparkTrainer {
             this.batchSize = batchSize == FitOptions.FULL_BATCH ? (int) Math.min(n, Integer.MAX_VALUE) : (int) Math.min(batchSize, n);
             this.stepsPerEpoch = (int) ((n + this.batchSize - 1) / this.batchSize);
             byte[] modelFile = ModelFile.toBytes(new SavedModel(model, Map.of(), null, Map.of()));
-            this.blueprint = sc.broadcast(new Blueprint(modelFile, shape, stepsPerEpoch, shuffle, seed));
+            this.blueprint = sc.broadcast(new Blueprint(modelFile, shape, n, this.batchSize, stepsPerEpoch, shuffle, seed));
         }
 
         History epochs(FitOptions options) {

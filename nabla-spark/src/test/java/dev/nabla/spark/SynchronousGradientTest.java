@@ -70,6 +70,19 @@ class SynchronousGradientTest {
     }
 
     @Test
+    void onOnePartitionSynchronousTrainingIsLocalTrainingStepForStep() {
+        // Shuffled mini-batches of 16 (the last one of 6) and Adam: the same batches, the same updates.
+        Dataset iris = Datasets.iris();
+        Sequential onSpark = irisModel(13), local = irisModel(13);
+        onSpark.compile(Optimizers.adam(0.01f), onSpark.loss());
+        local.compile(Optimizers.adam(0.01f), local.loss());
+        FitOptions options = FitOptions.epochs(4).batchSize(16).seed(21);
+        SparkTrainer.synchronous(LocalSpark.context()).partitions(1).fit(onSpark, iris, options);
+        local.fit(iris.x(), iris.y(), options);
+        assertWeightsClose(onSpark.getWeights(), local.getWeights(), 1e-5f);
+    }
+
+    @Test
     void batchNormalizationStatisticsAreTheExampleWeightedMeanOfTheReplicas() {
         Dataset iris = Datasets.iris();
         Sequential model = Sequential.of(Dense.of(8), new BatchNormalization(), Dense.of(3));
