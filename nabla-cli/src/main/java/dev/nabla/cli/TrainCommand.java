@@ -91,6 +91,18 @@ final class TrainCommand implements Runnable {
     @Option(names = "--resume", description = "Continue training from a model or checkpoint file, up to --epochs.")
     Path resume;
 
+    @Option(names = "--spark-master", description = "Train on Apache Spark: local[2], spark://host:7077, yarn... (default: in this process).")
+    String sparkMaster;
+
+    @Option(names = "--spark-strategy", description = "sync (gradient averaging every step, default) or average (parameter averaging).")
+    String sparkStrategy = "sync";
+
+    @Option(names = "--spark-local-steps", description = "Local steps per averaging round with --spark-strategy average (default: 8).")
+    int sparkLocalSteps = 8;
+
+    @Option(names = "--spark-partitions", description = "Partitions of the training data (default: the cluster's parallelism).")
+    Integer sparkPartitions;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
@@ -175,9 +187,9 @@ final class TrainCommand implements Runnable {
         Path checkpoint = dir.resolve("checkpoint.nabla");
         Path historyCsv = dir.resolve("history.csv");
         ModelCheckpoint saver = ModelCheckpoint.every(1, checkpoint, () -> preprocessing).continuing(earlier);
-        History history = model.fit(train.x(), y, FitOptions.epochs(epochCount).initialEpoch(initialEpoch).batchSize(batch)
-                .validationSplit(validationSplit).seed(seed)
-                .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null), saver));
+        FitOptions options = FitOptions.epochs(epochCount).initialEpoch(initialEpoch).batchSize(batch).seed(seed)
+                .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null), saver);
+        History history = sparkMaster == null ? model.fit(train.x(), y, options.validationSplit(validationSplit)) : fitOnSpark(model, train.x(), y, options, out);
         History all = new History();
         if (earlier != null) all.append(earlier);
         all.append(history);
@@ -202,6 +214,16 @@ final class TrainCommand implements Runnable {
         for (Path p : plots) out.println("      " + p);
         out.println("      " + checkpoint + "  (resume with --resume " + checkpoint + " --epochs N)");
         out.flush();
+    }
+
+    private History fitOnSpark(Model model, Tensor x, Tensor y, FitOptions options, PrintWriter out) {
+        try {
+            return SparkFit.fit(sparkMaster, sparkStrategy, sparkLocalSteps, sparkPartitions, model, x, y, validationSplit, options, out);
+        } catch (NoClassDefFoundError e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("org/apache/spark")) throw e;
+            throw new IllegalArgumentException("--spark-master: Spark is not on the class path; run through ./nabla (which adds it) "
+                    + "or spark-submit (see the README)");
+        }
     }
 
     private static List<Integer> epochNumbers(int n) {

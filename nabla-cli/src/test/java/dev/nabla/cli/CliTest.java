@@ -108,6 +108,27 @@ class CliTest {
     }
 
     @Test
+    void trainRunsThroughSparkWithTheSameOutputs(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        Run r = inProcess("train", "--spark-master", "local[2]", "--epochs", "40", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Spark: master local[2], synchronous", "Epoch 40/40", "SYNCHRONOUS: 2 partitions");
+        String test = r.out().lines().filter(l -> l.strip().startsWith("test")).findFirst().orElseThrow();
+        assertThat(Double.parseDouble(test.replaceAll(".*accuracy ", ""))).isGreaterThanOrEqualTo(0.9);
+        assertThat(out.resolve("model.nabla")).exists();
+        assertThat(out.resolve("history.csv")).content().contains("val_accuracy");
+
+        Run averaging = inProcess("train", "--spark-master", "local[2]", "--spark-strategy", "average", "--spark-local-steps", "4",
+                "--epochs", "2", "--out", dir.resolve("avg").toString());
+        assertThat(averaging.exit()).as(averaging.err()).isZero();
+        assertThat(averaging.out()).contains("parameter averaging every 4 local steps", "rounds of 4 step(s)");
+
+        Run wrong = inProcess("train", "--spark-master", "local[2]", "--spark-strategy", "gossip", "--epochs", "1", "--out", dir.resolve("x").toString());
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.err()).contains("--spark-strategy: expected sync or average, got 'gossip'");
+    }
+
+    @Test
     void trainReadsACsvWithStringLabels(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("points.csv");
         StringBuilder sb = new StringBuilder("x,y,side\n");
