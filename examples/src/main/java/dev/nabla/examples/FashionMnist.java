@@ -50,6 +50,16 @@ public final class FashionMnist {
 
     /** {@code d} is {train, test}. */
     public static Result train(Model model, Dataset[] d, int epochs, long seed, boolean verbose) {
+        return train(model, d, epochs, seed, verbose, (m, train, options) -> m.fit(train.x(), train.y(), options));
+    }
+
+    /** How the compiled model is fitted: in this process, or elsewhere (e.g. on Spark) with the same options. */
+    public interface Fitter {
+        History fit(Model model, Dataset train, FitOptions options);
+    }
+
+    /** As {@link #train(Model, Dataset[], int, long, boolean)}, fitted by {@code fitter}. */
+    public static Result train(Model model, Dataset[] d, int epochs, long seed, boolean verbose, Fitter fitter) {
         model.seed(seed);
         model.compile(Optimizers.adam(1e-3f), Losses.sparseCategoricalCrossentropy(true), Metrics.accuracy());
         List<Double> seconds = new ArrayList<>();
@@ -66,7 +76,7 @@ public final class FashionMnist {
                 seconds.add((System.nanoTime() - start) / 1e9);
             }
         };
-        History h = model.fit(d[0].x(), d[0].y(), FitOptions.epochs(epochs).batchSize(128).seed(seed).verbose(verbose).callbacks(timer));
+        History h = fitter.fit(model, d[0], FitOptions.epochs(epochs).batchSize(128).seed(seed).verbose(verbose).callbacks(timer));
         return new Result(h, model.evaluate(d[1].x(), d[1].y()).get("accuracy"), seconds);
     }
 

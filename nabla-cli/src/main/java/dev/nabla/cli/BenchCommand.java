@@ -52,6 +52,15 @@ final class BenchCommand implements Runnable {
     @Option(names = "--epochs", description = "Override the epochs of W4/W5 (default: 5 and 2, as defined); at least 2.")
     Integer epochs;
 
+    @Option(names = "--spark-master", description = "With W4: also train it through Spark on this master (e.g. local[2]) and compare.")
+    String sparkMaster;
+
+    @Option(names = "--spark-local-steps", description = "Local steps per parameter-averaging round with --spark-master (default: 8).")
+    int sparkLocalSteps = 8;
+
+    @Option(names = "--spark-partitions", description = "Partitions of the training data with --spark-master (default: the cluster's parallelism).")
+    Integer sparkPartitions;
+
     /** One row of the table. */
     private record Row(String id, double loopSeconds, double finalLoss, double testAccuracy) {}
 
@@ -68,6 +77,11 @@ final class BenchCommand implements Runnable {
         out.printf("# Nabla %s, Java %s, GEMM kernel %s, %d threads%n", dev.nabla.train.ModelFile.VERSION, System.getProperty("java.version"),
                 Gemms.get().name(), Parallel.threads());
         out.flush();
+        if (sparkMaster != null) {
+            if (!ids.equals(List.of("W4"))) throw new IllegalArgumentException("--spark-master: only W4 runs on Spark");
+            SparkBench.run(sparkMaster, epochs != null ? epochs : 3, sparkLocalSteps, sparkPartitions, out);
+            return;
+        }
         for (String id : ids) {
             Row r = runOne(id);
             double job = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;

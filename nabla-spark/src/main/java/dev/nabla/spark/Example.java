@@ -16,7 +16,11 @@ public record Example(float[] features, float[] target) implements Serializable 
         if (features == null || target == null) throw new IllegalArgumentException("Example: features and target are required");
     }
 
-    /** The rows of a local dataset as examples, in order. */
+    /**
+     * The rows of a local dataset as examples, in order, e.g. for {@code sc.parallelize} of a small dataset. (A
+     * parallelized list travels inside every task; {@link SparkTrainer#fit(dev.nabla.train.Model, Dataset,
+     * dev.nabla.train.FitOptions)} broadcasts large local data instead.)
+     */
     public static List<Example> of(Dataset data) {
         int n = data.size();
         int xRow = data.x().size() / n, yRow = data.y().size() / n;

@@ -94,9 +94,20 @@ public final class SparkTrainer {
         return lastStats;
     }
 
-    /** Trains on a local dataset, distributed over {@link #partitions(int)} partitions. */
+    /**
+     * Trains on a local dataset, split into {@link #partitions(int)} contiguous partitions; the data is broadcast once
+     * and each partition cuts its range from it.
+     */
     public History fit(Model model, Dataset data, FitOptions options) {
-        return fit(model, sc.parallelize(Example.of(data), partitions), ExampleShape.of(data), options);
+        Broadcast<LocalRows> rows = sc.broadcast(LocalRows.of(data));
+        try {
+            List<Integer> ids = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) ids.add(p);
+            JavaRDD<Example> examples = sc.parallelize(ids, partitions).flatMap(new LocalRows.Slice(rows, partitions));
+            return fit(model, examples, ExampleShape.of(data), options);
+        } finally {
+            rows.destroy();
+        }
     }
 
     /**
