@@ -46,7 +46,7 @@ final class BenchCommand implements Runnable {
     @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1 (xor), W2 (iris), W3 (spiral), W4 (Fashion-MNIST MLP), W5 (CNN), or all.")
     List<String> workloads;
 
-    @Option(names = "--runs", description = "Timed runs of W1-W3 after the warm-up (default: 5).")
+    @Option(names = "--runs", description = "Timed runs of W1-W3 after the warm-up (default: 5); 0 runs each once, cold, as a job_s measurement.")
     int runs = 5;
 
     @Option(names = "--epochs", description = "Override the epochs of W4/W5 (default: 5 and 2, as defined); at least 2.")
@@ -72,7 +72,7 @@ final class BenchCommand implements Runnable {
             if (w.equalsIgnoreCase("all")) ids.addAll(List.of("W1", "W2", "W3", "W4", "W5"));
             else ids.add(w.toUpperCase(Locale.ROOT));
         }
-        if (runs < 1) throw new IllegalArgumentException("--runs: must be at least 1, got " + runs);
+        if (runs < 0) throw new IllegalArgumentException("--runs: must be 0 (one cold run) or more, got " + runs);
         if (epochs != null && epochs < 2) throw new IllegalArgumentException("--epochs: W4/W5 need at least 2 epochs (the first is warm-up), got " + epochs);
         out.printf("# Nabla %s, Java %s, GEMM kernel %s, %d threads%n", dev.nabla.train.ModelFile.VERSION, System.getProperty("java.version"),
                 Gemms.get().name(), Parallel.threads());
@@ -134,8 +134,13 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    /** One untimed warm-up run, then the median wall time of {@link #runs} runs. */
+    /** One untimed warm-up run, then the median wall time of {@link #runs} runs; with 0 runs, one cold run's time. */
     private double medianOfRuns(DoubleSupplier job) {
+        if (runs == 0) {
+            long start = System.nanoTime();
+            job.getAsDouble();
+            return (System.nanoTime() - start) / 1e9;
+        }
         job.getAsDouble();
         double[] t = new double[runs];
         for (int i = 0; i < runs; i++) {
