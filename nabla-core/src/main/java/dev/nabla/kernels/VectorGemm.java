@@ -50,6 +50,14 @@ public final class VectorGemm implements Gemm {
         long work = (long) m * n * k;
         if (work < SMALL && (transB || n < L) && k >= L) {
             dots(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        } else if (work < SMALL && transB && n >= L) {
+            // k below a vector: too short for dot products. Transpose op(B) (k x n, tiny) and run along C's rows.
+            float[] bt = new float[k * n];
+            for (int j = 0; j < n; j++) {
+                int row = bOffset + j * ldb;
+                for (int p = 0; p < k; p++) bt[p * n + j] = b[row + p];
+            }
+            small(transA, m, n, k, alpha, a, aOffset, lda, bt, 0, n, beta, c, cOffset, ldc);
         } else if (work < SMALL && (transB || n < L)) {
             GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
             PlainGemm.small(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
