@@ -29,41 +29,13 @@ public final class PlainGemm implements Gemm {
                       float beta, float[] c, int cOffset, int ldc) {
         if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
         if ((long) m * n * k < SMALL) {
-            GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
-            small(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+            ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
         Parallel.forRange(m, MIN_ROWS, (i0, i1) -> {
             GemmChecks.scale(beta, c, cOffset, ldc, i0, i1, n);
             blocked(transA, transB, i0, i1, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         });
-    }
-
-    /** Unpacked loops for tiny problems: no allocation, no thread handoff. C has already been scaled by beta. */
-    static void small(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        int as = transA ? 1 : lda, ap = transA ? lda : 1; // A(i,p) = a[aOff + i*as + p*ap]
-        if (!transB) {
-            for (int i = 0; i < m; i++) {
-                int cr = cOff + i * ldc;
-                for (int p = 0; p < k; p++) {
-                    float av = alpha * a[aOff + i * as + p * ap];
-                    int br = bOff + p * ldb;
-                    for (int j = 0; j < n; j++) c[cr + j] += av * b[br + j];
-                }
-            }
-        } else {
-            // B(p,j) = b[bOff + j*ldb + p]: a dot product over p is contiguous in B.
-            for (int i = 0; i < m; i++) {
-                int cr = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    int br = bOff + j * ldb;
-                    float s = 0f;
-                    for (int p = 0; p < k; p++) s += a[aOff + i * as + p * ap] * b[br + p];
-                    c[cr + j] += alpha * s;
-                }
-            }
-        }
     }
 
     private static void blocked(boolean transA, boolean transB, int i0, int i1, int n, int k, float alpha,

@@ -2,7 +2,6 @@ package dev.nabla.kernels;
 
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * every transpose combination look the same to the micro-kernel and keeps its reads sequential.
  *
  * <p>Large products are split over rows or columns of C across {@link Parallel} threads; each thread packs into
- * its own buffers, which are kept per thread and reused. Small products take an unpacked path with no
- * allocation and no thread handoff, because training tiny networks calls GEMM very often.
+ * its own buffers, which are kept per thread and reused. Small products go to {@link ScalarSmallGemm}: plain loops
+ * that C2 vectorises, with no thread handoff, and that are fast before C2 compiles them (Vector API code is not),
+ * because training tiny networks calls GEMM very often and a short job never leaves that phase.
  *
  * <p>Only {@link Gemms} loads this class, and only when {@code jdk.incubator.vector} is present.
  */
@@ -47,22 +47,8 @@ public final class VectorGemm implements Gemm {
                       float[] b, int bOffset, int ldb,
                       float beta, float[] c, int cOffset, int ldc) {
         if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
-        long work = (long) m * n * k;
-        if (work < SMALL && (transB || n < L) && k >= L) {
-            dots(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else if (work < SMALL && transB && n >= L) {
-            // k below a vector: too short for dot products. Transpose op(B) (k x n, tiny) and run along C's rows.
-            float[] bt = new float[k * n];
-            for (int j = 0; j < n; j++) {
-                int row = bOffset + j * ldb;
-                for (int p = 0; p < k; p++) bt[p * n + j] = b[row + p];
-            }
-            small(transA, m, n, k, alpha, a, aOffset, lda, bt, 0, n, beta, c, cOffset, ldc);
-        } else if (work < SMALL && (transB || n < L)) {
-            GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
-            PlainGemm.small(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
-        } else if (work < SMALL) {
-            small(transA, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        if ((long) m * n * k < SMALL) {
+            ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
             packed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         }
@@ -284,79 +270,6 @@ public final class VectorGemm implements Gemm {
                 }
             }
         }
-    }
-
-    /**
-     * Unpacked path for small products with op(B) not transposed and rows at least a vector wide: each vector of
-     * a row of C is accumulated in a register over all of k. (Other small products take plain loops.)
-     */
-    private static void small(boolean transA, int m, int n, int k, float alpha,
-                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              float beta, float[] c, int cOff, int ldc) {
-        int as = transA ? 1 : lda, ap = transA ? lda : 1;
-        int nv = S.loopBound(n);
-        for (int i = 0; i < m; i++) {
-            int ar = aOff + i * as, cr = cOff + i * ldc;
-            for (int j = 0; j < nv; j += L) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int p = 0; p < k; p++) {
-                    acc = FloatVector.broadcast(S, a[ar + p * ap]).fma(FloatVector.fromArray(S, b, bOff + p * ldb + j), acc);
-                }
-                acc = acc.mul(alpha);
-                if (beta != 0f) acc = FloatVector.fromArray(S, c, cr + j).mul(beta).add(acc);
-                acc.intoArray(c, cr + j);
-            }
-            for (int j = nv; j < n; j++) {
-                float s = 0f;
-                for (int p = 0; p < k; p++) s += a[ar + p * ap] * b[bOff + p * ldb + j];
-                c[cr + j] = beta == 0f ? alpha * s : alpha * s + beta * c[cr + j];
-            }
-        }
-    }
-
-    /**
-     * Small products whose C rows are narrower than a vector (or whose B is transposed), with k at least a vector:
-     * each C(i, j) is a vectorised dot product of a contiguous row of op(A) and a contiguous column of op(B), packed
-     * first when they are strided. (The JIT does not vectorise float dot products on its own: it keeps their order.)
-     */
-    private static void dots(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float beta, float[] c, int cOff, int ldc) {
-        float[] bt = b;
-        int btOff = bOff, btLd = ldb;
-        if (!transB) { // op(B) column j becomes row j of bt
-            bt = new float[n * k];
-            for (int p = 0; p < k; p++) {
-                int row = bOff + p * ldb;
-                for (int j = 0; j < n; j++) bt[j * k + p] = b[row + j];
-            }
-            btOff = 0;
-            btLd = k;
-        }
-        float[] aRow = transA ? new float[k] : a;
-        for (int i = 0; i < m; i++) {
-            int ar;
-            if (transA) {
-                for (int p = 0; p < k; p++) aRow[p] = a[aOff + p * lda + i];
-                ar = 0;
-            } else {
-                ar = aOff + i * lda;
-            }
-            int cr = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                float dot = dot(aRow, ar, bt, btOff + j * btLd, k);
-                c[cr + j] = beta == 0f ? alpha * dot : alpha * dot + beta * c[cr + j];
-            }
-        }
-    }
-
-    private static float dot(float[] x, int xOff, float[] y, int yOff, int k) {
-        FloatVector acc = FloatVector.zero(S);
-        int kv = S.loopBound(k), p = 0;
-        for (; p < kv; p += L) acc = FloatVector.fromArray(S, x, xOff + p).fma(FloatVector.fromArray(S, y, yOff + p), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; p < k; p++) s += x[xOff + p] * y[yOff + p];
-        return s;
     }
 
     /** Per-thread packing buffers, allocated once per thread at the largest block size. */

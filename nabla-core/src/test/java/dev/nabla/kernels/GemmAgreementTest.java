@@ -142,7 +142,7 @@ class GemmAgreementTest {
         int[][] shapes = {
                 {6, 32, 64}, {7, 33, 65}, {5, 31, 63}, {12, 64, 40}, {13, 47, 41}, {11, 17, 50}, {97, 15, 23},
                 {1, 100, 400}, {100, 1, 400}, {3, 200, 60}, {200, 3, 60}, {48, 48, 15}, {31, 31, 33}, {96, 97, 5},
-                {120, 32, 3}, {40, 17, 7}, {9, 16, 1}, // small, short depth: op(B) transposed then broadcast along rows
+                {120, 32, 3}, {40, 17, 7}, {9, 16, 1}, {100, 3, 40}, {64, 5, 9}, {7, 7, 7}, // small, incl. narrow C
         };
         for (int[] s : shapes) checkAllTransposes(g, r, s[0], s[1], s[2], 1.25f, 0.5f, true);
     }

@@ -1,0 +1,81 @@
+package dev.nabla.kernels;
+
+/**
+ * Small products (below about 32K multiply-adds) for every kernel: plain loops in axpy form, {@code c[j] += a * b[j]}
+ * over contiguous rows, which C2 vectorises by itself, and which run well in the interpreter and C1 too (where
+ * Vector API code is many times slower), so that the short jobs of tiny networks are fast from the start. op(B) is
+ * transposed into rows when stored transposed; a C narrower than {@link #NARROW} columns (a 3-class output layer) is
+ * computed transposed, so that the inner loop runs over its long side.
+ */
+final class ScalarSmallGemm {
+
+    private static final int NARROW = 8;
+
+    private ScalarSmallGemm() {}
+
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (n < NARROW && m > n) {
+            narrow(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        float[] rows = b;
+        int rowsOff = bOff, rowsLd = ldb;
+        if (transB) { // op(B) as k rows of n
+            rows = new float[k * n];
+            for (int j = 0; j < n; j++) {
+                int from = bOff + j * ldb;
+                for (int p = 0; p < k; p++) rows[p * n + j] = b[from + p];
+            }
+            rowsOff = 0;
+            rowsLd = n;
+        }
+        GemmChecks.scale(beta, c, cOff, ldc, 0, m, n);
+        int as = transA ? 1 : lda, ap = transA ? lda : 1; // A(i,p) = a[aOff + i*as + p*ap]
+        for (int i = 0; i < m; i++) {
+            int cr = cOff + i * ldc;
+            for (int p = 0; p < k; p++) {
+                float av = alpha * a[aOff + i * as + p * ap];
+                int br = rowsOff + p * rowsLd;
+                for (int j = 0; j < n; j++) c[cr + j] += av * rows[br + j];
+            }
+        }
+    }
+
+    /** C^T (n x m) = op(B)^T op(A)^T, accumulated along rows of op(A)^T (k rows of m), then added into C. */
+    private static void narrow(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
+        float[] at;
+        int atOff, atLd;
+        if (transA) { // A is stored k x m: its rows are already op(A)^T's
+            at = a;
+            atOff = aOff;
+            atLd = lda;
+        } else {
+            at = new float[k * m];
+            for (int i = 0; i < m; i++) {
+                int from = aOff + i * lda;
+                for (int p = 0; p < k; p++) at[p * m + i] = a[from + p];
+            }
+            atOff = 0;
+            atLd = m;
+        }
+        float[] ct = new float[n * m];
+        for (int j = 0; j < n; j++) {
+            int cr = j * m;
+            for (int p = 0; p < k; p++) {
+                float bv = alpha * b[bOff + (transB ? j * ldb + p : p * ldb + j)];
+                int ar = atOff + p * atLd;
+                for (int i = 0; i < m; i++) ct[cr + i] += bv * at[ar + i];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int r = cOff + i * ldc;
+            for (int j = 0; j < n; j++) c[r + j] = beta == 0f ? ct[j * m + i] : ct[j * m + i] + beta * c[r + j];
+        }
+    }
+}
