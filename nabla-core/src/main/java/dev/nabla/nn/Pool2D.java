@@ -39,6 +39,10 @@ public abstract class Pool2D extends Layer {
         Parallel.forRange(n * c, 4, (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int src = plane * h * w, dst = plane * oh * ow;
+                if (max && pool == 2 && stride == 2) {
+                    maxPool2x2(in, src, w, oh, ow, out, winners, dst);
+                    continue;
+                }
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
                         int base = src + oy * stride * w + ox * stride;
@@ -83,6 +87,29 @@ public abstract class Pool2D extends Layer {
             });
             return new Tensor[] {Tensor.of(dx, s)};
         }, x);
+    }
+
+    /**
+     * The common 2x2, stride-2 max pool of one plane, unrolled: the first of equal maxima wins, in the generic
+     * loop's order (top-left, top-right, bottom-left, bottom-right).
+     */
+    private static void maxPool2x2(float[] in, int src, int w, int oh, int ow, float[] out, int[] winners, int dst) {
+        for (int oy = 0; oy < oh; oy++) {
+            int top = src + 2 * oy * w, o = dst + oy * ow;
+            for (int ox = 0; ox < ow; ox++) {
+                int i = top + 2 * ox;
+                float best = in[i];
+                int at = i;
+                float v = in[i + 1];
+                if (v > best) { best = v; at = i + 1; }
+                v = in[i + w];
+                if (v > best) { best = v; at = i + w; }
+                v = in[i + w + 1];
+                if (v > best) { best = v; at = i + w + 1; }
+                out[o + ox] = best;
+                winners[o + ox] = at;
+            }
+        }
     }
 
     public int poolSize() {

@@ -73,6 +73,15 @@ class LayersTest {
         GradCheck.check(in -> new AvgPool2D(2, 1).apply(in[0]), in -> DArray.build(new int[] {1, 2, 3, 3}, i -> (in[0].at(i[0], i[1], i[2], i[3])
                 + in[0].at(i[0], i[1], i[2] + 1, i[3]) + in[0].at(i[0], i[1], i[2], i[3] + 1) + in[0].at(i[0], i[1], i[2] + 1, i[3] + 1)) / 4),
                 random(10, 1, 2, 4, 4)).assertPassed();
+        // Max pooling: the unrolled 2x2 / stride-2 path (odd input, last row and column dropped) and the general one.
+        for (int[] ps : new int[][] {{2, 2}, {3, 2}, {2, 1}}) {
+            int pool = ps[0], stride = ps[1], o = (5 - pool) / stride + 1;
+            GradCheck.check(in -> new MaxPool2D(pool, stride).apply(in[0]), in -> DArray.build(new int[] {2, 3, o, o}, i -> {
+                double m = Double.NEGATIVE_INFINITY;
+                for (int ky = 0; ky < pool; ky++) for (int kx = 0; kx < pool; kx++) m = Math.max(m, in[0].at(i[0], i[1], i[2] * stride + ky, i[3] * stride + kx));
+                return m;
+            }), random(19 + pool + stride, 2, 3, 5, 5)).assertPassed();
+        }
         GradCheck.check(in -> new GlobalAveragePooling2D().apply(in[0]), in -> in[0].mean(new int[] {2, 3}, false), random(11, 2, 3, 4, 4)).assertPassed();
         GradCheck.check(in -> {
             BatchNormalization bn = new BatchNormalization();

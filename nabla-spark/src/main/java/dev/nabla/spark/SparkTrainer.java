@@ -166,11 +166,14 @@ public final class SparkTrainer {
             this.shape = sc.broadcast(shape);
             JavaRDD<ExampleBlock> packed = data.mapPartitionsWithIndex(new PartitionWork.Pack(this.shape), true)
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            long n = packed.map(ExampleBlock::rows).reduce(Integer::sum);
-            if (n == 0) {
+            long n;
+            try {
+                n = packed.map(ExampleBlock::rows).reduce(Integer::sum);
+                if (n == 0) throw new IllegalArgumentException("SparkTrainer: the RDD holds no examples");
+            } catch (RuntimeException e) {
                 packed.unpersist(false);
                 this.shape.destroy();
-                throw new IllegalArgumentException("SparkTrainer: the RDD holds no examples");
+                throw e;
             }
             this.blocks = packed;
             this.examples = n;
