@@ -2,6 +2,7 @@ package dev.nabla.kernels;
 
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +35,9 @@ public final class VectorGemm implements Gemm {
     private static final long PARALLEL = 1 << 20;
 
     private static final AtomicLong CALLS = new AtomicLong();
+    /** The long-dot-product path: at most this many outputs, each over at least {@link #LONG_DEPTH} terms. */
+    private static final long FEW_OUTPUTS = 1024;
+    private static final int LONG_DEPTH = 4096;
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     @Override
@@ -49,9 +53,35 @@ public final class VectorGemm implements Gemm {
         if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
         if ((long) m * n * k < SMALL) {
             ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        } else if (!transA && transB && (long) m * n <= FEW_OUTPUTS && k >= LONG_DEPTH) {
+            dots(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
             packed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         }
+    }
+
+    /**
+     * Few outputs over a long depth with both operands' depth contiguous (a convolution's kernel gradient,
+     * dOut [filters, pixels] times cols [taps, pixels]^T): each C(i, j) is one long vectorised dot product,
+     * reading A and B once, where packing would copy them first. Rows of C are split across threads.
+     */
+    private static void dots(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        Parallel.forRange(m * n, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int i = t / n, j = t % n, ar = aOff + i * lda, br = bOff + j * ldb;
+                FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+                int p = 0;
+                for (int end = k - 2 * L; p <= end; p += 2 * L) {
+                    acc0 = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, br + p), acc0);
+                    acc1 = FloatVector.fromArray(S, a, ar + p + L).fma(FloatVector.fromArray(S, b, br + p + L), acc1);
+                }
+                float dot = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+                for (; p < k; p++) dot += a[ar + p] * b[br + p];
+                int o = cOff + i * ldc + j;
+                c[o] = beta == 0f ? alpha * dot : alpha * dot + beta * c[o];
+            }
+        });
     }
 
     /** The packed path; kept out of {@link #sgemm} so that the small-problem path stays short enough to inline. */

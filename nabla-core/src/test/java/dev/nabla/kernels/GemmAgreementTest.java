@@ -160,6 +160,8 @@ class GemmAgreementTest {
                 {9, 700, 530},     // few rows: work must be split over columns
                 {128, 96, 784},    // a W4-like deep product
                 {128, 10, 128},    // narrow C, as in a 10-class output layer
+                {32, 9, 8200},     // few outputs over a long depth (a convolution kernel gradient)
+                {3, 5, 4099},
         };
         for (int[] s : shapes) checkAllTransposes(g, r, s[0], s[1], s[2], 0.5f, 1f, true);
     }
