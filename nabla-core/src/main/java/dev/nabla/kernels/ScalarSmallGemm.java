@@ -24,11 +24,7 @@ final class ScalarSmallGemm {
         float[] rows = b;
         int rowsOff = bOff, rowsLd = ldb;
         if (transB) { // op(B) as k rows of n
-            rows = new float[k * n];
-            for (int j = 0; j < n; j++) {
-                int from = bOff + j * ldb;
-                for (int p = 0; p < k; p++) rows[p * n + j] = b[from + p];
-            }
+            rows = transposed(b, bOff, ldb, n, k);
             rowsOff = 0;
             rowsLd = n;
         }
@@ -56,11 +52,7 @@ final class ScalarSmallGemm {
             atOff = aOff;
             atLd = lda;
         } else {
-            at = new float[k * m];
-            for (int i = 0; i < m; i++) {
-                int from = aOff + i * lda;
-                for (int p = 0; p < k; p++) at[p * m + i] = a[from + p];
-            }
+            at = transposed(a, aOff, lda, m, k);
             atOff = 0;
             atLd = m;
         }
@@ -77,5 +69,15 @@ final class ScalarSmallGemm {
             int r = cOff + i * ldc;
             for (int j = 0; j < n; j++) c[r + j] = beta == 0f ? ct[j * m + i] : ct[j * m + i] + beta * c[r + j];
         }
+    }
+
+    /** The transpose of the {@code rows x cols} matrix at {@code x[off]} (row stride {@code ld}), packed. */
+    private static float[] transposed(float[] x, int off, int ld, int rows, int cols) {
+        float[] t = new float[cols * rows];
+        for (int r = 0; r < rows; r++) {
+            int from = off + r * ld;
+            for (int q = 0; q < cols; q++) t[q * rows + r] = x[from + q];
+        }
+        return t;
     }
 }
