@@ -60,6 +60,22 @@ class ModelFileTest {
     }
 
     @Test
+    void theBytesOfAModelAreTheFileAndReadBackTheSameModel(@TempDir Path dir) {
+        Sequential m = model(3);
+        m.fit(iris.x(), iris.y(), FitOptions.epochs(2).batchSize(16).seed(4));
+        SavedModel saved = new SavedModel(m, Map.of(), null, Map.of());
+        Path file = dir.resolve("m.nabla");
+        ModelFile.save(file, saved);
+        byte[] bytes = ModelFile.toBytes(saved);
+        assertThat(ModelFile.load(file).model().predict(iris.x()).data()).containsExactly(m.predict(iris.x()).data());
+        SavedModel back = ModelFile.fromBytes(bytes, "in memory");
+        assertThat(back.model().predict(iris.x()).data()).containsExactly(m.predict(iris.x()).data());
+        assertThat(back.model().optimizer().state().keySet()).isEqualTo(m.optimizer().state().keySet());
+        assertThatThrownBy(() -> ModelFile.fromBytes(Arrays.copyOf(bytes, bytes.length / 2), "half a model"))
+                .hasMessageStartingWith("half a model: ");
+    }
+
+    @Test
     void resumingFromACheckpointEndsWithTheSameWeightsAsAnUninterruptedRun(@TempDir Path dir) {
         Sequential whole = model(5);
         whole.fit(iris.x(), iris.y(), FitOptions.epochs(6).batchSize(16).seed(9));
