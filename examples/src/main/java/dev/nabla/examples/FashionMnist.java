@@ -28,7 +28,13 @@ import java.util.Map;
  */
 public final class FashionMnist {
 
-    public record Result(History history, double testAccuracy, List<Double> epochSeconds) {}
+    public record Result(History history, double testAccuracy, List<Double> epochSeconds) {
+        /** The median epoch time after the first epoch (the JIT's warm-up), as WORKLOADS.md times W4 and W5. */
+        public double warmEpochSeconds() {
+            double[] s = epochSeconds.subList(1, epochSeconds.size()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+    }
 
     private FashionMnist() {}
 

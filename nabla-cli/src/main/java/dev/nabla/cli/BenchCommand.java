@@ -126,8 +126,7 @@ final class BenchCommand implements Runnable {
                 Dataset[] d = IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, cnn);
                 int e = epochs != null ? epochs : cnn ? 2 : 5;
                 FashionMnist.Result r = FashionMnist.train(cnn ? FashionMnist.cnn() : FashionMnist.mlp(), d, e, 1, false);
-                double[] after = r.epochSeconds().subList(1, r.epochSeconds().size()).stream().mapToDouble(Double::doubleValue).toArray();
-                return new Row(cnn ? "W5" : "W4", median(after), r.history().last("loss"), r.testAccuracy());
+                return new Row(cnn ? "W5" : "W4", r.warmEpochSeconds(), r.history().last("loss"), r.testAccuracy());
             }
             default:
                 throw new IllegalArgumentException("unknown workload '" + id + "'; known: W1, W2, W3, W4, W5, all");
@@ -136,19 +135,17 @@ final class BenchCommand implements Runnable {
 
     /** One untimed warm-up run, then the median wall time of {@link #runs} runs; with 0 runs, one cold run's time. */
     private double medianOfRuns(DoubleSupplier job) {
-        if (runs == 0) {
-            long start = System.nanoTime();
-            job.getAsDouble();
-            return (System.nanoTime() - start) / 1e9;
-        }
+        if (runs == 0) return seconds(job);
         job.getAsDouble();
         double[] t = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            job.getAsDouble();
-            t[i] = (System.nanoTime() - start) / 1e9;
-        }
+        for (int i = 0; i < runs; i++) t[i] = seconds(job);
         return median(t);
+    }
+
+    private static double seconds(DoubleSupplier job) {
+        long start = System.nanoTime();
+        job.getAsDouble();
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static double median(double[] v) {

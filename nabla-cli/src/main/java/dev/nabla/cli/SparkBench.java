@@ -32,7 +32,7 @@ final class SparkBench {
         Dataset[] d = IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false);
         int steps = (d[0].size() + 127) / 128;
         FashionMnist.Result local = FashionMnist.train(FashionMnist.mlp(), d, epochs, 1, false);
-        print(out, "W4-local", median(local.epochSeconds()) / steps, "step", 0, local);
+        print(out, "W4-local", local.warmEpochSeconds() / steps, "step", 0, local);
 
         SparkConf conf = new SparkConf().setAppName("nabla bench W4");
         if (!conf.contains("spark.master")) conf.setMaster(master);
@@ -44,7 +44,7 @@ final class SparkBench {
                 TransferStats stats = trainer.lastStats();
                 long roundsPerEpoch = stats.rounds() / epochs;
                 String id = trainer.strategy() == SparkTrainer.Strategy.SYNCHRONOUS ? "W4-spark-sync" : "W4-spark-avg" + localSteps;
-                print(out, id, median(r.epochSeconds()) / roundsPerEpoch, trainer.strategy() == SparkTrainer.Strategy.SYNCHRONOUS ? "step" : "round",
+                print(out, id, r.warmEpochSeconds() / roundsPerEpoch, trainer.strategy() == SparkTrainer.Strategy.SYNCHRONOUS ? "step" : "round",
                         stats.broadcastBytes() + stats.collectedBytes(), r);
                 out.printf(Locale.ROOT, "#   %s, master %s%n", stats, sc.master());
                 out.flush();
@@ -75,14 +75,8 @@ final class SparkBench {
     }
 
     private static void print(PrintWriter out, String id, double seconds, String unit, long bytes, FashionMnist.Result r) {
-        out.printf(Locale.ROOT, "%s %s_s=%.4f epoch_s=%.2f bytes_per_%s=%d loss=%.4f acc=%.4f%n", id, unit, seconds, median(r.epochSeconds()),
+        out.printf(Locale.ROOT, "%s %s_s=%.4f epoch_s=%.2f bytes_per_%s=%d loss=%.4f acc=%.4f%n", id, unit, seconds, r.warmEpochSeconds(),
                 unit, bytes, r.history().last("loss"), r.testAccuracy());
         out.flush();
-    }
-
-    /** The median epoch time after the first (warm-up) epoch. */
-    private static double median(List<Double> epochSeconds) {
-        double[] s = epochSeconds.subList(1, epochSeconds.size()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

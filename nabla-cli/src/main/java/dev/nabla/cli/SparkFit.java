@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.data.Dataset;
+import dev.nabla.data.Split;
 import dev.nabla.spark.SparkTrainer;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.train.FitOptions;
@@ -28,12 +29,12 @@ final class SparkFit {
                        double validationSplit, FitOptions options, PrintWriter out) {
         SparkConf conf = new SparkConf().setAppName("nabla train");
         if (!conf.contains("spark.master")) conf.setMaster(master);
-        int n = x.dim(0), nVal = (int) Math.floor(n * validationSplit);
-        if (validationSplit > 0 && (nVal == 0 || nVal == n)) {
-            throw new IllegalArgumentException("--validation-split " + validationSplit + " of " + n + " samples leaves an empty part");
+        Dataset train = new Dataset(x, y);
+        if (validationSplit > 0) {
+            Dataset[] parts = Split.holdOutLast(train, validationSplit, "--validation-split");
+            train = parts[0];
+            options.validationData(parts[1].x(), parts[1].y());
         }
-        Dataset train = new Dataset(x.slice(0, 0, n - nVal).detach(), y.slice(0, 0, n - nVal).detach());
-        if (nVal > 0) options.validationData(x.slice(0, n - nVal, n).detach(), y.slice(0, n - nVal, n).detach());
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             SparkTrainer trainer = switch (strategy.toLowerCase(Locale.ROOT)) {

@@ -1,6 +1,7 @@
 package dev.nabla.data;
 
 import dev.nabla.tensor.Rng;
+import dev.nabla.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,21 @@ import java.util.TreeMap;
 public final class Split {
 
     private Split() {}
+
+    /**
+     * Keras's {@code validation_split}: {train, validation} with the last {@code floor(fraction * n)} rows held out,
+     * unshuffled. {@code caller} names the asker in the error when a part would be empty.
+     */
+    public static Dataset[] holdOutLast(Dataset d, double fraction, String caller) {
+        int n = d.size(), nVal = (int) Math.floor(n * fraction);
+        if (nVal == 0 || nVal == n) {
+            throw new IllegalArgumentException(caller + ": validation split " + fraction + " of " + n + " samples leaves an empty part");
+        }
+        Tensor x = d.x(), y = d.y();
+        return new Dataset[] {
+                new Dataset(x.slice(0, 0, n - nVal).detach(), y.slice(0, 0, n - nVal).detach(), d.classNames()),
+                new Dataset(x.slice(0, n - nVal, n).detach(), y.slice(0, n - nVal, n).detach(), d.classNames())};
+    }
 
     /**
      * Shuffles with {@code seed} and returns {train, test} with {@code round(testFraction * n)} test rows. Stratified

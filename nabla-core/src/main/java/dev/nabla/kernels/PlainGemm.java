@@ -10,8 +10,6 @@ public final class PlainGemm implements Gemm {
 
     private static final int KC = 256;
     private static final int NC = 512;
-    /** Below this many multiply-adds the packing and thread handoff cost more than they save. */
-    private static final long SMALL = 32 * 1024;
     /** Minimum rows per thread, so each thread amortises its B packing. */
     private static final int MIN_ROWS = 16;
 
@@ -28,7 +26,7 @@ public final class PlainGemm implements Gemm {
                       float[] b, int bOffset, int ldb,
                       float beta, float[] c, int cOffset, int ldc) {
         if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
-        if ((long) m * n * k < SMALL) {
+        if (ScalarSmallGemm.takes(m, n, k)) {
             ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }

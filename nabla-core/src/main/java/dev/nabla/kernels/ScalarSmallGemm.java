@@ -10,8 +10,15 @@ package dev.nabla.kernels;
 final class ScalarSmallGemm {
 
     private static final int NARROW = 8;
+    /** Below this many multiply-adds, packing and waking other threads cost more than they save. */
+    private static final long MAX_WORK = 32 * 1024;
 
     private ScalarSmallGemm() {}
+
+    /** Whether a product is small enough for these loops (every kernel sends such products here). */
+    static boolean takes(int m, int n, int k) {
+        return (long) m * n * k < MAX_WORK;
+    }
 
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, int aOff, int lda,

@@ -29,8 +29,6 @@ public final class VectorGemm implements Gemm {
     static final int MC = Integer.getInteger("mcr", 16) * MR;
     static final int NC = Integer.getInteger("ncr", 64) * NR;
 
-    /** Below this many multiply-adds, packing costs more than it saves. */
-    private static final long SMALL = 32 * 1024;
     /** Below this many multiply-adds, waking another thread costs more than it saves. */
     private static final long PARALLEL = 1 << 20;
 
@@ -51,7 +49,7 @@ public final class VectorGemm implements Gemm {
                       float[] b, int bOffset, int ldb,
                       float beta, float[] c, int cOffset, int ldc) {
         if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
-        if ((long) m * n * k < SMALL) {
+        if (ScalarSmallGemm.takes(m, n, k)) {
             ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else if (!transA && transB && (long) m * n <= FEW_OUTPUTS && k >= LONG_DEPTH) {
             dots(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);

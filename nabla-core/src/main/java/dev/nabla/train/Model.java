@@ -5,6 +5,7 @@ import dev.nabla.autograd.NoGrad;
 import dev.nabla.data.Batch;
 import dev.nabla.data.BatchSource;
 import dev.nabla.data.Dataset;
+import dev.nabla.data.Split;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.Weight;
@@ -153,15 +154,11 @@ public abstract class Model extends Layer {
         checkSamples("fit", x, y);
         Tensor trainX = x, trainY = y, valX = options.validationX(), valY = options.validationY();
         if (options.validationSplit() > 0) {
-            int n = x.dim(0);
-            int nVal = (int) Math.floor(n * options.validationSplit());
-            if (nVal == 0 || nVal == n) {
-                throw new IllegalArgumentException(name() + ".fit: validation split " + options.validationSplit() + " of " + n + " samples leaves an empty part");
-            }
-            trainX = x.slice(0, 0, n - nVal).detach();
-            trainY = y.slice(0, 0, n - nVal).detach();
-            valX = x.slice(0, n - nVal, n).detach();
-            valY = y.slice(0, n - nVal, n).detach();
+            Dataset[] parts = Split.holdOutLast(new Dataset(x, y), options.validationSplit(), name() + ".fit");
+            trainX = parts[0].x();
+            trainY = parts[0].y();
+            valX = parts[1].x();
+            valY = parts[1].y();
         }
         if (valX != null) checkSamples("fit (validation data)", valX, valY);
 

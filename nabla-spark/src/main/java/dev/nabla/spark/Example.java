@@ -3,7 +3,6 @@ package dev.nabla.spark;
 import dev.nabla.data.Dataset;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,16 +21,6 @@ public record Example(float[] features, float[] target) implements Serializable 
      * dev.nabla.train.FitOptions)} broadcasts large local data instead.)
      */
     public static List<Example> of(Dataset data) {
-        int n = data.size();
-        int xRow = data.x().size() / n, yRow = data.y().size() / n;
-        float[] x = data.x().data(), y = data.y().data();
-        List<Example> examples = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            float[] f = new float[xRow], t = new float[yRow];
-            System.arraycopy(x, i * xRow, f, 0, xRow);
-            System.arraycopy(y, i * yRow, t, 0, yRow);
-            examples.add(new Example(f, t));
-        }
-        return examples;
+        return LocalRows.of(data).slice(0, 1);
     }
 }

@@ -220,14 +220,12 @@ public final class SparkTrainer {
         /** Computes the step's mean gradient on the cluster, applies the optimizer; returns {loss sum, examples}. */
         private double[] synchronousStep(int epoch, int step) {
             Gradient g = gradient(epoch, step);
-            List<Tensor> trainable = model.trainableParameters();
-            int at = 0;
-            for (Tensor p : trainable) {
-                float[] values = new float[p.size()];
-                System.arraycopy(g.values(), at, values, 0, values.length);
-                p.setGrad(Tensor.of(values, p.shape()));
-                at += values.length;
+            List<Tensor> grads = new ArrayList<>();
+            for (Tensor p : model.trainableParameters()) {
+                if (p.grad() == null) p.setGrad(Tensor.zeros(p.shape()));
+                grads.add(p.grad());
             }
+            WeightVectors.load(grads, g.values());
             model.optimizer().step();
             return new double[] {g.loss() * g.examples(), g.examples()};
         }
