@@ -35,7 +35,7 @@ public final class VectorGemm implements Gemm {
     private static final AtomicLong CALLS = new AtomicLong();
     /** The long-dot-product path: at most this many outputs, each over at least {@link #LONG_DEPTH} terms. */
     private static final long FEW_OUTPUTS = 1024;
-    private static final int LONG_DEPTH = 4096;
+    private static final int LONG_DEPTH = 256;
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     @Override

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.Parallel;
@@ -10,10 +11,10 @@ import java.util.Map;
 
 /**
  * 2-D convolution over NCHW images ([batch, channels, height, width]) with a kernel stored as PyTorch's
- * [filters, channels, kh, kw]. Computed as one matrix product per batch: the input is unfolded (im2col) into
- * [channels * kh * kw, batch * outH * outW] columns and multiplied by the [filters, channels * kh * kw] kernel; the
- * backward pass uses the same columns for the kernel gradient and folds (col2im) the column gradient back onto the
- * input. Defaults as Keras: Glorot-uniform kernel, zero bias; {@link #pytorchStyle} matches PyTorch's init.
+ * [filters, channels, kh, kw]. Computed as one matrix product per image: the image is unfolded (im2col) into
+ * [channels * kh * kw, outH * outW] columns and multiplied by the [filters, channels * kh * kw] kernel; the
+ * backward pass unfolds each image again for the kernel gradient and folds (col2im) the column gradient back onto
+ * the input. Defaults as Keras: Glorot-uniform kernel, zero bias; {@link #pytorchStyle} matches PyTorch's init.
  *
  * <pre>{@code
  * Conv2D conv = new Conv2D(32, 3, 1, Padding.VALID, true, Activation.RELU);
@@ -21,6 +22,9 @@ import java.util.Map;
  * }</pre>
  */
 public class Conv2D extends Layer {
+
+    /** The backward pass cuts the batch into this many chunks whatever the thread count. */
+    private static final int KERNEL_GRADIENT_CHUNKS = 8;
 
     private final int filters;
     private final int kernelSize;
@@ -105,44 +109,105 @@ public class Conv2D extends Layer {
         return convolve(x, kernel, bias, stride, padding, false);
     }
 
-    /** With {@code relu}, the ReLU is applied in place and its mask folded into the backward pass (one op, no copies). */
+    /**
+     * With {@code relu}, the ReLU is applied in place and its mask folded into the backward pass (one op, no copies).
+     * Computed image by image: each image's columns fit in cache and its product lands directly in NCHW order, so no
+     * batch-sized column matrix or layout copy is ever allocated.
+     */
     static Tensor convolve(Tensor x, Tensor kernel, Tensor bias, int stride, Padding padding, boolean relu) {
         int filters = kernel.dim(0), k = kernel.dim(2);
         Geometry g = Geometry.of(x.shape(), k, stride, padding);
-        float[] cols = im2col(x.data(), g);
-        int rows = g.c * k * k, pixels = g.n * g.outH * g.outW;
-        float[] byFilter = new float[filters * pixels]; // [filters, batch * outH * outW]
-        Gemms.get().sgemm(false, false, filters, pixels, rows, 1f, kernel.data(), 0, rows, cols, 0, pixels, 0f, byFilter, 0, pixels);
-        float[] out = toBatchMajor(byFilter, g.n, filters, g.outH * g.outW, bias == null ? null : bias.data(), relu);
+        int rows = g.c * k * k, plane = g.outH * g.outW, image = filters * plane;
+        float[] in = x.data(), w = kernel.data(), b = bias == null ? null : bias.data();
+        float[] out = new float[g.n * image];
+        Gemm gemm = Gemms.get();
+        Parallel.forRange(g.n, 1, (from, to) -> {
+            float[] cols = new float[rows * plane];
+            for (int n = from; n < to; n++) {
+                im2col(in, g, n, cols);
+                gemm.sgemm(false, false, filters, plane, rows, 1f, w, 0, rows, cols, 0, plane, 0f, out, n * image, plane);
+                addBias(out, n * image, filters, plane, b, relu);
+            }
+        });
         Tensor y = Tensor.of(out, g.n, filters, g.outH, g.outW);
         Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
-        return Autograd.record(relu ? "conv2d_relu" : "conv2d", y, (grad, need) -> backward(grad, need, cols, g, kernel, relu ? out : null), inputs);
+        return Autograd.record(relu ? "conv2d_relu" : "conv2d", y, (grad, need) -> backward(grad, need, in, g, kernel, relu ? out : null), inputs);
     }
 
-    /** {@code reluOutput}: the ReLU's output when fused (the gradient passes where it is positive), else null. */
-    private static Tensor[] backward(Tensor grad, boolean[] need, float[] cols, Geometry g, Tensor k, float[] reluOutput) {
-        int filters = k.dim(0), rows = g.c * g.k * g.k, plane = g.outH * g.outW, pixels = g.n * plane;
-        float[] dByFilter = toFilterMajor(grad.data(), reluOutput, g.n, filters, plane);
+    /** Adds the bias to one image's [filters, plane] output and applies the ReLU when asked. */
+    private static void addBias(float[] out, int offset, int filters, int plane, float[] bias, boolean relu) {
+        if (bias == null && !relu) return;
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        for (int f = 0; f < filters; f++) {
+            float add = bias == null ? 0f : bias[f];
+            for (int i = offset + f * plane, end = i + plane; i < end; i++) out[i] = Math.max(out[i] + add, floor);
+        }
+    }
+
+    /**
+     * Image by image again: the kernel gradient sums dY_n * cols_n^T over the images of a chunk, the input gradient
+     * folds K^T * dY_n back onto image n. Chunks are a fixed number of images (not one per thread) and their partial
+     * sums are added in chunk order, so the result does not depend on the thread count.
+     * {@code reluOutput}: the ReLU's output when fused (the gradient passes where it is positive), else null.
+     */
+    private static Tensor[] backward(Tensor grad, boolean[] need, float[] in, Geometry g, Tensor k, float[] reluOutput) {
+        int filters = k.dim(0), rows = g.c * g.k * g.k, plane = g.outH * g.outW, image = filters * plane;
+        boolean needKernel = need[1], needBias = need.length > 2 && need[2], needInput = need[0];
+        float[] dy = grad.data(), w = k.data();
+        float[] dx = needInput ? new float[g.n * g.c * g.h * g.w] : null;
+        int chunk = Math.max(1, (g.n + KERNEL_GRADIENT_CHUNKS - 1) / KERNEL_GRADIENT_CHUNKS);
+        int chunks = (g.n + chunk - 1) / chunk;
+        float[][] dkParts = new float[chunks][];
+        double[][] dbParts = new double[chunks][];
         Gemm gemm = Gemms.get();
+        Parallel.forEachChunk(g.n, chunk, (from, to) -> {
+            float[] dyImage = reluOutput != null ? new float[image] : null;
+            float[] cols = needKernel ? new float[rows * plane] : null;
+            float[] dCols = needInput ? new float[rows * plane] : null;
+            float[] dk = needKernel ? new float[filters * rows] : null;
+            double[] db = needBias ? new double[filters] : null;
+            for (int n = from; n < to; n++) {
+                float[] d = dy;
+                int offset = n * image;
+                if (reluOutput != null) {
+                    Elementwise.reluGradient(reluOutput, offset, dy, offset, dyImage, 0, image);
+                    d = dyImage;
+                    offset = 0;
+                }
+                if (needBias) {
+                    for (int f = 0; f < filters; f++) {
+                        double s = 0;
+                        for (int i = offset + f * plane, end = i + plane; i < end; i++) s += d[i];
+                        db[f] += s;
+                    }
+                }
+                if (needKernel) {
+                    im2col(in, g, n, cols);
+                    gemm.sgemm(false, true, filters, rows, plane, 1f, d, offset, plane, cols, 0, plane, 1f, dk, 0, rows);
+                }
+                if (needInput) {
+                    gemm.sgemm(true, false, rows, plane, filters, 1f, w, 0, rows, d, offset, plane, 0f, dCols, 0, plane);
+                    col2im(dCols, g, n, dx);
+                }
+            }
+            dkParts[from / chunk] = dk;
+            dbParts[from / chunk] = db;
+        });
         Tensor[] grads = new Tensor[need.length];
-        if (need[1]) {
-            float[] dk = new float[filters * rows];
-            gemm.sgemm(false, true, filters, rows, pixels, 1f, dByFilter, 0, pixels, cols, 0, pixels, 0f, dk, 0, rows);
+        if (needInput) grads[0] = Tensor.of(dx, g.n, g.c, g.h, g.w);
+        if (needKernel) {
+            float[] dk = dkParts[0];
+            for (int p = 1; p < chunks; p++) for (int i = 0; i < dk.length; i++) dk[i] += dkParts[p][i];
             grads[1] = Tensor.of(dk, k.shape());
         }
-        if (need.length > 2 && need[2]) {
+        if (needBias) {
             float[] db = new float[filters];
             for (int f = 0; f < filters; f++) {
                 double s = 0;
-                for (int i = f * pixels, end = i + pixels; i < end; i++) s += dByFilter[i];
+                for (double[] part : dbParts) s += part[f];
                 db[f] = (float) s;
             }
             grads[2] = Tensor.of(db, filters);
-        }
-        if (need[0]) {
-            float[] dCols = new float[rows * pixels];
-            gemm.sgemm(true, false, rows, pixels, filters, 1f, k.data(), 0, rows, dByFilter, 0, pixels, 0f, dCols, 0, pixels);
-            grads[0] = Tensor.of(col2im(dCols, g), g.n, g.c, g.h, g.w);
         }
         return grads;
     }
@@ -165,96 +230,56 @@ public class Conv2D extends Layer {
         }
     }
 
-    /** Row (ch, ky, kx), column (n, oy, ox) = x[n, ch, oy*s + ky - padTop, ox*s + kx - padLeft] or 0 outside. */
-    static float[] im2col(float[] x, Geometry g) {
-        int k = g.k, plane = g.outH * g.outW, pixels = g.n * plane;
-        float[] cols = new float[g.c * k * k * pixels];
-        Parallel.forRange(g.c * k * k, 1, (from, to) -> {
-            for (int row = from; row < to; row++) {
-                int ch = row / (k * k), ky = row / k % k, kx = row % k;
-                for (int n = 0; n < g.n; n++) {
-                    int src = (n * g.c + ch) * g.h * g.w;
-                    int dst = row * pixels + n * plane;
-                    for (int oy = 0; oy < g.outH; oy++) {
-                        int iy = oy * g.stride + ky - g.padTop;
-                        int d = dst + oy * g.outW;
-                        if (iy < 0 || iy >= g.h) continue; // stays 0
-                        int rowStart = src + iy * g.w;
-                        if (g.stride == 1 && g.padLeft == 0 && kx + g.outW <= g.w) {
-                            System.arraycopy(x, rowStart + kx, cols, d, g.outW);
-                            continue;
-                        }
-                        for (int ox = 0; ox < g.outW; ox++) {
-                            int ix = ox * g.stride + kx - g.padLeft;
-                            if (ix >= 0 && ix < g.w) cols[d + ox] = x[rowStart + ix];
-                        }
-                    }
+    /**
+     * Unfolds image {@code n} of x into {@code cols} [channels * k * k, outH * outW]: row (ch, ky, kx), column
+     * (oy, ox) = x[n, ch, oy*s + ky - padTop, ox*s + kx - padLeft], or 0 outside the image. Overwrites every entry.
+     */
+    static void im2col(float[] x, Geometry g, int n, float[] cols) {
+        int k = g.k, plane = g.outH * g.outW;
+        for (int row = 0; row < g.c * k * k; row++) {
+            int ch = row / (k * k), ky = row / k % k, kx = row % k;
+            int src = (n * g.c + ch) * g.h * g.w;
+            // Output columns ox whose input column ix = ox*s + kx - padLeft lies inside [0, w).
+            int lo = Math.min(g.outW, Math.max(0, ceilDiv(g.padLeft - kx, g.stride)));
+            int hi = Math.max(lo, Math.min(g.outW, ceilDiv(g.w + g.padLeft - kx, g.stride)));
+            for (int oy = 0; oy < g.outH; oy++) {
+                int iy = oy * g.stride + ky - g.padTop;
+                int d = row * plane + oy * g.outW;
+                if (iy < 0 || iy >= g.h) {
+                    java.util.Arrays.fill(cols, d, d + g.outW, 0f);
+                    continue;
                 }
+                int rowStart = src + iy * g.w + kx - g.padLeft;
+                for (int ox = 0; ox < lo; ox++) cols[d + ox] = 0f;
+                if (g.stride == 1) {
+                    System.arraycopy(x, rowStart + lo, cols, d + lo, hi - lo);
+                } else {
+                    for (int ox = lo; ox < hi; ox++) cols[d + ox] = x[rowStart + ox * g.stride];
+                }
+                for (int ox = hi; ox < g.outW; ox++) cols[d + ox] = 0f;
             }
-        });
-        return cols;
+        }
     }
 
-    /** The adjoint of {@link #im2col}: adds each column entry back onto the input position it came from. */
-    static float[] col2im(float[] cols, Geometry g) {
-        int k = g.k, plane = g.outH * g.outW, pixels = g.n * plane;
-        float[] dx = new float[g.n * g.c * g.h * g.w];
-        // Parallel over channels: rows of one channel write only that channel's input plane.
-        Parallel.forRange(g.c, 1, (from, to) -> {
-            for (int ch = from; ch < to; ch++) {
-                for (int kk = 0; kk < k * k; kk++) {
-                    int row = ch * k * k + kk, ky = kk / k, kx = kk % k;
-                    for (int n = 0; n < g.n; n++) {
-                        int dst = (n * g.c + ch) * g.h * g.w;
-                        int src = row * pixels + n * plane;
-                        for (int oy = 0; oy < g.outH; oy++) {
-                            int iy = oy * g.stride + ky - g.padTop;
-                            if (iy < 0 || iy >= g.h) continue;
-                            int rowStart = dst + iy * g.w, s = src + oy * g.outW;
-                            for (int ox = 0; ox < g.outW; ox++) {
-                                int ix = ox * g.stride + kx - g.padLeft;
-                                if (ix >= 0 && ix < g.w) dx[rowStart + ix] += cols[s + ox];
-                            }
-                        }
-                    }
-                }
+    /** The adjoint of {@link #im2col}: adds each column entry of image {@code n} back onto the input position it came from. */
+    static void col2im(float[] cols, Geometry g, int n, float[] dx) {
+        int k = g.k, plane = g.outH * g.outW;
+        for (int row = 0; row < g.c * k * k; row++) {
+            int ch = row / (k * k), ky = row / k % k, kx = row % k;
+            int dst = (n * g.c + ch) * g.h * g.w;
+            int lo = Math.min(g.outW, Math.max(0, ceilDiv(g.padLeft - kx, g.stride)));
+            int hi = Math.max(lo, Math.min(g.outW, ceilDiv(g.w + g.padLeft - kx, g.stride)));
+            for (int oy = 0; oy < g.outH; oy++) {
+                int iy = oy * g.stride + ky - g.padTop;
+                if (iy < 0 || iy >= g.h) continue;
+                int rowStart = dst + iy * g.w + kx - g.padLeft, s = row * plane + oy * g.outW;
+                for (int ox = lo; ox < hi; ox++) dx[rowStart + ox * g.stride] += cols[s + ox];
             }
-        });
-        return dx;
+        }
     }
 
-    /** [filters, batch, plane] to [batch, filters, plane], adding the bias and applying the ReLU when asked. */
-    private static float[] toBatchMajor(float[] byFilter, int n, int filters, int plane, float[] bias, boolean relu) {
-        float[] out = new float[byFilter.length];
-        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
-        Parallel.forRange(n, 1, (from, to) -> {
-            for (int b = from; b < to; b++) {
-                for (int f = 0; f < filters; f++) {
-                    int src = (f * n + b) * plane, dst = (b * filters + f) * plane;
-                    float add = bias == null ? 0f : bias[f];
-                    for (int i = 0; i < plane; i++) out[dst + i] = Math.max(byFilter[src + i] + add, floor);
-                }
-            }
-        });
-        return out;
-    }
-
-    /** [batch, filters, plane] to [filters, batch, plane]; with a ReLU output, zero where it was not positive. */
-    private static float[] toFilterMajor(float[] batchMajor, float[] reluOutput, int n, int filters, int plane) {
-        float[] out = new float[batchMajor.length];
-        Parallel.forRange(n, 1, (from, to) -> {
-            for (int b = from; b < to; b++) {
-                for (int f = 0; f < filters; f++) {
-                    int src = (b * filters + f) * plane, dst = (f * n + b) * plane;
-                    if (reluOutput == null) {
-                        System.arraycopy(batchMajor, src, out, dst, plane);
-                    } else {
-                        for (int i = 0; i < plane; i++) out[dst + i] = reluOutput[src + i] > 0f ? batchMajor[src + i] : 0f;
-                    }
-                }
-            }
-        });
-        return out;
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
     }
 
     public Tensor kernel() {

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
@@ -118,8 +119,9 @@ public class Dense extends Layer {
         return Autograd.record(relu ? "linear_relu" : "linear", y, (g, need) -> {
             float[] dz = g.data();
             if (relu) {
-                dz = dz.clone();
-                for (int i = 0; i < dz.length; i++) if (out[i] <= 0f) dz[i] = 0f;
+                float[] masked = new float[dz.length];
+                Elementwise.reluGradient(out, 0, dz, 0, masked, 0, dz.length);
+                dz = masked;
             }
             Tensor[] grads = new Tensor[need.length];
             if (need[0]) {

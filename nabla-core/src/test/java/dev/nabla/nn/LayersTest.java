@@ -55,6 +55,30 @@ class LayersTest {
         DArray xv = random(4, 1, 2, 6, 6), wv = random(5, 3, 2, 3, 3), bv = random(6, 3);
         GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 1, Padding.VALID),
                 in -> conv(in[0], in[1], in[2], 1, 0, 0, 4, 4), xv, wv, bv).assertPassed();
+        // 11 images: the backward pass's chunks of images are uneven (2, 2, 2, 2, 2, 1); stride 2 with SAME padding.
+        DArray xb = random(7, 11, 2, 5, 5), wb = random(8, 3, 2, 3, 3), bb = random(9, 3);
+        GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 2, Padding.SAME, true),
+                in -> conv(in[0], in[1], in[2], 2, 1, 1, 3, 3).map(v -> Math.max(v, 0)), xb, wb, bb).assertPassed();
+    }
+
+    @Test
+    void maxPoolingSendsEachWindowsGradientToOneWinnerTheFirstAmongEqualMaxima() {
+        // Windows: all equal; top-right ties bottom-left; bottom-right alone; negatives with a tie along the bottom.
+        Tensor x = Tensor.of(new float[] {
+                5, 5, 1, 7, 0, 0, -4, -9,
+                5, 5, 7, 2, 0, 3, -2, -2}, 1, 1, 2, 8).requiresGrad(true);
+        for (int[] poolStride : new int[][] {{2, 2}, {2, 3}}) { // the unrolled path, then the general one
+            x.zeroGrad();
+            Tensor y = new MaxPool2D(poolStride[0], poolStride[1]).apply(x);
+            y.backward(Tensor.arange(1, y.size() + 1, 1).reshape(y.shape())); // window i's gradient is i + 1
+            if (poolStride[1] == 2) {
+                assertThat(y.data()).containsExactly(5, 7, 3, -2);
+                assertThat(x.grad().data()).containsExactly(1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 0);
+            } else { // windows at columns 0-1, 3-4, 6-7
+                assertThat(y.data()).containsExactly(5, 7, -2);
+                assertThat(x.grad().data()).containsExactly(1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,22 @@
+package dev.nabla.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+class ElementwiseTest {
+
+    @Test
+    void reluGradientPassesTheGradientExactlyWhereTheInputIsPositive() {
+        float[] x = {2f, -3f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, Float.NEGATIVE_INFINITY,
+                Float.POSITIVE_INFINITY, 1e-30f, -1e30f};
+        float[] g = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, -10f, 11f};
+        float[] out = new float[x.length + 2];
+        out[0] = 99f;
+        Elementwise.reluGradient(x, 0, g, 0, out, 1, x.length);
+        float[] expected = new float[x.length + 2];
+        expected[0] = 99f;
+        for (int i = 0; i < x.length; i++) expected[i + 1] = x[i] > 0f ? g[i] : 0f;
+        assertArrayEquals(expected, out);
+    }
+}
