@@ -4,6 +4,13 @@ package dev.nabla.kernels;
 public enum BinaryOp {
     ADD, SUB, MUL, DIV, POW, MAX, MIN, GT, GE, LT, LE, EQ, NE;
 
+    private final String opName = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The op's name in graphs and error messages, e.g. {@code "add"}; computed once, not per call. */
+    public String opName() {
+        return opName;
+    }
+
     float apply(float x, float y) {
         switch (this) {
             case ADD: return x + y;

@@ -4,6 +4,13 @@ package dev.nabla.kernels;
 public enum UnaryOp {
     NEG, EXP, LOG, SQRT, ABS, SIGN, RELU, SIGMOID, TANH, SOFTPLUS, SQUARE, RECIPROCAL, GELU, GELU_TANH;
 
+    private final String opName = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The op's name in graphs and error messages, e.g. {@code "add"}; computed once, not per call. */
+    public String opName() {
+        return opName;
+    }
+
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
     private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
 

@@ -13,7 +13,7 @@ final class ElementwiseOps {
     private ElementwiseOps() {}
 
     static Tensor binaryForward(BinaryOp op, Tensor a, Tensor b) {
-        int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape, b.shape);
+        int[] shape = Shape.broadcast(op.opName(), a.shape, b.shape);
         float[] out = new float[Shape.size(shape)];
         Elementwise.binary(op, a.data, a.shape, b.data, b.shape, out, shape);
         return new Tensor(out, shape == a.shape ? a.shape : shape);
@@ -102,7 +102,7 @@ final class ElementwiseOps {
         float[] y = new float[a.data.length];
         op.apply(a.data, y);
         Tensor out = new Tensor(y, a.shape);
-        String name = op.name().toLowerCase();
+        String name = op.opName();
         switch (op) {
             case NEG: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.neg()}, a);
             case EXP: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.mul(out)}, a);

@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The standard losses, composed from differentiable tensor ops (so autograd gives their gradients). Per-sample
+ * The standard losses: the cross-entropies over [batch, classes] are single ops with their own gradient
+ * ({@link CrossEntropy}), the others are composed from differentiable tensor ops. Per-sample
  * values are averaged over the non-batch axes, then reduced over the batch as the {@link Reduction} says
  * (default MEAN), as Keras does.
  *
@@ -35,7 +36,7 @@ public final class Losses {
     }
 
     public static Loss mse(Reduction r) {
-        return new FormulaLoss("mean_squared_error", r, true, Map.of(), (t, p) -> p.sub(t).square());
+        return FormulaLoss.elementwise("mean_squared_error", r, Map.of(), (t, p) -> p.sub(t).square());
     }
 
     public static Loss mae() {
@@ -43,7 +44,7 @@ public final class Losses {
     }
 
     public static Loss mae(Reduction r) {
-        return new FormulaLoss("mean_absolute_error", r, true, Map.of(), (t, p) -> p.sub(t).abs());
+        return FormulaLoss.elementwise("mean_absolute_error", r, Map.of(), (t, p) -> p.sub(t).abs());
     }
 
     /** Huber: 0.5 e^2 where |e| &lt;= delta, else delta (|e| - 0.5 delta). */
@@ -54,7 +55,7 @@ public final class Losses {
     public static Loss huber(double delta, Reduction r) {
         if (!(delta > 0)) throw new IllegalArgumentException("huber: delta must be positive, got " + delta);
         float d = (float) delta;
-        return new FormulaLoss("huber", r, true, Map.of("delta", delta), (t, p) -> {
+        return FormulaLoss.elementwise("huber", r, Map.of("delta", delta), (t, p) -> {
             Tensor err = p.sub(t).abs();
             Tensor quadratic = err.clamp(0f, d);   // min(|e|, delta)
             Tensor linear = err.sub(quadratic);     // max(|e| - delta, 0)
@@ -71,9 +72,9 @@ public final class Losses {
         String name = "binary_crossentropy";
         if (fromLogits) {
             // max(z, 0) - z*y + log(1 + exp(-|z|)): the stable form of -(y log s(z) + (1-y) log(1 - s(z))).
-            return new FormulaLoss(name, r, true, Map.of("from_logits", true), (t, z) -> z.relu().sub(z.mul(t)).add(z.abs().neg().exp().add(1f).log()));
+            return FormulaLoss.elementwise(name, r, Map.of("from_logits", true), (t, z) -> z.relu().sub(z.mul(t)).add(z.abs().neg().exp().add(1f).log()));
         }
-        return new FormulaLoss(name, r, true, Map.of("from_logits", false), (t, p) -> {
+        return FormulaLoss.elementwise(name, r, Map.of("from_logits", false), (t, p) -> {
             Tensor q = p.clamp(EPSILON, 1f - EPSILON);
             return t.mul(q.log()).add(t.neg().add(1f).mul(q.neg().add(1f).log())).neg();
         });
@@ -85,10 +86,12 @@ public final class Losses {
     }
 
     public static Loss categoricalCrossentropy(boolean fromLogits, Reduction r) {
-        return new FormulaLoss("categorical_crossentropy", r, false, Map.of("from_logits", fromLogits), (t, p) -> {
-            checkSameShape("categorical_crossentropy", t, p);
+        String name = "categorical_crossentropy";
+        return new FormulaLoss(name, r, Map.of("from_logits", fromLogits), (t, p, reduction) -> {
+            checkSameShape(name, t, p);
+            if (p.rank() == 2) return CrossEntropy.dense(p, t, fromLogits, reduction);
             Tensor logp = fromLogits ? p.logSoftmax(-1) : p.clamp(EPSILON, 1f - EPSILON).log();
-            return t.mul(logp).sum(-1).neg();
+            return reduce(t.mul(logp).sum(-1).neg(), reduction);
         });
     }
 
@@ -99,15 +102,12 @@ public final class Losses {
 
     public static Loss sparseCategoricalCrossentropy(boolean fromLogits, Reduction r) {
         String name = "sparse_categorical_crossentropy";
-        return new FormulaLoss(name, r, false, Map.of("from_logits", fromLogits), (t, p) -> {
-            Tensor index = classIndices(name, t, p);
-            Tensor logp = fromLogits ? p.logSoftmax(-1) : p.clamp(EPSILON, 1f - EPSILON).log();
-            return logp.gather(-1, index).squeeze(-1).neg();
-        });
+        return new FormulaLoss(name, r, Map.of("from_logits", fromLogits), (t, p, reduction) ->
+                CrossEntropy.sparse(p, classIndices(name, t, p), fromLogits, reduction));
     }
 
-    /** The [batch, 1] index tensor for gather, after checking every target is a class index of {@code p}. */
-    static Tensor classIndices(String name, Tensor t, Tensor p) {
+    /** Each row's class, after checking the targets' shape and that every target is a class index of {@code p}. */
+    static int[] classIndices(String name, Tensor t, Tensor p) {
         if (p.rank() != 2) throw new IllegalArgumentException(name + ": predictions must be [batch, classes], got " + Shape.str(p.shape()));
         int n = p.dim(0), classes = p.dim(1);
         boolean shapeOk = (t.rank() == 1 && t.dim(0) == n) || (t.rank() == 2 && t.dim(0) == n && t.dim(1) == 1);
@@ -116,12 +116,14 @@ public final class Losses {
                     + Shape.str(p.shape()) + " (expected [" + n + "] or [" + n + ", 1] class indices)");
         }
         float[] v = t.data();
+        int[] index = new int[n];
         for (int i = 0; i < v.length; i++) {
             if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] >= classes) {
                 throw new IllegalArgumentException(name + ": target " + v[i] + " at row " + i + " is not a class index in [0, " + classes + ")");
             }
+            index[i] = (int) v[i];
         }
-        return t.detach().reshape(n, 1);
+        return index;
     }
 
     static void checkSameShape(String name, Tensor t, Tensor p) {
@@ -166,9 +168,16 @@ public final class Losses {
         }
     }
 
+    /** An elementwise loss of same-shaped targets and predictions. */
     @FunctionalInterface
     interface Formula {
         Tensor apply(Tensor yTrue, Tensor yPred);
+    }
+
+    /** A loss already reduced as asked. */
+    @FunctionalInterface
+    interface ReducedFormula {
+        Tensor apply(Tensor yTrue, Tensor yPred, Reduction reduction);
     }
 
     /**
@@ -178,26 +187,29 @@ public final class Losses {
     private static final class FormulaLoss implements Loss {
         private final String name;
         private final Reduction reduction;
-        private final boolean elementwise;
         private final Map<String, Object> parameters;
-        private final Formula formula;
+        private final ReducedFormula formula;
 
-        FormulaLoss(String name, Reduction reduction, boolean elementwise, Map<String, Object> parameters, Formula formula) {
+        FormulaLoss(String name, Reduction reduction, Map<String, Object> parameters, ReducedFormula formula) {
             this.name = name;
             this.reduction = reduction;
-            this.elementwise = elementwise;
             this.parameters = parameters;
             this.formula = formula;
         }
 
+        static FormulaLoss elementwise(String name, Reduction reduction, Map<String, Object> parameters, Formula formula) {
+            return new FormulaLoss(name, reduction, parameters, (yTrue, yPred, r) -> {
+                Tensor t = yTrue;
+                // [batch] targets against [batch, 1] predictions (a single output) are accepted, as Keras does.
+                if (t.rank() == 1 && yPred.rank() == 2 && yPred.dim(1) == 1 && t.dim(0) == yPred.dim(0)) t = t.reshape(t.dim(0), 1);
+                checkSameShape(name, t, yPred);
+                return reduce(perSample(formula.apply(t, yPred)), r);
+            });
+        }
+
         @Override
         public Tensor apply(Tensor yTrue, Tensor yPred) {
-            if (!elementwise) return reduce(formula.apply(yTrue, yPred), reduction);
-            Tensor t = yTrue;
-            // [batch] targets against [batch, 1] predictions (a single output) are accepted, as Keras does.
-            if (t.rank() == 1 && yPred.rank() == 2 && yPred.dim(1) == 1 && t.dim(0) == yPred.dim(0)) t = t.reshape(t.dim(0), 1);
-            checkSameShape(name, t, yPred);
-            return reduce(perSample(formula.apply(t, yPred)), reduction);
+            return formula.apply(yTrue, yPred, reduction);
         }
 
         @Override
