@@ -92,8 +92,10 @@ public class Dense extends Layer {
         int[] s = x.shape();
         int in = kernel.shape()[0];
         if (s.length < 2 || s[s.length - 1] != in) throw shapeError("[*, " + in + "]", s);
-        if (s.length == 2 && (activation == Activation.LINEAR || activation == Activation.RELU)) {
-            return affine(x, kernel, bias, activation == Activation.RELU);
+        if (s.length == 2) {
+            boolean relu = activation == Activation.RELU;
+            Tensor z = affine(x, kernel, bias, relu);
+            return relu ? z : activation.apply(z);
         }
         Tensor y = x.matmul(kernel);
         if (useBias) y = y.add(bias);
