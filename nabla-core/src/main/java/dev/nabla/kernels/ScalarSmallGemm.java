@@ -1,9 +1,9 @@
 package dev.nabla.kernels;
 
 /**
- * Small products (below about 32K multiply-adds) for every kernel: plain loops in axpy form, {@code c[j] += a * b[j]}
- * over contiguous rows, which C2 vectorises by itself, and which run well in the interpreter and C1 too (where
- * Vector API code is many times slower), so that the short jobs of tiny networks are fast from the start. op(B) is
+ * Small products (below about 32K multiply-adds) of the plain kernel, the one used without the Vector API: loops in
+ * axpy form, {@code c[j] += a * b[j]} over contiguous rows, which C2 vectorises by itself. {@link #takes} decides for
+ * every kernel what counts as small ({@link VectorSmallGemm} is the vector kernel's version). op(B) is
  * transposed into rows when stored transposed; a C narrower than {@link #NARROW} columns (a 3-class output layer) is
  * computed transposed, so that the inner loop runs over its long side.
  */

@@ -12,9 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * every transpose combination look the same to the micro-kernel and keeps its reads sequential.
  *
  * <p>Large products are split over rows or columns of C across {@link Parallel} threads; each thread packs into
- * its own buffers, which are kept per thread and reused. Small products go to {@link ScalarSmallGemm}: plain loops
- * that C2 vectorises, with no thread handoff, and that are fast before C2 compiles them (Vector API code is not),
- * because training tiny networks calls GEMM very often and a short job never leaves that phase.
+ * its own buffers, which are kept per thread and reused. Small products go to {@link VectorSmallGemm}, without
+ * packing or thread handoff.
  *
  * <p>Only {@link Gemms} loads this class, and only when {@code jdk.incubator.vector} is present.
  */
@@ -50,7 +49,7 @@ public final class VectorGemm implements Gemm {
                       float beta, float[] c, int cOffset, int ldc) {
         if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
         if (ScalarSmallGemm.takes(m, n, k)) {
-            ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            VectorSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else if (!transA && transB && (long) m * n <= FEW_OUTPUTS && k >= LONG_DEPTH) {
             dots(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {

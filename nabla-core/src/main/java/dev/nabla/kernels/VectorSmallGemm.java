@@ -1,0 +1,113 @@
+package dev.nabla.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link VectorGemm}'s small products (those {@link ScalarSmallGemm#takes}), with explicit vectors. The plain loops
+ * of {@link ScalarSmallGemm} are what C2 vectorises only in a loop's unrolled main part, which rows of 32 or fewer
+ * floats never reach: a 120x32x4 product ran scalar, 7 microseconds, a third of a W2 step. Here each C row segment of
+ * one vector is accumulated in a register over the whole depth, so such a product takes well under a microsecond.
+ * Shapes:
+ * <ul>
+ *   <li>general: C[i, j..j+L) += sum_p A(i, p) op(B)[p, j..j+L), op(B) as k contiguous rows (copied when stored
+ *       transposed);</li>
+ *   <li>narrow C (fewer than {@link #NARROW} columns, e.g. a 3-class output layer) with A stored as is: one vector
+ *       dot product per entry along A's contiguous rows;</li>
+ *   <li>narrow C with A stored transposed: C^T = op(B)^T A^T by the general loop, whose rows are A's stored rows.</li>
+ * </ul>
+ */
+final class VectorSmallGemm {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int NARROW = 8;
+
+    private VectorSmallGemm() {}
+
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        int as = transA ? 1 : lda, ap = transA ? lda : 1; // A(i, p) = a[aOff + i*as + p*ap]
+        int bp = transB ? 1 : ldb, bj = transB ? ldb : 1; // op(B)(p, j) = b[bOff + p*bp + j*bj]
+        if (n < NARROW && m > n && !transA) {
+            float[] columns = b; // op(B)'s columns as n contiguous rows of k
+            int colOff = bOff, colLd = ldb;
+            if (!transB) {
+                columns = transposed(b, bOff, ldb, k, n);
+                colOff = 0;
+                colLd = k;
+            }
+            dots(m, n, k, alpha, a, aOff, lda, columns, colOff, colLd, beta, c, cOff, ldc);
+        } else if (n < NARROW && m > n) {
+            float[] ct = new float[n * m];
+            rows(n, m, k, alpha, b, bOff, bj, bp, a, aOff, lda, 0f, ct, 0, m);
+            for (int i = 0; i < m; i++) {
+                int r = cOff + i * ldc;
+                for (int j = 0; j < n; j++) c[r + j] = beta == 0f ? ct[j * m + i] : ct[j * m + i] + beta * c[r + j];
+            }
+        } else if (transB) {
+            rows(m, n, k, alpha, a, aOff, as, ap, transposed(b, bOff, ldb, n, k), 0, n, beta, c, cOff, ldc);
+        } else {
+            rows(m, n, k, alpha, a, aOff, as, ap, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** C = alpha * A * R + beta * C, with A(i, p) = a[aOff + i*as + p*ap] and R's k rows of n contiguous. */
+    private static void rows(int m, int n, int k, float alpha, float[] a, int aOff, int as, int ap,
+                             float[] r, int rOff, int ldr, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * as, cr = cOff + i * ldc;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0; p < k; p++) {
+                    acc = FloatVector.fromArray(S, r, rOff + p * ldr + j).fma(FloatVector.broadcast(S, a[ar + p * ap]), acc);
+                }
+                store(acc, alpha, beta, c, cr + j);
+            }
+            for (; j < n; j++) { // the columns past the last full vector
+                float s = 0;
+                for (int p = 0; p < k; p++) s += a[ar + p * ap] * r[rOff + p * ldr + j];
+                c[cr + j] = beta == 0f ? alpha * s : alpha * s + beta * c[cr + j];
+            }
+        }
+    }
+
+    /** C(i, j) = alpha * dot(A row i, column row j) + beta * C(i, j), both rows contiguous over k. */
+    private static void dots(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             float[] columns, int colOff, int colLd, float beta, float[] c, int cOff, int ldc) {
+        int full = k - k % L;
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * lda, cr = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                int br = colOff + j * colLd;
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0; p < full; p += L) {
+                    acc = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, columns, br + p), acc);
+                }
+                float s = acc.reduceLanes(VectorOperators.ADD);
+                for (int p = full; p < k; p++) s += a[ar + p] * columns[br + p];
+                c[cr + j] = beta == 0f ? alpha * s : alpha * s + beta * c[cr + j];
+            }
+        }
+    }
+
+    private static void store(FloatVector acc, float alpha, float beta, float[] c, int at) {
+        FloatVector v = acc.mul(alpha);
+        if (beta != 0f) v = FloatVector.fromArray(S, c, at).mul(beta).add(v);
+        v.intoArray(c, at);
+    }
+
+    /** The transpose of the {@code rows x cols} matrix at {@code x[off]} (row stride {@code ld}), packed. */
+    private static float[] transposed(float[] x, int off, int ld, int rows, int cols) {
+        float[] t = new float[cols * rows];
+        for (int r = 0; r < rows; r++) {
+            int from = off + r * ld;
+            for (int q = 0; q < cols; q++) t[q * rows + r] = x[from + q];
+        }
+        return t;
+    }
+}
