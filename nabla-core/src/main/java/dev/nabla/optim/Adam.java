@@ -1,5 +1,7 @@
 package dev.nabla.optim;
 
+import dev.nabla.kernels.Parallel;
+
 import java.util.Map;
 
 /**
@@ -9,6 +11,8 @@ import java.util.Map;
  * (Adam's L2). Keras puts eps inside the bias correction ("eps hat"); the difference shows only when v is tiny.
  */
 public final class Adam extends Optimizer {
+
+    private static final int PARALLEL_MIN = 32 * 1024;
 
     private final float beta1;
     private final float beta2;
@@ -39,14 +43,17 @@ public final class Adam extends Optimizer {
         float b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay;
         float shrink = decoupled ? 1 - lr * wd : 1;
         float l2 = decoupled ? 0 : wd;
-        for (int i = 0; i < p.length; i++) {
-            float gi = g[i] + l2 * p[i];
-            float mi = b1 * m[i] + (1 - b1) * gi;
-            float vi = b2 * v[i] + (1 - b2) * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            p[i] = p[i] * shrink - stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + eps);
-        }
+        // Elementwise, so splitting it across threads changes no result; worth it from a few ten thousand weights.
+        Parallel.forRange(p.length, PARALLEL_MIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float gi = g[i] + l2 * p[i];
+                float mi = b1 * m[i] + (1 - b1) * gi;
+                float vi = b2 * v[i] + (1 - b2) * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                p[i] = p[i] * shrink - stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + eps);
+            }
+        });
     }
 
     @Override
