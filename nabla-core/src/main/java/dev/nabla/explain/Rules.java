@@ -45,7 +45,11 @@ final class Rules {
             Map.entry("permute", "the gradient is permuted back"),
             Map.entry("gather", "the gradient is added back at the gathered positions"),
             Map.entry("where", "the gradient goes to whichever input was chosen at each position"),
-            Map.entry("clamp", "d/dx = 1 inside the bounds, 0 where clamped"));
+            Map.entry("clamp", "d/dx = 1 inside the bounds, 0 where clamped"),
+            Map.entry("sparse_categorical_crossentropy", "for L = -log q[target]: from probabilities dp = -1/p at the target"
+                    + " (0 where clipped), from logits dz = softmax(z) - onehot(target); divided by the batch size for the mean"),
+            Map.entry("categorical_crossentropy", "for L = -sum t log q: from probabilities dp = -t/p (0 where clipped), from"
+                    + " logits dz = softmax(z) * sum(t) - t; dt = -log q; divided by the batch size for the mean"));
 
     private Rules() {}
 
