@@ -39,6 +39,7 @@ final class Rules {
             Map.entry("matmul", "for Y = A @ B: dA = dY @ B^T and dB = A^T @ dY"),
             Map.entry("conv2d", "dW = dY convolved with the input patches; dX = dY scattered back through the kernel (col2im); db = sum of dY"),
             Map.entry("conv2d_relu", "the ReLU's mask first (the gradient passes where the output was positive), then as conv2d"),
+            Map.entry("conv2d_relu_maxpool2d", "each window's gradient goes to its winning position if the maximum was positive, then as conv2d"),
             Map.entry("max_pool2d", "the gradient goes to the winning position of each window"),
             Map.entry("avg_pool2d", "the gradient is shared equally by each window's positions"),
             Map.entry("reshape", "reshaping moves no value: the gradient is reshaped back"),

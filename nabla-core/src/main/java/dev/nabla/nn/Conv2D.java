@@ -90,6 +90,13 @@ public class Conv2D extends Layer {
 
     @Override
     protected Tensor forward(Tensor x) {
+        checkedGeometry(x);
+        if (activation == Activation.RELU) return convolve(x, kernel, bias, stride, padding, true);
+        return activation.apply(convolve(x, kernel, bias, stride, padding, false));
+    }
+
+    /** The output geometry for input x, after checking that x is [batch, channels, height, width] and the kernel fits. */
+    private Geometry checkedGeometry(Tensor x) {
         int channels = kernel.dim(1);
         if (x.rank() != 4 || x.dim(1) != channels) throw shapeError("[batch, " + channels + ", height, width]", x.shape());
         Geometry g = Geometry.of(x.shape(), kernelSize, stride, padding);
@@ -97,8 +104,7 @@ public class Conv2D extends Layer {
             throw new IllegalArgumentException(name() + ": kernel " + kernelSize + " with stride " + stride + " does not fit input "
                     + dev.nabla.tensor.Shape.str(x.shape()));
         }
-        if (activation == Activation.RELU) return convolve(x, kernel, bias, stride, padding, true);
-        return activation.apply(convolve(x, kernel, bias, stride, padding, false));
+        return g;
     }
 
     /**
@@ -131,7 +137,79 @@ public class Conv2D extends Layer {
         });
         Tensor y = Tensor.of(out, g.n, filters, g.outH, g.outW);
         Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
-        return Autograd.record(relu ? "conv2d_relu" : "conv2d", y, (grad, need) -> backward(grad, need, in, g, kernel, relu ? out : null), inputs);
+        return Autograd.record(relu ? "conv2d_relu" : "conv2d", y, (grad, need) -> {
+            float[] dy = grad.data();
+            return backward(need, in, g, kernel, (n, d) -> {
+                if (relu) Elementwise.reluGradient(out, n * image, dy, n * image, d, 0, image);
+                else System.arraycopy(dy, n * image, d, 0, image);
+            });
+        }, inputs);
+    }
+
+    /** Writes image n's gradient with respect to the convolution's output ([filters, outH * outW]) into {@code d}. */
+    @FunctionalInterface
+    private interface ImageGradient {
+        void fill(int n, float[] d);
+    }
+
+    /**
+     * {@code maxPool2x2(relu(convolve(x)))} as one op, image by image: each image's convolution output lives only in
+     * a per-thread buffer, so the batch-sized output that the separate layers write, read, and later take apart
+     * again for the gradient (11 MB per step in W5's first layer, three times over) is never stored. What is kept
+     * instead is the pooled output and which corner of each window won. Values and gradients are exactly those of
+     * the two layers in turn; a window whose maximum is not positive passes no gradient (the ReLU's mask).
+     */
+    static Tensor convolveReluMaxPool(Tensor x, Tensor kernel, Tensor bias, int stride, Padding padding) {
+        int filters = kernel.dim(0), k = kernel.dim(2);
+        Geometry g = Geometry.of(x.shape(), k, stride, padding);
+        int rows = g.c * k * k, plane = g.outH * g.outW, ph = g.outH / 2, pw = g.outW / 2, pooled = ph * pw;
+        float[] in = x.data(), w = kernel.data(), b = bias == null ? null : bias.data();
+        float[] out = new float[g.n * filters * pooled];
+        byte[] corners = new byte[out.length];
+        Gemm gemm = Gemms.get();
+        Parallel.forRange(g.n, 1, (from, to) -> {
+            float[] cols = new float[rows * plane], conv = new float[filters * plane];
+            for (int n = from; n < to; n++) {
+                im2col(in, g, n, cols);
+                gemm.sgemm(false, false, filters, plane, rows, 1f, w, 0, rows, cols, 0, plane, 0f, conv, 0, plane);
+                addBias(conv, 0, filters, plane, b, true);
+                for (int f = 0; f < filters; f++) {
+                    Pool2D.maxPool2x2(conv, f * plane, g.outW, ph, pw, out, (n * filters + f) * pooled, corners);
+                }
+            }
+        });
+        Tensor y = Tensor.of(out, g.n, filters, ph, pw);
+        Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
+        return Autograd.record("conv2d_relu_maxpool2d", y, (grad, need) -> {
+            float[] dy = grad.data();
+            return backward(need, in, g, kernel, (n, d) -> {
+                java.util.Arrays.fill(d, 0f);
+                for (int f = 0; f < filters; f++) {
+                    for (int py = 0; py < ph; py++) {
+                        for (int px = 0; px < pw; px++) {
+                            int o = (n * filters + f) * pooled + py * pw + px;
+                            if (out[o] > 0f) {
+                                int corner = corners[o];
+                                d[f * plane + (2 * py + (corner >> 1)) * g.outW + 2 * px + (corner & 1)] = dy[o];
+                            }
+                        }
+                    }
+                }
+            });
+        }, inputs);
+    }
+
+    /**
+     * This layer and {@code next} applied in turn, as one op when they can be fused ({@link #convolveReluMaxPool}):
+     * a ReLU convolution followed by a 2x2, stride-2 max pooling of an output at least 2x2. Returns null when not.
+     */
+    public Tensor applyFusedWith(Layer next, Tensor x) {
+        if (activation != Activation.RELU || !(next instanceof MaxPool2D pool) || pool.poolSize() != 2 || pool.stride() != 2) return null;
+        if (!isBuilt()) buildFor(x.shape());
+        Geometry g = checkedGeometry(x);
+        if (g.outH < 2 || g.outW < 2) return null; // the pooling layer's own error says why
+        pool.buildFor(g.n, filters, g.outH, g.outW);
+        return convolveReluMaxPool(x, kernel, bias, stride, padding);
     }
 
     /** Adds the bias to one image's [filters, plane] output and applies the ReLU when asked. */
@@ -147,13 +225,13 @@ public class Conv2D extends Layer {
     /**
      * Image by image again: the kernel gradient sums dY_n * cols_n^T over the images of a chunk, the input gradient
      * folds K^T * dY_n back onto image n. Chunks are a fixed number of images (not one per thread) and their partial
-     * sums are added in chunk order, so the result does not depend on the thread count.
-     * {@code reluOutput}: the ReLU's output when fused (the gradient passes where it is positive), else null.
+     * sums are added in chunk order, so the result does not depend on the thread count. {@code source} gives each
+     * image's gradient with respect to the convolution's output (before any fused ReLU or pooling).
      */
-    private static Tensor[] backward(Tensor grad, boolean[] need, float[] in, Geometry g, Tensor k, float[] reluOutput) {
+    private static Tensor[] backward(boolean[] need, float[] in, Geometry g, Tensor k, ImageGradient source) {
         int filters = k.dim(0), rows = g.c * g.k * g.k, plane = g.outH * g.outW, image = filters * plane;
         boolean needKernel = need[1], needBias = need.length > 2 && need[2], needInput = need[0];
-        float[] dy = grad.data(), w = k.data();
+        float[] w = k.data();
         float[] dx = needInput ? new float[g.n * g.c * g.h * g.w] : null;
         int chunk = Math.max(1, (g.n + KERNEL_GRADIENT_CHUNKS - 1) / KERNEL_GRADIENT_CHUNKS);
         int chunks = (g.n + chunk - 1) / chunk;
@@ -161,32 +239,26 @@ public class Conv2D extends Layer {
         double[][] dbParts = new double[chunks][];
         Gemm gemm = Gemms.get();
         Parallel.forEachChunk(g.n, chunk, (from, to) -> {
-            float[] dyImage = reluOutput != null ? new float[image] : null;
+            float[] d = new float[image];
             float[] cols = needKernel ? new float[rows * plane] : null;
             float[] dCols = needInput ? new float[rows * plane] : null;
             float[] dk = needKernel ? new float[filters * rows] : null;
             double[] db = needBias ? new double[filters] : null;
             for (int n = from; n < to; n++) {
-                float[] d = dy;
-                int offset = n * image;
-                if (reluOutput != null) {
-                    Elementwise.reluGradient(reluOutput, offset, dy, offset, dyImage, 0, image);
-                    d = dyImage;
-                    offset = 0;
-                }
+                source.fill(n, d);
                 if (needBias) {
                     for (int f = 0; f < filters; f++) {
                         double s = 0;
-                        for (int i = offset + f * plane, end = i + plane; i < end; i++) s += d[i];
+                        for (int i = f * plane, end = i + plane; i < end; i++) s += d[i];
                         db[f] += s;
                     }
                 }
                 if (needKernel) {
                     im2col(in, g, n, cols);
-                    gemm.sgemm(false, true, filters, rows, plane, 1f, d, offset, plane, cols, 0, plane, 1f, dk, 0, rows);
+                    gemm.sgemm(false, true, filters, rows, plane, 1f, d, 0, plane, cols, 0, plane, 1f, dk, 0, rows);
                 }
                 if (needInput) {
-                    gemm.sgemm(true, false, rows, plane, filters, 1f, w, 0, rows, d, offset, plane, 0f, dCols, 0, plane);
+                    gemm.sgemm(true, false, rows, plane, filters, 1f, w, 0, rows, d, 0, plane, 0f, dCols, 0, plane);
                     col2im(dCols, g, n, dx);
                 }
             }

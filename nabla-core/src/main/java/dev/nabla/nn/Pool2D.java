@@ -65,7 +65,7 @@ public abstract class Pool2D extends Layer {
                 for (int plane = from; plane < to; plane++) {
                     int src = plane * h * w, dst = plane * oh * ow;
                     if (twoByTwo) {
-                        maxPool2x2(in, src, w, oh, ow, go, dst, dx);
+                        maxPool2x2Backward(in, src, w, oh, ow, go, dst, dx);
                         continue;
                     }
                     for (int oy = 0; oy < oh; oy++) {
@@ -101,25 +101,36 @@ public abstract class Pool2D extends Layer {
      * The common 2x2, stride-2 max pool of one plane, unrolled and without branches on the data: on real images
      * which corner wins is unpredictable, and the branchy loop was 10x slower (a mispredict per window). Among
      * equal maxima the first in the general loop's order wins (top-left, top-right, bottom-left, bottom-right),
-     * except that +0 beats -0. Forward ({@code dx == null}): writes each window's maximum to {@code out}. Backward:
-     * {@code out} holds the output gradient, which goes to each window's winner in {@code dx}; the windows do not
-     * overlap.
+     * except that +0 beats -0. Writes each window's maximum to {@code out} and, when {@code corners} is not null,
+     * its winning corner (see {@link #corner2x2}) at the same index.
      */
-    private static void maxPool2x2(float[] in, int src, int w, int oh, int ow, float[] out, int dst, float[] dx) {
+    static void maxPool2x2(float[] in, int src, int w, int oh, int ow, float[] out, int dst, byte[] corners) {
         for (int oy = 0; oy < oh; oy++) {
             int top = src + 2 * oy * w, o = dst + oy * ow;
             for (int ox = 0; ox < ow; ox++) {
                 int i = top + 2 * ox;
-                float a = in[i], b = in[i + 1], c = in[i + w], d = in[i + w + 1];
-                float ab = Math.max(a, b), cd = Math.max(c, d);
-                if (dx == null) {
-                    out[o + ox] = Math.max(ab, cd);
-                } else {
-                    int right = greater(b, a), lower = greater(cd, ab), rightBelow = greater(d, c);
-                    dx[i + lower * w + right + lower * (rightBelow - right)] = out[o + ox];
-                }
+                out[o + ox] = Math.max(Math.max(in[i], in[i + 1]), Math.max(in[i + w], in[i + w + 1]));
+                if (corners != null) corners[o + ox] = (byte) corner2x2(in, i, w);
             }
         }
+    }
+
+    /** The backward pass of {@link #maxPool2x2}: each window's gradient goes to its winner in dx; windows do not overlap. */
+    private static void maxPool2x2Backward(float[] in, int src, int w, int oh, int ow, float[] go, int dst, float[] dx) {
+        for (int oy = 0; oy < oh; oy++) {
+            int top = src + 2 * oy * w, o = dst + oy * ow;
+            for (int ox = 0; ox < ow; ox++) {
+                int i = top + 2 * ox, corner = corner2x2(in, i, w);
+                dx[i + (corner >> 1) * w + (corner & 1)] = go[o + ox];
+            }
+        }
+    }
+
+    /** The winning corner of the 2x2 window at {@code i} (row stride w): 2 * row + column, each 0 or 1. */
+    static int corner2x2(float[] in, int i, int w) {
+        float a = in[i], b = in[i + 1], c = in[i + w], d = in[i + w + 1];
+        int right = greater(b, a), lower = greater(Math.max(c, d), Math.max(a, b)), rightBelow = greater(d, c);
+        return 2 * lower + right + lower * (rightBelow - right);
     }
 
     /** 1 when y > x, else 0, without a branch: for finite values, x - y is negative exactly when y > x. */

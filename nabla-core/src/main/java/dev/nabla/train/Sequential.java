@@ -1,5 +1,6 @@
 package dev.nabla.train;
 
+import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Layer;
 import dev.nabla.tensor.Tensor;
 
@@ -47,7 +48,19 @@ public class Sequential extends Model {
     protected Tensor forward(Tensor x) {
         if (children().isEmpty()) throw new IllegalStateException(name() + ": no layers");
         Tensor h = x;
-        for (Layer l : children()) h = l.apply(h);
+        List<Layer> layers = children();
+        for (int i = 0; i < layers.size(); i++) {
+            // A ReLU convolution and the 2x2 max pooling after it run as one op (same values and gradients).
+            if (i + 1 < layers.size() && layers.get(i) instanceof Conv2D conv) {
+                Tensor fused = conv.applyFusedWith(layers.get(i + 1), h);
+                if (fused != null) {
+                    h = fused;
+                    i++;
+                    continue;
+                }
+            }
+            h = layers.get(i).apply(h);
+        }
         return h;
     }
 

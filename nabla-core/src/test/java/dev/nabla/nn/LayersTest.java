@@ -61,6 +61,51 @@ class LayersTest {
                 in -> conv(in[0], in[1], in[2], 2, 1, 1, 3, 3).map(v -> Math.max(v, 0)), xb, wb, bb).assertPassed();
     }
 
+    /** 2x2, stride-2 max pooling of the ReLU of a double-precision convolution. */
+    private static DArray reluMaxPool(DArray conv) {
+        int[] s = conv.shape();
+        return DArray.build(new int[] {s[0], s[1], s[2] / 2, s[3] / 2}, i -> {
+            double m = 0; // the ReLU: pooled values are never below zero
+            for (int dy = 0; dy < 2; dy++) for (int dx = 0; dx < 2; dx++) m = Math.max(m, conv.at(i[0], i[1], 2 * i[2] + dy, 2 * i[3] + dx));
+            return m;
+        });
+    }
+
+    @Test
+    void fusedConvolutionReluAndMaxPoolingMatchesTheReferenceAndItsGradients() {
+        // 9 images (uneven backward chunks); odd 5x5 outputs, so the pool drops the last row and column.
+        DArray x = random(21, 9, 2, 7, 7), w = random(22, 3, 2, 3, 3), b = random(23, 3);
+        GradCheck.check(in -> Conv2D.convolveReluMaxPool(in[0], in[1], in[2], 1, Padding.VALID),
+                in -> reluMaxPool(conv(in[0], in[1], in[2], 1, 0, 0, 5, 5)), x, w, b).assertPassed();
+        DArray xs = random(24, 2, 2, 6, 5);
+        GradCheck.check(in -> Conv2D.convolveReluMaxPool(in[0], in[1], in[2], 2, Padding.SAME),
+                in -> reluMaxPool(conv(in[0], in[1], in[2], 2, 0, 1, 3, 3)), xs, w, b).assertPassed(); // pads: top 0, left 1
+    }
+
+    @Test
+    void aSequentialFusesReluConvolutionAndMaxPoolingWithTheSameValuesAndGradientsAsTheLayers() {
+        Conv2D conv = new Conv2D(4, 3, 1, Padding.VALID, true, Activation.RELU);
+        MaxPool2D pool = new MaxPool2D(2, 2);
+        dev.nabla.train.Sequential model = dev.nabla.train.Sequential.of(conv, pool, new Flatten());
+        model.seed(3);
+        Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(4), 11, 2, 10, 9);
+        Tensor fused = model.apply(x);
+        assertThat(fused.node().inputs()[0].node().op()).isEqualTo("conv2d_relu_maxpool2d");
+        fused.sum().backward();
+        float[] dk = conv.kernel().grad().data().clone(), db = conv.bias().grad().data().clone();
+        conv.kernel().zeroGrad();
+        conv.bias().zeroGrad();
+        Tensor separate = new Flatten().apply(pool.apply(conv.apply(x)));
+        separate.sum().backward();
+        assertThat(fused.data()).containsExactly(separate.data());
+        assertThat(dk).containsExactly(conv.kernel().grad().data());
+        assertThat(db).containsExactly(conv.bias().grad().data());
+        assertThat(pool.isBuilt()).isTrue();
+        // Not fused: another activation, or another pooling.
+        assertThat(new Conv2D(4, 3, 1, Padding.VALID, true, Activation.TANH).applyFusedWith(pool, x)).isNull();
+        assertThat(new Conv2D(4, 3).applyFusedWith(new MaxPool2D(3, 2), x)).isNull();
+    }
+
     @Test
     void maxPoolingSendsEachWindowsGradientToOneWinnerTheFirstAmongEqualMaxima() {
         // Windows: all equal; top-right ties bottom-left; bottom-right alone; negatives with a tie along the bottom.
