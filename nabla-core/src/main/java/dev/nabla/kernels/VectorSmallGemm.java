@@ -17,6 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       dot product per entry along A's contiguous rows;</li>
  *   <li>narrow C with A stored transposed: C^T = op(B)^T A^T by the general loop, whose rows are A's stored rows.</li>
  * </ul>
+ * Products whose vector loop would not run once (rows shorter than a vector, as in a 2-3-1 network) go to
+ * {@link ScalarSmallGemm}: Vector API code is slow until C2 compiles it, and such a job may end before that.
  */
 final class VectorSmallGemm {
 
@@ -30,9 +32,14 @@ final class VectorSmallGemm {
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        boolean narrow = n < NARROW && m > n;
+        if ((narrow ? (transA ? m : k) : n) < L) { // the vector loop would not run once: plain loops, no vector code
+            ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         int as = transA ? 1 : lda, ap = transA ? lda : 1; // A(i, p) = a[aOff + i*as + p*ap]
         int bp = transB ? 1 : ldb, bj = transB ? ldb : 1; // op(B)(p, j) = b[bOff + p*bp + j*bj]
-        if (n < NARROW && m > n && !transA) {
+        if (narrow && !transA) {
             float[] columns = b; // op(B)'s columns as n contiguous rows of k
             int colOff = bOff, colLd = ldb;
             if (!transB) {
@@ -41,7 +48,7 @@ final class VectorSmallGemm {
                 colLd = k;
             }
             dots(m, n, k, alpha, a, aOff, lda, columns, colOff, colLd, beta, c, cOff, ldc);
-        } else if (n < NARROW && m > n) {
+        } else if (narrow) {
             float[] ct = new float[n * m];
             rows(n, m, k, alpha, b, bOff, bj, bp, a, aOff, lda, 0f, ct, 0, m);
             for (int i = 0; i < m; i++) {
