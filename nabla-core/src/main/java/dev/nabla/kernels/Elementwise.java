@@ -112,11 +112,14 @@ public final class Elementwise {
      * few elements). The mask keeps g where x's bits are a positive integer: every x > 0, and a positive NaN.
      */
     public static void reluGradient(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i++) {
-            int bits = Float.floatToRawIntBits(x[xo + i]);
-            int keep = ~(((bits - 1) | bits) >> 31); // all ones when bits >= 1, else 0 (+0, -0 and negatives)
-            out[oo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[go + i]) & keep);
-        }
+        for (int i = 0; i < n; i++) out[oo + i] = reluGradient(x[xo + i], g[go + i]);
+    }
+
+    /** x > 0 ? g : 0 for one element, without a branch (as {@link #reluGradient(float[], int, float[], int, float[], int, int)}). */
+    public static float reluGradient(float x, float g) {
+        int bits = Float.floatToRawIntBits(x);
+        int keep = ~(((bits - 1) | bits) >> 31); // all ones when bits >= 1, else 0 (+0, -0 and negatives)
+        return Float.intBitsToFloat(Float.floatToRawIntBits(g) & keep);
     }
 
     public static void scale(float[] a, float s, float[] out) {

@@ -5,6 +5,7 @@ import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.Parallel;
+import dev.nabla.kernels.Reduce;
 import dev.nabla.tensor.Tensor;
 
 import java.util.Map;
@@ -188,10 +189,9 @@ public class Conv2D extends Layer {
                     for (int py = 0; py < ph; py++) {
                         for (int px = 0; px < pw; px++) {
                             int o = (n * filters + f) * pooled + py * pw + px;
-                            if (out[o] > 0f) {
-                                int corner = corners[o];
-                                d[f * plane + (2 * py + (corner >> 1)) * g.outW + 2 * px + (corner & 1)] = dy[o];
-                            }
+                            // Written whether or not the maximum was positive (then as 0): a branch here is unpredictable.
+                            int corner = corners[o];
+                            d[f * plane + (2 * py + (corner >> 1)) * g.outW + 2 * px + (corner & 1)] = Elementwise.reluGradient(out[o], dy[o]);
                         }
                     }
                 }
@@ -246,13 +246,7 @@ public class Conv2D extends Layer {
             double[] db = needBias ? new double[filters] : null;
             for (int n = from; n < to; n++) {
                 source.fill(n, d);
-                if (needBias) {
-                    for (int f = 0; f < filters; f++) {
-                        double s = 0;
-                        for (int i = f * plane, end = i + plane; i < end; i++) s += d[i];
-                        db[f] += s;
-                    }
-                }
+                if (needBias) for (int f = 0; f < filters; f++) db[f] += Reduce.sum(d, f * plane, plane);
                 if (needKernel) {
                     im2col(in, g, n, cols);
                     gemm.sgemm(false, true, filters, rows, plane, 1f, d, 0, plane, cols, 0, plane, 1f, dk, 0, rows);
