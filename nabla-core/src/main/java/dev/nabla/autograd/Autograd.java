@@ -19,6 +19,8 @@ public final class Autograd {
     private Autograd() {}
 
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** Set while this thread runs a backward pass that adds leaf gradients into their {@code .grad()}. */
+    private static final ThreadLocal<boolean[]> INTO_LEAVES = ThreadLocal.withInitial(() -> new boolean[1]);
     private static final AtomicLong VISIT = new AtomicLong();
 
     /** Opens a scope in which nothing is recorded; close it (try-with-resources) to restore recording. */
@@ -54,6 +56,19 @@ public final class Autograd {
         if (!any) return out;
         out.attach(new Node(op, inputs, backward));
         return out;
+    }
+
+    /**
+     * For a backward rule: the {@code .grad()} array of {@code leaf} to add its gradient into directly, when the
+     * running pass is a plain {@link #backward} (which would add it there anyway) and {@code leaf} is a leaf that
+     * requires grad; the rule then returns null for that input. Null otherwise (inside {@link #grad}, or for a
+     * tensor computed by an op): the rule returns the gradient. Saves a large layer's weight gradient an array
+     * and a pass over it per step. A missing {@code .grad()} is created as zeros.
+     */
+    public static float[] leafGradientBuffer(Tensor leaf) {
+        if (!INTO_LEAVES.get()[0] || leaf.node() != null || !leaf.requiresGrad()) return null;
+        if (leaf.grad() == null) leaf.setGrad(Tensor.zeros(leaf.shape()));
+        return leaf.grad().data();
     }
 
     /** Accumulates d(root)/d(leaf) into {@code .grad()} of every leaf that requires grad. */
@@ -107,6 +122,9 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, seed);
+        boolean[] intoLeaves = INTO_LEAVES.get();
+        boolean outer = intoLeaves[0];
+        intoLeaves[0] = wanted == null;
         try (NoGrad ignored = noGrad()) {
             deliverIfLeaf(root, seed, wanted);
             for (int i = order.size() - 1; i >= 0; i--) {
@@ -130,6 +148,8 @@ public final class Autograd {
                     }
                 }
             }
+        } finally {
+            intoLeaves[0] = outer;
         }
         if (wanted != null && wanted.containsKey(root)) wanted.put(root, seed);
     }

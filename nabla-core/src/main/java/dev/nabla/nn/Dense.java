@@ -131,15 +131,18 @@ public class Dense extends Layer {
                 Gemms.get().sgemm(false, true, m, k, n, 1f, dz, 0, n, kernel.data(), 0, n, 0f, dx, 0, k);
                 grads[0] = Tensor.of(dx, m, k);
             }
+            // The weights' gradients go straight into their .grad() when the backward pass allows it.
             if (need[1]) {
-                float[] dw = new float[k * n];
-                Gemms.get().sgemm(true, false, k, n, m, 1f, x.data(), 0, k, dz, 0, n, 0f, dw, 0, n);
-                grads[1] = Tensor.of(dw, k, n);
+                float[] into = Autograd.leafGradientBuffer(kernel);
+                float[] dw = into != null ? into : new float[k * n];
+                Gemms.get().sgemm(true, false, k, n, m, 1f, x.data(), 0, k, dz, 0, n, into != null ? 1f : 0f, dw, 0, n);
+                if (into == null) grads[1] = Tensor.of(dw, k, n);
             }
             if (need.length > 2 && need[2]) {
-                float[] db = new float[n];
+                float[] into = Autograd.leafGradientBuffer(bias);
+                float[] db = into != null ? into : new float[n];
                 for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) db[j] += dz[i * n + j];
-                grads[2] = Tensor.of(db, n);
+                if (into == null) grads[2] = Tensor.of(db, n);
             }
             return grads;
         }, inputs);

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** Layers: gradient checks against double-precision references, modes, configs and shape errors. */
 class LayersTest {
@@ -104,6 +105,22 @@ class LayersTest {
         // Not fused: another activation, or another pooling.
         assertThat(new Conv2D(4, 3, 1, Padding.VALID, true, Activation.TANH).applyFusedWith(pool, x)).isNull();
         assertThat(new Conv2D(4, 3).applyFusedWith(new MaxPool2D(3, 2), x)).isNull();
+    }
+
+    @Test
+    void denseWeightGradientsAddIntoGradInBackwardAndAreReturnedByGradWithoutTouchingIt() {
+        Dense dense = Dense.of(3, Activation.RELU);
+        dense.buildFor(5, 4);
+        Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(8), 5, 4);
+        List<Tensor> weights = List.of(dense.kernel(), dense.bias());
+        List<Tensor> returned = dev.nabla.autograd.Autograd.grad(dense.apply(x).square().sum(), weights);
+        assertThat(dense.kernel().grad()).isNull(); // grad(...) leaves .grad() alone
+        dense.apply(x).square().sum().backward();
+        dense.apply(x).square().sum().backward(); // adds up, as PyTorch's .grad
+        for (int i = 0; i < 2; i++) {
+            float[] twice = returned.get(i).mul(2f).data();
+            assertThat(weights.get(i).grad().data()).containsExactly(twice, within(1e-5f));
+        }
     }
 
     @Test
