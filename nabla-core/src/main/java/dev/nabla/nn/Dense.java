@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public class Dense extends Layer {
 
+    /** Kernels from this many weights add their gradient into .grad() directly (smaller ones gain nothing). */
+    private static final int DIRECT_GRADIENT_MIN = 16 * 1024;
+
     private final int units;
     private final Activation activation;
     private final Initializer kernelInitializer;
@@ -131,18 +134,17 @@ public class Dense extends Layer {
                 Gemms.get().sgemm(false, true, m, k, n, 1f, dz, 0, n, kernel.data(), 0, n, 0f, dx, 0, k);
                 grads[0] = Tensor.of(dx, m, k);
             }
-            // The weights' gradients go straight into their .grad() when the backward pass allows it.
             if (need[1]) {
-                float[] into = Autograd.leafGradientBuffer(kernel);
+                // A large kernel's gradient goes straight into its .grad() when the backward pass allows it.
+                float[] into = k * n >= DIRECT_GRADIENT_MIN ? Autograd.leafGradientBuffer(kernel) : null;
                 float[] dw = into != null ? into : new float[k * n];
                 Gemms.get().sgemm(true, false, k, n, m, 1f, x.data(), 0, k, dz, 0, n, into != null ? 1f : 0f, dw, 0, n);
                 if (into == null) grads[1] = Tensor.of(dw, k, n);
             }
             if (need.length > 2 && need[2]) {
-                float[] into = Autograd.leafGradientBuffer(bias);
-                float[] db = into != null ? into : new float[n];
+                float[] db = new float[n];
                 for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) db[j] += dz[i * n + j];
-                if (into == null) grads[2] = Tensor.of(db, n);
+                grads[2] = Tensor.of(db, n);
             }
             return grads;
         }, inputs);

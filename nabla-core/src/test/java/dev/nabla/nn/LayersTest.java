@@ -109,9 +109,9 @@ class LayersTest {
 
     @Test
     void denseWeightGradientsAddIntoGradInBackwardAndAreReturnedByGradWithoutTouchingIt() {
-        Dense dense = Dense.of(3, Activation.RELU);
-        dense.buildFor(5, 4);
-        Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(8), 5, 4);
+        Dense dense = Dense.of(128, Activation.RELU); // 128 x 128 weights: large enough to take the direct path
+        dense.buildFor(5, 128);
+        Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(8), 5, 128);
         List<Tensor> weights = List.of(dense.kernel(), dense.bias());
         List<Tensor> returned = dev.nabla.autograd.Autograd.grad(dense.apply(x).square().sum(), weights);
         assertThat(dense.kernel().grad()).isNull(); // grad(...) leaves .grad() alone
