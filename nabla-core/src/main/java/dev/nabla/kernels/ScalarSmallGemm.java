@@ -79,7 +79,7 @@ final class ScalarSmallGemm {
     }
 
     /** The transpose of the {@code rows x cols} matrix at {@code x[off]} (row stride {@code ld}), packed. */
-    private static float[] transposed(float[] x, int off, int ld, int rows, int cols) {
+    static float[] transposed(float[] x, int off, int ld, int rows, int cols) {
         float[] t = new float[cols * rows];
         for (int r = 0; r < rows; r++) {
             int from = off + r * ld;

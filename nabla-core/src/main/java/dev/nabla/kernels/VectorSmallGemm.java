@@ -43,7 +43,7 @@ final class VectorSmallGemm {
             float[] columns = b; // op(B)'s columns as n contiguous rows of k
             int colOff = bOff, colLd = ldb;
             if (!transB) {
-                columns = transposed(b, bOff, ldb, k, n);
+                columns = ScalarSmallGemm.transposed(b, bOff, ldb, k, n);
                 colOff = 0;
                 colLd = k;
             }
@@ -56,7 +56,7 @@ final class VectorSmallGemm {
                 for (int j = 0; j < n; j++) c[r + j] = beta == 0f ? ct[j * m + i] : ct[j * m + i] + beta * c[r + j];
             }
         } else if (transB) {
-            rows(m, n, k, alpha, a, aOff, as, ap, transposed(b, bOff, ldb, n, k), 0, n, beta, c, cOff, ldc);
+            rows(m, n, k, alpha, a, aOff, as, ap, ScalarSmallGemm.transposed(b, bOff, ldb, n, k), 0, n, beta, c, cOff, ldc);
         } else {
             rows(m, n, k, alpha, a, aOff, as, ap, b, bOff, ldb, beta, c, cOff, ldc);
         }
@@ -106,15 +106,5 @@ final class VectorSmallGemm {
         FloatVector v = acc.mul(alpha);
         if (beta != 0f) v = FloatVector.fromArray(S, c, at).mul(beta).add(v);
         v.intoArray(c, at);
-    }
-
-    /** The transpose of the {@code rows x cols} matrix at {@code x[off]} (row stride {@code ld}), packed. */
-    private static float[] transposed(float[] x, int off, int ld, int rows, int cols) {
-        float[] t = new float[cols * rows];
-        for (int r = 0; r < rows; r++) {
-            int from = off + r * ld;
-            for (int q = 0; q < cols; q++) t[q * rows + r] = x[from + q];
-        }
-        return t;
     }
 }

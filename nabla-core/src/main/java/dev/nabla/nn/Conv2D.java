@@ -15,7 +15,9 @@ import java.util.Map;
  * [filters, channels, kh, kw]. Computed as one matrix product per image: the image is unfolded (im2col) into
  * [channels * kh * kw, outH * outW] columns and multiplied by the [filters, channels * kh * kw] kernel; the
  * backward pass unfolds each image again for the kernel gradient and folds (col2im) the column gradient back onto
- * the input. Defaults as Keras: Glorot-uniform kernel, zero bias; {@link #pytorchStyle} matches PyTorch's init.
+ * the input. In a {@code Sequential}, a ReLU convolution followed by {@code MaxPool2D(2, 2)} runs as one op
+ * ({@link #applyFusedWith}). Defaults as Keras: Glorot-uniform kernel, zero bias; {@link #pytorchStyle} matches
+ * PyTorch's init.
  *
  * <pre>{@code
  * Conv2D conv = new Conv2D(32, 3, 1, Padding.VALID, true, Activation.RELU);
@@ -294,6 +296,16 @@ public class Conv2D extends Layer {
             }
             return new Geometry(s[0], s[1], h, w, k, stride, padTop, padLeft, outH, outW);
         }
+
+        /** The first output column ox whose input column ox*stride + kx - padLeft is inside the image. */
+        int firstInside(int kx) {
+            return Math.min(outW, Math.max(0, ceilDiv(padLeft - kx, stride)));
+        }
+
+        /** One past the last output column whose input column is inside the image (at least {@link #firstInside}). */
+        int endInside(int kx) {
+            return Math.max(firstInside(kx), Math.min(outW, ceilDiv(w + padLeft - kx, stride)));
+        }
     }
 
     /**
@@ -305,9 +317,7 @@ public class Conv2D extends Layer {
         for (int row = 0; row < g.c * k * k; row++) {
             int ch = row / (k * k), ky = row / k % k, kx = row % k;
             int src = (n * g.c + ch) * g.h * g.w;
-            // Output columns ox whose input column ix = ox*s + kx - padLeft lies inside [0, w).
-            int lo = Math.min(g.outW, Math.max(0, ceilDiv(g.padLeft - kx, g.stride)));
-            int hi = Math.max(lo, Math.min(g.outW, ceilDiv(g.w + g.padLeft - kx, g.stride)));
+            int lo = g.firstInside(kx), hi = g.endInside(kx);
             for (int oy = 0; oy < g.outH; oy++) {
                 int iy = oy * g.stride + ky - g.padTop;
                 int d = row * plane + oy * g.outW;
@@ -333,8 +343,7 @@ public class Conv2D extends Layer {
         for (int row = 0; row < g.c * k * k; row++) {
             int ch = row / (k * k), ky = row / k % k, kx = row % k;
             int dst = (n * g.c + ch) * g.h * g.w;
-            int lo = Math.min(g.outW, Math.max(0, ceilDiv(g.padLeft - kx, g.stride)));
-            int hi = Math.max(lo, Math.min(g.outW, ceilDiv(g.w + g.padLeft - kx, g.stride)));
+            int lo = g.firstInside(kx), hi = g.endInside(kx);
             for (int oy = 0; oy < g.outH; oy++) {
                 int iy = oy * g.stride + ky - g.padTop;
                 if (iy < 0 || iy >= g.h) continue;
