@@ -8,6 +8,7 @@ import dev.nabla.kernels.Parallel;
 import dev.nabla.kernels.Reduce;
 import dev.nabla.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -186,7 +187,7 @@ public class Conv2D extends Layer {
         return Autograd.record("conv2d_relu_maxpool2d", y, (grad, need) -> {
             float[] dy = grad.data();
             return backward(need, in, g, kernel, (n, d) -> {
-                java.util.Arrays.fill(d, 0f);
+                Arrays.fill(d, 0f);
                 for (int f = 0; f < filters; f++) {
                     for (int py = 0; py < ph; py++) {
                         for (int px = 0; px < pw; px++) {
@@ -322,7 +323,7 @@ public class Conv2D extends Layer {
                 int iy = oy * g.stride + ky - g.padTop;
                 int d = row * plane + oy * g.outW;
                 if (iy < 0 || iy >= g.h) {
-                    java.util.Arrays.fill(cols, d, d + g.outW, 0f);
+                    Arrays.fill(cols, d, d + g.outW, 0f);
                     continue;
                 }
                 int rowStart = src + iy * g.w + kx - g.padLeft;

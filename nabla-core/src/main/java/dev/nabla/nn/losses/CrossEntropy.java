@@ -44,6 +44,8 @@ final class CrossEntropy {
                 for (int j = 0; j < c; j++) sum += Math.exp(x[row + j] - max);
                 float logSum = max + (float) Math.log(sum);
                 for (int j = 0; j < c; j++) logq[row + j] = x[row + j] - logSum;
+            } else if (classes != null) { // only the target's probability enters the loss and its gradient
+                logq[row + classes[i]] = (float) Math.log(clip(x[row + classes[i]]));
             } else {
                 for (int j = 0; j < c; j++) logq[row + j] = (float) Math.log(clip(x[row + j]));
             }
