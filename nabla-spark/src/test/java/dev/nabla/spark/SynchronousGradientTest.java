@@ -10,11 +10,14 @@ import dev.nabla.optim.Optimizers;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.train.FitOptions;
 import dev.nabla.train.Model;
+import dev.nabla.train.ModelFile;
+import dev.nabla.train.SavedModel;
 import dev.nabla.train.Sequential;
 import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -84,19 +87,42 @@ class SynchronousGradientTest {
 
     @Test
     void batchNormalizationStatisticsAreTheExampleWeightedMeanOfTheReplicas() {
+        // Partitions of 100 and 50 rows, one full-batch step: each replica updates the running statistics from its
+        // own rows; the driver keeps (100 * replica 1 + 50 * replica 2) / 150, which differs from the plain mean.
         Dataset iris = Datasets.iris();
         Sequential model = Sequential.of(Dense.of(8), new BatchNormalization(), Dense.of(3));
         model.seed(3);
         model.compile(Optimizers.sgd(0.05f), Losses.sparseCategoricalCrossentropy(true));
         model.buildFor(1, 4);
-        SparkTrainer.synchronous(LocalSpark.context()).partitions(2)
-                .fit(model, iris, FitOptions.epochs(2).batchSize(50).seed(1));
-        // The running mean moved from its initial zeros, and predictions in inference mode use it.
-        Tensor runningMean = model.getWeights().get(4);
-        double moved = 0;
-        for (float v : runningMean.data()) moved += Math.abs(v);
-        assertThat(moved).isGreaterThan(0.01);
-        for (float v : model.predict(iris.x()).data()) assertThat(Float.isFinite(v)).isTrue();
+        List<Example> rows = Example.of(iris);
+        JavaRDD<Example> unequal = LocalSpark.context().parallelize(rows.subList(0, 100), 1)
+                .union(LocalSpark.context().parallelize(rows.subList(100, 150), 1));
+        float[][] first = replicaStatistics(model, iris.x().slice(0, 0, 100));
+        float[][] second = replicaStatistics(model, iris.x().slice(0, 100, 150));
+
+        SparkTrainer.synchronous(LocalSpark.context())
+                .fit(model, unequal, ExampleShape.of(iris), FitOptions.epochs(1).batchSize(FitOptions.FULL_BATCH).shuffle(false));
+
+        Tensor[] statistics = {model.getWeights().get(4), model.getWeights().get(5)}; // moving mean, moving variance
+        double weightingMatters = 0;
+        for (int s = 0; s < 2; s++) {
+            float[] actual = statistics[s].data();
+            for (int c = 0; c < actual.length; c++) {
+                double weighted = (100.0 * first[s][c] + 50.0 * second[s][c]) / 150;
+                double plain = (first[s][c] + second[s][c]) / 2;
+                assertThat((double) actual[c]).as("statistic %d channel %d", s, c).isCloseTo(weighted, within(1e-6 + 1e-6 * Math.abs(weighted)));
+                weightingMatters = Math.max(weightingMatters, Math.abs(weighted - plain));
+            }
+        }
+        assertThat(weightingMatters).as("largest gap between the weighted and the plain mean").isGreaterThan(1e-3);
+    }
+
+    /** The moving mean and variance a copy of {@code model} holds after one training-mode forward pass over x. */
+    private static float[][] replicaStatistics(Model model, Tensor x) {
+        Model replica = ModelFile.fromBytes(ModelFile.toBytes(new SavedModel(model, Map.of(), null, Map.of())), "replica").model();
+        replica.setTraining(true);
+        replica.apply(x);
+        return new float[][] {replica.getWeights().get(4).data().clone(), replica.getWeights().get(5).data().clone()};
     }
 
     static void assertWeightsClose(List<Tensor> actual, List<Tensor> expected, float tolerance) {
