@@ -1,5 +1,15 @@
 package dev.nabla.cli;
 
+import dev.nabla.explain.GradientCheck;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.Dense;
+import dev.nabla.nn.Weight;
+import dev.nabla.nn.losses.Losses;
+import dev.nabla.optim.Optimizers;
+import dev.nabla.train.History;
+import dev.nabla.train.ModelFile;
+import dev.nabla.train.SavedModel;
+import dev.nabla.train.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -159,5 +170,40 @@ class CliTest {
         Run r = inProcess("train", "--layers", "16:relu,foo:relu");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("--layers: token 2 'foo:relu': expected units as an integer");
+    }
+
+    @Test
+    void gradcheckSaysHowManyElementsItCheckedAndExitsZeroOnlyWhenAllAgree(@TempDir Path dir) {
+        Path run = dir.resolve("run");
+        assertThat(inProcess("train", "--epochs", "3", "--out", run.toString()).exit()).isZero();
+        Run r = inProcess("gradcheck", run.resolve("model.nabla").toString(), "--data", "iris", "--elements", "5");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("dense/kernel +[0-5] of 5 checked").containsPattern("All gradients agree .*: [0-9]+ of 28 sampled elements checked");
+    }
+
+    @Test
+    void gradcheckWithNoElementCheckedIsNotAgreementAndExitsNonZero(@TempDir Path dir) throws Exception {
+        // A ReLU unit with zero weights and zero targets: every element sits on the kink, so none can be checked.
+        Dense unit = Dense.of(1, Activation.RELU);
+        Sequential model = new Sequential("model", unit);
+        model.compile(Optimizers.sgd(0.1f), Losses.mse());
+        model.buildFor(1, 2);
+        for (Weight w : model.weights()) java.util.Arrays.fill(w.value().data(), 0f);
+        Path file = dir.resolve("kinked.nabla");
+        ModelFile.save(file, new SavedModel(model, Map.of("task", "regression", "input", "flat", "target", "y"), new History(), Map.of()));
+        Path csv = dir.resolve("zeros.csv");
+        Files.writeString(csv, "a,b,y\n1.5,-0.5,0\n-1,2,0\n0.5,1,0\n");
+        Run r = inProcess("gradcheck", file.toString(), "--data", csv.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.out()).doesNotContain("agree").contains("0 of 2 checked", "no element could be checked");
+    }
+
+    @Test
+    void gradcheckReportsADisagreementWithExitCode1() {
+        StringWriter text = new StringWriter();
+        List<GradientCheck.Result> results = List.of(new GradientCheck.Result("dense/kernel", 5, 5, 1e-4),
+                new GradientCheck.Result("dense/bias", 3, 2, 0.8));
+        assertThat(GradcheckCommand.report(results, new PrintWriter(text, true))).isEqualTo(1);
+        assertThat(text.toString()).contains("1 parameter(s) disagree", "7 of 8 sampled elements checked").doesNotContain("agree with central differences:");
     }
 }
