@@ -41,7 +41,27 @@ public final class Main implements Runnable {
             err.flush();
             return 2;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands only Exceptions to the handler above; these Errors would end the JVM with a stack trace.
+            return fatal(e, args, err, verbose);
+        }
+    }
+
+    /** One line on stderr for running out of heap or stack, naming the command and the JVM option to raise; returns 1. */
+    static int fatal(VirtualMachineError e, String[] args, PrintWriter err, boolean verbose) {
+        String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("nabla");
+        if (e instanceof StackOverflowError) {
+            err.println("nabla: stack overflow while running " + command + " (something is nested too deeply for the thread stack);"
+                    + " give the JVM a larger stack with JAVA_OPTS=-Xss64m");
+        } else {
+            err.println("nabla: out of memory while running " + command + " (the heap holds " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB); give the JVM more with JAVA_OPTS=-Xmx4g, or use a smaller --batch-size or smaller layers");
+        }
+        if (verbose) e.printStackTrace(err);
+        err.flush();
+        return 1;
     }
 
     private static String commandName(CommandLine cl) {
@@ -51,7 +71,6 @@ public final class Main implements Runnable {
 
     private static String message(Throwable e) {
         String m = e.getMessage();
-        if (e instanceof OutOfMemoryError) return "out of memory; give Java more with JAVA_OPTS=-Xmx4g, or use a smaller --batch-size";
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 

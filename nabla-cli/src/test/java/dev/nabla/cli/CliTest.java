@@ -32,8 +32,14 @@ class CliTest {
 
     /** Runs {@code nabla args...} as a new JVM on this test's class path. */
     static Run process(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return process(dir, List.of(), args);
+    }
+
+    /** The same, with options for the JVM (e.g. a small heap). */
+    static Run process(Path dir, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules=jdk.incubator.vector"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile()).start();
@@ -205,5 +211,23 @@ class CliTest {
                 new GradientCheck.Result("dense/bias", 3, 2, 0.8));
         assertThat(GradcheckCommand.report(results, new PrintWriter(text, true))).isEqualTo(1);
         assertThat(text.toString()).contains("1 parameter(s) disagree", "7 of 8 sampled elements checked").doesNotContain("agree with central differences:");
+    }
+
+    @Test
+    void runningOutOfMemoryIsOneLineWithAHintAndExitCode1(@TempDir Path dir) throws Exception {
+        // Two layers of 8000 units want 256 MB of weights: more than a 64 MB heap holds.
+        Run r = process(dir, List.of("-Xmx64m"), "train", "--layers", "8000:relu,8000:relu", "--epochs", "1", "--out", dir.resolve("run").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("nabla: out of memory while running train").contains("JAVA_OPTS=-Xmx", "smaller");
+    }
+
+    @Test
+    void aStackOverflowIsOneLineWithAHintAndExitCode1() {
+        StringWriter err = new StringWriter();
+        int exit = Main.fatal(new StackOverflowError(), new String[] {"summary", "deep.nabla"}, new PrintWriter(err, true), false);
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(err.toString()).startsWith("nabla: stack overflow while running summary").contains("JAVA_OPTS=-Xss");
     }
 }
