@@ -91,6 +91,9 @@ final class TrainCommand implements Runnable {
     @Option(names = "--resume", description = "Continue training from a model or checkpoint file, up to --epochs.")
     Path resume;
 
+    @Option(names = "--overwrite", description = "Replace the run already in --out (its model and checkpoint).")
+    boolean overwrite;
+
     @Option(names = "--spark-master", description = "Train on Apache Spark: local[2], spark://host:7077, yarn... (default: in this process).")
     String sparkMaster;
 
@@ -107,6 +110,8 @@ final class TrainCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         boolean resuming = resume != null;
+        Path dir = outDir != null ? outDir : freshRunDir();
+        refuseToReplaceARun(dir);
         SavedModel previous = resuming ? ModelFile.load(resume) : null;
         List<LayerSpecParser.Spec> specs = layers == null ? null : LayerSpecParser.parse(layers);
         boolean images = specs != null && specs.stream().anyMatch(s -> s.kind() == LayerSpecParser.Kind.CONV);
@@ -162,7 +167,6 @@ final class TrainCommand implements Runnable {
             model.buildFor(ModelBuilder.inputShape(train.x()));
         }
 
-        Path dir = outDir != null ? outDir : Path.of("runs", runName());
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {
@@ -216,6 +220,19 @@ final class TrainCommand implements Runnable {
         out.flush();
     }
 
+    /**
+     * A directory holding a run's model or checkpoint is another run (or the checkpoint to resume after a crash):
+     * replacing it takes --overwrite, or resuming from a file in it.
+     */
+    private void refuseToReplaceARun(Path dir) {
+        boolean holdsRun = Files.exists(dir.resolve("model.nabla")) || Files.exists(dir.resolve("checkpoint.nabla"));
+        boolean resumingFromIt = resume != null && resume.toAbsolutePath().normalize().startsWith(dir.toAbsolutePath().normalize());
+        if (holdsRun && !overwrite && !resumingFromIt) {
+            throw new IllegalArgumentException("--out: " + dir + " already holds a run (model.nabla or checkpoint.nabla); pass --overwrite to replace it,"
+                    + " or --resume " + dir.resolve("checkpoint.nabla") + " to continue it");
+        }
+    }
+
     private History fitOnSpark(Model model, Tensor x, Tensor y, FitOptions options, PrintWriter out) {
         try {
             return SparkFit.fit(sparkMaster, sparkStrategy, sparkLocalSteps, sparkPartitions, model, x, y, validationSplit, options, out);
@@ -236,6 +253,13 @@ final class TrainCommand implements Runnable {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-11s", part));
         metrics.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
         out.println(sb);
+    }
+
+    /** runs/<data>-<time>, with -2, -3... when a run started in the same second. */
+    private Path freshRunDir() {
+        Path dir = Path.of("runs", runName());
+        for (int i = 2; Files.exists(dir); i++) dir = Path.of("runs", runName() + "-" + i);
+        return dir;
     }
 
     private String runName() {

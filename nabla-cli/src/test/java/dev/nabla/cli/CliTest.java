@@ -230,4 +230,22 @@ class CliTest {
         assertThat(err.toString().strip().lines()).hasSize(1);
         assertThat(err.toString()).startsWith("nabla: stack overflow while running summary").contains("JAVA_OPTS=-Xss");
     }
+
+    @Test
+    void trainRefusesToOverwriteAnExistingRunUnlessAskedTo(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(inProcess("train", "--epochs", "3", "--out", run.toString()).exit()).isZero();
+        byte[] model = Files.readAllBytes(run.resolve("model.nabla")), checkpoint = Files.readAllBytes(run.resolve("checkpoint.nabla"));
+
+        Run again = inProcess("train", "--epochs", "1", "--out", run.toString());
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err().strip().lines()).hasSize(1);
+        assertThat(again.err()).contains(run.toString(), "--overwrite", "--resume");
+        assertThat(Files.readAllBytes(run.resolve("model.nabla"))).isEqualTo(model);
+        assertThat(Files.readAllBytes(run.resolve("checkpoint.nabla"))).isEqualTo(checkpoint);
+
+        Run overwritten = inProcess("train", "--epochs", "1", "--out", run.toString(), "--overwrite");
+        assertThat(overwritten.exit()).as(overwritten.err()).isZero();
+        assertThat(inProcess("summary", run.resolve("model.nabla").toString()).out()).contains("epochs completed: 1");
+    }
 }
