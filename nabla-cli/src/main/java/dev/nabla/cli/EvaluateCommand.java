@@ -42,7 +42,7 @@ final class EvaluateCommand implements Runnable {
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to evaluate against");
         Preprocessing pre = Preprocessing.of(saved);
         DataSource source = DataSource.load(data, target != null ? target : pre.target(), pre.images(), seed);
-        Dataset d = pre.apply(source.test() != null ? source.test() : source.train());
+        Dataset d = pre.apply(source.test() != null ? source.test() : source.train(), source.featureNames(), data, Main.notes(spec));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Evaluating " + modelFile + " on " + source.description() + (source.test() != null ? ", test part" : ""));
         TrainCommand.report(out, source.test() != null ? "test" : "data", model.evaluate(d.x(), Tasks.targets(pre.task(), d)));

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * The {@code nabla} command. User mistakes (bad options, unreadable data, wrong shapes) print one line on stderr
@@ -62,6 +63,15 @@ public final class Main implements Runnable {
         if (verbose) e.printStackTrace(err);
         err.flush();
         return 1;
+    }
+
+    /** Where a command tells the user something worth knowing that is not an error: a line on stderr. */
+    static Consumer<String> notes(CommandLine.Model.CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        return note -> {
+            err.println("nabla: note: " + note);
+            err.flush();
+        };
     }
 
     private static String commandName(CommandLine cl) {

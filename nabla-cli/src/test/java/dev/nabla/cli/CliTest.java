@@ -248,4 +248,64 @@ class CliTest {
         assertThat(overwritten.exit()).as(overwritten.err()).isZero();
         assertThat(inProcess("summary", run.resolve("model.nabla").toString()).out()).contains("epochs completed: 1");
     }
+
+    /** A small table: three features on different scales and a label depending on all of them. */
+    private static List<String[]> table() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"a", "b", "c", "label"});
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 60; i++) {
+            double a = rnd.nextGaussian(), b = 10 * rnd.nextGaussian(), c = 100 + rnd.nextGaussian();
+            rows.add(new String[] {String.valueOf(a), String.valueOf(b), String.valueOf(c), a + b / 10 - (c - 100) > 0 ? "up" : "down"});
+        }
+        return rows;
+    }
+
+    /** The table with its columns in the given order (indices into the original header). */
+    private static Path writeColumns(Path file, List<String[]> rows, int... order) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String[] row : rows) {
+            for (int j = 0; j < order.length; j++) sb.append(j == 0 ? "" : ",").append(row[order[j]]);
+            sb.append('\n');
+        }
+        return Files.writeString(file, sb);
+    }
+
+    @Test
+    void predictAndEvaluateMatchColumnsByNameAndRefuseAMissingOne(@TempDir Path dir) throws Exception {
+        List<String[]> rows = table();
+        Path original = writeColumns(dir.resolve("original.csv"), rows, 0, 1, 2, 3);
+        Path reordered = writeColumns(dir.resolve("reordered.csv"), rows, 3, 2, 0, 1);
+        Path run = dir.resolve("run");
+        Run train = inProcess("train", "--data", original.toString(), "--target", "label", "--epochs", "20", "--out", run.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        String model = run.resolve("model.nabla").toString();
+
+        Run straight = inProcess("predict", model, "--data", original.toString());
+        Run shuffled = inProcess("predict", model, "--data", reordered.toString());
+        assertThat(straight.exit()).as(straight.err()).isZero();
+        assertThat(shuffled.exit()).as(shuffled.err()).isZero();
+        assertThat(shuffled.out()).isEqualTo(straight.out());
+
+        Run evalStraight = inProcess("evaluate", model, "--data", original.toString());
+        Run evalShuffled = inProcess("evaluate", model, "--data", reordered.toString());
+        assertThat(evalShuffled.exit()).as(evalShuffled.err()).isZero();
+        String metrics = evalStraight.out().lines().filter(l -> l.strip().startsWith("test")).findFirst().orElseThrow();
+        assertThat(evalShuffled.out()).contains(metrics);
+
+        Path missing = writeColumns(dir.resolve("missing.csv"), rows, 0, 2, 3);
+        for (String command : new String[] {"predict", "evaluate"}) {
+            Run r = inProcess(command, model, "--data", missing.toString());
+            assertThat(r.exit()).as(command).isEqualTo(1);
+            assertThat(r.err().strip().lines()).hasSize(1);
+            assertThat(r.err()).contains("missing.csv", "'b'");
+        }
+
+        Path extra = writeColumns(dir.resolve("extra.csv"), rows, 1, 0, 2, 2, 3);
+        Files.writeString(extra, Files.readString(extra).replaceFirst("c,c", "c,c_copy"));
+        Run withExtra = inProcess("predict", model, "--data", extra.toString());
+        assertThat(withExtra.exit()).as(withExtra.err()).isZero();
+        assertThat(withExtra.out()).isEqualTo(straight.out());
+        assertThat(withExtra.err()).contains("c_copy");
+    }
 }
