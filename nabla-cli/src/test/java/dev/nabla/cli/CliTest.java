@@ -308,4 +308,13 @@ class CliTest {
         assertThat(withExtra.out()).isEqualTo(straight.out());
         assertThat(withExtra.err()).contains("c_copy");
     }
+
+    @Test
+    void trainingThatDivergesBehindASoftmaxOutputStopsWithOneLineAndExitCode1(@TempDir Path dir) {
+        Run r = inProcess("train", "--lr", "1e6", "--out", dir.resolve("run").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("nabla: training diverged at epoch 1, step ").contains("no gradient", "lower learning rate");
+        assertThat(r.out()).doesNotContain("higher learning rate", "Final metrics");
+    }
 }
