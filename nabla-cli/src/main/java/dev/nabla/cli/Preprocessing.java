@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** Applies what a model file says about its inputs (task, scaler, class names, feature columns) to new data. */
-record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, boolean images, String target, List<String> featureNames) {
+record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, boolean images, String target, List<String> featureNames,
+        long splitSeed) {
 
     static Preprocessing of(SavedModel saved) {
         Map<String, Object> p = saved.preprocessing();
@@ -21,8 +22,10 @@ record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, bo
         Scaler scaler = p.get("scaler") instanceof Map<?, ?> m ? Scaler.fromConfig(m) : null;
         List<String> names = p.get("class_names") instanceof List<?> l ? TrainCommand.toStrings(l) : null;
         List<String> features = p.get("feature_names") instanceof List<?> l ? TrainCommand.toStrings(l) : null;
+        // The seed that split the data into train and test parts (nabla train's default for older files).
+        long splitSeed = p.get("split") instanceof Map<?, ?> split && split.get("seed") instanceof Number n ? n.longValue() : 42;
         return new Preprocessing(task, scaler, names, "image".equals(p.get("input")), p.get("target") == null ? null : String.valueOf(p.get("target")),
-                features);
+                features, splitSeed);
     }
 
     /**

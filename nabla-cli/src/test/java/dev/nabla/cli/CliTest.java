@@ -317,4 +317,54 @@ class CliTest {
         assertThat(r.err()).startsWith("nabla: training diverged at epoch 1, step ").contains("no gradient", "lower learning rate");
         assertThat(r.out()).doesNotContain("higher learning rate", "Final metrics");
     }
+
+    private static List<float[]> weights(Path modelFile) {
+        List<float[]> w = new ArrayList<>();
+        for (dev.nabla.tensor.Tensor t : ModelFile.load(modelFile).model().getWeights()) w.add(t.data());
+        return w;
+    }
+
+    @Test
+    void resumeReusesTheRunsSeedAndSplitAndRefusesConflictingOnes(@TempDir Path dir) throws Exception {
+        Path csv = writeColumns(dir.resolve("table.csv"), table(), 0, 1, 2, 3);
+        Path straight = dir.resolve("straight"), interrupted = dir.resolve("interrupted");
+        String[] common = {"--data", csv.toString(), "--target", "label", "--seed", "7", "--validation-split", "0.25"};
+        Run full = inProcess(concat(common, "--epochs", "4", "--out", straight.toString()));
+        assertThat(full.exit()).as(full.err()).isZero();
+        assertThat(inProcess(concat(common, "--epochs", "2", "--out", interrupted.toString())).exit()).isZero();
+        String checkpoint = interrupted.resolve("checkpoint.nabla").toString();
+
+        Run wrongSeed = inProcess("train", "--resume", checkpoint, "--epochs", "4", "--seed", "8", "--out", interrupted.toString());
+        assertThat(wrongSeed.exit()).isEqualTo(1);
+        assertThat(wrongSeed.err()).contains("--seed", "7", "8");
+        Run wrongSplit = inProcess("train", "--resume", checkpoint, "--epochs", "4", "--validation-split", "0.1", "--out", interrupted.toString());
+        assertThat(wrongSplit.exit()).isEqualTo(1);
+        assertThat(wrongSplit.err()).contains("--validation-split", "0.25", "0.1");
+
+        // No --data, --seed or --validation-split: the checkpoint's are used, so the rows split as in the first run.
+        Run resumed = inProcess("train", "--resume", checkpoint, "--epochs", "4", "--out", interrupted.toString());
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("seed 7", "validation 25%");
+        List<float[]> a = weights(straight.resolve("model.nabla")), b = weights(interrupted.resolve("model.nabla"));
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) assertThat(b.get(i)).as("weight %d", i).containsExactly(a.get(i));
+    }
+
+    private static String[] concat(String[] options, String... more) {
+        List<String> all = new ArrayList<>(List.of("train"));
+        all.addAll(List.of(options));
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    @Test
+    void evaluateTestsOnTheRowsTheModelWasTestedOnWithoutBeingToldItsSeed(@TempDir Path dir) throws Exception {
+        Path csv = writeColumns(dir.resolve("table.csv"), table(), 0, 1, 2, 3);
+        Run train = inProcess("train", "--data", csv.toString(), "--target", "label", "--seed", "7", "--epochs", "3", "--out", dir.resolve("run").toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        String testLine = train.out().lines().filter(l -> l.strip().startsWith("test")).findFirst().orElseThrow();
+        Run eval = inProcess("evaluate", dir.resolve("run").resolve("model.nabla").toString(), "--data", csv.toString());
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains(testLine);
+    }
 }
