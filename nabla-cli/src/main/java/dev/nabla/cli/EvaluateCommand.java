@@ -32,8 +32,8 @@ final class EvaluateCommand implements Runnable {
     @Option(names = "--target", description = "CSV target column: name or index (default: the one the model was trained on, else the last).")
     String target;
 
-    @Option(names = "--seed", description = "Seed of the train/test split of a CSV file (default: 42, as nabla train).")
-    long seed = 42;
+    @Option(names = "--seed", description = "Seed of the train/test split of a CSV file (default: the one the model was trained with, else 42).")
+    Long seed;
 
     @Override
     public void run() {
@@ -41,8 +41,8 @@ final class EvaluateCommand implements Runnable {
         Model model = saved.model();
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to evaluate against");
         Preprocessing pre = Preprocessing.of(saved);
-        DataSource source = DataSource.load(data, target != null ? target : pre.target(), pre.images(), seed);
-        Dataset d = pre.apply(source.test() != null ? source.test() : source.train());
+        DataSource source = DataSource.load(data, target != null ? target : pre.target(), pre.images(), seed != null ? seed : pre.splitSeed());
+        Dataset d = pre.apply(source.test() != null ? source.test() : source.train(), source.featureNames(), data, Main.notes(spec));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Evaluating " + modelFile + " on " + source.description() + (source.test() != null ? ", test part" : ""));
         TrainCommand.report(out, source.test() != null ? "test" : "data", model.evaluate(d.x(), Tasks.targets(pre.task(), d)));

@@ -16,10 +16,11 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 @Command(name = "gradcheck", description = {"Check a saved model's gradients against central differences, parameter by parameter,",
         "on a few rows of data: the worst relative error of each (float32: around 1e-3 or below is right)."})
-final class GradcheckCommand implements Runnable {
+final class GradcheckCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
@@ -40,22 +41,53 @@ final class GradcheckCommand implements Runnable {
     int elements = 20;
 
     @Override
-    public void run() {
+    public Integer call() {
         SavedModel saved = ModelFile.load(modelFile);
         Model model = saved.model();
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to differentiate");
         Preprocessing pre = Preprocessing.of(saved);
         DataSource source = DataSource.load(data, pre.target(), pre.images(), 42);
-        Dataset d = pre.apply(source.train());
+        Dataset d = pre.apply(source.train(), source.featureNames(), data, Main.notes(spec));
         int n = Math.min(Math.max(rows, 1), d.size());
         Tensor x = d.x().slice(0, 0, n).detach(), y = Tasks.targets(pre.task(), d).slice(0, 0, n).detach();
         model.setTraining(false);
         List<GradientCheck.Result> results = GradientCheck.of(model, () -> model.loss().apply(y, model.apply(x)), Math.max(1, elements));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Gradient check of " + modelFile + " on " + n + " rows of " + source.description() + ", loss " + model.loss().name());
-        for (GradientCheck.Result r : results) out.println("  " + r);
-        long wrong = results.stream().filter(r -> !r.passed()).count();
-        out.println(wrong == 0 ? "All gradients agree with central differences." : wrong + " parameter(s) disagree: check their layers' backward rules.");
+        int exit = report(results, out);
         out.flush();
+        return exit;
+    }
+
+    /**
+     * Prints each parameter's result and the verdict; returns the exit code: 0 when every parameter was checked and
+     * agrees, else 1 (a disagreement, or a parameter none of whose elements could be checked).
+     */
+    static int report(List<GradientCheck.Result> results, PrintWriter out) {
+        for (GradientCheck.Result r : results) out.println("  " + r);
+        int sampled = 0, checked = 0;
+        for (GradientCheck.Result r : results) {
+            sampled += r.sampled();
+            checked += r.checked();
+        }
+        String counts = checked + " of " + sampled + " sampled elements checked";
+        long wrong = results.stream().filter(GradientCheck.Result::disagrees).count();
+        long unchecked = results.stream().filter(r -> r.checked() == 0).count();
+        if (wrong > 0) {
+            out.println(wrong + " parameter(s) disagree with central differences (" + counts + "): check their layers' backward rules.");
+            return 1;
+        }
+        if (checked == 0) {
+            out.println("Nothing verified: no element could be checked (" + counts + "; each sat next to a kink such as ReLU at 0);"
+                    + " try other rows (--data, --rows) or more --elements.");
+            return 1;
+        }
+        if (unchecked > 0) {
+            out.println(unchecked + " parameter(s) not verified: no element of theirs could be checked (" + counts + ");"
+                    + " try other rows (--data, --rows) or more --elements.");
+            return 1;
+        }
+        out.println("All gradients agree with central differences: " + counts + ".");
+        return 0;
     }
 }

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * The {@code nabla} command. User mistakes (bad options, unreadable data, wrong shapes) print one line on stderr
@@ -41,7 +42,36 @@ public final class Main implements Runnable {
             err.flush();
             return 2;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands only Exceptions to the handler above; these Errors would end the JVM with a stack trace.
+            return fatal(e, args, err, verbose);
+        }
+    }
+
+    /** One line on stderr for running out of heap or stack, naming the command and the JVM option to raise; returns 1. */
+    static int fatal(VirtualMachineError e, String[] args, PrintWriter err, boolean verbose) {
+        String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("nabla");
+        if (e instanceof StackOverflowError) {
+            err.println("nabla: stack overflow while running " + command + " (something is nested too deeply for the thread stack);"
+                    + " give the JVM a larger stack with JAVA_OPTS=-Xss64m");
+        } else {
+            err.println("nabla: out of memory while running " + command + " (the heap holds " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB); give the JVM more with JAVA_OPTS=-Xmx4g, or use a smaller --batch-size or smaller layers");
+        }
+        if (verbose) e.printStackTrace(err);
+        err.flush();
+        return 1;
+    }
+
+    /** Where a command tells the user something worth knowing that is not an error: a line on stderr. */
+    static Consumer<String> notes(CommandLine.Model.CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        return note -> {
+            err.println("nabla: note: " + note);
+            err.flush();
+        };
     }
 
     private static String commandName(CommandLine cl) {
@@ -51,7 +81,6 @@ public final class Main implements Runnable {
 
     private static String message(Throwable e) {
         String m = e.getMessage();
-        if (e instanceof OutOfMemoryError) return "out of memory; give Java more with JAVA_OPTS=-Xmx4g, or use a smaller --batch-size";
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 

@@ -44,7 +44,8 @@ final class PredictCommand implements Runnable {
         SavedModel saved = ModelFile.load(modelFile);
         Preprocessing pre = Preprocessing.of(saved);
         if (!Files.isRegularFile(data)) throw new IllegalArgumentException("--data: " + data + " is not a file");
-        Dataset d = pre.apply(readFeatures(pre));
+        CsvReader.CsvData csv = readFeatures(pre);
+        Dataset d = pre.apply(csv.dataset(), csv.featureNames(), data.toString(), Main.notes(spec));
         Tensor p = saved.model().predict(d.x());
         String text = format(p, pre);
         if (outFile == null) {
@@ -58,17 +59,18 @@ final class PredictCommand implements Runnable {
     }
 
     /** All columns are features, except one named like the model's target if the file has it. */
-    private Dataset readFeatures(Preprocessing pre) {
+    private CsvReader.CsvData readFeatures(Preprocessing pre) {
         if (pre.target() != null) {
             try {
                 // The labels are not needed (and may cover only some classes): keep the features only.
-                Tensor x = CsvReader.withHeader().target(pre.target()).read(data).dataset().x();
-                return new Dataset(x, Tensor.zeros(x.dim(0)));
+                CsvReader.CsvData csv = CsvReader.withHeader().target(pre.target()).read(data);
+                Tensor x = csv.dataset().x();
+                return new CsvReader.CsvData(new Dataset(x, Tensor.zeros(x.dim(0))), csv.featureNames(), null);
             } catch (IllegalArgumentException e) {
                 if (!e.getMessage().contains("no target column")) throw e;
             }
         }
-        return CsvReader.withHeader().noTarget().read(data).dataset();
+        return CsvReader.withHeader().noTarget().read(data);
     }
 
     private static String format(Tensor p, Preprocessing pre) {

@@ -4,19 +4,60 @@ import dev.nabla.data.Dataset;
 import dev.nabla.data.Scaler;
 import dev.nabla.train.SavedModel;
 
+import dev.nabla.tensor.Tensor;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
-/** Applies what a model file says about its inputs (task, scaler, class names) to new data. */
-record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, boolean images, String target) {
+/** Applies what a model file says about its inputs (task, scaler, class names, feature columns) to new data. */
+record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, boolean images, String target, List<String> featureNames,
+        long splitSeed) {
 
     static Preprocessing of(SavedModel saved) {
         Map<String, Object> p = saved.preprocessing();
         Tasks.Task task = p.get("task") == null ? Tasks.Task.CLASSIFICATION : Tasks.Task.valueOf(String.valueOf(p.get("task")).toUpperCase(Locale.ROOT));
         Scaler scaler = p.get("scaler") instanceof Map<?, ?> m ? Scaler.fromConfig(m) : null;
         List<String> names = p.get("class_names") instanceof List<?> l ? TrainCommand.toStrings(l) : null;
-        return new Preprocessing(task, scaler, names, "image".equals(p.get("input")), p.get("target") == null ? null : String.valueOf(p.get("target")));
+        List<String> features = p.get("feature_names") instanceof List<?> l ? TrainCommand.toStrings(l) : null;
+        // The seed that split the data into train and test parts (nabla train's default for older files).
+        long splitSeed = p.get("split") instanceof Map<?, ?> split && split.get("seed") instanceof Number n ? n.longValue() : 42;
+        return new Preprocessing(task, scaler, names, "image".equals(p.get("input")), p.get("target") == null ? null : String.valueOf(p.get("target")),
+                features, splitSeed);
+    }
+
+    /**
+     * The model's features taken from {@code d} by name, in the model's order, then scaled: {@code columns} names
+     * d's columns as read from {@code origin}. A missing feature is refused; other columns are left out, and
+     * {@code note} hears which. Without names on either side (built-in or IDX data, older model files) the columns
+     * are taken in their order.
+     */
+    Dataset apply(Dataset d, List<String> columns, String origin, Consumer<String> note) {
+        if (featureNames == null || columns == null) return apply(d);
+        int[] index = new int[featureNames.size()];
+        for (int k = 0; k < index.length; k++) {
+            index[k] = columns.indexOf(featureNames.get(k));
+            if (index[k] < 0) {
+                throw new IllegalArgumentException(origin + ": no column '" + featureNames.get(k) + "', which the model reads (its features: "
+                        + String.join(", ", featureNames) + ")");
+            }
+        }
+        List<String> extra = new ArrayList<>(columns);
+        extra.removeAll(featureNames);
+        if (!extra.isEmpty()) note.accept(origin + ": column(s) " + String.join(", ", extra) + " are not features of the model; ignored");
+        return apply(d.withX(select(d.x(), index)));
+    }
+
+    /** The columns {@code index} of the rows of x, in that order. */
+    private static Tensor select(Tensor x, int[] index) {
+        int n = x.dim(0), width = x.size() / n;
+        float[] from = x.data(), to = new float[n * index.length];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < index.length; k++) to[i * index.length + k] = from[i * width + index[k]];
+        }
+        return Tensor.of(to, n, index.length);
     }
 
     Dataset apply(Dataset d) {

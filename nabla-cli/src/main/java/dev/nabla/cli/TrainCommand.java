@@ -19,6 +19,7 @@ import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import dev.nabla.train.Sequential;
 import dev.nabla.train.metrics.Metrics;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,8 +89,12 @@ final class TrainCommand implements Runnable {
     @Option(names = "--out", description = "Output directory (default: runs/<data>-<time>).")
     Path outDir;
 
-    @Option(names = "--resume", description = "Continue training from a model or checkpoint file, up to --epochs.")
+    @Option(names = "--resume", description = "Continue training from a model or checkpoint file, up to --epochs, with the run's data, target,"
+            + " seed and validation split.")
     Path resume;
+
+    @Option(names = "--overwrite", description = "Replace the run already in --out (its model and checkpoint).")
+    boolean overwrite;
 
     @Option(names = "--spark-master", description = "Train on Apache Spark: local[2], spark://host:7077, yarn... (default: in this process).")
     String sparkMaster;
@@ -108,6 +113,9 @@ final class TrainCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         boolean resuming = resume != null;
         SavedModel previous = resuming ? ModelFile.load(resume) : null;
+        if (resuming) reuseTheRunsSplit(previous);
+        Path dir = outDir != null ? outDir : freshRunDir();
+        refuseToReplaceARun(dir);
         List<LayerSpecParser.Spec> specs = layers == null ? null : LayerSpecParser.parse(layers);
         boolean images = specs != null && specs.stream().anyMatch(s -> s.kind() == LayerSpecParser.Kind.CONV);
         if (resuming) images = "image".equals(previous.preprocessing().get("input"));
@@ -120,16 +128,21 @@ final class TrainCommand implements Runnable {
         Dataset train = source.train(), test = source.test();
         Scaler scaler = null;
         String scaleKind = scale != null ? scale.toLowerCase(Locale.ROOT) : imageData ? "none" : "standard";
+        List<String> featureNames = source.featureNames();
         if (resuming) {
-            Object s = previous.preprocessing().get("scaler");
-            scaler = s instanceof Map<?, ?> m ? Scaler.fromConfig(m) : null;
+            // The resumed model's features, matched by name, scaled with its scaler.
+            Preprocessing pre = Preprocessing.of(previous);
+            train = pre.apply(train, featureNames, data, Main.notes(spec));
+            if (test != null) test = pre.apply(test, featureNames, data, Main.notes(spec));
+            if (pre.featureNames() != null) featureNames = pre.featureNames();
+            scaler = pre.scaler();
         } else if (!scaleKind.equals("none")) {
             if (!scaleKind.equals("standard") && !scaleKind.equals("minmax")) {
                 throw new IllegalArgumentException("--scale: expected none, standard or minmax, got '" + scale + "'");
             }
             scaler = (scaleKind.equals("standard") ? Scaler.standard() : Scaler.minMax()).fit(train.x());
         }
-        if (scaler != null) {
+        if (scaler != null && !resuming) {
             train = train.withX(scaler.transform(train.x()));
             if (test != null) test = test.withX(scaler.transform(test.x()));
         }
@@ -162,7 +175,6 @@ final class TrainCommand implements Runnable {
             model.buildFor(ModelBuilder.inputShape(train.x()));
         }
 
-        Path dir = outDir != null ? outDir : Path.of("runs", runName());
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {
@@ -175,8 +187,9 @@ final class TrainCommand implements Runnable {
         List<String> classNames = train.classNames();
         if (resuming && previous.preprocessing().get("class_names") instanceof List<?> l) classNames = toStrings(l);
         if (classNames != null) preprocessing.put("class_names", classNames);
-        if (source.featureNames() != null) preprocessing.put("feature_names", source.featureNames());
+        if (featureNames != null) preprocessing.put("feature_names", featureNames);
         preprocessing.put("target", source.targetName());
+        preprocessing.put("split", splitSettings());
 
         out.println("Data: " + source.description() + (scaler != null ? ", " + scaleKind + "-scaled" : ""));
         out.println(model.summary());
@@ -216,6 +229,71 @@ final class TrainCommand implements Runnable {
         out.flush();
     }
 
+    /**
+     * What decides which rows a run trains, validates and tests on: the data, its target, the seed (of the CSV
+     * train/test split, as of shuffling) and the validation fraction. A checkpoint keeps them, so a resumed run
+     * splits the data as the run it continues; the test part is a fixed share of the data (see DataSource).
+     */
+    private Map<String, Object> splitSettings() {
+        Map<String, Object> split = new LinkedHashMap<>();
+        // A file by its absolute path, so a run resumed from another directory finds it.
+        split.put("data", Files.exists(Path.of(data)) ? Path.of(data).toAbsolutePath().normalize().toString() : data);
+        if (target != null) split.put("target", target);
+        split.put("seed", seed);
+        split.put("validation_split", validationSplit);
+        return split;
+    }
+
+    /**
+     * On --resume, the run's own split settings replace the defaults; an option given that contradicts one is
+     * refused, since it would move rows between the training, validation and test parts. Checkpoints written
+     * before the settings were kept use the options as given.
+     */
+    private void reuseTheRunsSplit(SavedModel previous) {
+        if (!(previous.preprocessing().get("split") instanceof Map<?, ?> split)) return;
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (split.get("data") != null) {
+            String was = String.valueOf(split.get("data"));
+            if (given.hasMatchedOption("--data") && !sameData(was, data)) throw conflict("--data", was, data);
+            data = was;
+        }
+        Object wasTarget = split.get("target");
+        if (given.hasMatchedOption("--target") && !String.valueOf(wasTarget).equals(target)) throw conflict("--target", wasTarget, target);
+        target = wasTarget == null ? null : String.valueOf(wasTarget);
+        if (split.get("seed") instanceof Number n) {
+            if (given.hasMatchedOption("--seed") && n.longValue() != seed) throw conflict("--seed", n.longValue(), seed);
+            seed = n.longValue();
+        }
+        if (split.get("validation_split") instanceof Number n) {
+            if (given.hasMatchedOption("--validation-split") && n.doubleValue() != validationSplit) throw conflict("--validation-split", n, validationSplit);
+            validationSplit = n.doubleValue();
+        }
+    }
+
+    private IllegalArgumentException conflict(String option, Object was, Object now) {
+        return new IllegalArgumentException(option + ": " + resume + " was trained with " + option + " " + was + "; resuming with " + now
+                + " would split the data differently (rows tested on before would be trained on); leave " + option + " out to reuse " + was);
+    }
+
+    /** The same data: the same name, or paths to the same file. */
+    private static boolean sameData(String a, String b) {
+        if (a.equals(b)) return true;
+        return Files.exists(Path.of(a)) && Path.of(a).toAbsolutePath().normalize().equals(Path.of(b).toAbsolutePath().normalize());
+    }
+
+    /**
+     * A directory holding a run's model or checkpoint is another run (or the checkpoint to resume after a crash):
+     * replacing it takes --overwrite, or resuming from a file in it.
+     */
+    private void refuseToReplaceARun(Path dir) {
+        boolean holdsRun = Files.exists(dir.resolve("model.nabla")) || Files.exists(dir.resolve("checkpoint.nabla"));
+        boolean resumingFromIt = resume != null && resume.toAbsolutePath().normalize().startsWith(dir.toAbsolutePath().normalize());
+        if (holdsRun && !overwrite && !resumingFromIt) {
+            throw new IllegalArgumentException("--out: " + dir + " already holds a run (model.nabla or checkpoint.nabla); pass --overwrite to replace it,"
+                    + " or --resume " + dir.resolve("checkpoint.nabla") + " to continue it");
+        }
+    }
+
     private History fitOnSpark(Model model, Tensor x, Tensor y, FitOptions options, PrintWriter out) {
         try {
             return SparkFit.fit(sparkMaster, sparkStrategy, sparkLocalSteps, sparkPartitions, model, x, y, validationSplit, options, out);
@@ -236,6 +314,13 @@ final class TrainCommand implements Runnable {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-11s", part));
         metrics.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
         out.println(sb);
+    }
+
+    /** runs/<data>-<time>, with -2, -3... when a run started in the same second. */
+    private Path freshRunDir() {
+        Path dir = Path.of("runs", runName());
+        for (int i = 2; Files.exists(dir); i++) dir = Path.of("runs", runName() + "-" + i);
+        return dir;
     }
 
     private String runName() {

@@ -1,5 +1,15 @@
 package dev.nabla.cli;
 
+import dev.nabla.explain.GradientCheck;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.Dense;
+import dev.nabla.nn.Weight;
+import dev.nabla.nn.losses.Losses;
+import dev.nabla.optim.Optimizers;
+import dev.nabla.train.History;
+import dev.nabla.train.ModelFile;
+import dev.nabla.train.SavedModel;
+import dev.nabla.train.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,8 +32,14 @@ class CliTest {
 
     /** Runs {@code nabla args...} as a new JVM on this test's class path. */
     static Run process(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return process(dir, List.of(), args);
+    }
+
+    /** The same, with options for the JVM (e.g. a small heap). */
+    static Run process(Path dir, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules=jdk.incubator.vector"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile()).start();
@@ -159,5 +176,195 @@ class CliTest {
         Run r = inProcess("train", "--layers", "16:relu,foo:relu");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("--layers: token 2 'foo:relu': expected units as an integer");
+    }
+
+    @Test
+    void gradcheckSaysHowManyElementsItCheckedAndExitsZeroOnlyWhenAllAgree(@TempDir Path dir) {
+        Path run = dir.resolve("run");
+        assertThat(inProcess("train", "--epochs", "3", "--out", run.toString()).exit()).isZero();
+        Run r = inProcess("gradcheck", run.resolve("model.nabla").toString(), "--data", "iris", "--elements", "5");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("dense/kernel +[0-5] of 5 checked").containsPattern("All gradients agree .*: [0-9]+ of 28 sampled elements checked");
+    }
+
+    @Test
+    void gradcheckWithNoElementCheckedIsNotAgreementAndExitsNonZero(@TempDir Path dir) throws Exception {
+        // A ReLU unit with zero weights and zero targets: every element sits on the kink, so none can be checked.
+        Dense unit = Dense.of(1, Activation.RELU);
+        Sequential model = new Sequential("model", unit);
+        model.compile(Optimizers.sgd(0.1f), Losses.mse());
+        model.buildFor(1, 2);
+        for (Weight w : model.weights()) java.util.Arrays.fill(w.value().data(), 0f);
+        Path file = dir.resolve("kinked.nabla");
+        ModelFile.save(file, new SavedModel(model, Map.of("task", "regression", "input", "flat", "target", "y"), new History(), Map.of()));
+        Path csv = dir.resolve("zeros.csv");
+        Files.writeString(csv, "a,b,y\n1.5,-0.5,0\n-1,2,0\n0.5,1,0\n");
+        Run r = inProcess("gradcheck", file.toString(), "--data", csv.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.out()).doesNotContain("agree").contains("0 of 2 checked", "no element could be checked");
+    }
+
+    @Test
+    void gradcheckReportsADisagreementWithExitCode1() {
+        StringWriter text = new StringWriter();
+        List<GradientCheck.Result> results = List.of(new GradientCheck.Result("dense/kernel", 5, 5, 1e-4),
+                new GradientCheck.Result("dense/bias", 3, 2, 0.8));
+        assertThat(GradcheckCommand.report(results, new PrintWriter(text, true))).isEqualTo(1);
+        assertThat(text.toString()).contains("1 parameter(s) disagree", "7 of 8 sampled elements checked").doesNotContain("agree with central differences:");
+    }
+
+    @Test
+    void runningOutOfMemoryIsOneLineWithAHintAndExitCode1(@TempDir Path dir) throws Exception {
+        // Two layers of 8000 units want 256 MB of weights: more than a 64 MB heap holds.
+        Run r = process(dir, List.of("-Xmx64m"), "train", "--layers", "8000:relu,8000:relu", "--epochs", "1", "--out", dir.resolve("run").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("nabla: out of memory while running train").contains("JAVA_OPTS=-Xmx", "smaller");
+    }
+
+    @Test
+    void aStackOverflowIsOneLineWithAHintAndExitCode1() {
+        StringWriter err = new StringWriter();
+        int exit = Main.fatal(new StackOverflowError(), new String[] {"summary", "deep.nabla"}, new PrintWriter(err, true), false);
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(err.toString()).startsWith("nabla: stack overflow while running summary").contains("JAVA_OPTS=-Xss");
+    }
+
+    @Test
+    void trainRefusesToOverwriteAnExistingRunUnlessAskedTo(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(inProcess("train", "--epochs", "3", "--out", run.toString()).exit()).isZero();
+        byte[] model = Files.readAllBytes(run.resolve("model.nabla")), checkpoint = Files.readAllBytes(run.resolve("checkpoint.nabla"));
+
+        Run again = inProcess("train", "--epochs", "1", "--out", run.toString());
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err().strip().lines()).hasSize(1);
+        assertThat(again.err()).contains(run.toString(), "--overwrite", "--resume");
+        assertThat(Files.readAllBytes(run.resolve("model.nabla"))).isEqualTo(model);
+        assertThat(Files.readAllBytes(run.resolve("checkpoint.nabla"))).isEqualTo(checkpoint);
+
+        Run overwritten = inProcess("train", "--epochs", "1", "--out", run.toString(), "--overwrite");
+        assertThat(overwritten.exit()).as(overwritten.err()).isZero();
+        assertThat(inProcess("summary", run.resolve("model.nabla").toString()).out()).contains("epochs completed: 1");
+    }
+
+    /** A small table: three features on different scales and a label depending on all of them. */
+    private static List<String[]> table() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"a", "b", "c", "label"});
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 60; i++) {
+            double a = rnd.nextGaussian(), b = 10 * rnd.nextGaussian(), c = 100 + rnd.nextGaussian();
+            rows.add(new String[] {String.valueOf(a), String.valueOf(b), String.valueOf(c), a + b / 10 - (c - 100) > 0 ? "up" : "down"});
+        }
+        return rows;
+    }
+
+    /** The table with its columns in the given order (indices into the original header). */
+    private static Path writeColumns(Path file, List<String[]> rows, int... order) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String[] row : rows) {
+            for (int j = 0; j < order.length; j++) sb.append(j == 0 ? "" : ",").append(row[order[j]]);
+            sb.append('\n');
+        }
+        return Files.writeString(file, sb);
+    }
+
+    @Test
+    void predictAndEvaluateMatchColumnsByNameAndRefuseAMissingOne(@TempDir Path dir) throws Exception {
+        List<String[]> rows = table();
+        Path original = writeColumns(dir.resolve("original.csv"), rows, 0, 1, 2, 3);
+        Path reordered = writeColumns(dir.resolve("reordered.csv"), rows, 3, 2, 0, 1);
+        Path run = dir.resolve("run");
+        Run train = inProcess("train", "--data", original.toString(), "--target", "label", "--epochs", "20", "--out", run.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        String model = run.resolve("model.nabla").toString();
+
+        Run straight = inProcess("predict", model, "--data", original.toString());
+        Run shuffled = inProcess("predict", model, "--data", reordered.toString());
+        assertThat(straight.exit()).as(straight.err()).isZero();
+        assertThat(shuffled.exit()).as(shuffled.err()).isZero();
+        assertThat(shuffled.out()).isEqualTo(straight.out());
+
+        Run evalStraight = inProcess("evaluate", model, "--data", original.toString());
+        Run evalShuffled = inProcess("evaluate", model, "--data", reordered.toString());
+        assertThat(evalShuffled.exit()).as(evalShuffled.err()).isZero();
+        String metrics = evalStraight.out().lines().filter(l -> l.strip().startsWith("test")).findFirst().orElseThrow();
+        assertThat(evalShuffled.out()).contains(metrics);
+
+        Path missing = writeColumns(dir.resolve("missing.csv"), rows, 0, 2, 3);
+        for (String command : new String[] {"predict", "evaluate"}) {
+            Run r = inProcess(command, model, "--data", missing.toString());
+            assertThat(r.exit()).as(command).isEqualTo(1);
+            assertThat(r.err().strip().lines()).hasSize(1);
+            assertThat(r.err()).contains("missing.csv", "'b'");
+        }
+
+        Path extra = writeColumns(dir.resolve("extra.csv"), rows, 1, 0, 2, 2, 3);
+        Files.writeString(extra, Files.readString(extra).replaceFirst("c,c", "c,c_copy"));
+        Run withExtra = inProcess("predict", model, "--data", extra.toString());
+        assertThat(withExtra.exit()).as(withExtra.err()).isZero();
+        assertThat(withExtra.out()).isEqualTo(straight.out());
+        assertThat(withExtra.err()).contains("c_copy");
+    }
+
+    @Test
+    void trainingThatDivergesBehindASoftmaxOutputStopsWithOneLineAndExitCode1(@TempDir Path dir) {
+        Run r = inProcess("train", "--lr", "1e6", "--out", dir.resolve("run").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("nabla: training diverged at epoch 1, step ").contains("no gradient", "lower learning rate");
+        assertThat(r.out()).doesNotContain("higher learning rate", "Final metrics");
+    }
+
+    private static List<float[]> weights(Path modelFile) {
+        List<float[]> w = new ArrayList<>();
+        for (dev.nabla.tensor.Tensor t : ModelFile.load(modelFile).model().getWeights()) w.add(t.data());
+        return w;
+    }
+
+    @Test
+    void resumeReusesTheRunsSeedAndSplitAndRefusesConflictingOnes(@TempDir Path dir) throws Exception {
+        Path csv = writeColumns(dir.resolve("table.csv"), table(), 0, 1, 2, 3);
+        Path straight = dir.resolve("straight"), interrupted = dir.resolve("interrupted");
+        String[] common = {"--data", csv.toString(), "--target", "label", "--seed", "7", "--validation-split", "0.25"};
+        Run full = inProcess(concat(common, "--epochs", "4", "--out", straight.toString()));
+        assertThat(full.exit()).as(full.err()).isZero();
+        assertThat(inProcess(concat(common, "--epochs", "2", "--out", interrupted.toString())).exit()).isZero();
+        String checkpoint = interrupted.resolve("checkpoint.nabla").toString();
+
+        Run wrongSeed = inProcess("train", "--resume", checkpoint, "--epochs", "4", "--seed", "8", "--out", interrupted.toString());
+        assertThat(wrongSeed.exit()).isEqualTo(1);
+        assertThat(wrongSeed.err()).contains("--seed", "7", "8");
+        Run wrongSplit = inProcess("train", "--resume", checkpoint, "--epochs", "4", "--validation-split", "0.1", "--out", interrupted.toString());
+        assertThat(wrongSplit.exit()).isEqualTo(1);
+        assertThat(wrongSplit.err()).contains("--validation-split", "0.25", "0.1");
+
+        // No --data, --seed or --validation-split: the checkpoint's are used, so the rows split as in the first run.
+        Run resumed = inProcess("train", "--resume", checkpoint, "--epochs", "4", "--out", interrupted.toString());
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("seed 7", "validation 25%");
+        List<float[]> a = weights(straight.resolve("model.nabla")), b = weights(interrupted.resolve("model.nabla"));
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) assertThat(b.get(i)).as("weight %d", i).containsExactly(a.get(i));
+    }
+
+    private static String[] concat(String[] options, String... more) {
+        List<String> all = new ArrayList<>(List.of("train"));
+        all.addAll(List.of(options));
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    @Test
+    void evaluateTestsOnTheRowsTheModelWasTestedOnWithoutBeingToldItsSeed(@TempDir Path dir) throws Exception {
+        Path csv = writeColumns(dir.resolve("table.csv"), table(), 0, 1, 2, 3);
+        Run train = inProcess("train", "--data", csv.toString(), "--target", "label", "--seed", "7", "--epochs", "3", "--out", dir.resolve("run").toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        String testLine = train.out().lines().filter(l -> l.strip().startsWith("test")).findFirst().orElseThrow();
+        Run eval = inProcess("evaluate", dir.resolve("run").resolve("model.nabla").toString(), "--data", csv.toString());
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains(testLine);
     }
 }

@@ -25,16 +25,24 @@ import java.util.function.Supplier;
  */
 public final class GradientCheck {
 
-    /** The outcome for one parameter. */
-    public record Result(String parameter, int checked, double worstRelativeError) {
+    /**
+     * The outcome for one parameter: of {@code sampled} elements, {@code checked} were compared (the others sat
+     * next to a kink). A parameter none of whose elements could be checked has not passed: nothing was verified.
+     */
+    public record Result(String parameter, int sampled, int checked, double worstRelativeError) {
         public boolean passed() {
-            return worstRelativeError < 1e-2;
+            return checked > 0 && worstRelativeError < 1e-2;
+        }
+
+        /** Checked elements that disagree: the backward rule looks wrong. */
+        public boolean disagrees() {
+            return checked > 0 && !passed();
         }
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%-28s %4d checked  worst relative error %.2e  %s", parameter, checked,
-                    worstRelativeError, passed() ? "ok" : "WRONG?");
+            return String.format(java.util.Locale.ROOT, "%-28s %4d of %d checked  worst relative error %.2e  %s", parameter, checked, sampled,
+                    worstRelativeError, checked == 0 ? "not checked (every sampled element is next to a kink)" : passed() ? "ok" : "WRONG?");
         }
     }
 
@@ -79,8 +87,7 @@ public final class GradientCheck {
                     double err = Math.abs(g[i] - coarse) / Math.max(Math.abs(g[i]) + Math.abs(coarse), floor);
                     worst = Math.max(worst, err);
                 }
-                n = checked;
-                results.add(new Result(weights.get(p).name(), n, worst));
+                results.add(new Result(weights.get(p).name(), n, checked, worst));
             }
         }
         return results;

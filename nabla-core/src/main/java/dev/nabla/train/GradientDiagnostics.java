@@ -16,7 +16,9 @@ import java.util.function.Consumer;
  * {@code grad_norm/<layer>} (mean over the epoch's steps of the L2 norm of the layer's gradients),
  * {@code weight_norm/<layer>} and {@code update_ratio/<layer>} (how far the epoch moved the weights, relative to
  * their norm). It warns, naming the layer, when gradients vanish (norm below 1e-7 for {@code patience} epochs in a
- * row) or explode (above 1e3, or not finite). Put it before callbacks that read the logs, such as CsvLogger.
+ * row) or explode (above 1e3, or not finite); gradients of exactly 0, or with weights grown 100-fold since training began,
+ * are told apart from a deep stack's vanishing: they mean a too-high learning rate saturated or killed the units.
+ * Put it before callbacks that read the logs, such as CsvLogger.
  *
  * <pre>{@code
  * GradientDiagnostics d = new GradientDiagnostics(System.err::println);
@@ -27,6 +29,8 @@ public class GradientDiagnostics implements Callback {
 
     public static final double VANISHING = 1e-7;
     public static final double EXPLODING = 1e3;
+    /** Weights this many times their norm at the start of training have blown up. */
+    static final double BLOWN_UP = 100;
 
     private final Consumer<String> warn;
     private final int patience;
@@ -35,6 +39,7 @@ public class GradientDiagnostics implements Callback {
     private final Map<Layer, float[][]> epochStart = new LinkedHashMap<>();
     private final Map<Layer, Integer> quietEpochs = new LinkedHashMap<>();
     private final Map<Layer, Boolean> warned = new LinkedHashMap<>();
+    private final Map<Layer, Double> initialNorms = new LinkedHashMap<>();
     private int steps;
 
     public GradientDiagnostics(Consumer<String> warn) {
@@ -49,7 +54,17 @@ public class GradientDiagnostics implements Callback {
     @Override
     public void onTrainBegin(TrainContext context) {
         gradSums.clear();
-        for (Layer l : layersWithWeights(context.model())) gradSums.put(l, new double[1]);
+        initialNorms.clear();
+        for (Layer l : layersWithWeights(context.model())) {
+            gradSums.put(l, new double[1]);
+            initialNorms.put(l, norm(l));
+        }
+    }
+
+    private static double norm(Layer layer) {
+        double sq = 0;
+        for (Tensor p : layer.trainableParameters()) for (float w : p.data()) sq += (double) w * w;
+        return Math.sqrt(sq);
     }
 
     /** The model's layers that own trainable weights, depth first. */
@@ -112,11 +127,11 @@ public class GradientDiagnostics implements Callback {
             logs.put("grad_norm/" + layer.name(), grad);
             logs.put("weight_norm/" + layer.name(), weightNorm);
             logs.put("update_ratio/" + layer.name(), weightNorm == 0 ? 0 : Math.sqrt(moveSq) / weightNorm);
-            check(layer, epoch, grad);
+            check(layer, epoch, grad, weightNorm);
         }
     }
 
-    private void check(Layer layer, int epoch, double grad) {
+    private void check(Layer layer, int epoch, double grad, double weightNorm) {
         if (!Double.isFinite(grad) || grad > EXPLODING) {
             say(layer, String.format(Locale.ROOT, "%s: gradients explode (mean norm %.3g in epoch %d); lower the learning rate, clip gradients"
                     + " (optimizer.clipByGlobalNorm(1)), or add normalisation (BatchNormalization / LayerNormalization)", layer.name(), grad, epoch + 1));
@@ -124,7 +139,13 @@ public class GradientDiagnostics implements Callback {
         }
         int quiet = grad < VANISHING ? quietEpochs.getOrDefault(layer, 0) + 1 : 0;
         quietEpochs.put(layer, quiet);
-        if (quiet >= patience) {
+        double startNorm = initialNorms.getOrDefault(layer, 0.0);
+        if (quiet >= patience && (grad == 0 || startNorm > 0 && weightNorm > BLOWN_UP * startNorm)) {
+            // Not a deep stack starving its first layers: the weights blew up or every unit saturated, as a too-high learning rate does.
+            say(layer, String.format(Locale.ROOT, "%s: no gradient reaches it (mean norm %.3g for %d epochs; its weights' norm went from %.3g to %.3g):"
+                    + " its units saturated or died, as a too-high learning rate makes them; lower the learning rate, clip gradients"
+                    + " (optimizer.clipByGlobalNorm(1)), or scale the inputs", layer.name(), grad, quiet, startNorm, weightNorm));
+        } else if (quiet >= patience) {
             say(layer, String.format(Locale.ROOT, "%s: gradients vanish (mean norm %.3g, below %.0e for %d epochs); use ReLU-family activations"
                     + " with He initialisation, fewer layers, normalisation, or a higher learning rate", layer.name(), grad, VANISHING, quiet));
         }

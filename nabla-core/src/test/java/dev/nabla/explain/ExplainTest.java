@@ -6,6 +6,7 @@ import dev.nabla.nn.Activation;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Initializers;
 import dev.nabla.nn.Layer;
+import dev.nabla.nn.Weight;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Tensor;
@@ -146,5 +147,22 @@ class ExplainTest {
         List<GradientCheck.Result> bad = GradientCheck.of(wrong, () -> wrong.apply(in).sum(), 8);
         assertThat(bad.get(0).passed()).isFalse();
         assertThat(bad.get(0).worstRelativeError()).isGreaterThan(0.1);
+    }
+
+    @Test
+    void gradientCheckCountsSampledAndCheckedElementsAndDoesNotPassAParameterWithNoneChecked() {
+        // ReLU with zero weights: every pre-activation sits on the kink, so every sampled element is skipped.
+        Dense layer = Dense.of(1, Activation.RELU);
+        layer.seed(1);
+        layer.buildFor(3, 2);
+        for (Weight w : layer.weights()) java.util.Arrays.fill(w.value().data(), 0f);
+        Tensor in = Tensor.normal(new Rng(5), 0, 1, 3, 2);
+        List<GradientCheck.Result> results = GradientCheck.of(layer, () -> layer.apply(in).square().sum(), 8);
+        assertThat(results).hasSize(2).allSatisfy(r -> {
+            assertThat(r.sampled()).isEqualTo(r.parameter().endsWith("kernel") ? 2 : 1);
+            assertThat(r.checked()).isZero();
+            assertThat(r.passed()).isFalse();
+            assertThat(r.toString()).contains("0 of " + r.sampled() + " checked", "not checked");
+        });
     }
 }

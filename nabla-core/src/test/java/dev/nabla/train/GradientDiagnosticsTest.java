@@ -55,4 +55,15 @@ class GradientDiagnosticsTest {
         assertThat(trainDeep(Activation.RELU, Initializers.heNormal(), h)).isEmpty();
         assertThat(h[0].get("grad_norm/dense").get(0)).isGreaterThan(1e-4);
     }
+
+    @Test
+    void aModelKilledByAHugeLearningRateIsNotToldToRaiseIt() {
+        Tensor[] d = ModelTest.blobs(2);
+        Sequential m = Sequential.of(Dense.of(16, Activation.RELU), Dense.of(3, Activation.SOFTMAX));
+        m.seed(1);
+        m.compile(Optimizers.adam(1e6f), Losses.sparseCategoricalCrossentropy(false));
+        GradientDiagnostics diagnostics = new GradientDiagnostics(s -> {});
+        m.fit(d[0], d[1], FitOptions.epochs(5).batchSize(20).seed(3).nanGuard(false).callbacks(diagnostics));
+        assertThat(diagnostics.warnings()).isNotEmpty().allSatisfy(w -> assertThat(w).doesNotContain("higher learning rate").contains("lower the learning rate"));
+    }
 }

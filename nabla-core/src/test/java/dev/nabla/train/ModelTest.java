@@ -165,6 +165,60 @@ class ModelTest {
                 .hasMessageContaining("learning rate");
     }
 
+    /** Three well-separated blobs of 2-D points, 20 each, labels 0, 1, 2. */
+    static Tensor[] blobs(long seed) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[60 * 2], y = new float[60];
+        for (int i = 0; i < 60; i++) {
+            y[i] = i % 3;
+            x[2 * i] = (float) (3 * Math.cos(2 * Math.PI * y[i] / 3) + 0.3 * rng.nextGaussian());
+            x[2 * i + 1] = (float) (3 * Math.sin(2 * Math.PI * y[i] / 3) + 0.3 * rng.nextGaussian());
+        }
+        return new Tensor[] {Tensor.of(x, 60, 2), Tensor.of(y, 60)};
+    }
+
+    @Test
+    void aHugeLearningRateOnASoftmaxModelStopsNamingEpochAndStep() {
+        // The clipped cross-entropy stays finite (about 10), but after one step every output is saturated and no
+        // gradient flows: the model is dead, not converged.
+        Tensor[] d = blobs(2);
+        Sequential m = Sequential.of(Dense.of(16, Activation.RELU), Dense.of(3, Activation.SOFTMAX));
+        m.seed(1);
+        m.compile(dev.nabla.optim.Optimizers.adam(1e6f), Losses.sparseCategoricalCrossentropy(false));
+        TrainingDivergedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingDivergedException.class,
+                () -> m.fit(d[0], d[1], FitOptions.epochs(50).batchSize(20).seed(3)));
+        assertThat(e.epoch()).isZero();
+        assertThat(e.step()).isEqualTo(1);
+        assertThat(e).hasMessageContaining("epoch 1, step 2").hasMessageContaining("no gradient").hasMessageContaining("lower learning rate");
+    }
+
+    @Test
+    void aNormalLearningRateOnTheSameModelTrainsWithoutComplaint() {
+        Tensor[] d = blobs(2);
+        Sequential m = Sequential.of(Dense.of(16, Activation.RELU), Dense.of(3, Activation.SOFTMAX));
+        m.seed(1);
+        m.compile(dev.nabla.optim.Optimizers.adam(0.05f), Losses.sparseCategoricalCrossentropy(false), dev.nabla.train.metrics.Metrics.accuracy());
+        History h = m.fit(d[0], d[1], FitOptions.epochs(200).batchSize(20).seed(3));
+        assertThat(h.last("accuracy")).isEqualTo(1.0);
+        assertThat(h.last("loss")).isLessThan(1e-3);
+    }
+
+    @Test
+    void weightsThatBecomeInfiniteStopTrainingEvenOnTheLastStep() {
+        Tensor[] d = linearData(8, 7);
+        Sequential m = regression(1);
+        Callback blowUp = new Callback() {
+            @Override
+            public void onBatchEnd(int step, double loss) {
+                m.weights().get(0).value().data()[0] = Float.POSITIVE_INFINITY;
+            }
+        };
+        assertThatThrownBy(() -> m.fit(d[0], d[1], FitOptions.epochs(1).batchSize(8).callbacks(blowUp)))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageContaining("epoch 1, step 1")
+                .hasMessageContaining("dense/kernel");
+    }
+
     @Test
     void csvLoggerWritesOneRowPerEpoch(@TempDir Path dir) throws Exception {
         Tensor[] d = linearData(20, 8);
