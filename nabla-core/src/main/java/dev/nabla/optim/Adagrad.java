@@ -1,5 +1,7 @@
 package dev.nabla.optim;
 
+import dev.nabla.tensor.Tensor;
+
 import java.util.Map;
 
 /** Adagrad as PyTorch's {@code torch.optim.Adagrad}: s += g^2; p -= lr g / (sqrt(s) + eps). */
@@ -16,9 +18,8 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] p, float[] g, float lr) {
-        float[] s = slot("sum", index, p.length);
-        if (iterations() == 0 && initialAccumulator != 0) java.util.Arrays.fill(s, initialAccumulator);
+    protected void update(Tensor param, float[] p, float[] g, float lr) {
+        float[] s = slot("sum", param, p.length, initialAccumulator);
         for (int i = 0; i < p.length; i++) {
             float si = s[i] + g[i] * g[i];
             s[i] = si;

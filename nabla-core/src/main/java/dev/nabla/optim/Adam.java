@@ -1,6 +1,7 @@
 package dev.nabla.optim;
 
 import dev.nabla.kernels.Parallel;
+import dev.nabla.tensor.Tensor;
 
 import java.util.Map;
 
@@ -34,8 +35,8 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] p, float[] g, float lr) {
-        float[] m = slot("m", index, p.length), v = slot("v", index, p.length);
+    protected void update(Tensor param, float[] p, float[] g, float lr) {
+        float[] m = slot("m", param, p.length), v = slot("v", param, p.length);
         long t = iterations() + 1;
         float c1 = (float) (1 - Math.pow(beta1, t));
         float sqrtC2 = (float) Math.sqrt(1 - Math.pow(beta2, t));

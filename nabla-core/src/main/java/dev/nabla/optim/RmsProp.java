@@ -1,5 +1,7 @@
 package dev.nabla.optim;
 
+import dev.nabla.tensor.Tensor;
+
 import java.util.Map;
 
 /** RMSprop as PyTorch's {@code torch.optim.RMSprop} (no momentum, not centred): s = a s + (1 - a) g^2; p -= lr g / (sqrt(s) + eps). */
@@ -16,8 +18,8 @@ public final class RmsProp extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] p, float[] g, float lr) {
-        float[] s = slot("square_avg", index, p.length);
+    protected void update(Tensor param, float[] p, float[] g, float lr) {
+        float[] s = slot("square_avg", param, p.length);
         for (int i = 0; i < p.length; i++) {
             float si = rho * s[i] + (1 - rho) * g[i] * g[i];
             s[i] = si;

@@ -1,5 +1,7 @@
 package dev.nabla.optim;
 
+import dev.nabla.tensor.Tensor;
+
 import java.util.Map;
 
 /**
@@ -22,12 +24,12 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] p, float[] g, float lr) {
+    protected void update(Tensor param, float[] p, float[] g, float lr) {
         if (momentum == 0) {
             for (int i = 0; i < p.length; i++) p[i] -= lr * (g[i] + weightDecay * p[i]);
             return;
         }
-        float[] v = slot("momentum", index, p.length);
+        float[] v = slot("momentum", param, p.length);
         for (int i = 0; i < p.length; i++) {
             float gi = g[i] + weightDecay * p[i];
             float vi = momentum * v[i] + gi; // the buffer starts at 0, so the first step is the gradient, as PyTorch

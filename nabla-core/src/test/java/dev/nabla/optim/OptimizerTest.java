@@ -28,10 +28,11 @@ class OptimizerTest {
         Tensor a = Tensor.vector(0.5f, -1, 2).requiresGrad(true);
         Optimizer first = OptimizerFixtureTest.named(name).parameters(List.of(a));
         for (int i = 0; i < 3; i++) lossStep(first, a);
-        Map<String, Tensor> state = first.state();
+        Map<String, Tensor> state = first.state(Map.of("a", a));
         Tensor b = a.detach().copy().requiresGrad(true);
         Optimizer resumed = Optimizers.fromConfig(first.config()).parameters(List.of(b));
-        resumed.loadState(state);
+        resumed.setIterations(first.iterations());
+        resumed.loadState(state, Map.of("a", b));
         assertThat(resumed.iterations()).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
             lossStep(first, a);
