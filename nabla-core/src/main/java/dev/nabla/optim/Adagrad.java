@@ -10,11 +10,13 @@ public final class Adagrad extends Optimizer {
     private final float initialAccumulator;
     private final float epsilon;
 
-    public Adagrad(LearningRateSchedule schedule, float initialAccumulator, float epsilon) {
+    public Adagrad(LearningRateSchedule schedule, double initialAccumulator, double epsilon) {
         super(schedule);
-        if (initialAccumulator < 0 || !(epsilon > 0)) throw new IllegalArgumentException("adagrad: accumulator must not be negative and eps positive");
-        this.initialAccumulator = initialAccumulator;
-        this.epsilon = epsilon;
+        this.initialAccumulator = (float) initialAccumulator;
+        this.epsilon = (float) epsilon;
+        if (!(this.initialAccumulator >= 0) || !(this.epsilon > 0)) {
+            throw new IllegalArgumentException("adagrad: accumulator must not be negative and eps positive, got " + initialAccumulator + ", " + epsilon);
+        }
     }
 
     @Override

@@ -21,17 +21,20 @@ public final class Adam extends Optimizer {
     private final float weightDecay;
     private final boolean decoupled;
 
-    public Adam(LearningRateSchedule schedule, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled) {
+    public Adam(LearningRateSchedule schedule, double beta1, double beta2, double epsilon, double weightDecay, boolean decoupled) {
         super(schedule);
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
+        // Checked as stored: a beta just below 1 may round to 1 in float32.
+        this.beta1 = (float) beta1;
+        this.beta2 = (float) beta2;
+        this.epsilon = (float) epsilon;
+        this.weightDecay = (float) weightDecay;
+        this.decoupled = decoupled;
+        if (!(this.beta1 >= 0 && this.beta1 < 1 && this.beta2 >= 0 && this.beta2 < 1)) {
             throw new IllegalArgumentException("adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
-        if (!(epsilon > 0) || weightDecay < 0) throw new IllegalArgumentException("adam: eps must be positive and weight decay not negative");
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.epsilon = epsilon;
-        this.weightDecay = weightDecay;
-        this.decoupled = decoupled;
+        if (!(this.epsilon > 0) || !(this.weightDecay >= 0)) {
+            throw new IllegalArgumentException("adam: eps must be positive and weight decay not negative, got " + epsilon + ", " + weightDecay);
+        }
     }
 
     @Override

@@ -120,9 +120,10 @@ public abstract class Optimizer {
     }
 
     /** Replaces the schedule by this fixed rate from the next step on (used by the LearningRateScheduler callback). */
-    public void setLearningRate(float lr) {
-        if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
-        fixedLearningRate = lr;
+    public void setLearningRate(double lr) {
+        float stored = (float) lr;
+        if (!(stored > 0) || Float.isInfinite(stored)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+        fixedLearningRate = stored;
     }
 
     public LearningRateSchedule schedule() {
@@ -130,23 +131,23 @@ public abstract class Optimizer {
     }
 
     /** Clamps every gradient element to [-v, v] before each step. */
-    public Optimizer clipByValue(float v) {
-        if (!(v > 0)) throw new IllegalArgumentException("clipByValue: limit must be positive, got " + v);
-        clipValue = v;
+    public Optimizer clipByValue(double v) {
+        if (!((float) v > 0)) throw new IllegalArgumentException("clipByValue: limit must be positive, got " + v);
+        clipValue = (float) v;
         return this;
     }
 
     /** Rescales each parameter's gradient whose L2 norm exceeds {@code n} to norm {@code n}. */
-    public Optimizer clipByNorm(float n) {
-        if (!(n > 0)) throw new IllegalArgumentException("clipByNorm: norm must be positive, got " + n);
-        clipNorm = n;
+    public Optimizer clipByNorm(double n) {
+        if (!((float) n > 0)) throw new IllegalArgumentException("clipByNorm: norm must be positive, got " + n);
+        clipNorm = (float) n;
         return this;
     }
 
     /** Rescales all gradients together when their joint L2 norm exceeds {@code n} (PyTorch's clip_grad_norm_). */
-    public Optimizer clipByGlobalNorm(float n) {
-        if (!(n > 0)) throw new IllegalArgumentException("clipByGlobalNorm: norm must be positive, got " + n);
-        clipGlobalNorm = n;
+    public Optimizer clipByGlobalNorm(double n) {
+        if (!((float) n > 0)) throw new IllegalArgumentException("clipByGlobalNorm: norm must be positive, got " + n);
+        clipGlobalNorm = (float) n;
         return this;
     }
 
@@ -242,8 +243,8 @@ public abstract class Optimizer {
 
     /** Applies the clipping entries of a config written by {@link #config()}. */
     protected final void applyClipping(Map<String, Object> config) {
-        if (config.get("clip_value") instanceof Number n) clipByValue(n.floatValue());
-        if (config.get("clip_norm") instanceof Number n) clipByNorm(n.floatValue());
-        if (config.get("clip_global_norm") instanceof Number n) clipByGlobalNorm(n.floatValue());
+        if (config.get("clip_value") instanceof Number n) clipByValue(n.doubleValue());
+        if (config.get("clip_norm") instanceof Number n) clipByNorm(n.doubleValue());
+        if (config.get("clip_global_norm") instanceof Number n) clipByGlobalNorm(n.doubleValue());
     }
 }

@@ -10,11 +10,13 @@ public final class RmsProp extends Optimizer {
     private final float rho;
     private final float epsilon;
 
-    public RmsProp(LearningRateSchedule schedule, float rho, float epsilon) {
+    public RmsProp(LearningRateSchedule schedule, double rho, double epsilon) {
         super(schedule);
-        if (!(rho >= 0 && rho < 1) || !(epsilon > 0)) throw new IllegalArgumentException("rmsprop: rho must be in [0, 1) and eps positive");
-        this.rho = rho;
-        this.epsilon = epsilon;
+        this.rho = (float) rho;
+        this.epsilon = (float) epsilon;
+        if (!(this.rho >= 0 && this.rho < 1) || !(this.epsilon > 0)) {
+            throw new IllegalArgumentException("rmsprop: rho must be in [0, 1) and eps positive, got " + rho + ", " + epsilon);
+        }
     }
 
     @Override

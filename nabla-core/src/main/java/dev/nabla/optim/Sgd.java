@@ -14,13 +14,15 @@ public final class Sgd extends Optimizer {
     private final boolean nesterov;
     private final float weightDecay;
 
-    public Sgd(LearningRateSchedule schedule, float momentum, boolean nesterov, float weightDecay) {
+    public Sgd(LearningRateSchedule schedule, double momentum, boolean nesterov, double weightDecay) {
         super(schedule);
-        if (momentum < 0 || weightDecay < 0) throw new IllegalArgumentException("sgd: momentum and weight decay must not be negative");
-        if (nesterov && momentum == 0) throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0");
-        this.momentum = momentum;
+        this.momentum = (float) momentum;
         this.nesterov = nesterov;
-        this.weightDecay = weightDecay;
+        this.weightDecay = (float) weightDecay;
+        if (!(this.momentum >= 0) || !(this.weightDecay >= 0)) {
+            throw new IllegalArgumentException("sgd: momentum and weight decay must not be negative, got " + momentum + ", " + weightDecay);
+        }
+        if (nesterov && this.momentum == 0) throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0");
     }
 
     @Override

@@ -45,8 +45,8 @@ class OptimizerStateTest {
     void aParameterKeepsItsOwnMomentsWhenAnEarlierOneLeavesTheList() {
         Tensor frozen = Tensor.vector(1, 2, 3).requiresGrad(true), kept = Tensor.vector(-4, 0.5f, 2).requiresGrad(true);
         Tensor alone = kept.detach().copy().requiresGrad(true);
-        Optimizer both = Optimizers.adam(0.1f).parameters(List.of(frozen, kept));
-        Optimizer reference = Optimizers.adam(0.1f).parameters(List.of(alone));
+        Optimizer both = Optimizers.adam(0.1).parameters(List.of(frozen, kept));
+        Optimizer reference = Optimizers.adam(0.1).parameters(List.of(alone));
         for (int i = 0; i < 3; i++) {
             step(both, frozen, kept);
             step(reference, alone);
@@ -79,7 +79,7 @@ class OptimizerStateTest {
     private static Sequential model() {
         Sequential m = Sequential.of(Dense.of(4, Activation.TANH), Dense.of(4, Activation.TANH), Dense.of(1));
         m.seed(3);
-        m.compile(Optimizers.adam(0.01f), Losses.mse());
+        m.compile(Optimizers.adam(0.01), Losses.mse());
         m.fit(X, Y, FitOptions.epochs(2).batchSize(8).seed(1));
         return m;
     }
@@ -130,7 +130,7 @@ class OptimizerStateTest {
     void theStepCountSurvivesASaveExactlyPastTwoToThe24() {
         long steps = (1L << 24) + 1;
         Sequential m = Sequential.of(Dense.of(1));
-        m.compile(Optimizers.adam(Schedules.step(1f, steps, 0.5f)), Losses.mse());
+        m.compile(Optimizers.adam(Schedules.step(1, steps, 0.5)), Losses.mse());
         m.buildFor(1, 4);
         m.optimizer().setIterations(steps);
         Sequential back = (Sequential) ModelFile.fromBytes(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())), "many steps").model();
@@ -141,7 +141,7 @@ class OptimizerStateTest {
     @Test
     void stateForAParameterTheModelDoesNotHaveIsRefusedByName() {
         Tensor a = Tensor.vector(1, 2).requiresGrad(true);
-        Optimizer opt = Optimizers.adam(0.1f).parameters(List.of(a));
+        Optimizer opt = Optimizers.adam(0.1).parameters(List.of(a));
         step(opt, a);
         Map<String, Tensor> state = opt.state(Map.of("dense/kernel", a));
         assertThatThrownBy(() -> opt.loadState(state, Map.of("dense/bias", a)))
@@ -154,10 +154,10 @@ class OptimizerStateTest {
     void adagradStartsTheAccumulatorOfAParameterThatFirstGetsAGradientLater() {
         Tensor a = Tensor.vector(1, 2).requiresGrad(true), late = Tensor.vector(3, -1).requiresGrad(true);
         Tensor alone = late.detach().copy().requiresGrad(true);
-        Optimizer both = new Adagrad(Schedules.constant(0.1f), 0.5f, 1e-10f).parameters(List.of(a, late));
+        Optimizer both = new Adagrad(Schedules.constant(0.1), 0.5, 1e-10).parameters(List.of(a, late));
         step(both, a); // "late" has no gradient yet
         step(both, a, late);
-        step(new Adagrad(Schedules.constant(0.1f), 0.5f, 1e-10f).parameters(List.of(alone)), alone);
+        step(new Adagrad(Schedules.constant(0.1), 0.5, 1e-10).parameters(List.of(alone)), alone);
         assertThat(late.data()).containsExactly(alone.data());
     }
 

@@ -40,7 +40,12 @@ import java.util.Map;
  *
  * <pre>{@code
  * JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("train"));
- * JavaRDD<Example> data = sc.textFile("hdfs:///data/train.csv").map(MyParser::parse);
+ * JavaRDD<Example> data = sc.textFile("hdfs:///data/train.csv").map(line -> {   // label, then 784 pixels
+ *     String[] cells = line.split(",");
+ *     float[] pixels = new float[784];
+ *     for (int i = 0; i < 784; i++) pixels[i] = Float.parseFloat(cells[i + 1]);
+ *     return new Example(pixels, new float[] {Float.parseFloat(cells[0])});
+ * });
  * History h = SparkTrainer.synchronous(sc).fit(model, data, new ExampleShape(new int[] {784}, new int[0]),
  *         FitOptions.epochs(10).batchSize(128).seed(42));
  * }</pre>
