@@ -67,7 +67,7 @@ public final class FashionMnist {
     /** As {@link #train(Model, Dataset[], int, long, boolean)}, fitted by {@code fitter}. */
     public static Result train(Model model, Dataset[] d, int epochs, long seed, boolean verbose, Fitter fitter) {
         model.seed(seed);
-        model.compile(Optimizers.adam(1e-3f), Losses.sparseCategoricalCrossentropy(true), Metrics.accuracy());
+        model.compile(Optimizers.adam(1e-3), Losses.sparseCategoricalCrossentropy(true), Metrics.accuracy());
         List<Double> seconds = new ArrayList<>();
         Callback timer = new Callback() {
             private long start;

@@ -29,7 +29,7 @@ public final class GradientDescentVariants {
     private static History linear(int batchSize, long seed) {
         Sequential model = Sequential.of(new Dense(null, 1, Activation.LINEAR, Initializers.uniform(-1, 1), Initializers.zeros(), false));
         model.seed(seed);
-        model.compile(Optimizers.sgd(0.1f), Losses.mse());
+        model.compile(Optimizers.sgd(0.1), Losses.mse());
         return model.fit(LIGHTS, WALK, FitOptions.epochs(40).batchSize(batchSize).shuffle(false));
     }
 
@@ -40,7 +40,7 @@ public final class GradientDescentVariants {
                 new Dense(null, 4, Activation.RELU, Initializers.uniform(-1, 1), Initializers.zeros(), false),
                 new Dense(null, 1, Activation.LINEAR, Initializers.uniform(-1, 1), Initializers.zeros(), false));
         model.seed(seed);
-        Optimizer opt = Optimizers.sgd(0.2f).parameters(model::trainableParameters);
+        Optimizer opt = Optimizers.sgd(0.2).parameters(model::trainableParameters);
         double[] errors = new double[passes];
         for (int pass = 0; pass < passes; pass++) {
             double sse = 0;

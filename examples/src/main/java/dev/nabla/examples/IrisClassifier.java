@@ -38,7 +38,7 @@ public final class IrisClassifier {
 
     public static Result withFit(long seed, Dataset train, Dataset test) {
         Sequential model = model(seed);
-        model.compile(Optimizers.sgd(0.01f), Losses.sparseCategoricalCrossentropy(false), Metrics.accuracy());
+        model.compile(Optimizers.sgd(0.01), Losses.sparseCategoricalCrossentropy(false), Metrics.accuracy());
         History h = model.fit(train.x(), train.y(), FitOptions.epochs(1000).batchSize(FitOptions.FULL_BATCH).shuffle(false));
         double[] every100 = new double[10];
         for (int i = 0; i < 10; i++) every100[i] = h.get("loss").get(i * 100);
@@ -53,7 +53,7 @@ public final class IrisClassifier {
     public static Result withLoop(long seed, Dataset train, Dataset test) {
         Sequential model = model(seed);
         Loss lossFn = Losses.sparseCategoricalCrossentropy(false);
-        Optimizer opt = Optimizers.sgd(0.01f).parameters(model::trainableParameters);
+        Optimizer opt = Optimizers.sgd(0.01).parameters(model::trainableParameters);
         double[] every100 = new double[10];
         double last = Double.NaN;
         for (int epoch = 0; epoch < 1000; epoch++) {

@@ -37,16 +37,16 @@ public final class SalaryAndPlacement {
         Sequential model = network(Activation.LINEAR);
         model.buildFor(1, 2);
         List<Tensor> start = model.getWeights();
-        model.compile(Optimizers.sgd(0.001f), Losses.mse());
+        model.compile(Optimizers.sgd(0.001), Losses.mse());
         History sgd = model.fit(salary.x(), salary.y(), FitOptions.epochs(75).batchSize(1).shuffle(false));
 
         model.setWeights(start);
-        model.compile(Optimizers.adam(0.01f), Losses.mse());
+        model.compile(Optimizers.adam(0.01), Losses.mse());
         History adam = model.fit(salary.x(), salary.y(), FitOptions.epochs(75).batchSize(1).shuffle(false));
 
         Dataset placement = Datasets.placement();
         Sequential classifier = network(Activation.SIGMOID);
-        classifier.compile(Optimizers.sgd(0.1f), Losses.binaryCrossentropy(false));
+        classifier.compile(Optimizers.sgd(0.1), Losses.binaryCrossentropy(false));
         History placed = classifier.fit(placement.x(), placement.y(), FitOptions.epochs(50).batchSize(1).shuffle(false));
         return new Result(sgd, adam, placed, model.getWeights(), classifier.getWeights());
     }

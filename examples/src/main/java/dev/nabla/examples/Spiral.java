@@ -33,7 +33,7 @@ public final class Spiral {
                 new Dense(null, 64, Activation.RELU, Initializers.normal(0, 0.01), Initializers.zeros(), true),
                 new Dense(null, 3, Activation.SOFTMAX, Initializers.normal(0, 0.01), Initializers.zeros(), true));
         model.seed(seed);
-        model.compile(Optimizers.adam(0.02f, 0.9f, 0.999f, 1e-8f), Losses.categoricalCrossentropy(false), Metrics.accuracy());
+        model.compile(Optimizers.adam(0.02, 0.9, 0.999, 1e-8), Losses.categoricalCrossentropy(false), Metrics.accuracy());
         History h = model.fit(d.x(), OneHot.encode(d.y(), 3), FitOptions.epochs(epochs).batchSize(FitOptions.FULL_BATCH).shuffle(false));
         return new Result(h.get("loss").get(0), h.last("loss"), h.last("accuracy"));
     }

@@ -29,7 +29,7 @@ public final class Xor {
                 new Dense(null, 3, Activation.SIGMOID, uniform, uniform, true),
                 new Dense(null, 1, Activation.SIGMOID, uniform, uniform, true));
         model.seed(seed);
-        Optimizer gd = Optimizers.sgd(0.5f).parameters(model::trainableParameters);
+        Optimizer gd = Optimizers.sgd(0.5).parameters(model::trainableParameters);
         double[] costs = new double[iterations];
         for (int i = 0; i < iterations; i++) {
             Tensor a = model.apply(xor.x());

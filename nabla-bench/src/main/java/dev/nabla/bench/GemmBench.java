@@ -29,10 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * when that operand is stored transposed: {@code m784n256k128tA} is dW = X^T dY of the first W4 layer,
  * {@code m128n784k256tB} is dX = dY W^T.
  *
- * <pre>{@code
+ * <pre>
  * mvn -pl nabla-bench -am package -DskipTests -Dnabla.target=target-me
  * java -jar nabla-bench/target-me/benchmarks.jar GemmBench -p kernel=vector,openblas -p shape=m2048n2048k2048
- * }</pre>
+ * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

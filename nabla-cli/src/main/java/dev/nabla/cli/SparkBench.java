@@ -63,7 +63,7 @@ final class SparkBench {
         for (int run = 0; run < 2; run++) {
             Sequential model = Sequential.of(Dense.of(16, Activation.RELU), Dense.of(3));
             model.seed(1);
-            model.compile(Optimizers.sgd(0.1f), Losses.sparseCategoricalCrossentropy(true));
+            model.compile(Optimizers.sgd(0.1), Losses.sparseCategoricalCrossentropy(true));
             SparkTrainer trainer = SparkTrainer.synchronous(sc);
             if (partitions != null) trainer.partitions(partitions);
             trainer.fit(model, iris, FitOptions.epochs(400).batchSize(FitOptions.FULL_BATCH).nanGuard(false));

@@ -332,7 +332,7 @@ final class TrainCommand implements Runnable {
         if (!(lr > 0)) throw new IllegalArgumentException("--lr: must be positive, got " + lr);
         switch (name.toLowerCase(Locale.ROOT)) {
             case "adam": return Optimizers.adam(lr);
-            case "adamw": return Optimizers.adamW(lr, 0.01f);
+            case "adamw": return Optimizers.adamW(lr, 0.01);
             case "sgd": return Optimizers.sgd(lr);
             case "rmsprop": return Optimizers.rmsprop(lr);
             case "adagrad": return Optimizers.adagrad(lr);

@@ -4,10 +4,10 @@ import java.util.Iterator;
 
 /**
  * Data read batch by batch: every epoch asks for a fresh pass. In-memory data ({@link Dataset#batches}) and files
- * too large for memory ({@link CsvBatchSource}) look the same to {@code Model.fit(BatchSource, FitOptions)}.
+ * too large for memory ({@link CsvReader#stream}) look the same to {@code Model.fit(BatchSource, FitOptions)}.
  *
  * <pre>{@code
- * BatchSource big = new CsvBatchSource(Path.of("big.csv"), "label", List.of("cat", "dog"), 256);
+ * BatchSource big = CsvReader.withHeader().target("label").stream(Path.of("big.csv"), 256, List.of("cat", "dog"));
  * model.fit(big, FitOptions.epochs(3));
  * }</pre>
  */

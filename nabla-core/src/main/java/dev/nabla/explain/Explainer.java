@@ -32,9 +32,10 @@ public final class Explainer {
      * @param forward     computes the output (a scalar, or any tensor whose sum is explained) from the parameters
      * @param names       labels of inputs and parameters in the printout
      * @param parameters  the tensors one step of gradient descent updates (they must require grad)
-     * @param lr          that step's learning rate
+     * @param learningRate that step's learning rate (applied in float32)
      */
-    public static Explanation explain(String title, Supplier<Tensor> forward, Map<Tensor, String> names, List<Tensor> parameters, float lr) {
+    public static Explanation explain(String title, Supplier<Tensor> forward, Map<Tensor, String> names, List<Tensor> parameters, double learningRate) {
+        float lr = (float) learningRate;
         Tensor output = forward.get();
         Trace trace = Trace.of(output, null);
         Map<Tensor, String> label = new IdentityHashMap<>(names);

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * reports errors near 1.
  *
  * <pre>{@code
- * for (GradientCheck.Result r : GradientCheck.of(model, () -> loss.apply(y, model.apply(x)), 20))
+ * for (GradientCheck.Result r : GradientCheck.of(model, () -> lossFn.apply(y, model.apply(x)), 20))
  *     System.out.println(r);
  * }</pre>
  */

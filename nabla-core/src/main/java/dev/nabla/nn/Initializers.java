@@ -13,7 +13,7 @@ import java.util.Map;
  * {@link Initializer#create}, so a layer seeded the same way starts from the same weights.
  *
  * <pre>{@code
- * Dense d = new Dense(64, Activation.RELU, Initializers.heUniform(), Initializers.zeros(), true);
+ * Dense d = new Dense("hidden", 64, Activation.RELU, Initializers.heUniform(), Initializers.zeros(), true);
  * }</pre>
  *
  * The normal variants draw from an untruncated normal (as PyTorch's {@code xavier_normal_} / {@code kaiming_normal_};

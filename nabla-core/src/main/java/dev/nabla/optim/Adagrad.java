@@ -1,5 +1,7 @@
 package dev.nabla.optim;
 
+import dev.nabla.tensor.Tensor;
+
 import java.util.Map;
 
 /** Adagrad as PyTorch's {@code torch.optim.Adagrad}: s += g^2; p -= lr g / (sqrt(s) + eps). */
@@ -8,17 +10,18 @@ public final class Adagrad extends Optimizer {
     private final float initialAccumulator;
     private final float epsilon;
 
-    public Adagrad(LearningRateSchedule schedule, float initialAccumulator, float epsilon) {
+    public Adagrad(LearningRateSchedule schedule, double initialAccumulator, double epsilon) {
         super(schedule);
-        if (initialAccumulator < 0 || !(epsilon > 0)) throw new IllegalArgumentException("adagrad: accumulator must not be negative and eps positive");
-        this.initialAccumulator = initialAccumulator;
-        this.epsilon = epsilon;
+        this.initialAccumulator = (float) initialAccumulator;
+        this.epsilon = (float) epsilon;
+        if (!(this.initialAccumulator >= 0) || !(this.epsilon > 0)) {
+            throw new IllegalArgumentException("adagrad: accumulator must not be negative and eps positive, got " + initialAccumulator + ", " + epsilon);
+        }
     }
 
     @Override
-    protected void update(int index, float[] p, float[] g, float lr) {
-        float[] s = slot("sum", index, p.length);
-        if (iterations() == 0 && initialAccumulator != 0) java.util.Arrays.fill(s, initialAccumulator);
+    protected void update(Tensor param, float[] p, float[] g, float lr) {
+        float[] s = slot("sum", param, p.length, initialAccumulator);
         for (int i = 0; i < p.length; i++) {
             float si = s[i] + g[i] * g[i];
             s[i] = si;

@@ -1,6 +1,7 @@
 package dev.nabla.optim;
 
 import dev.nabla.kernels.Parallel;
+import dev.nabla.tensor.Tensor;
 
 import java.util.Map;
 
@@ -20,22 +21,25 @@ public final class Adam extends Optimizer {
     private final float weightDecay;
     private final boolean decoupled;
 
-    public Adam(LearningRateSchedule schedule, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled) {
+    public Adam(LearningRateSchedule schedule, double beta1, double beta2, double epsilon, double weightDecay, boolean decoupled) {
         super(schedule);
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
+        // Checked as stored: a beta just below 1 may round to 1 in float32.
+        this.beta1 = (float) beta1;
+        this.beta2 = (float) beta2;
+        this.epsilon = (float) epsilon;
+        this.weightDecay = (float) weightDecay;
+        this.decoupled = decoupled;
+        if (!(this.beta1 >= 0 && this.beta1 < 1 && this.beta2 >= 0 && this.beta2 < 1)) {
             throw new IllegalArgumentException("adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
-        if (!(epsilon > 0) || weightDecay < 0) throw new IllegalArgumentException("adam: eps must be positive and weight decay not negative");
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.epsilon = epsilon;
-        this.weightDecay = weightDecay;
-        this.decoupled = decoupled;
+        if (!(this.epsilon > 0) || !(this.weightDecay >= 0)) {
+            throw new IllegalArgumentException("adam: eps must be positive and weight decay not negative, got " + epsilon + ", " + weightDecay);
+        }
     }
 
     @Override
-    protected void update(int index, float[] p, float[] g, float lr) {
-        float[] m = slot("m", index, p.length), v = slot("v", index, p.length);
+    protected void update(Tensor param, float[] p, float[] g, float lr) {
+        float[] m = slot("m", param, p.length), v = slot("v", param, p.length);
         long t = iterations() + 1;
         float c1 = (float) (1 - Math.pow(beta1, t));
         float sqrtC2 = (float) Math.sqrt(1 - Math.pow(beta2, t));

@@ -4,6 +4,7 @@ import dev.nabla.autograd.Autograd;
 import dev.nabla.autograd.NoGrad;
 import dev.nabla.tensor.Tensor;
 
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * Subclasses implement {@link #update}, one parameter at a time, with per-parameter state kept in float arrays
- * keyed by the parameter's position in the list (so that {@link #state()} can be saved and restored).
+ * keyed by the parameter tensor itself: a parameter keeps its own state when others leave the list (a frozen layer)
+ * or join it. {@link #state} and {@link #loadState} name each parameter's state by the parameter's name.
  */
 public abstract class Optimizer {
 
@@ -33,8 +35,8 @@ public abstract class Optimizer {
     private float clipValue = Float.NaN;
     private float clipNorm = Float.NaN;
     private float clipGlobalNorm = Float.NaN;
-    /** Per-parameter state slots (e.g. Adam's m and v) by slot name, then parameter index. */
-    private final Map<String, Map<Integer, float[]>> slots = new LinkedHashMap<>();
+    /** Per-parameter state slots (e.g. Adam's m and v) by parameter (identity, not equality), then slot name. */
+    private final Map<Tensor, Map<String, float[]>> slots = new IdentityHashMap<>();
 
     protected Optimizer(LearningRateSchedule schedule) {
         if (schedule == null) throw new IllegalArgumentException("optimizer: learning-rate schedule is null");
@@ -69,30 +71,34 @@ public abstract class Optimizer {
         float lr = learningRate();
         try (NoGrad ignored = Autograd.noGrad()) {
             clip(ps);
-            for (int i = 0; i < ps.size(); i++) {
-                Tensor p = ps.get(i);
+            for (Tensor p : ps) {
                 Tensor g = p.grad();
                 if (g == null) continue;
-                update(i, p.data(), g.data(), lr);
+                update(p, p.data(), g.data(), lr);
             }
         }
         iterations++;
     }
 
     /**
-     * One update of parameter number {@code index}: {@code param} and {@code grad} are the live arrays
-     * (same length), {@code lr} the scheduled learning rate for this step. {@link #iterations()} is the number of
-     * steps taken before this one.
+     * One update of {@code param}: {@code value} and {@code grad} are its live arrays (same length), {@code lr}
+     * the scheduled learning rate for this step. {@link #iterations()} is the number of steps taken before this one.
      */
-    protected abstract void update(int index, float[] param, float[] grad, float lr);
+    protected abstract void update(Tensor param, float[] value, float[] grad, float lr);
 
-    /** A state array of this slot for parameter {@code index}, zero-filled when first asked for. */
-    protected final float[] slot(String slotName, int index, int length) {
-        Map<Integer, float[]> bySlot = slots.computeIfAbsent(slotName, k -> new LinkedHashMap<>());
-        float[] s = bySlot.get(index);
+    /** This slot's state array for {@code param}, zero-filled when first asked for. */
+    protected final float[] slot(String slotName, Tensor param, int length) {
+        return slot(slotName, param, length, 0f);
+    }
+
+    /** This slot's state array for {@code param}, filled with {@code initial} when first asked for. */
+    protected final float[] slot(String slotName, Tensor param, int length, float initial) {
+        Map<String, float[]> byName = slots.computeIfAbsent(param, k -> new LinkedHashMap<>());
+        float[] s = byName.get(slotName);
         if (s == null || s.length != length) {
             s = new float[length];
-            bySlot.put(index, s);
+            if (initial != 0) java.util.Arrays.fill(s, initial);
+            byName.put(slotName, s);
         }
         return s;
     }
@@ -102,15 +108,22 @@ public abstract class Optimizer {
         return iterations;
     }
 
+    /** Sets the number of completed steps, to resume (the schedule and Adam's bias correction read it). */
+    public void setIterations(long iterations) {
+        if (iterations < 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": iterations must not be negative, got " + iterations);
+        this.iterations = iterations;
+    }
+
     /** The learning rate the next step uses. */
     public float learningRate() {
         return Float.isNaN(fixedLearningRate) ? schedule.at(iterations) : fixedLearningRate;
     }
 
     /** Replaces the schedule by this fixed rate from the next step on (used by the LearningRateScheduler callback). */
-    public void setLearningRate(float lr) {
-        if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
-        fixedLearningRate = lr;
+    public void setLearningRate(double lr) {
+        float stored = (float) lr;
+        if (!(stored > 0) || Float.isInfinite(stored)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+        fixedLearningRate = stored;
     }
 
     public LearningRateSchedule schedule() {
@@ -118,23 +131,23 @@ public abstract class Optimizer {
     }
 
     /** Clamps every gradient element to [-v, v] before each step. */
-    public Optimizer clipByValue(float v) {
-        if (!(v > 0)) throw new IllegalArgumentException("clipByValue: limit must be positive, got " + v);
-        clipValue = v;
+    public Optimizer clipByValue(double v) {
+        if (!((float) v > 0)) throw new IllegalArgumentException("clipByValue: limit must be positive, got " + v);
+        clipValue = (float) v;
         return this;
     }
 
     /** Rescales each parameter's gradient whose L2 norm exceeds {@code n} to norm {@code n}. */
-    public Optimizer clipByNorm(float n) {
-        if (!(n > 0)) throw new IllegalArgumentException("clipByNorm: norm must be positive, got " + n);
-        clipNorm = n;
+    public Optimizer clipByNorm(double n) {
+        if (!((float) n > 0)) throw new IllegalArgumentException("clipByNorm: norm must be positive, got " + n);
+        clipNorm = (float) n;
         return this;
     }
 
     /** Rescales all gradients together when their joint L2 norm exceeds {@code n} (PyTorch's clip_grad_norm_). */
-    public Optimizer clipByGlobalNorm(float n) {
-        if (!(n > 0)) throw new IllegalArgumentException("clipByGlobalNorm: norm must be positive, got " + n);
-        clipGlobalNorm = n;
+    public Optimizer clipByGlobalNorm(double n) {
+        if (!((float) n > 0)) throw new IllegalArgumentException("clipByGlobalNorm: norm must be positive, got " + n);
+        clipGlobalNorm = (float) n;
         return this;
     }
 
@@ -176,35 +189,45 @@ public abstract class Optimizer {
     }
 
     /**
-     * Everything needed to resume: {@code "iterations"} and each state slot as {@code "<slot>.<paramIndex>"}
-     * (e.g. {@code "m.0"}, {@code "v.0"}). The tensors are copies.
+     * The per-parameter state of the named parameters, as {@code "<parameter name>/<slot>"} (e.g.
+     * {@code "dense/kernel/m"}, as the weight names of {@code Model.weights()}); parameters without state are left
+     * out. Together with {@link #iterations()} it is everything needed to resume. The tensors are copies.
      */
-    public Map<String, Tensor> state() {
+    public Map<String, Tensor> state(Map<String, Tensor> namedParameters) {
         Map<String, Tensor> s = new LinkedHashMap<>();
-        s.put("iterations", Tensor.scalar(iterations));
-        for (Map.Entry<String, Map<Integer, float[]>> slot : slots.entrySet()) {
-            for (Map.Entry<Integer, float[]> e : slot.getValue().entrySet()) {
-                float[] v = e.getValue();
-                s.put(slot.getKey() + "." + e.getKey(), Tensor.of(v.clone(), v.length));
+        for (Map.Entry<String, Tensor> p : namedParameters.entrySet()) {
+            Map<String, float[]> byName = slots.get(p.getValue());
+            if (byName == null) continue;
+            for (Map.Entry<String, float[]> slot : byName.entrySet()) {
+                float[] v = slot.getValue();
+                s.put(p.getKey() + "/" + slot.getKey(), Tensor.of(v.clone(), v.length));
             }
         }
         return s;
     }
 
-    /** Restores a {@link #state()}; the parameters must be set and shaped as when it was taken. */
-    public void loadState(Map<String, Tensor> state) {
-        Tensor it = state.get("iterations");
-        if (it == null) throw new IllegalArgumentException(getClass().getSimpleName() + ".loadState: no \"iterations\" entry");
-        iterations = (long) it.item();
-        slots.clear();
+    /**
+     * Replaces the per-parameter state by a {@link #state} taken with the same names; each entry must name one of
+     * {@code namedParameters} and match its size. The step count is set apart, by {@link #setIterations}.
+     */
+    public void loadState(Map<String, Tensor> state, Map<String, Tensor> namedParameters) {
+        String who = getClass().getSimpleName() + ".loadState";
+        Map<Tensor, Map<String, float[]>> loaded = new IdentityHashMap<>();
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            if (e.getKey().equals("iterations")) continue;
-            int dot = e.getKey().lastIndexOf('.');
-            if (dot < 0) throw new IllegalArgumentException(getClass().getSimpleName() + ".loadState: bad key " + e.getKey());
-            String slotName = e.getKey().substring(0, dot);
-            int index = Integer.parseInt(e.getKey().substring(dot + 1));
-            slots.computeIfAbsent(slotName, k -> new LinkedHashMap<>()).put(index, e.getValue().data().clone());
+            String key = e.getKey();
+            int slash = key.lastIndexOf('/');
+            if (slash <= 0) throw new IllegalArgumentException(who + ": state entry '" + key + "' is not <parameter name>/<slot>");
+            String name = key.substring(0, slash);
+            Tensor p = namedParameters.get(name);
+            if (p == null) throw new IllegalArgumentException(who + ": state entry '" + key + "' names no parameter; known: " + namedParameters.keySet());
+            if (e.getValue().size() != p.size()) {
+                throw new IllegalArgumentException(who + ": state entry '" + key + "' has " + e.getValue().size()
+                        + " values but parameter " + name + " has " + p.size());
+            }
+            loaded.computeIfAbsent(p, k -> new LinkedHashMap<>()).put(key.substring(slash + 1), e.getValue().data().clone());
         }
+        slots.clear();
+        slots.putAll(loaded);
     }
 
     /** Type, hyper-parameters and schedule, JSON-friendly, for {@code Optimizers.fromConfig}. */
@@ -220,8 +243,8 @@ public abstract class Optimizer {
 
     /** Applies the clipping entries of a config written by {@link #config()}. */
     protected final void applyClipping(Map<String, Object> config) {
-        if (config.get("clip_value") instanceof Number n) clipByValue(n.floatValue());
-        if (config.get("clip_norm") instanceof Number n) clipByNorm(n.floatValue());
-        if (config.get("clip_global_norm") instanceof Number n) clipByGlobalNorm(n.floatValue());
+        if (config.get("clip_value") instanceof Number n) clipByValue(n.doubleValue());
+        if (config.get("clip_norm") instanceof Number n) clipByNorm(n.doubleValue());
+        if (config.get("clip_global_norm") instanceof Number n) clipByGlobalNorm(n.doubleValue());
     }
 }

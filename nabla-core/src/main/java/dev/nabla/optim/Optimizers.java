@@ -3,66 +3,67 @@ package dev.nabla.optim;
 import java.util.Map;
 
 /**
- * The optimizers, with PyTorch's defaults and update rules.
+ * The optimizers, with PyTorch's defaults and update rules. Hyper-parameters are taken as {@code double}, so that
+ * {@code sgd(0.01)} reads as written, and kept as float32, the type of the weights they update.
  *
  * <pre>{@code
- * Optimizer opt = Optimizers.adam(1e-3f).clipByGlobalNorm(1f);
+ * Optimizer opt = Optimizers.adam(1e-3).clipByGlobalNorm(1);
  * }</pre>
  */
 public final class Optimizers {
 
     private Optimizers() {}
 
-    public static Optimizer sgd(float lr) {
+    public static Optimizer sgd(double lr) {
         return sgd(Schedules.constant(lr), 0, false, 0);
     }
 
-    public static Optimizer sgd(float lr, float momentum, boolean nesterov, float weightDecay) {
+    public static Optimizer sgd(double lr, double momentum, boolean nesterov, double weightDecay) {
         return sgd(Schedules.constant(lr), momentum, nesterov, weightDecay);
     }
 
-    public static Optimizer sgd(LearningRateSchedule lr, float momentum, boolean nesterov, float weightDecay) {
+    public static Optimizer sgd(LearningRateSchedule lr, double momentum, boolean nesterov, double weightDecay) {
         return new Sgd(lr, momentum, nesterov, weightDecay);
     }
 
     /** Adagrad, eps 1e-10, accumulator starting at 0 (PyTorch). */
-    public static Optimizer adagrad(float lr) {
+    public static Optimizer adagrad(double lr) {
         return adagrad(Schedules.constant(lr));
     }
 
     public static Optimizer adagrad(LearningRateSchedule lr) {
-        return new Adagrad(lr, 0, 1e-10f);
+        return new Adagrad(lr, 0, 1e-10);
     }
 
     /** RMSprop, alpha 0.99, eps 1e-8 (PyTorch). */
-    public static Optimizer rmsprop(float lr) {
-        return rmsprop(Schedules.constant(lr), 0.99f, 1e-8f);
+    public static Optimizer rmsprop(double lr) {
+        return rmsprop(Schedules.constant(lr), 0.99, 1e-8);
     }
 
-    public static Optimizer rmsprop(LearningRateSchedule lr, float rho, float epsilon) {
+    public static Optimizer rmsprop(LearningRateSchedule lr, double rho, double epsilon) {
         return new RmsProp(lr, rho, epsilon);
     }
 
     /** Adam, betas 0.9 / 0.999, eps 1e-8. */
-    public static Optimizer adam(float lr) {
-        return adam(lr, 0.9f, 0.999f, 1e-8f);
+    public static Optimizer adam(double lr) {
+        return adam(lr, 0.9, 0.999, 1e-8);
     }
 
-    public static Optimizer adam(float lr, float beta1, float beta2, float epsilon) {
+    public static Optimizer adam(double lr, double beta1, double beta2, double epsilon) {
         return new Adam(Schedules.constant(lr), beta1, beta2, epsilon, 0, false);
     }
 
     public static Optimizer adam(LearningRateSchedule lr) {
-        return new Adam(lr, 0.9f, 0.999f, 1e-8f, 0, false);
+        return new Adam(lr, 0.9, 0.999, 1e-8, 0, false);
     }
 
     /** AdamW: Adam with decoupled weight decay (PyTorch's default decay is 0.01). */
-    public static Optimizer adamW(float lr, float weightDecay) {
+    public static Optimizer adamW(double lr, double weightDecay) {
         return adamW(Schedules.constant(lr), weightDecay);
     }
 
-    public static Optimizer adamW(LearningRateSchedule lr, float weightDecay) {
-        return new Adam(lr, 0.9f, 0.999f, 1e-8f, weightDecay, true);
+    public static Optimizer adamW(LearningRateSchedule lr, double weightDecay) {
+        return new Adam(lr, 0.9, 0.999, 1e-8, weightDecay, true);
     }
 
     /** The optimizer a config written by {@link Optimizer#config()} describes (state not included). */
@@ -82,9 +83,9 @@ public final class Optimizers {
         return o;
     }
 
-    private static float f(Map<String, Object> c, String k) {
+    private static double f(Map<String, Object> c, String k) {
         Object v = c.get(k);
         if (!(v instanceof Number n)) throw new IllegalArgumentException("optimizer config needs a number \"" + k + "\", got " + c);
-        return n.floatValue();
+        return n.doubleValue();
     }
 }

@@ -1,5 +1,7 @@
 package dev.nabla.optim;
 
+import dev.nabla.tensor.Tensor;
+
 import java.util.Map;
 
 /** RMSprop as PyTorch's {@code torch.optim.RMSprop} (no momentum, not centred): s = a s + (1 - a) g^2; p -= lr g / (sqrt(s) + eps). */
@@ -8,16 +10,18 @@ public final class RmsProp extends Optimizer {
     private final float rho;
     private final float epsilon;
 
-    public RmsProp(LearningRateSchedule schedule, float rho, float epsilon) {
+    public RmsProp(LearningRateSchedule schedule, double rho, double epsilon) {
         super(schedule);
-        if (!(rho >= 0 && rho < 1) || !(epsilon > 0)) throw new IllegalArgumentException("rmsprop: rho must be in [0, 1) and eps positive");
-        this.rho = rho;
-        this.epsilon = epsilon;
+        this.rho = (float) rho;
+        this.epsilon = (float) epsilon;
+        if (!(this.rho >= 0 && this.rho < 1) || !(this.epsilon > 0)) {
+            throw new IllegalArgumentException("rmsprop: rho must be in [0, 1) and eps positive, got " + rho + ", " + epsilon);
+        }
     }
 
     @Override
-    protected void update(int index, float[] p, float[] g, float lr) {
-        float[] s = slot("square_avg", index, p.length);
+    protected void update(Tensor param, float[] p, float[] g, float lr) {
+        float[] s = slot("square_avg", param, p.length);
         for (int i = 0; i < p.length; i++) {
             float si = rho * s[i] + (1 - rho) * g[i] * g[i];
             s[i] = si;

@@ -4,44 +4,45 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Learning-rate schedules, as functions of the optimizer step (0 for the first update).
+ * Learning-rate schedules, as functions of the optimizer step (0 for the first update). The parameters are taken as
+ * {@code double} and kept as float32.
  *
  * <pre>{@code
- * Optimizer opt = Optimizers.adam(Schedules.warmup(500, Schedules.cosine(1e-3f, 10_000, 0.1f)));
+ * Optimizer opt = Optimizers.adam(Schedules.warmup(500, Schedules.cosine(1e-3, 10_000, 0.1)));
  * }</pre>
  */
 public final class Schedules {
 
     private Schedules() {}
 
-    public static LearningRateSchedule constant(float lr) {
-        positive(lr, "constant");
-        return schedule(step -> lr, "constant", "lr", lr);
+    public static LearningRateSchedule constant(double lr) {
+        float r = positive(lr, "constant");
+        return schedule(step -> r, "constant", "lr", r);
     }
 
     /** lr * factor^floor(step / everySteps). */
-    public static LearningRateSchedule step(float lr, long everySteps, float factor) {
-        positive(lr, "step");
+    public static LearningRateSchedule step(double lr, long everySteps, double factor) {
+        float r = positive(lr, "step"), f = (float) factor;
         if (everySteps <= 0) throw new IllegalArgumentException("step schedule: everySteps must be positive, got " + everySteps);
-        return schedule(step -> (float) (lr * Math.pow(factor, step / everySteps)), "step", "lr", lr, "every_steps", everySteps, "factor", factor);
+        return schedule(step -> (float) (r * Math.pow(f, step / everySteps)), "step", "lr", r, "every_steps", everySteps, "factor", f);
     }
 
     /** lr * rate^(step / decaySteps), smoothly (Keras's ExponentialDecay without staircase). */
-    public static LearningRateSchedule exponential(float lr, long decaySteps, float rate) {
-        positive(lr, "exponential");
+    public static LearningRateSchedule exponential(double lr, long decaySteps, double rate) {
+        float r = positive(lr, "exponential"), base = (float) rate;
         if (decaySteps <= 0) throw new IllegalArgumentException("exponential schedule: decaySteps must be positive, got " + decaySteps);
-        return schedule(step -> (float) (lr * Math.pow(rate, (double) step / decaySteps)), "exponential", "lr", lr, "decay_steps", decaySteps, "rate", rate);
+        return schedule(step -> (float) (r * Math.pow(base, (double) step / decaySteps)), "exponential", "lr", r, "decay_steps", decaySteps, "rate", base);
     }
 
     /** Cosine decay from lr to alpha * lr over decaySteps, then flat (Keras's CosineDecay). */
-    public static LearningRateSchedule cosine(float lr, long decaySteps, float alpha) {
-        positive(lr, "cosine");
+    public static LearningRateSchedule cosine(double lr, long decaySteps, double alpha) {
+        float r = positive(lr, "cosine"), a = (float) alpha;
         if (decaySteps <= 0) throw new IllegalArgumentException("cosine schedule: decaySteps must be positive, got " + decaySteps);
         return schedule(step -> {
             double progress = Math.min(step, decaySteps) / (double) decaySteps;
             double cos = 0.5 * (1 + Math.cos(Math.PI * progress));
-            return (float) (lr * ((1 - alpha) * cos + alpha));
-        }, "cosine", "lr", lr, "decay_steps", decaySteps, "alpha", alpha);
+            return (float) (r * ((1 - a) * cos + a));
+        }, "cosine", "lr", r, "decay_steps", decaySteps, "alpha", a);
     }
 
     /** Linear warm-up from lr/warmupSteps to the following schedule's first value, then that schedule (shifted). */
@@ -77,10 +78,10 @@ public final class Schedules {
         }
     }
 
-    private static float f(Map<?, ?> c, String k) {
+    private static double f(Map<?, ?> c, String k) {
         Object v = c.get(k);
         if (!(v instanceof Number n)) throw new IllegalArgumentException("schedule config needs a number \"" + k + "\", got " + c);
-        return n.floatValue();
+        return n.doubleValue();
     }
 
     private static long l(Map<?, ?> c, String k) {
@@ -89,8 +90,11 @@ public final class Schedules {
         return n.longValue();
     }
 
-    private static void positive(float lr, String name) {
-        if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException(name + " schedule: learning rate must be positive, got " + lr);
+    /** The rate as stored, float32, once checked positive and finite. */
+    private static float positive(double lr, String name) {
+        float r = (float) lr;
+        if (!(r > 0) || Float.isInfinite(r)) throw new IllegalArgumentException(name + " schedule: learning rate must be positive, got " + lr);
+        return r;
     }
 
     @FunctionalInterface

@@ -1,5 +1,7 @@
 package dev.nabla.optim;
 
+import dev.nabla.tensor.Tensor;
+
 import java.util.Map;
 
 /**
@@ -12,22 +14,24 @@ public final class Sgd extends Optimizer {
     private final boolean nesterov;
     private final float weightDecay;
 
-    public Sgd(LearningRateSchedule schedule, float momentum, boolean nesterov, float weightDecay) {
+    public Sgd(LearningRateSchedule schedule, double momentum, boolean nesterov, double weightDecay) {
         super(schedule);
-        if (momentum < 0 || weightDecay < 0) throw new IllegalArgumentException("sgd: momentum and weight decay must not be negative");
-        if (nesterov && momentum == 0) throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0");
-        this.momentum = momentum;
+        this.momentum = (float) momentum;
         this.nesterov = nesterov;
-        this.weightDecay = weightDecay;
+        this.weightDecay = (float) weightDecay;
+        if (!(this.momentum >= 0) || !(this.weightDecay >= 0)) {
+            throw new IllegalArgumentException("sgd: momentum and weight decay must not be negative, got " + momentum + ", " + weightDecay);
+        }
+        if (nesterov && this.momentum == 0) throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0");
     }
 
     @Override
-    protected void update(int index, float[] p, float[] g, float lr) {
+    protected void update(Tensor param, float[] p, float[] g, float lr) {
         if (momentum == 0) {
             for (int i = 0; i < p.length; i++) p[i] -= lr * (g[i] + weightDecay * p[i]);
             return;
         }
-        float[] v = slot("momentum", index, p.length);
+        float[] v = slot("momentum", param, p.length);
         for (int i = 0; i < p.length; i++) {
             float gi = g[i] + weightDecay * p[i];
             float vi = momentum * v[i] + gi; // the buffer starts at 0, so the first step is the gradient, as PyTorch

@@ -13,8 +13,8 @@ import java.util.List;
  * An n-dimensional array of float32 values in row-major order, with reverse-mode automatic differentiation.
  *
  * <pre>{@code
- * Tensor w = Tensor.of(new float[] {-3, -1, 2}).requiresGrad(true);
- * Tensor x = Tensor.of(1, -2, 3);
+ * Tensor w = Tensor.vector(-3, -1, 2).requiresGrad(true);
+ * Tensor x = Tensor.vector(1, -2, 3);
  * Tensor y = w.mul(x).sum().add(1f).relu();   // 6.0
  * y.backward();                                // w.grad() = [1, -2, 3]
  * }</pre>
@@ -375,9 +375,9 @@ public final class Tensor {
         return ElementwiseOps.unary(tanhApproximation ? UnaryOp.GELU_TANH : UnaryOp.GELU, this);
     }
     /** x for x &gt; 0, slope * x otherwise. */
-    public Tensor leakyRelu(float slope) { return ElementwiseOps.leakyRelu(this, slope); }
+    public Tensor leakyRelu(double slope) { return ElementwiseOps.leakyRelu(this, (float) slope); }
     /** x for x &gt; 0, alpha * (e^x - 1) otherwise. */
-    public Tensor elu(float alpha) { return ElementwiseOps.elu(this, alpha); }
+    public Tensor elu(double alpha) { return ElementwiseOps.elu(this, (float) alpha); }
     /** Limits values to [min, max]; the gradient passes where the value was inside. */
     public Tensor clamp(float min, float max) { return ElementwiseOps.clamp(this, min, max); }
     /** Softmax along an axis, computed stably. */

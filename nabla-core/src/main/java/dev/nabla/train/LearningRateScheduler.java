@@ -26,6 +26,6 @@ public class LearningRateScheduler implements Callback {
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("LearningRateScheduler: learning rate for epoch " + epoch + " must be positive, got " + lr);
         }
-        model.optimizer().setLearningRate((float) lr);
+        model.optimizer().setLearningRate(lr);
     }
 }

@@ -37,7 +37,8 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@code config.json}: format marker and version, the architecture (layer configs), input shape, loss,
  *       optimizer, metric names and any preprocessing (e.g. a fitted scaler);</li>
  *   <li>{@code model.safetensors}: the weights by name ({@code "dense/kernel"}), readable by Python's safetensors;</li>
- *   <li>{@code optimizer.safetensors}: the optimizer state (step count, moments), so training resumes exactly;</li>
+ *   <li>{@code optimizer.safetensors}: the optimizer state by weight name ({@code "dense/kernel/m"}), its step
+ *       count in the metadata, so training resumes exactly;</li>
  *   <li>{@code metadata.json}: Nabla version, creation time, layer seeds, epochs completed, training history.</li>
  * </ul>
  * Every entry carries the zip CRC-32, checked on load, so a corrupted file is refused rather than half-read.
@@ -53,13 +54,16 @@ public final class ModelFile {
 
     /** Written in config.json; a file without it is not a Nabla model. */
     public static final String FORMAT = "nabla-model";
-    public static final int FORMAT_VERSION = 1;
+    /** 2: the optimizer state is keyed by weight name and its step count is exact (1 keyed it by position). */
+    public static final int FORMAT_VERSION = 2;
     public static final String VERSION = "0.1.0";
 
     private static final String CONFIG = "config.json";
     private static final String WEIGHTS = "model.safetensors";
     private static final String OPTIMIZER = "optimizer.safetensors";
     private static final String METADATA = "metadata.json";
+    /** The optimizer's step count: metadata of optimizer.safetensors (format 2), a float32 tensor in format 1. */
+    private static final String ITERATIONS = "iterations";
 
     private ModelFile() {}
 
@@ -111,7 +115,7 @@ public final class ModelFile {
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             put(zip, CONFIG, Json.writePretty(config).getBytes(StandardCharsets.UTF_8));
             put(zip, WEIGHTS, SafeTensors.write(weights, Map.of("format", "pt")));
-            if (model.optimizer() != null) put(zip, OPTIMIZER, SafeTensors.write(model.optimizer().state(), Map.of()));
+            if (model.optimizer() != null) put(zip, OPTIMIZER, optimizerState(model.optimizer(), weights));
             put(zip, METADATA, Json.writePretty(metadata).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -184,7 +188,7 @@ public final class ModelFile {
             for (Object name : (List<?>) config.getOrDefault("metrics", List.of())) metrics.add(Metrics.fromName(String.valueOf(name)));
             model.compile(optimizer, Losses.fromConfig(config.get("loss")), metrics.toArray(new Metric[0]));
             byte[] state = entries.get(OPTIMIZER);
-            if (state != null) optimizer.loadState(SafeTensors.read(state, origin + "!" + OPTIMIZER));
+            if (state != null) loadOptimizerState(model, state, version, origin + "!" + OPTIMIZER);
         }
         model.setTraining(false);
         History history = null;
@@ -198,6 +202,61 @@ public final class ModelFile {
             }
         }
         return new SavedModel(model, asMap(config.getOrDefault("preprocessing", Map.of())), history, metadata);
+    }
+
+    /** The optimizer's state by weight name ("dense/kernel/m"), its step count exact in the metadata. */
+    private static byte[] optimizerState(Optimizer optimizer, Map<String, Tensor> weights) {
+        return SafeTensors.write(optimizer.state(weights), Map.of(ITERATIONS, Long.toString(optimizer.iterations())));
+    }
+
+    /** Restores {@link #optimizerState}; a format 1 file keyed it by position among the trainable parameters. */
+    private static void loadOptimizerState(Model model, byte[] bytes, long version, String source) {
+        Map<String, Tensor> state = SafeTensors.read(bytes, source);
+        Map<String, Tensor> weights = Weight.byName(model.weights());
+        long iterations;
+        if (version < 2) {
+            Tensor it = state.remove(ITERATIONS);
+            if (it == null) throw new IllegalArgumentException(source + ": no \"" + ITERATIONS + "\" entry");
+            iterations = (long) it.item();
+            state = namedByPosition(state, model, source);
+        } else {
+            String it = SafeTensors.metadata(bytes, source).get(ITERATIONS);
+            try {
+                iterations = Long.parseLong(String.valueOf(it));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(source + ": metadata \"" + ITERATIONS + "\" must be a whole number, got " + it);
+            }
+        }
+        try {
+            model.optimizer().setIterations(iterations);
+            model.optimizer().loadState(state, weights);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Format 1 state keys, "<slot>.<index>" into the trainable parameters, as "<weight name>/<slot>". */
+    private static Map<String, Tensor> namedByPosition(Map<String, Tensor> state, Model model, String source) {
+        Map<Tensor, String> names = new java.util.IdentityHashMap<>();
+        for (Weight w : model.weights()) names.put(w.value(), w.name());
+        List<Tensor> trainable = model.trainableParameters();
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            String key = e.getKey();
+            int dot = key.lastIndexOf('.');
+            int index = -1;
+            try {
+                if (dot > 0) index = Integer.parseInt(key.substring(dot + 1));
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            if (index < 0 || index >= trainable.size()) {
+                throw new IllegalArgumentException(source + ": state entry '" + key + "' is not <slot>.<index> with an index below "
+                        + trainable.size() + " (the trainable parameters)");
+            }
+            named.put(names.get(trainable.get(index)) + "/" + key.substring(0, dot), e.getValue());
+        }
+        return named;
     }
 
     private static void restoreSeeds(Layer layer, Map<String, Object> seeds) {

@@ -28,10 +28,11 @@ class OptimizerTest {
         Tensor a = Tensor.vector(0.5f, -1, 2).requiresGrad(true);
         Optimizer first = OptimizerFixtureTest.named(name).parameters(List.of(a));
         for (int i = 0; i < 3; i++) lossStep(first, a);
-        Map<String, Tensor> state = first.state();
+        Map<String, Tensor> state = first.state(Map.of("a", a));
         Tensor b = a.detach().copy().requiresGrad(true);
         Optimizer resumed = Optimizers.fromConfig(first.config()).parameters(List.of(b));
-        resumed.loadState(state);
+        resumed.setIterations(first.iterations());
+        resumed.loadState(state, Map.of("a", b));
         assertThat(resumed.iterations()).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
             lossStep(first, a);
@@ -82,7 +83,22 @@ class OptimizerTest {
     }
 
     @Test
+    void hyperParametersWrittenAsDoublesAreKeptAsTheirFloat32Values() {
+        Optimizer fromDouble = Optimizers.adam(Schedules.cosine(1e-3, 100, 0.1)).clipByNorm(0.3);
+        Optimizer fromFloat = Optimizers.adam(Schedules.cosine(1e-3f, 100, 0.1f)).clipByNorm(0.3f);
+        assertThat(fromDouble.config()).isEqualTo(fromFloat.config());
+        assertThat(Optimizers.sgd(0.01).learningRate()).isEqualTo(0.01f);
+        assertThat(Optimizers.fromConfig(Optimizers.sgd(0.01, 0.9, true, 1e-4).config()).config())
+                .isEqualTo(Optimizers.sgd(0.01f, 0.9f, true, 1e-4f).config());
+        Optimizer o = Optimizers.sgd(1);
+        o.setLearningRate(0.1);
+        assertThat(o.learningRate()).isEqualTo(0.1f);
+    }
+
+    @Test
     void badHyperParametersAreRejected() {
+        assertThatThrownBy(() -> Optimizers.adam(0.1, 0.999999999, 0.999, 1e-8)).hasMessageContaining("betas"); // 1 in float32
+        assertThatThrownBy(() -> Optimizers.sgd(1e-50)).hasMessageContaining("learning rate must be positive"); // 0 in float32
         assertThatThrownBy(() -> Optimizers.sgd(-1f)).hasMessageContaining("learning rate must be positive");
         assertThatThrownBy(() -> Optimizers.adam(0.1f, 1f, 0.999f, 1e-8f)).hasMessageContaining("betas");
         assertThatThrownBy(() -> Optimizers.sgd(0.1f, 0, true, 0)).hasMessageContaining("Nesterov");

@@ -40,7 +40,7 @@ class ModelTest {
         }
 
         @Override
-        protected void update(int index, float[] param, float[] grad, float lr) {
+        protected void update(Tensor p, float[] param, float[] grad, float lr) {
             for (int i = 0; i < param.length; i++) param[i] -= lr * grad[i];
         }
     }

@@ -104,7 +104,9 @@ final class PartitionWork {
             List<Tensor> all = values(replica.weights());
             WeightVectors.load(all, o.weights());
             Optimizer optimizer = replica.optimizer();
-            optimizer.loadState(SparkTrainer.tensors(o.optimizerState()));
+            Map<String, Tensor> named = Weight.byName(replica.weights());
+            optimizer.setIterations(o.optimizerIterations());
+            optimizer.loadState(SparkTrainer.tensors(o.optimizerState()), named);
             int[] epochOrder = bp.order(partition, o.epoch(), block.rows());
             long examples = 0;
             double lossSum = 0;
@@ -119,8 +121,7 @@ final class PartitionWork {
             float[] weightSum = WeightVectors.flatten(all);
             for (int i = 0; i < weightSum.length; i++) weightSum[i] *= examples;
             Map<String, float[]> stateSum = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
-                if (e.getKey().equals("iterations")) continue;
+            for (Map.Entry<String, Tensor> e : optimizer.state(named).entrySet()) {
                 float[] v = e.getValue().data();
                 for (int i = 0; i < v.length; i++) v[i] *= examples;
                 stateSum.put(e.getKey(), v);

@@ -40,7 +40,12 @@ import java.util.Map;
  *
  * <pre>{@code
  * JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("train"));
- * JavaRDD<Example> data = sc.textFile("hdfs:///data/train.csv").map(MyParser::parse);
+ * JavaRDD<Example> data = sc.textFile("hdfs:///data/train.csv").map(line -> {   // label, then 784 pixels
+ *     String[] cells = line.split(",");
+ *     float[] pixels = new float[784];
+ *     for (int i = 0; i < 784; i++) pixels[i] = Float.parseFloat(cells[i + 1]);
+ *     return new Example(pixels, new float[] {Float.parseFloat(cells[0])});
+ * });
  * History h = SparkTrainer.synchronous(sc).fit(model, data, new ExampleShape(new int[] {784}, new int[0]),
  *         FitOptions.epochs(10).batchSize(128).seed(42));
  * }</pre>
@@ -234,7 +239,7 @@ public final class SparkTrainer {
             List<Weight> weights = model.weights();
             long start = System.nanoTime();
             Broadcast<StepOrder> order = broadcast(new StepOrder(epoch, step, 1,
-                    WeightVectors.flatten(PartitionWork.values(weights)), Map.of()));
+                    WeightVectors.flatten(PartitionWork.values(weights)), 0, Map.of()));
             List<PartitionResult> results = collect(blocks.mapPartitionsWithIndex(new PartitionWork.GradientShare(blueprint, order), true));
             double[] gradientSum = new double[WeightVectors.length(model.trainableParameters())];
             List<Tensor> state = PartitionWork.nonTrainable(weights);
@@ -257,10 +262,11 @@ public final class SparkTrainer {
         private double[] averagingRound(int epoch, int step, int steps) {
             long start = System.nanoTime();
             List<Tensor> all = PartitionWork.values(model.weights());
-            Map<String, Tensor> optimizerState = model.optimizer().state();
+            Map<String, Tensor> optimizerState = model.optimizer().state(Weight.byName(model.weights()));
             Map<String, float[]> stateArrays = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : optimizerState.entrySet()) stateArrays.put(e.getKey(), e.getValue().data());
-            Broadcast<StepOrder> order = broadcast(new StepOrder(epoch, step, steps, WeightVectors.flatten(all), stateArrays));
+            Broadcast<StepOrder> order = broadcast(new StepOrder(epoch, step, steps, WeightVectors.flatten(all),
+                    model.optimizer().iterations(), stateArrays));
             List<PartitionResult> results = collect(blocks.mapPartitionsWithIndex(new PartitionWork.LocalRound(blueprint, order), true));
             double[] weightSum = new double[WeightVectors.length(all)];
             Map<String, double[]> slotSums = new LinkedHashMap<>();
@@ -277,12 +283,12 @@ public final class SparkTrainer {
             }
             WeightVectors.load(all, WeightVectors.divide(weightSum, n));
             Map<String, Tensor> averaged = new LinkedHashMap<>();
-            averaged.put("iterations", Tensor.scalar(model.optimizer().iterations() + steps));
             for (Map.Entry<String, double[]> e : slotSums.entrySet()) {
                 float[] mean = WeightVectors.divide(e.getValue(), n);
                 averaged.put(e.getKey(), Tensor.of(mean, mean.length));
             }
-            model.optimizer().loadState(averaged);
+            model.optimizer().setIterations(model.optimizer().iterations() + steps);
+            model.optimizer().loadState(averaged, Weight.byName(model.weights()));
             nanos += System.nanoTime() - start;
             return new double[] {lossSum, n};
         }
@@ -324,7 +330,7 @@ public final class SparkTrainer {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, float[]> e : arrays.entrySet()) {
             float[] v = e.getValue();
-            out.put(e.getKey(), e.getKey().equals("iterations") ? Tensor.scalar(v[0]) : Tensor.of(v.clone(), v.length));
+            out.put(e.getKey(), Tensor.of(v.clone(), v.length));
         }
         return out;
     }

@@ -11,7 +11,9 @@ import java.util.Map;
  * @param firstStep      the first step of the epoch this order covers
  * @param steps          how many steps (1 for a synchronous step; up to K for an averaging round)
  * @param weights        every weight, flattened, in {@link dev.nabla.nn.Layer#weights()} order
- * @param optimizerState the optimizer state to resume from (parameter averaging only; empty otherwise)
+ * @param optimizerIterations the optimizer's step count to resume from (parameter averaging only)
+ * @param optimizerState the optimizer state by weight name to resume from (parameter averaging only; empty otherwise)
  */
-record StepOrder(int epoch, int firstStep, int steps, float[] weights, Map<String, float[]> optimizerState) implements Serializable {
+record StepOrder(int epoch, int firstStep, int steps, float[] weights, long optimizerIterations, Map<String, float[]> optimizerState)
+        implements Serializable {
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
  * one-hot targets, sparse categorical accuracy for class indices.
  *
  * <pre>{@code
- * model.compile(Optimizers.adam(1e-3f), Losses.sparseCategoricalCrossentropy(true), Metrics.accuracy(), Metrics.topKAccuracy(3));
+ * model.compile(Optimizers.adam(1e-3), Losses.sparseCategoricalCrossentropy(true), Metrics.accuracy(), Metrics.topKAccuracy(3));
  * }</pre>
  */
 public final class Metrics {
