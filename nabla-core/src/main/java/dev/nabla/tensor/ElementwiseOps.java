@@ -181,7 +181,7 @@ final class ElementwiseOps {
         for (int i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : (float) (alpha * Math.expm1(x[i]));
         return Autograd.record("elu", new Tensor(y, a.shape), (g, n) -> {
             float[] gd = g.data, r = new float[x.length];
-            for (int i = 0; i < r.length; i++) r[i] = x[i] > 0 ? gd[i] : gd[i] * (y[i] + alpha);
+            for (int i = 0; i < r.length; i++) r[i] = x[i] <= 0 ? gd[i] * (y[i] + alpha) : gd[i]; // NaN passes g, as PyTorch's
             return new Tensor[] {new Tensor(r, a.shape)};
         }, a);
     }
