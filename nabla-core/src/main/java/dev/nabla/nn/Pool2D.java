@@ -59,7 +59,9 @@ public abstract class Pool2D extends Layer {
         });
         Tensor y = Tensor.of(out, n, c, oh, ow);
         // Max pooling finds each window's winner again in the backward pass rather than keeping an index per output.
-        return Autograd.record(max ? "max_pool2d" : "avg_pool2d", y, (g, need) -> {
+        return Autograd.record(max ? "max_pool2d" : "avg_pool2d", () -> max
+                ? "the gradient goes to the winning position of each window (the first maximum, or the last NaN)"
+                : "the gradient is shared equally by each window's positions", y, (g, need) -> {
             float[] go = g.data(), dx = new float[in.length];
             Parallel.forRange(n * c, 4, (from, to) -> {
                 for (int plane = from; plane < to; plane++) {

@@ -21,7 +21,9 @@ final class BinaryCrossEntropy {
         for (int i = 0; i < x.length; i++) {
             out[i] = (float) (Math.max(x[i], 0) - (double) x[i] * y[i] + Math.log1p(Math.exp(-Math.abs(x[i]))));
         }
-        return Autograd.record("binary_crossentropy_logits", Tensor.of(out, z.shape()), (g, need) -> {
+        return Autograd.record("binary_crossentropy_logits",
+                () -> "for L = max(z, 0) - z t + log(1 + e^-|z|): dz = sigmoid(z) - t and dt = -z", Tensor.of(out, z.shape()),
+                (g, need) -> {
             float[] gd = g.data();
             float[] dz = need[0] ? new float[x.length] : null, dt = need[1] ? new float[x.length] : null;
             for (int i = 0; i < x.length; i++) {
