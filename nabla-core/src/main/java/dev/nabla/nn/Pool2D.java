@@ -138,8 +138,9 @@ public abstract class Pool2D extends Layer {
      */
     static int corner2x2(float[] in, int i, int w) {
         float a = in[i], b = in[i + 1], c = in[i + w], d = in[i + w + 1];
-        if (a != a | b != b | c != c | d != d) return d != d ? 3 : c != c ? 2 : b != b ? 1 : 0;
-        int right = greater(b, a), lower = greater(Math.max(c, d), Math.max(a, b)), rightBelow = greater(d, c);
+        float top = Math.max(a, b), bottom = Math.max(c, d); // NaN if a row holds one
+        if (top != top | bottom != bottom) return d != d ? 3 : c != c ? 2 : b != b ? 1 : 0;
+        int right = greater(b, a), lower = greater(bottom, top), rightBelow = greater(d, c);
         return 2 * lower + right + lower * (rightBelow - right);
     }
 
