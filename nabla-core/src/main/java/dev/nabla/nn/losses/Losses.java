@@ -10,13 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The standard losses: the cross-entropies over [batch, classes] are single ops with their own gradient
- * ({@link CrossEntropy}), the others are composed from differentiable tensor ops. Per-sample
- * values are averaged over the non-batch axes, then reduced over the batch as the {@link Reduction} says
- * (default MEAN), as Keras does.
+ * The standard losses: the cross-entropies over [batch, classes] ({@link CrossEntropy}) and binary cross-entropy of
+ * logits ({@link BinaryCrossEntropy}) are single ops with their own gradient, the others are composed from
+ * differentiable tensor ops. Per-sample values are averaged over the non-batch axes, then reduced over the batch as
+ * the {@link Reduction} says (default MEAN), as Keras does.
  *
- * <p>Binary cross-entropy from logits is one elementwise op too ({@link BinaryCrossEntropy}), for its gradient at 0.
- * Cross-entropies from logits use log-softmax / log-sigmoid (stable for any logit); from probabilities, the
+ * <p>Cross-entropies from logits use log-softmax / log-sigmoid (stable for any logit); from probabilities, the
  * probabilities are clipped to [1e-7, 1 - 1e-7] as Keras does (but, as PyTorch's NLL of log-probabilities, not
  * renormalised to sum to 1: feed a softmax output).
  *
