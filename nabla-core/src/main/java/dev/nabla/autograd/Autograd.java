@@ -9,10 +9,12 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Reverse-mode automatic differentiation: recording ops, {@link #backward}, functional {@link #grad}, and the
- * no-grad scope. The backward rules themselves live beside each op's forward (see {@code dev.nabla.tensor});
+ * no-grad scope. The backward rules themselves live beside each op's forward, with the rule in words that
+ * explanations print (see {@code dev.nabla.tensor});
  * broadcasting is undone here, in one place, by summing each gradient back to its input's shape.
  */
 public final class Autograd {
@@ -42,9 +44,11 @@ public final class Autograd {
 
     /**
      * Records {@code out = op(inputs)} if recording is on and any input requires grad; returns {@code out}.
-     * Ops call this right after computing their forward value.
+     * Ops call this right after computing their forward value, with their backward rule and that rule in words (as
+     * explanations print it; asked for only then, so it may be built from the op's parameters).
      */
-    public static Tensor record(String op, Tensor out, Node.Backward backward, Tensor... inputs) {
+    public static Tensor record(String op, Supplier<String> rule, Tensor out, Node.Backward backward, Tensor... inputs) {
+        if (rule == null) throw new IllegalArgumentException(op + ": recorded without its rule in words");
         if (!isGradEnabled()) return out;
         boolean any = false;
         for (Tensor t : inputs) {
@@ -54,7 +58,7 @@ public final class Autograd {
             }
         }
         if (!any) return out;
-        out.attach(new Node(op, inputs, backward));
+        out.attach(new Node(op, rule, inputs, backward));
         return out;
     }
 

@@ -54,6 +54,11 @@ public abstract class Function {
         return n.isEmpty() ? "function" : n;
     }
 
+    /** Its backward rule in words, as explanations print it; override to say what {@link #backward} computes. */
+    public String rule() {
+        return name() + ": a user-defined op, whose backward() gives each input's gradient";
+    }
+
     public final Tensor apply(Tensor... inputs) {
         Context ctx = new Context();
         Tensor out;
@@ -67,7 +72,7 @@ public abstract class Function {
             }
         }
         String name = name();
-        return Autograd.record(name, out.detach(), (g, needs) -> {
+        return Autograd.record(name, this::rule, out.detach(), (g, needs) -> {
             ctx.needsGrad = needs;
             Tensor[] grads = backward(ctx, g);
             if (grads == null || grads.length != inputs.length) {

@@ -2,9 +2,11 @@ package dev.nabla.autograd;
 
 import dev.nabla.tensor.Tensor;
 
+import java.util.function.Supplier;
+
 /**
- * One recorded operation of the graph: the op's name, the tensors it read, and its backward rule. A tensor produced
- * by a recorded op points to its node; leaves (parameters, inputs) have none.
+ * One recorded operation of the graph: the op's name, the tensors it read, its backward rule, and that rule in words
+ * (for explanations). A tensor produced by a recorded op points to its node; leaves (parameters, inputs) have none.
  */
 public final class Node {
 
@@ -21,13 +23,15 @@ public final class Node {
     }
 
     private final String op;
+    private final Supplier<String> rule;
     private final Tensor[] inputs;
     private final boolean[] needsGrad;
     private Backward backward;
     long visitMark;
 
-    Node(String op, Tensor[] inputs, Backward backward) {
+    Node(String op, Supplier<String> rule, Tensor[] inputs, Backward backward) {
         this.op = op;
+        this.rule = rule;
         this.inputs = inputs;
         this.backward = backward;
         this.needsGrad = new boolean[inputs.length];
@@ -37,6 +41,11 @@ public final class Node {
     /** The op's name, e.g. {@code "matmul"}. */
     public String op() {
         return op;
+    }
+
+    /** The backward rule in words, e.g. {@code "for Y = A @ B: dA = dY @ B^T and dB = A^T @ dY"}. */
+    public String rule() {
+        return rule.get();
     }
 
     /** The tensors this op read, in argument order. */

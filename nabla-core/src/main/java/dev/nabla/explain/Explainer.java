@@ -54,7 +54,7 @@ public final class Explainer {
             for (int k = 0; k < s.inputs().size(); k++) {
                 if (s.inputGrads().get(k) != null) passed.add(new Explanation.Passed(labelOf(label, s.inputs().get(k)), s.inputGrads().get(k)));
             }
-            bwd.add(new Explanation.BackwardStep(label.get(s.output()), s.op(), s.upstream(), Rules.describe(s.op()), passed));
+            bwd.add(new Explanation.BackwardStep(label.get(s.output()), s.op(), s.upstream(), s.output().node().rule(), passed));
         }
 
         List<Explanation.ParameterUpdate> updates = new ArrayList<>();

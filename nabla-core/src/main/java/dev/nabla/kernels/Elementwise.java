@@ -107,18 +107,21 @@ public final class Elementwise {
     }
 
     /**
-     * out[i] = x[i] > 0 ? g[i] : 0, the gradient through a ReLU, over n elements. Computed with a bit mask instead of
-     * a branch: on real activations the sign is unpredictable, and the branchy loop was 10x slower (a mispredict per
-     * few elements). The mask keeps g where x's bits are a positive integer: every x > 0, and a positive NaN.
+     * out[i] = x[i] <= 0 ? 0 : g[i], the gradient through a ReLU, over n elements: g passes where x > 0 and where x
+     * is NaN (of either sign), as PyTorch's, whose mask is "output not <= 0". Computed with a bit mask instead of a
+     * branch: on real activations the sign is unpredictable, and the branchy loop was 10x slower (a mispredict per
+     * few elements).
      */
     public static void reluGradient(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) out[oo + i] = reluGradient(x[xo + i], g[go + i]);
     }
 
-    /** x > 0 ? g : 0 for one element, without a branch (as {@link #reluGradient(float[], int, float[], int, float[], int, int)}). */
+    /** x <= 0 ? 0 : g for one element, without a branch (as {@link #reluGradient(float[], int, float[], int, float[], int, int)}). */
     public static float reluGradient(float x, float g) {
         int bits = Float.floatToRawIntBits(x);
-        int keep = ~(((bits - 1) | bits) >> 31); // all ones when bits >= 1, else 0 (+0, -0 and negatives)
+        int notPositive = (bits - 1) | bits;                 // sign bit set when bits <= 0: +0, -0, negatives, -NaN
+        int notNaN = (bits & 0x7fffffff) - 0x7f800001;      // sign bit set unless |bits| is above infinity's
+        int keep = ~((notPositive & notNaN) >> 31);           // 0 where x <= 0, else all ones
         return Float.intBitsToFloat(Float.floatToRawIntBits(g) & keep);
     }
 

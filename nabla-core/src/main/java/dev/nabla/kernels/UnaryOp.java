@@ -24,7 +24,7 @@ public enum UnaryOp {
             case SQRT: for (int i = 0; i < n; i++) out[i] = (float) Math.sqrt(a[i]); break;
             case ABS: for (int i = 0; i < n; i++) out[i] = Math.abs(a[i]); break;
             case SIGN: for (int i = 0; i < n; i++) out[i] = Math.signum(a[i]); break;
-            case RELU: for (int i = 0; i < n; i++) out[i] = a[i] > 0 ? a[i] : 0f; break;
+            case RELU: for (int i = 0; i < n; i++) out[i] = Math.max(a[i], 0f); break; // NaN stays NaN, as PyTorch's
             case SIGMOID: for (int i = 0; i < n; i++) out[i] = sigmoid(a[i]); break;
             case TANH: for (int i = 0; i < n; i++) out[i] = (float) Math.tanh(a[i]); break;
             case SOFTPLUS: for (int i = 0; i < n; i++) out[i] = softplus(a[i]); break;

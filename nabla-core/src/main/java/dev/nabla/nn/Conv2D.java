@@ -141,7 +141,9 @@ public class Conv2D extends Layer {
         });
         Tensor y = Tensor.of(out, g.n, filters, g.outH, g.outW);
         Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
-        return Autograd.record(relu ? "conv2d_relu" : "conv2d", y, (grad, need) -> {
+        return Autograd.record(relu ? "conv2d_relu" : "conv2d", () -> (relu ? "the ReLU's mask first (the gradient passes"
+                + " where the output was positive or NaN), then " : "") + "dW = dY convolved with the input patches;"
+                + " dX = dY scattered back through the kernel (col2im); db = sum of dY", y, (grad, need) -> {
             float[] dy = grad.data();
             return backward(need, in, g, kernel, (n, d) -> {
                 if (relu) Elementwise.reluGradient(out, n * image, dy, n * image, d, 0, image);
@@ -184,7 +186,8 @@ public class Conv2D extends Layer {
         });
         Tensor y = Tensor.of(out, g.n, filters, ph, pw);
         Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
-        return Autograd.record("conv2d_relu_maxpool2d", y, (grad, need) -> {
+        return Autograd.record("conv2d_relu_maxpool2d", () -> "each window's gradient goes to its winning position if the"
+                + " maximum was positive (or NaN), then as conv2d", y, (grad, need) -> {
             float[] dy = grad.data();
             return backward(need, in, g, kernel, (n, d) -> {
                 Arrays.fill(d, 0f);

@@ -121,7 +121,10 @@ public class Dense extends Layer {
         if (relu) for (int i = 0; i < out.length; i++) out[i] = Math.max(out[i], 0f);
         Tensor y = Tensor.of(out, m, n);
         Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
-        return Autograd.record(relu ? "linear_relu" : "linear", y, (g, need) -> {
+        return Autograd.record(relu ? "linear_relu" : "linear", () -> relu
+                ? "for Y = relu(Z), Z = X @ W + b: dZ = dY where Z > 0 or NaN (else 0), then dX = dZ @ W^T,"
+                        + " dW = X^T @ dZ, db = dZ summed over the rows"
+                : "for Y = X @ W + b: dX = dY @ W^T, dW = X^T @ dY, db = dY summed over the rows", y, (g, need) -> {
             float[] dz = g.data();
             if (relu) {
                 float[] masked = new float[dz.length];

@@ -59,7 +59,9 @@ public abstract class Pool2D extends Layer {
         });
         Tensor y = Tensor.of(out, n, c, oh, ow);
         // Max pooling finds each window's winner again in the backward pass rather than keeping an index per output.
-        return Autograd.record(max ? "max_pool2d" : "avg_pool2d", y, (g, need) -> {
+        return Autograd.record(max ? "max_pool2d" : "avg_pool2d", () -> max
+                ? "the gradient goes to the winning position of each window (the first maximum, or the last NaN)"
+                : "the gradient is shared equally by each window's positions", y, (g, need) -> {
             float[] go = g.data(), dx = new float[in.length];
             Parallel.forRange(n * c, 4, (from, to) -> {
                 for (int plane = from; plane < to; plane++) {
@@ -85,13 +87,16 @@ public abstract class Pool2D extends Layer {
         }, x);
     }
 
-    /** Index of the largest input in the window at {@code base}; the first of equal maxima in row-major order wins. */
+    /**
+     * Index of the largest input in the window at {@code base}; the first of equal maxima in row-major order wins. A NaN
+     * beats every number (the last NaN wins, as in PyTorch), so it is propagated rather than skipped.
+     */
     private int winner(float[] in, int base, int w) {
         int best = base;
         for (int ky = 0; ky < pool; ky++) {
             for (int kx = 0; kx < pool; kx++) {
                 int i = base + ky * w + kx;
-                if (in[i] > in[best]) best = i;
+                if (in[i] > in[best] || in[i] != in[i]) best = i;
             }
         }
         return best;
@@ -126,14 +131,20 @@ public abstract class Pool2D extends Layer {
         }
     }
 
-    /** The winning corner of the 2x2 window at {@code i} (row stride w): 2 * row + column, each 0 or 1. */
+    /**
+     * The winning corner of the 2x2 window at {@code i} (row stride w): 2 * row + column, each 0 or 1. A window with a
+     * NaN (whose maximum is NaN) is won by its last NaN, as in the general loop; that test is a branch, but one that
+     * is always predicted right on real data.
+     */
     static int corner2x2(float[] in, int i, int w) {
         float a = in[i], b = in[i + 1], c = in[i + w], d = in[i + w + 1];
-        int right = greater(b, a), lower = greater(Math.max(c, d), Math.max(a, b)), rightBelow = greater(d, c);
+        float top = Math.max(a, b), bottom = Math.max(c, d); // NaN if a row holds one
+        if (top != top | bottom != bottom) return d != d ? 3 : c != c ? 2 : b != b ? 1 : 0;
+        int right = greater(b, a), lower = greater(bottom, top), rightBelow = greater(d, c);
         return 2 * lower + right + lower * (rightBelow - right);
     }
 
-    /** 1 when y > x, else 0, without a branch: for finite values, x - y is negative exactly when y > x. */
+    /** 1 when y > x, else 0, without a branch: for numbers (not NaN), x - y is negative exactly when y > x. */
     private static int greater(float y, float x) {
         return Float.floatToRawIntBits(x - y) >>> 31;
     }

@@ -7,10 +7,15 @@ import dev.nabla.kernels.UnaryOp;
 
 import java.util.Arrays;
 
-/** Forward and backward rules of the elementwise ops. Backward rules return gradients in the output's shape;
- * the autograd engine sums them back over broadcast dimensions. */
+/** Forward and backward rules of the elementwise ops, each with its rule in words. Backward rules return gradients
+ * in the output's shape; the autograd engine sums them back over broadcast dimensions. */
 final class ElementwiseOps {
     private ElementwiseOps() {}
+
+    /** An op's parameter as its rule text shows it: 2 rather than 2.0. */
+    static String number(float v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e7f ? Long.toString((long) v) : Float.toString(v);
+    }
 
     static Tensor binaryForward(BinaryOp op, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast(op.opName(), a.shape, b.shape);
@@ -23,25 +28,34 @@ final class ElementwiseOps {
         Tensor out = binaryForward(op, a, b);
         switch (op) {
             case ADD:
-                return Autograd.record("add", out, (g, n) -> new Tensor[] {g, g}, a, b);
+                return Autograd.record("add", () -> "d(a+b)/da = 1 and d(a+b)/db = 1: the gradient passes through unchanged "
+                        + "(summed over broadcast axes)",
+                        out, (g, n) -> new Tensor[] {g, g}, a, b);
             case SUB:
-                return Autograd.record("sub", out, (g, n) -> new Tensor[] {g, n[1] ? g.neg() : null}, a, b);
+                return Autograd.record("sub", () -> "d(a-b)/da = 1 and d(a-b)/db = -1",
+                        out, (g, n) -> new Tensor[] {g, n[1] ? g.neg() : null}, a, b);
             case MUL:
-                return Autograd.record("mul", out, (g, n) -> new Tensor[] {
+                return Autograd.record("mul", () -> "d(a*b)/da = b and d(a*b)/db = a: each input receives the gradient times "
+                        + "the other input",
+                        out, (g, n) -> new Tensor[] {
                         n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null}, a, b);
             case DIV:
-                return Autograd.record("div", out, (g, n) -> new Tensor[] {
+                return Autograd.record("div", () -> "d(a/b)/da = 1/b and d(a/b)/db = -a/b^2", out, (g, n) -> new Tensor[] {
                         n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null}, a, b);
             case POW:
                 // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b ln a
-                return Autograd.record("pow", out, (g, n) -> new Tensor[] {
+                return Autograd.record("pow", () -> "d(a^b)/da = b a^(b-1) and d(a^b)/db = a^b ln a",
+                        out, (g, n) -> new Tensor[] {
                         n[0] ? g.mul(b).mul(a.pow(b.sub(1f))) : null,
                         n[1] ? g.mul(out).mul(a.log()) : null}, a, b);
             case MAX:
             case MIN: {
                 String name = op == BinaryOp.MAX ? "maximum" : "minimum";
                 // The winner takes the gradient; ties share it equally.
-                return Autograd.record(name, out, (g, n) -> {
+                String rule = op == BinaryOp.MAX
+                        ? "d max(a,b)/da = 1 where a > b, 0 where b > a, 1/2 at a tie; b gets the rest"
+                        : "d min(a,b)/da = 1 where a < b, 0 where b < a, 1/2 at a tie; b gets the rest";
+                return Autograd.record(name, () -> rule, out, (g, n) -> {
                     Tensor aWins = op == BinaryOp.MAX ? a.gt(b) : a.lt(b);
                     Tensor tie = a.eq(b).mul(0.5f);
                     Tensor shareA = aWins.add(tie);
@@ -69,7 +83,9 @@ final class ElementwiseOps {
         }
         Tensor out = new Tensor(y, a.shape);
         String name = t == 0f ? "mul_scalar" : "add_scalar";
-        return Autograd.record(name, out, (g, n) -> new Tensor[] {s == 1f ? g : g.mul(s)}, a);
+        return Autograd.record(name, () -> t == 0f ? "d(s*x)/dx = s = " + number(s)
+                : s == 1f ? "d(x + t)/dx = 1" : "d(s*x + t)/dx = s = " + number(s), out,
+                (g, n) -> new Tensor[] {s == 1f ? g : g.mul(s)}, a);
     }
 
     static Tensor powScalar(Tensor a, float e) {
@@ -80,7 +96,7 @@ final class ElementwiseOps {
             for (int i = 0; i < x.length; i++) y[i] = (float) Math.pow(x[i], e);
         }
         Tensor out = new Tensor(y, a.shape);
-        return Autograd.record("pow_scalar", out, (g, n) -> new Tensor[] {
+        return Autograd.record("pow_scalar", () -> "d(x^p)/dx = p x^(p-1), with p = " + number(e), out, (g, n) -> new Tensor[] {
                 e == 2f ? g.mul(a).mul(2f) : g.mul(a.pow(e - 1f)).mul(e)}, a);
     }
 
@@ -92,7 +108,8 @@ final class ElementwiseOps {
         float[] out = new float[Shape.size(shape)];
         for (int i = 0; i < out.length; i++) out[i] = m.data[i] != 0f ? ab.data[i] : bb.data[i];
         Tensor mDetached = mask.detach();
-        return Autograd.record("where", new Tensor(out, shape), (g, n) -> {
+        return Autograd.record("where", () -> "the gradient goes to whichever input was chosen at each position; the mask gets none",
+                new Tensor(out, shape), (g, n) -> {
             Tensor keep = mDetached.ne(Tensor.scalar(0f));
             return new Tensor[] {null, n[1] ? g.mul(keep) : null, n[2] ? g.mul(keep.neg().add(1f)) : null};
         }, mask, a, b);
@@ -104,20 +121,34 @@ final class ElementwiseOps {
         Tensor out = new Tensor(y, a.shape);
         String name = op.opName();
         switch (op) {
-            case NEG: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.neg()}, a);
-            case EXP: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.mul(out)}, a);
-            case LOG: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.div(a)}, a);
-            case SQRT: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.div(out).mul(0.5f)}, a);
-            case ABS: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.mul(a.sign())}, a);
-            case SIGN: return Autograd.record(name, out, (g, n) -> new Tensor[] {Tensor.zeros(a.shape)}, a);
-            case SQUARE: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.mul(a).mul(2f)}, a);
-            case RECIPROCAL: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.mul(out).mul(out).neg()}, a);
-            case RELU: return Autograd.record(name, out, (g, n) -> new Tensor[] {reluBackward(g, a)}, a);
-            case SIGMOID: return Autograd.record(name, out, (g, n) -> new Tensor[] {sigmoidBackward(g, out)}, a);
-            case TANH: return Autograd.record(name, out, (g, n) -> new Tensor[] {tanhBackward(g, out)}, a);
-            case SOFTPLUS: return Autograd.record(name, out, (g, n) -> new Tensor[] {g.mul(a.sigmoid())}, a);
-            case GELU: return Autograd.record(name, out, (g, n) -> new Tensor[] {geluBackward(g, a)}, a);
-            case GELU_TANH: return Autograd.record(name, out, (g, n) -> new Tensor[] {geluTanhBackward(g, a)}, a);
+            case NEG: return Autograd.record(name, () -> "d(-x)/dx = -1", out, (g, n) -> new Tensor[] {g.neg()}, a);
+            case EXP: return Autograd.record(name, () -> "d(e^x)/dx = e^x, the output itself",
+                    out, (g, n) -> new Tensor[] {g.mul(out)}, a);
+            case LOG: return Autograd.record(name, () -> "d(ln x)/dx = 1/x", out, (g, n) -> new Tensor[] {g.div(a)}, a);
+            case SQRT: return Autograd.record(name, () -> "d(sqrt x)/dx = 1/(2 sqrt x)",
+                    out, (g, n) -> new Tensor[] {g.div(out).mul(0.5f)}, a);
+            case ABS: return Autograd.record(name, () -> "d|x|/dx = sign(x) (0 at 0)",
+                    out, (g, n) -> new Tensor[] {g.mul(a.sign())}, a);
+            case SIGN: return Autograd.record(name, () -> "d sign(x)/dx = 0: sign is flat wherever it is defined, so no gradient passes",
+                    out, (g, n) -> new Tensor[] {Tensor.zeros(a.shape)}, a);
+            case SQUARE: return Autograd.record(name, () -> "d(x^2)/dx = 2x",
+                    out, (g, n) -> new Tensor[] {g.mul(a).mul(2f)}, a);
+            case RECIPROCAL: return Autograd.record(name, () -> "d(1/x)/dx = -1/x^2",
+                    out, (g, n) -> new Tensor[] {g.mul(out).mul(out).neg()}, a);
+            case RELU: return Autograd.record(name, () -> "d relu(x)/dx = 1 where x > 0, else 0: the gradient passes only "
+                    + "where the input was positive (or NaN, as in PyTorch)",
+                    out, (g, n) -> new Tensor[] {reluBackward(g, a)}, a);
+            case SIGMOID: return Autograd.record(name, () -> "d sigmoid(x)/dx = s(1-s) with s the output",
+                    out, (g, n) -> new Tensor[] {sigmoidBackward(g, out)}, a);
+            case TANH: return Autograd.record(name, () -> "d tanh(x)/dx = 1 - t^2 with t the output",
+                    out, (g, n) -> new Tensor[] {tanhBackward(g, out)}, a);
+            case SOFTPLUS: return Autograd.record(name, () -> "d softplus(x)/dx = sigmoid(x)",
+                    out, (g, n) -> new Tensor[] {g.mul(a.sigmoid())}, a);
+            case GELU: return Autograd.record(name, () -> "d/dx x Phi(x) = Phi(x) + x phi(x), Phi and phi the normal CDF and density",
+                    out, (g, n) -> new Tensor[] {geluBackward(g, a)}, a);
+            case GELU_TANH: return Autograd.record(name, () -> "for y = x/2 (1 + tanh u), u = sqrt(2/pi) (x + 0.044715 x^3): "
+                    + "dy/dx = (1 + tanh u)/2 + x/2 (1 - tanh^2 u) du/dx",
+                    out, (g, n) -> new Tensor[] {geluTanhBackward(g, a)}, a);
             default: throw new AssertionError(op);
         }
     }
@@ -169,7 +200,8 @@ final class ElementwiseOps {
     static Tensor leakyRelu(Tensor a, float slope) {
         float[] x = a.data, y = new float[x.length];
         for (int i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i];
-        return Autograd.record("leaky_relu", new Tensor(y, a.shape), (g, n) -> {
+        return Autograd.record("leaky_relu", () -> "d/dx = 1 where x > 0, else the slope " + number(slope),
+                new Tensor(y, a.shape), (g, n) -> {
             float[] gd = g.data, r = new float[x.length];
             for (int i = 0; i < r.length; i++) r[i] = x[i] > 0 ? gd[i] : slope * gd[i];
             return new Tensor[] {new Tensor(r, a.shape)};
@@ -179,9 +211,10 @@ final class ElementwiseOps {
     static Tensor elu(Tensor a, float alpha) {
         float[] x = a.data, y = new float[x.length];
         for (int i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : (float) (alpha * Math.expm1(x[i]));
-        return Autograd.record("elu", new Tensor(y, a.shape), (g, n) -> {
+        return Autograd.record("elu", () -> "d elu(x)/dx = 1 where x > 0, else " + number(alpha) + " e^x (the output plus "
+                + number(alpha) + ")", new Tensor(y, a.shape), (g, n) -> {
             float[] gd = g.data, r = new float[x.length];
-            for (int i = 0; i < r.length; i++) r[i] = x[i] > 0 ? gd[i] : gd[i] * (y[i] + alpha);
+            for (int i = 0; i < r.length; i++) r[i] = x[i] <= 0 ? gd[i] * (y[i] + alpha) : gd[i]; // NaN passes g, as PyTorch's
             return new Tensor[] {new Tensor(r, a.shape)};
         }, a);
     }
@@ -190,7 +223,8 @@ final class ElementwiseOps {
         if (min > max) throw new IllegalArgumentException("clamp: min " + min + " > max " + max);
         float[] x = a.data, y = new float[x.length];
         for (int i = 0; i < x.length; i++) y[i] = Math.min(max, Math.max(min, x[i]));
-        return Autograd.record("clamp", new Tensor(y, a.shape), (g, n) -> {
+        return Autograd.record("clamp", () -> "d/dx = 1 inside [" + number(min) + ", " + number(max) + "], 0 where clamped",
+                new Tensor(y, a.shape), (g, n) -> {
             float[] gd = g.data, r = new float[x.length];
             for (int i = 0; i < r.length; i++) r[i] = x[i] >= min && x[i] <= max ? gd[i] : 0f;
             return new Tensor[] {new Tensor(r, a.shape)};
@@ -222,7 +256,9 @@ final class ElementwiseOps {
         }
         Tensor out = new Tensor(y, a.shape);
         final int fOuter = outer, fInner = inner;
-        return Autograd.record(log ? "log_softmax" : "softmax", out, (g, n) -> {
+        return Autograd.record(log ? "log_softmax" : "softmax", () -> log
+                ? "d log_softmax: g_in = g - softmax(x) * sum(g) along the axis"
+                : "d softmax: g_in = s * (g - sum(g * s)) along the axis, s the output", out, (g, n) -> {
             float[] gd = g.data, res = new float[y.length];
             for (int o = 0; o < fOuter; o++) {
                 for (int in = 0; in < fInner; in++) {

@@ -54,7 +54,8 @@ final class LinalgOps {
             }
         }
         Tensor out = new Tensor(c, outShape);
-        return Autograd.record("matmul", out, (g, need) -> new Tensor[] {
+        return Autograd.record("matmul", () -> "for Y = A @ B: dA = dY @ B^T and dB = A^T @ dY",
+                out, (g, need) -> new Tensor[] {
                 need[0] ? gradA(g, a, ta, b, tb) : null,
                 need[1] ? gradB(g, a, ta, b, tb) : null}, a, b);
     }

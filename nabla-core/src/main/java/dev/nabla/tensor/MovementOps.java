@@ -37,7 +37,8 @@ final class MovementOps {
         }
         if (Arrays.equals(s, a.shape) && !a.requiresGrad()) return a;
         int[] old = a.shape;
-        return Autograd.record("reshape", new Tensor(a.data, s), (g, n) -> new Tensor[] {g.reshape(old)}, a);
+        return Autograd.record("reshape", () -> "reshaping moves no value: the gradient is reshaped back",
+                new Tensor(a.data, s), (g, n) -> new Tensor[] {g.reshape(old)}, a);
     }
 
     static Tensor flatten(Tensor a, int startAxis, int endAxis) {
@@ -93,7 +94,9 @@ final class MovementOps {
         float[] zero = {0f};
         Elementwise.binary(dev.nabla.kernels.BinaryOp.ADD, a.data, a.shape, zero, new int[0], out, s);
         // The engine sums the gradient back over the broadcast dimensions.
-        return Autograd.record("broadcast_to", new Tensor(out, s.clone()), (g, n) -> new Tensor[] {g}, a);
+        return Autograd.record("broadcast_to", () -> "each input value was copied along the broadcast axes: its gradient is "
+                + "the sum over those copies",
+                new Tensor(out, s.clone()), (g, n) -> new Tensor[] {g}, a);
     }
 
     static Tensor transpose(Tensor a, int axis1, int axis2) {
@@ -122,7 +125,8 @@ final class MovementOps {
         float[] out = permuteCopy(a.data, a.shape, ord, outShape);
         int[] inverse = new int[r];
         for (int k = 0; k < r; k++) inverse[ord[k]] = k;
-        return Autograd.record("permute", new Tensor(out, outShape), (g, n) -> new Tensor[] {g.permute(inverse)}, a);
+        return Autograd.record("permute", () -> "the gradient is permuted back",
+                new Tensor(out, outShape), (g, n) -> new Tensor[] {g.permute(inverse)}, a);
     }
 
     private static float[] permuteCopy(float[] src, int[] shape, int[] ord, int[] outShape) {
@@ -191,7 +195,8 @@ final class MovementOps {
             }
             offset += chunk;
         }
-        return Autograd.record("concat", new Tensor(out, outShape), (g, n) -> {
+        return Autograd.record("concat", () -> "the gradient is cut back into the parts that were joined, one per input",
+                new Tensor(out, outShape), (g, n) -> {
             Tensor[] grads = new Tensor[ts.length];
             int start = 0;
             for (int k = 0; k < ts.length; k++) {
@@ -256,7 +261,8 @@ final class MovementOps {
             }
         }
         final int from = s, n = count, fOuter = outer, fInner = inner;
-        return Autograd.record("slice", new Tensor(out, outShape), (g, need) -> {
+        return Autograd.record("slice", () -> "the gradient goes back to the positions that were sliced out; the others get 0",
+                new Tensor(out, outShape), (g, need) -> {
             float[] grad = new float[a.data.length];
             for (int o = 0; o < fOuter; o++) {
                 for (int j = 0; j < n; j++) {
@@ -287,7 +293,9 @@ final class MovementOps {
             }
         }
         final int fOuter = outer, fInner = inner;
-        return Autograd.record("index_select", new Tensor(out, outShape), (g, need) -> {
+        return Autograd.record("index_select", () -> "each selected entry's gradient is added back at the index it was taken "
+                + "from (repeats add up)",
+                new Tensor(out, outShape), (g, need) -> {
             float[] grad = new float[a.data.length];
             for (int o = 0; o < fOuter; o++) {
                 for (int j = 0; j < idx.length; j++) {
@@ -335,7 +343,8 @@ final class MovementOps {
         int[] offsets = scatterOffsets("gather", index, ax, a.shape);
         float[] out = new float[offsets.length];
         for (int p = 0; p < out.length; p++) out[p] = a.data[offsets[p]];
-        return Autograd.record("gather", new Tensor(out, index.shape.clone()), (g, need) -> {
+        return Autograd.record("gather", () -> "the gradient is added back at the gathered positions",
+                new Tensor(out, index.shape.clone()), (g, need) -> {
             float[] grad = new float[a.data.length];
             for (int p = 0; p < offsets.length; p++) grad[offsets[p]] += g.data[p];
             return new Tensor[] {new Tensor(grad, a.shape), null};
@@ -349,7 +358,9 @@ final class MovementOps {
         int[] offsets = scatterOffsets("scatterAdd", index, ax, a.shape);
         float[] out = a.data.clone();
         for (int p = 0; p < offsets.length; p++) out[offsets[p]] += src.data[p];
-        return Autograd.record("scatter_add", new Tensor(out, a.shape), (g, need) -> {
+        return Autograd.record("scatter_add", () -> "d/da = 1: the gradient passes to the destination unchanged; the source "
+                + "gets the gradient at the positions it was added to",
+                new Tensor(out, a.shape), (g, need) -> {
             Tensor gs = null;
             if (need[2]) {
                 float[] d = new float[offsets.length];
@@ -375,7 +386,8 @@ final class MovementOps {
         int[] offsets = interiorOffsets(a.shape, outShape, widths);
         int inner = r == 0 ? 1 : a.shape[r - 1];
         for (int row = 0; row < offsets.length; row++) System.arraycopy(a.data, row * inner, out, offsets[row], inner);
-        return Autograd.record("pad", new Tensor(out, outShape), (g, need) -> {
+        return Autograd.record("pad", () -> "the gradient is cropped back to the input: the padding gets none",
+                new Tensor(out, outShape), (g, need) -> {
             float[] grad = new float[a.data.length];
             for (int row = 0; row < offsets.length; row++) System.arraycopy(g.data, offsets[row], grad, row * inner, inner);
             return new Tensor[] {new Tensor(grad, a.shape)};

@@ -42,7 +42,8 @@ final class ReductionOps {
         int[] keptShape = Shape.withoutAxes(a.shape, ax, true);
         float[] values = ax.length == 0 ? a.data.clone() : reduceAxes(Reduce.Kind.SUM, a.data, a.shape, ax);
         Tensor out = new Tensor(values, keepDims ? keptShape : Shape.withoutAxes(a.shape, ax, false));
-        return Autograd.record("sum", out, (g, n) -> new Tensor[] {g.reshape(keptShape).broadcastTo(a.shape)}, a);
+        return Autograd.record("sum", () -> "d(sum x)/dx_i = 1: the gradient is copied to every summed element",
+                out, (g, n) -> new Tensor[] {g.reshape(keptShape).broadcastTo(a.shape)}, a);
     }
 
     static Tensor mean(Tensor a, int[] axes, boolean keepDims) {
@@ -54,7 +55,8 @@ final class ReductionOps {
         float inv = 1f / count;
         for (int i = 0; i < values.length; i++) values[i] *= inv;
         Tensor out = new Tensor(values, keepDims ? keptShape : Shape.withoutAxes(a.shape, ax, false));
-        return Autograd.record("mean", out, (g, n) -> new Tensor[] {g.reshape(keptShape).mul(inv).broadcastTo(a.shape)}, a);
+        return Autograd.record("mean", () -> "d(mean x)/dx_i = 1/n: the gradient is shared equally by the n averaged elements",
+                out, (g, n) -> new Tensor[] {g.reshape(keptShape).mul(inv).broadcastTo(a.shape)}, a);
     }
 
     static Tensor extreme(Reduce.Kind kind, Tensor a, int[] axes, boolean keepDims) {
@@ -65,7 +67,8 @@ final class ReductionOps {
         float[] values = ax.length == 0 ? a.data.clone() : reduceAxes(kind, a.data, a.shape, ax);
         Tensor out = new Tensor(values, keepDims ? keptShape : Shape.withoutAxes(a.shape, ax, false));
         // The gradient goes to the positions holding the extreme; ties share it equally.
-        return Autograd.record(name, out, (g, n) -> {
+        return Autograd.record(name, () -> "the gradient goes to the element that was the " + (kind == Reduce.Kind.MAX ? "maximum" : "minimum")
+                + "; equal extremes share it equally", out, (g, n) -> {
             Tensor kept = new Tensor(values, keptShape);
             Tensor hits = a.detach().eq(kept);
             Tensor count = hits.sum(ax, true);
@@ -94,7 +97,8 @@ final class ReductionOps {
         Tensor s = a.detach().sub(m).exp().sum(ax, true);
         Tensor lse = s.log().add(m);
         Tensor out = new Tensor(lse.data, keepDims ? keptShape : Shape.withoutAxes(a.shape, ax, false));
-        return Autograd.record("logsumexp", out, (g, n) -> new Tensor[] {
+        return Autograd.record("logsumexp", () -> "d logsumexp(x)/dx_i = e^(x_i - logsumexp(x)), the softmax of x over the reduced axes",
+                out, (g, n) -> new Tensor[] {
                 a.detach().sub(lse).exp().mul(g.reshape(keptShape))}, a);
     }
 

@@ -3,9 +3,13 @@ package dev.nabla.explain;
 import dev.nabla.autograd.Function;
 import dev.nabla.io.Json;
 import dev.nabla.nn.Activation;
+import dev.nabla.nn.AvgPool2D;
+import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Initializers;
 import dev.nabla.nn.Layer;
+import dev.nabla.nn.MaxPool2D;
+import dev.nabla.nn.Padding;
 import dev.nabla.nn.Weight;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.tensor.Rng;
@@ -21,6 +25,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -164,5 +169,80 @@ class ExplainTest {
             assertThat(r.passed()).isFalse();
             assertThat(r.toString()).contains("0 of " + r.sampled() + " checked", "not checked");
         });
+    }
+
+    /** Each unary op through its Tensor method; exhaustive, so a new unary op does not compile until it is listed. */
+    private static Tensor unary(dev.nabla.kernels.UnaryOp op, Tensor x) {
+        return switch (op) {
+            case NEG -> x.neg();
+            case EXP -> x.exp();
+            case LOG -> x.log();
+            case SQRT -> x.sqrt();
+            case ABS -> x.abs();
+            case SIGN -> x.sign();
+            case RELU -> x.relu();
+            case SIGMOID -> x.sigmoid();
+            case TANH -> x.tanh();
+            case SOFTPLUS -> x.softplus();
+            case SQUARE -> x.square();
+            case RECIPROCAL -> x.reciprocal();
+            case GELU -> x.gelu(false);
+            case GELU_TANH -> x.gelu(true);
+        };
+    }
+
+    /** The rule the explanation prints for each op of the backward pass of {@code out}, by op name. */
+    private static Map<String, String> rulesOf(Tensor out) {
+        Map<String, String> rules = new TreeMap<>();
+        Explanation e = Explainer.explain("ops", () -> out, Map.of(), List.of(), 0f);
+        for (Explanation.BackwardStep step : e.backward()) rules.put(step.op(), step.rule());
+        return rules;
+    }
+
+    @Test
+    void eluAndLeakyReluExplainTheirRuleWithTheirOwnParameter() {
+        Tensor x = Tensor.vector(-1, 2).requiresGrad(true);
+        assertThat(rulesOf(x.elu(0.5f)).get("elu")).contains("0.5 e^x").doesNotContain("else e^x");
+        assertThat(rulesOf(x.elu(2f)).get("elu")).contains("2 e^x");
+        assertThat(rulesOf(x.leakyRelu(0.2f)).get("leaky_relu")).contains("0.2");
+        assertThat(rulesOf(x.clamp(-0.5f, 1.5f)).get("clamp")).contains("[-0.5, 1.5]");
+    }
+
+    /**
+     * Every op the library can record explains its backward rule in words. The rule is an argument of recording an
+     * op, so no op can be recorded without one; this runs every op of the op gradient table, every unary op, the
+     * layers' fused ops, the losses and a user-defined op, and checks that each text is real.
+     */
+    @Test
+    void everyRecordedOpExplainsItsBackwardRule() {
+        Map<String, String> rules = new TreeMap<>();
+        for (dev.nabla.tensor.OpGradientTest.Case c : dev.nabla.tensor.OpGradientTest.cases().toList()) {
+            Tensor[] in = new Tensor[c.inputs().length];
+            for (int i = 0; i < in.length; i++) in[i] = c.inputs()[i].roundedToFloat().toTensor().requiresGrad(true);
+            rules.putAll(rulesOf(c.op().apply(in)));
+        }
+        Tensor v = Tensor.vector(0.5f, -1.5f, 2f).requiresGrad(true);
+        rules.putAll(rulesOf(v.mul(3f).add(1f)));
+        for (dev.nabla.kernels.UnaryOp op : dev.nabla.kernels.UnaryOp.values()) {
+            rules.putAll(rulesOf(unary(op, v.abs().add(0.5f))));
+        }
+        Rng rng = new Rng(3);
+        Tensor images = Tensor.normal(rng, 0, 1, 2, 1, 6, 6).requiresGrad(true);
+        rules.putAll(rulesOf(Sequential.of(new Conv2D(2, 3, 1, Padding.VALID, true, Activation.RELU), new MaxPool2D(2, 2)).apply(images)));
+        rules.putAll(rulesOf(new MaxPool2D(3, 3).apply(new Conv2D(2, 1).apply(images))));
+        rules.putAll(rulesOf(new AvgPool2D(2, 2).apply(new Conv2D(2, 1, 1, Padding.VALID, true, Activation.RELU).apply(images))));
+        Tensor rows = Tensor.normal(rng, 0, 1, 4, 3).requiresGrad(true);
+        Tensor logits = Dense.of(3, Activation.LINEAR).apply(Dense.of(3, Activation.RELU).apply(rows));
+        rules.putAll(rulesOf(Losses.sparseCategoricalCrossentropy(true).apply(Tensor.vector(0, 2, 1, 2), logits)));
+        rules.putAll(rulesOf(Losses.categoricalCrossentropy(false).apply(rows.softmax(-1).detach(), rows.softmax(-1))));
+        rules.putAll(rulesOf(Losses.binaryCrossentropy(true).apply(Tensor.zeros(4, 3), rows)));
+        rules.putAll(rulesOf(new Square(2f).apply(rows)));
+
+        assertThat(rules).containsKeys("sign", "maximum", "minimum", "gelu_tanh", "logsumexp", "slice", "pad", "concat",
+                "index_select", "scatter_add", "broadcast_to", "linear", "linear_relu", "conv2d", "conv2d_relu",
+                "conv2d_relu_maxpool2d", "max_pool2d", "avg_pool2d", "mul_scalar", "add_scalar", "sparse_categorical_crossentropy",
+                "categorical_crossentropy", "binary_crossentropy_logits", "Square");
+        for (dev.nabla.kernels.UnaryOp op : dev.nabla.kernels.UnaryOp.values()) assertThat(rules).containsKey(op.opName());
+        rules.forEach((op, rule) -> assertThat(rule).as(op).isNotBlank().doesNotContain("own backward rule").isNotEqualTo(op));
     }
 }

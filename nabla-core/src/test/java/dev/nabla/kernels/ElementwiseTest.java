@@ -19,4 +19,13 @@ class ElementwiseTest {
         for (int i = 0; i < x.length; i++) expected[i + 1] = x[i] > 0f ? g[i] : 0f;
         assertArrayEquals(expected, out);
     }
+
+    @Test
+    void reluGradientPassesTheGradientWhereTheInputIsNaNOfEitherSignAsPyTorchs() {
+        float[] x = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xff800001),
+                Float.intBitsToFloat(0xffffffff), Float.NEGATIVE_INFINITY, -1f, 0f};
+        float[] g = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f}, out = new float[x.length];
+        Elementwise.reluGradient(x, 0, g, 0, out, 0, x.length);
+        assertArrayEquals(new float[] {1f, 2f, 3f, 4f, 5f, 0f, 0f, 0f}, out);
+    }
 }

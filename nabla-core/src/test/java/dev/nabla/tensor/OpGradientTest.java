@@ -15,9 +15,10 @@ import java.util.stream.Stream;
  * the backward rule against central differences of that reference (see {@link GradCheck}). Shapes include
  * broadcasting; inputs stay away from kinks (0 for relu / abs, ties for max / min).
  */
-class OpGradientTest {
+public class OpGradientTest {
 
-    record Case(String name, GradCheck.TensorFn op, GradCheck.ReferenceFn reference, DArray... inputs) {
+    /** One op of the table (also run by the explanation tests, which check that each op explains its rule). */
+    public record Case(String name, GradCheck.TensorFn op, GradCheck.ReferenceFn reference, DArray... inputs) {
         @Override
         public String toString() {
             return name;
@@ -69,7 +70,7 @@ class OpGradientTest {
         return log ? logp : logp.map(Math::exp);
     }
 
-    static Stream<Case> cases() {
+    public static Stream<Case> cases() {
         List<Case> c = new ArrayList<>();
         int[] s = {3, 4};
         // Elementwise binary, with broadcasting.

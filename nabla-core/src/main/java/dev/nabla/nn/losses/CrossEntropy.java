@@ -16,6 +16,11 @@ import dev.nabla.tensor.Tensor;
  */
 final class CrossEntropy {
 
+    private static final String SPARSE_RULE = "for L = -log q[target]: from probabilities dp = -1/p at the target"
+            + " (0 where clipped), from logits dz = softmax(z) - onehot(target); divided by the batch size for the mean";
+    private static final String DENSE_RULE = "for L = -sum t log q: from probabilities dp = -t/p (0 where clipped), from"
+            + " logits dz = softmax(z) * sum(t) - t; dt = -log q; divided by the batch size for the mean";
+
     private CrossEntropy() {}
 
     /** Class-index targets: {@code classes[i]} is row i's class. */
@@ -66,7 +71,7 @@ final class CrossEntropy {
         }
         Tensor[] inputs = targets == null ? new Tensor[] {p} : new Tensor[] {p, targets};
         String name = classes != null ? "sparse_categorical_crossentropy" : "categorical_crossentropy";
-        return Autograd.record(name, out, (g, need) -> {
+        return Autograd.record(name, () -> classes != null ? SPARSE_RULE : DENSE_RULE, out, (g, need) -> {
             float[] gd = g.data();
             float scale = reduction == Reduction.MEAN ? 1f / n : 1f;
             float[] dp = need[0] ? new float[n * c] : null;

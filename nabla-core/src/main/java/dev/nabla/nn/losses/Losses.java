@@ -10,10 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The standard losses: the cross-entropies over [batch, classes] are single ops with their own gradient
- * ({@link CrossEntropy}), the others are composed from differentiable tensor ops. Per-sample
- * values are averaged over the non-batch axes, then reduced over the batch as the {@link Reduction} says
- * (default MEAN), as Keras does.
+ * The standard losses: the cross-entropies over [batch, classes] ({@link CrossEntropy}) and binary cross-entropy of
+ * logits ({@link BinaryCrossEntropy}) are single ops with their own gradient, the others are composed from
+ * differentiable tensor ops. Per-sample values are averaged over the non-batch axes, then reduced over the batch as
+ * the {@link Reduction} says (default MEAN), as Keras does.
  *
  * <p>Cross-entropies from logits use log-softmax / log-sigmoid (stable for any logit); from probabilities, the
  * probabilities are clipped to [1e-7, 1 - 1e-7] as Keras does (but, as PyTorch's NLL of log-probabilities, not
@@ -71,8 +71,7 @@ public final class Losses {
     public static Loss binaryCrossentropy(boolean fromLogits, Reduction r) {
         String name = "binary_crossentropy";
         if (fromLogits) {
-            // max(z, 0) - z*y + log(1 + exp(-|z|)): the stable form of -(y log s(z) + (1-y) log(1 - s(z))).
-            return FormulaLoss.elementwise(name, r, Map.of("from_logits", true), (t, z) -> z.relu().sub(z.mul(t)).add(z.abs().neg().exp().add(1f).log()));
+            return FormulaLoss.elementwise(name, r, Map.of("from_logits", true), (t, z) -> BinaryCrossEntropy.fromLogits(z, t));
         }
         return FormulaLoss.elementwise(name, r, Map.of("from_logits", false), (t, p) -> {
             Tensor q = p.clamp(EPSILON, 1f - EPSILON);
