@@ -1,11 +1,14 @@
 package dev.nabla.cli;
 
-import dev.nabla.explain.GradientCheck;
+import dev.nabla.autograd.Function;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Dense;
+import dev.nabla.nn.Layer;
+import dev.nabla.nn.Layers;
 import dev.nabla.nn.Weight;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.optim.Optimizers;
+import dev.nabla.tensor.Tensor;
 import dev.nabla.train.History;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
@@ -204,13 +207,47 @@ class CliTest {
         assertThat(r.out()).doesNotContain("agree").contains("0 of 2 checked", "no element could be checked");
     }
 
+    /** x^2 with a backward that is off by half: 3x instead of 2x. */
+    static final class SquareWithWrongBackward extends Function {
+        @Override
+        protected Tensor forward(Function.Context ctx, Tensor... in) {
+            ctx.save(in[0]);
+            return in[0].detach().square();
+        }
+
+        @Override
+        protected Tensor[] backward(Function.Context ctx, Tensor grad) {
+            return new Tensor[] {grad.mul(ctx.saved(0)).mul(3f)};
+        }
+    }
+
+    /** A user layer (registered, so that its model file loads) whose op has the wrong backward rule. */
+    static final class WronglySquared extends Layer {
+        WronglySquared(String name) {
+            super(name);
+        }
+
+        @Override
+        protected Tensor forward(Tensor in) {
+            return new SquareWithWrongBackward().apply(in);
+        }
+    }
+
     @Test
-    void gradcheckReportsADisagreementWithExitCode1() {
-        StringWriter text = new StringWriter();
-        List<GradientCheck.Result> results = List.of(new GradientCheck.Result("dense/kernel", 5, 5, 1e-4),
-                new GradientCheck.Result("dense/bias", 3, 2, 0.8));
-        assertThat(GradcheckCommand.report(results, new PrintWriter(text, true))).isEqualTo(1);
-        assertThat(text.toString()).contains("1 parameter(s) disagree", "7 of 8 sampled elements checked").doesNotContain("agree with central differences:");
+    void gradcheckFindsAUserLayersWrongBackwardAndExitsWith1(@TempDir Path dir) throws Exception {
+        Layers.register("WronglySquared", c -> new WronglySquared((String) c.get("name")));
+        Sequential model = new Sequential("model", Dense.of(2, Activation.LINEAR), new WronglySquared("wrongly_squared"), Dense.of(1));
+        model.seed(4);
+        model.compile(Optimizers.sgd(0.1), Losses.mse());
+        model.buildFor(1, 2);
+        Path file = dir.resolve("wrong.nabla");
+        ModelFile.save(file, new SavedModel(model, Map.of("task", "regression", "input", "flat", "target", "y"), new History(), Map.of()));
+        Path csv = dir.resolve("rows.csv");
+        Files.writeString(csv, "a,b,y\n1.5,-0.5,0.3\n-1,2,1.2\n0.5,1,-0.7\n2,0.25,0.1\n");
+        Run r = inProcess("gradcheck", file.toString(), "--data", csv.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("parameter(s) disagree").containsPattern("dense/kernel .*[0-9]+ of [0-9]+ checked")
+                .doesNotContain("All gradients agree");
     }
 
     @Test
