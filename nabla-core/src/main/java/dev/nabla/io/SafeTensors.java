@@ -108,10 +108,11 @@ public final class SafeTensors {
                 throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' byte range [" + begin + ", " + end
                         + ") does not fit shape " + new ArrayList<>(shapeList) + " in " + dataLength + " data bytes (truncated file?)");
             }
-            float[] data = new float[(int) count];
+            // zeros(shape) keeps shape [] a scalar (Tensor.of with no shape would make it 1-D)
+            Tensor t = Tensor.zeros(shape);
             ByteBuffer slice = ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-            slice.asFloatBuffer().get(data);
-            out.tensors.put(e.getKey(), Tensor.of(data, shape.length == 0 ? new int[0] : shape));
+            slice.asFloatBuffer().get(t.data());
+            out.tensors.put(e.getKey(), t);
         }
         return out;
     }
