@@ -155,7 +155,7 @@ public final class ModelFile {
         Map<String, byte[]> entries = unzip(origin, bytes);
         byte[] configBytes = entries.get(CONFIG);
         if (configBytes == null) throw new IllegalArgumentException(origin + ": not a Nabla model file (no " + CONFIG + ")");
-        Map<String, Object> config = Json.parseObject(new String(configBytes, StandardCharsets.UTF_8));
+        Map<String, Object> config = Json.parseObject(new String(configBytes, StandardCharsets.UTF_8), origin + "!" + CONFIG);
         if (!FORMAT.equals(config.get("format"))) throw new IllegalArgumentException(origin + ": not a Nabla model file (format is " + config.get("format") + ")");
         long version = ((Number) config.get("format_version")).longValue();
         if (version > FORMAT_VERSION) {
@@ -163,7 +163,7 @@ public final class ModelFile {
         }
         byte[] weightBytes = require(origin, entries, WEIGHTS);
         byte[] metadataBytes = require(origin, entries, METADATA);
-        Map<String, Object> metadata = Json.parseObject(new String(metadataBytes, StandardCharsets.UTF_8));
+        Map<String, Object> metadata = Json.parseObject(new String(metadataBytes, StandardCharsets.UTF_8), origin + "!" + METADATA);
 
         Model model = Models.fromConfig(asMap(config.get("model")));
         restoreSeeds(model, asMap(metadata.getOrDefault("layer_seeds", Map.of())));

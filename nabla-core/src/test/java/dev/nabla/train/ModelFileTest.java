@@ -162,4 +162,58 @@ class ModelFileTest {
 
         assertThatThrownBy(() -> ModelFile.load(dir.resolve("missing.nabla"))).hasMessageContaining("no such model file");
     }
+    /** The entries of a model file, by name, in file order. */
+    static Map<String, byte[]> entries(byte[] modelFile) throws java.io.IOException {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(modelFile))) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) out.put(e.getName(), zip.readAllBytes());
+        }
+        return out;
+    }
+
+    /** A model file holding these entries. */
+    static byte[] zip(Map<String, byte[]> entries) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A saved model's bytes with one entry's text edited. */
+    private byte[] withEntry(byte[] modelFile, String entry, java.util.function.UnaryOperator<String> edit) throws java.io.IOException {
+        Map<String, byte[]> e = entries(modelFile);
+        e.put(entry, edit.apply(new String(e.get(entry), java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return zip(e);
+    }
+
+    @Test
+    void aNaNValidationLossInTheHistoryIsSavedAndLoadedBack(@TempDir Path dir) {
+        Sequential m = model(1);
+        m.buildFor(1, 4);
+        History h = new History();
+        h.record(new java.util.LinkedHashMap<>(Map.of("loss", 0.5, "val_loss", Double.NaN)));
+        h.record(new java.util.LinkedHashMap<>(Map.of("loss", Double.POSITIVE_INFINITY, "val_loss", Double.NEGATIVE_INFINITY)));
+        Path file = dir.resolve("nan.nabla");
+        ModelFile.save(file, new SavedModel(m, Map.of(), h, Map.of()));
+        History back = ModelFile.load(file).history();
+        assertThat(back.get("val_loss")).containsExactly(Double.NaN, Double.NEGATIVE_INFINITY);
+        assertThat(back.get("loss")).containsExactly(0.5, Double.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void aConfigNumberThatOverflowsToInfinityIsRefusedWithItsPlace() throws Exception {
+        Sequential m = model(1);
+        m.buildFor(1, 4);
+        byte[] bad = withEntry(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())), "config.json",
+                t -> t.replaceFirst("\"units\": 16", "\"units\": 1e400"));
+        assertThatThrownBy(() -> ModelFile.fromBytes(bad, "big.nabla"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("big.nabla!config.json: JSON: number '1e400' is out of range of a double at line ")
+                .hasMessageContaining("(offset ");
+    }
 }
