@@ -5,9 +5,8 @@ import dev.nabla.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,7 +64,6 @@ public final class SafeTensors {
         final Map<String, String> metadata = new LinkedHashMap<>();
     }
 
-    @SuppressWarnings("unchecked")
     private static Parsed parse(byte[] bytes, String source) {
         if (bytes.length < 8) throw new IllegalArgumentException(source + ": not a safetensors file (" + bytes.length + " bytes)");
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -84,36 +82,36 @@ public final class SafeTensors {
         long dataLength = bytes.length - dataStart;
         Parsed out = new Parsed();
         for (Map.Entry<String, Object> e : header.entrySet()) {
+            JsonFields info = JsonFields.of(e.getValue(), source + ": header '" + e.getKey() + "'");
             if (e.getKey().equals("__metadata__")) {
-                for (Map.Entry<String, Object> m : ((Map<String, Object>) e.getValue()).entrySet()) {
-                    out.metadata.put(m.getKey(), String.valueOf(m.getValue()));
-                }
+                for (Map.Entry<?, ?> m : info.map().entrySet()) out.metadata.put(String.valueOf(m.getKey()), String.valueOf(m.getValue()));
                 continue;
             }
-            Map<String, Object> info = (Map<String, Object>) e.getValue();
-            if (!"F32".equals(info.get("dtype"))) {
-                throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' has dtype " + info.get("dtype")
-                        + "; Nabla reads F32");
-            }
-            List<Object> shapeList = (List<Object>) info.get("shape");
-            List<Object> offsets = (List<Object>) info.get("data_offsets");
-            int[] shape = new int[shapeList.size()];
-            long count = 1;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = ((Number) shapeList.get(i)).intValue();
-                count *= shape[i];
-            }
-            long begin = ((Number) offsets.get(0)).longValue(), end = ((Number) offsets.get(1)).longValue();
-            if (begin < 0 || end > dataLength || end - begin != 4 * count) {
-                throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' byte range [" + begin + ", " + end
-                        + ") does not fit shape " + new ArrayList<>(shapeList) + " in " + dataLength + " data bytes (truncated file?)");
-            }
-            // zeros(shape) keeps shape [] a scalar (Tensor.of with no shape would make it 1-D)
-            Tensor t = Tensor.zeros(shape);
-            ByteBuffer slice = ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-            slice.asFloatBuffer().get(t.data());
-            out.tensors.put(e.getKey(), t);
+            out.tensors.put(e.getKey(), tensor(bytes, dataStart, dataLength, e.getKey(), info, source));
         }
         return out;
+    }
+
+    /** One tensor, its shape and byte range checked against the data actually present before anything is allocated. */
+    private static Tensor tensor(byte[] bytes, int dataStart, long dataLength, String name, JsonFields info, String source) {
+        if (!"F32".equals(info.map().get("dtype"))) {
+            throw new IllegalArgumentException(source + ": tensor '" + name + "' has dtype " + info.map().get("dtype") + "; Nabla reads F32");
+        }
+        int[] shape = info.requireShape("shape");
+        int[] offsets = info.requireShape("data_offsets");
+        if (offsets.length != 2) throw info.error("data_offsets", "expected [begin, end], got " + Arrays.toString(offsets).replace(" ", ""));
+        long begin = offsets[0], end = offsets[1];
+        // the element count, stopping as soon as it exceeds what the data could hold (so it cannot overflow)
+        long count = 1;
+        for (int d : shape) count = Math.min(count * d, dataLength + 1);
+        if (end > dataLength || end - begin != 4 * count) {
+            throw new IllegalArgumentException(source + ": tensor '" + name + "' byte range [" + begin + ", " + end
+                    + ") does not fit shape " + Arrays.toString(shape) + " in " + dataLength + " data bytes (truncated file?)");
+        }
+        // zeros(shape) keeps shape [] a scalar (Tensor.of with no shape would make it 1-D)
+        Tensor t = Tensor.zeros(shape);
+        ByteBuffer slice = ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+        slice.asFloatBuffer().get(t.data());
+        return t;
     }
 }

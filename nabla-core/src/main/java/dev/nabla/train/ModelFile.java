@@ -206,11 +206,35 @@ public final class ModelFile {
         for (Layer child : layer.children()) restoreSeeds(child, seeds);
     }
 
+    /** The largest JSON entry read: configs and metadata are kilobytes; more is a broken or hostile file. */
+    static final long MAX_JSON_ENTRY = 64L << 20;
+    /** The largest safetensors entry read: a Java array's limit, which the writer also keeps to. */
+    static final long MAX_TENSOR_ENTRY = Integer.MAX_VALUE - 8;
+
     private static Map<String, byte[]> unzip(String path, byte[] bytes) {
+        return unzip(path, bytes, MAX_JSON_ENTRY, MAX_TENSOR_ENTRY);
+    }
+
+    /**
+     * The entries of a model file, each inflated only up to its limit: the size a zip header declares can lie, so
+     * the bytes are counted as they come. Entries a model file does not hold are refused without being inflated.
+     */
+    static Map<String, byte[]> unzip(String path, byte[] bytes, long jsonLimit, long tensorLimit) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) entries.put(e.getName(), zip.readAllBytes());
+            while ((e = zip.getNextEntry()) != null) {
+                String name = e.getName();
+                long limit = switch (name) {
+                    case CONFIG, METADATA -> jsonLimit;
+                    case WEIGHTS, OPTIMIZER -> tensorLimit;
+                    default -> throw new IllegalArgumentException(path + ": unexpected entry " + name + " (a model file holds "
+                            + CONFIG + ", " + WEIGHTS + ", " + OPTIMIZER + ", " + METADATA + ")");
+                };
+                if (entries.containsKey(name)) throw new IllegalArgumentException(path + ": entry " + name + " appears twice");
+                if (e.getSize() > limit) throw tooLarge(path, name, limit);
+                entries.put(name, readUpTo(zip, limit, path, name));
+            }
         } catch (ZipException e) {
             throw new IllegalArgumentException(path + ": corrupted model file (" + e.getMessage() + ")");
         } catch (java.io.EOFException e) {
@@ -220,6 +244,23 @@ public final class ModelFile {
         }
         if (entries.isEmpty()) throw new IllegalArgumentException(path + ": not a Nabla model file (not a zip archive, or empty)");
         return entries;
+    }
+
+    private static byte[] readUpTo(ZipInputStream zip, long limit, String path, String name) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = zip.read(chunk)) > 0; ) {
+            total += n;
+            if (total > limit) throw tooLarge(path, name, limit);
+            out.write(chunk, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static IllegalArgumentException tooLarge(String path, String name, long limit) {
+        return new IllegalArgumentException(path + ": entry " + name + " inflates to more than " + limit
+                + " bytes (the limit for it); not a sound model file");
     }
 
     private static byte[] require(String path, Map<String, byte[]> entries, String name) {

@@ -216,4 +216,49 @@ class ModelFileTest {
                 .hasMessageStartingWith("big.nabla!config.json: JSON: number '1e400' is out of range of a double at line ")
                 .hasMessageContaining("(offset ");
     }
+    /** A zip whose one entry inflates to {@code size} zero bytes from a few kilobytes. */
+    private static byte[] zeros(String entry, int size) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry(entry));
+            byte[] block = new byte[64 * 1024];
+            for (int done = 0; done < size; done += block.length) zip.write(block, 0, Math.min(block.length, size - done));
+            zip.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void anEntryInflatingBeyondItsLimitIsRefusedBeforeItIsRead() throws Exception {
+        byte[] bomb = zeros("model.safetensors", 4 << 20);
+        assertThat(bomb.length).isLessThan(64 * 1024);
+        assertThatThrownBy(() -> ModelFile.unzip("bomb.nabla", bomb, 1 << 10, 1 << 20))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bomb.nabla: entry model.safetensors inflates to more than 1048576 bytes (the limit for it); not a sound model file");
+        byte[] jsonBomb = zeros("config.json", 1 << 20);
+        assertThatThrownBy(() -> ModelFile.unzip("bomb.nabla", jsonBomb, 1 << 10, 1 << 30))
+                .hasMessage("bomb.nabla: entry config.json inflates to more than 1024 bytes (the limit for it); not a sound model file");
+        assertThat(ModelFile.unzip("small.nabla", zeros("config.json", 1000), 1 << 10, 1 << 20).get("config.json")).hasSize(1000);
+    }
+
+    @Test
+    void anUnknownOrRepeatedEntryIsRefused() throws Exception {
+        Sequential m = model(1);
+        m.buildFor(1, 4);
+        Map<String, byte[]> e = entries(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())));
+        e.put("junk.bin", new byte[16]);
+        byte[] withJunk = zip(e);
+        assertThatThrownBy(() -> ModelFile.fromBytes(withJunk, "j.nabla"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("j.nabla: unexpected entry junk.bin (a model file holds config.json, model.safetensors,"
+                        + " optimizer.safetensors, metadata.json)");
+        // ZipOutputStream refuses a repeated name, so write another and rename it in the bytes (names are not in the CRC)
+        Map<String, byte[]> two = entries(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())));
+        two.put("metadata.jsoX", two.get("metadata.json"));
+        byte[] twice = new String(zip(two), java.nio.charset.StandardCharsets.ISO_8859_1).replace("metadata.jsoX", "metadata.json")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> ModelFile.fromBytes(twice, "t.nabla"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("t.nabla: entry metadata.json appears twice");
+    }
 }
