@@ -73,6 +73,11 @@ public final class JsonFields {
         return b;
     }
 
+    public boolean requireBoolean(String key) {
+        if (!(map.get(key) instanceof Boolean b)) throw expected(key, "true or false");
+        return b;
+    }
+
     public long requireLong(String key) {
         Long v = integral(map.get(key));
         if (v == null) throw expected(key, "an integer");
@@ -113,13 +118,20 @@ public final class JsonFields {
 
     /** An array of non-negative integers (a shape). */
     public int[] requireShape(String key) {
+        return shape(key, 0, "a non-negative integer");
+    }
+
+    /** An array of positive integers (a shape without empty axes). */
+    public int[] requirePositiveShape(String key) {
+        return shape(key, 1, "a positive integer");
+    }
+
+    private int[] shape(String key, int least, String what) {
         List<?> list = requireList(key);
         int[] a = new int[list.size()];
         for (int i = 0; i < a.length; i++) {
             Long v = integral(list.get(i));
-            if (v == null || v < 0 || v > Integer.MAX_VALUE) {
-                throw error(key + "[" + i + "]", "expected a non-negative integer, got " + show(list.get(i)));
-            }
+            if (v == null || v < least || v > Integer.MAX_VALUE) throw error(key + "[" + i + "]", "expected " + what + ", got " + show(list.get(i)));
             a[i] = v.intValue();
         }
         return a;

@@ -2,9 +2,10 @@ package dev.nabla.train;
 
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
+import dev.nabla.io.JsonFields;
 import dev.nabla.io.SafeTensors;
 import dev.nabla.nn.Layer;
-import dev.nabla.nn.Layers;
+import dev.nabla.nn.Loss;
 import dev.nabla.nn.Weight;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.optim.Optimizer;
@@ -155,20 +156,36 @@ public final class ModelFile {
         Map<String, byte[]> entries = unzip(origin, bytes);
         byte[] configBytes = entries.get(CONFIG);
         if (configBytes == null) throw new IllegalArgumentException(origin + ": not a Nabla model file (no " + CONFIG + ")");
-        Map<String, Object> config = Json.parseObject(new String(configBytes, StandardCharsets.UTF_8), origin + "!" + CONFIG);
-        if (!FORMAT.equals(config.get("format"))) throw new IllegalArgumentException(origin + ": not a Nabla model file (format is " + config.get("format") + ")");
-        long version = ((Number) config.get("format_version")).longValue();
+        String configName = origin + "!" + CONFIG, metadataName = origin + "!" + METADATA;
+        JsonFields config = new JsonFields(Json.parseObject(new String(configBytes, StandardCharsets.UTF_8), configName), "");
+        if (!FORMAT.equals(config.map().get("format"))) {
+            throw new IllegalArgumentException(origin + ": not a Nabla model file (format is " + JsonFields.show(config.map().get("format")) + ")");
+        }
+        long version = inEntry(configName, () -> config.requirePositiveInt("format_version"));
         if (version > FORMAT_VERSION) {
             throw new IllegalArgumentException(origin + ": model format version " + version + " is newer than this Nabla reads (" + FORMAT_VERSION + ")");
         }
         byte[] weightBytes = require(origin, entries, WEIGHTS);
-        byte[] metadataBytes = require(origin, entries, METADATA);
-        Map<String, Object> metadata = Json.parseObject(new String(metadataBytes, StandardCharsets.UTF_8), origin + "!" + METADATA);
+        JsonFields metadata = new JsonFields(Json.parseObject(new String(require(origin, entries, METADATA), StandardCharsets.UTF_8), metadataName), "");
+        Map<String, Long> seeds = inEntry(metadataName, () -> seeds(metadata));
+        History history = inEntry(metadataName, () -> history(metadata));
 
-        Model model = Models.fromConfig(asMap(config.get("model")));
-        restoreSeeds(model, asMap(metadata.getOrDefault("layer_seeds", Map.of())));
-        model.buildFor(intArray(config.get("input_shape")));
-        Map<String, Tensor> saved = SafeTensors.read(weightBytes, origin + "!" + WEIGHTS);
+        Model model = inEntry(configName, () -> architecture(config, seeds));
+        setWeights(model, SafeTensors.read(weightBytes, origin + "!" + WEIGHTS), origin);
+        if (config.has("loss") && config.has("optimizer")) {
+            Optimizer optimizer = inEntry(configName, () -> compile(model, config));
+            byte[] state = entries.get(OPTIMIZER);
+            if (state != null) optimizer.loadState(SafeTensors.read(state, origin + "!" + OPTIMIZER));
+        }
+        model.setTraining(false);
+        Map<String, Object> preprocessing = inEntry(configName, () -> {
+            JsonFields p = config.optionalObject("preprocessing");
+            return p == null ? Map.<String, Object>of() : stringKeys(p.map());
+        });
+        return new SavedModel(model, preprocessing, history, stringKeys(metadata.map()));
+    }
+
+    private static void setWeights(Model model, Map<String, Tensor> saved, String origin) {
         for (Weight w : model.weights()) {
             Tensor t = saved.get(w.name());
             if (t == null) throw new IllegalArgumentException(origin + ": weight " + w.name() + " is missing from " + WEIGHTS);
@@ -178,31 +195,96 @@ public final class ModelFile {
             }
             System.arraycopy(t.data(), 0, w.value().data(), 0, t.size());
         }
-        if (config.get("loss") != null && config.get("optimizer") != null) {
-            Optimizer optimizer = Optimizers.fromConfig(asMap(config.get("optimizer")));
-            List<Metric> metrics = new ArrayList<>();
-            for (Object name : (List<?>) config.getOrDefault("metrics", List.of())) metrics.add(Metrics.fromName(String.valueOf(name)));
-            model.compile(optimizer, Losses.fromConfig(config.get("loss")), metrics.toArray(new Metric[0]));
-            byte[] state = entries.get(OPTIMIZER);
-            if (state != null) optimizer.loadState(SafeTensors.read(state, origin + "!" + OPTIMIZER));
-        }
-        model.setTraining(false);
-        History history = null;
-        if (metadata.get("history") instanceof Map<?, ?> h) {
-            history = new History();
-            int epochs = ((Number) metadata.getOrDefault("epochs_completed", 0L)).intValue();
-            for (int e = 0; e < epochs; e++) {
-                Map<String, Double> logs = new LinkedHashMap<>();
-                for (Map.Entry<?, ?> s : h.entrySet()) logs.put(String.valueOf(s.getKey()), ((Number) ((List<?>) s.getValue()).get(e)).doubleValue());
-                history.record(logs);
-            }
-        }
-        return new SavedModel(model, asMap(config.getOrDefault("preprocessing", Map.of())), history, metadata);
     }
 
-    private static void restoreSeeds(Layer layer, Map<String, Object> seeds) {
-        Object s = seeds.get(layer.name());
-        if (s != null) layer.seed(Long.parseLong(String.valueOf(s)));
+    /** Runs one reading step; a bad field's error gets the entry's name in front ({@code m.nabla!config.json: model.layers[2].units: ...}). */
+    private static <T> T inEntry(String entry, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(entry + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The model the config describes, seeded as saved and built for the saved input shape (weights not yet set). */
+    private static Model architecture(JsonFields config, Map<String, Long> seeds) {
+        Model model = Models.fromConfig(stringKeys(config.requireObject("model").map()), "model");
+        restoreSeeds(model, seeds);
+        int[] inputShape = config.requirePositiveShape("input_shape");
+        try {
+            model.buildFor(inputShape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the model does not fit input_shape " + java.util.Arrays.toString(inputShape) + ": " + e.getMessage(), e);
+        }
+        return model;
+    }
+
+    /** Compiles the model with the saved optimizer, loss and metrics; returns the optimizer, its state not yet loaded. */
+    private static Optimizer compile(Model model, JsonFields config) {
+        Optimizer optimizer = Optimizers.fromConfig(stringKeys(config.requireObject("optimizer").map()));
+        Loss loss = Losses.fromConfig(config.map().get("loss"), "loss");
+        List<?> names = config.optionalList("metrics");
+        List<Metric> metrics = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String where = "metrics[" + i + "]";
+            if (!(names.get(i) instanceof String name)) throw new IllegalArgumentException(where + ": expected a metric name, got " + JsonFields.show(names.get(i)));
+            try {
+                metrics.add(Metrics.fromName(name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            }
+        }
+        model.compile(optimizer, loss, metrics.toArray(new Metric[0]));
+        return optimizer;
+    }
+
+    /** The saved layer seeds by layer name (written as strings, since JSON readers may round large integers). */
+    private static Map<String, Long> seeds(JsonFields metadata) {
+        Map<String, Long> seeds = new LinkedHashMap<>();
+        JsonFields s = metadata.optionalObject("layer_seeds");
+        if (s == null) return seeds;
+        for (Map.Entry<?, ?> e : s.map().entrySet()) {
+            String layer = String.valueOf(e.getKey());
+            try {
+                if (e.getValue() instanceof String || e.getValue() instanceof Long) seeds.put(layer, Long.parseLong(String.valueOf(e.getValue())));
+                else throw new NumberFormatException();
+            } catch (NumberFormatException notANumber) {
+                throw s.error(layer, "expected an integer seed, got " + JsonFields.show(e.getValue()));
+            }
+        }
+        return seeds;
+    }
+
+    /** The training history, null if none was saved; non-finite values (a diverged loss) come back as NaN or infinity. */
+    private static History history(JsonFields metadata) {
+        JsonFields h = metadata.optionalObject("history");
+        if (h == null) return null;
+        int epochs = metadata.has("epochs_completed") ? metadata.requireInt("epochs_completed") : 0;
+        if (epochs < 0) throw metadata.error("epochs_completed", "expected a non-negative integer, got " + epochs);
+        Map<String, List<?>> series = new LinkedHashMap<>();
+        for (Object key : h.map().keySet()) {
+            String k = String.valueOf(key);
+            List<?> values = h.requireList(k);
+            if (values.size() < epochs) {
+                throw h.error(k, "has " + values.size() + " values but epochs_completed is " + epochs);
+            }
+            for (int e = 0; e < epochs; e++) {
+                if (!(values.get(e) instanceof Number)) throw h.error(k + "[" + e + "]", "expected a number, got " + JsonFields.show(values.get(e)));
+            }
+            series.put(k, values);
+        }
+        History history = new History();
+        for (int e = 0; e < epochs; e++) {
+            Map<String, Double> logs = new LinkedHashMap<>();
+            for (Map.Entry<String, List<?>> s : series.entrySet()) logs.put(s.getKey(), ((Number) s.getValue().get(e)).doubleValue());
+            history.record(logs);
+        }
+        return history;
+    }
+
+    private static void restoreSeeds(Layer layer, Map<String, Long> seeds) {
+        Long s = seeds.get(layer.name());
+        if (s != null) layer.seed(s);
         for (Layer child : layer.children()) restoreSeeds(child, seeds);
     }
 
@@ -269,16 +351,9 @@ public final class ModelFile {
         return b;
     }
 
+    /** Parsed JSON objects have string keys. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        if (!(o instanceof Map)) throw new IllegalArgumentException("model file: expected a JSON object, got " + o);
-        return (Map<String, Object>) o;
-    }
-
-    private static int[] intArray(Object o) {
-        List<?> list = (List<?>) o;
-        int[] a = new int[list.size()];
-        for (int i = 0; i < a.length; i++) a[i] = ((Number) list.get(i)).intValue();
-        return a;
+    private static Map<String, Object> stringKeys(Map<?, ?> m) {
+        return (Map<String, Object>) m;
     }
 }

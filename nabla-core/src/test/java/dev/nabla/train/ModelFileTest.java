@@ -261,4 +261,118 @@ class ModelFileTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("t.nabla: entry metadata.json appears twice");
     }
+    /** A model with one layer of most kinds, compiled with a warmup schedule and clipping, and a two-epoch history. */
+    private byte[] everyKindOfField() {
+        Sequential m = Sequential.of(new dev.nabla.nn.Reshape(1, 4, 4),
+                new dev.nabla.nn.Conv2D(2, 3, 1, dev.nabla.nn.Padding.SAME, true, Activation.RELU),
+                new dev.nabla.nn.BatchNormalization(), new dev.nabla.nn.MaxPool2D(2, 2), new dev.nabla.nn.Flatten(),
+                new dev.nabla.nn.LayerNormalization(), Dense.of(3, Activation.SOFTMAX), new Dropout(0.1));
+        dev.nabla.optim.Optimizer adam = Optimizers.adam(dev.nabla.optim.Schedules.warmup(5, dev.nabla.optim.Schedules.constant(0.01f)));
+        adam.clipByNorm(1f);
+        m.compile(adam, Losses.sparseCategoricalCrossentropy(false), Metrics.accuracy());
+        m.buildFor(1, 16);
+        History h = new History();
+        h.record(new java.util.LinkedHashMap<>(Map.of("loss", 1.0)));
+        h.record(new java.util.LinkedHashMap<>(Map.of("loss", 0.5)));
+        return ModelFile.toBytes(new SavedModel(m, Map.of(), h, Map.of()));
+    }
+
+    private static final Object REMOVE = new Object();
+
+    /** Sets (or removes) the value at a path like {@code model.layers[2].units} in parsed JSON. */
+    @SuppressWarnings("unchecked")
+    private static void set(Object root, String path, Object value) {
+        String[] parts = path.split("\\.|(?=\\[)");
+        Object node = root;
+        for (int k = 0; k < parts.length; k++) {
+            String part = parts[k];
+            boolean last = k == parts.length - 1;
+            if (part.startsWith("[")) {
+                List<Object> list = (List<Object>) node;
+                int index = Integer.parseInt(part.substring(1, part.length() - 1));
+                if (!last) node = list.get(index);
+                else if (value == REMOVE) list.remove(index);
+                else list.set(index, value);
+            } else {
+                Map<String, Object> map = (Map<String, Object>) node;
+                if (!last) node = map.get(part);
+                else if (value == REMOVE) map.remove(part);
+                else map.put(part, value);
+            }
+        }
+    }
+
+    @Test
+    void everyMalformedFieldIsRefusedNamingTheEntryAndTheField() throws Exception {
+        byte[] good = everyKindOfField();
+        assertThat(ModelFile.fromBytes(good, "m.nabla").history().get("loss")).containsExactly(1.0, 0.5);
+        Map<String, Object> seeds = (Map<String, Object>) dev.nabla.io.Json.parseObject(
+                new String(entries(good).get("metadata.json"), java.nio.charset.StandardCharsets.UTF_8)).get("layer_seeds");
+        String seedOfFirst = "layer_seeds." + seeds.keySet().iterator().next();
+        // entry, path, new value (or REMOVE), text the message must contain besides the entry (default: the path)
+        Object[][] cases = {
+            {"config.json", "format_version", "one"}, {"config.json", "format_version", REMOVE}, {"config.json", "format_version", -1L},
+            {"config.json", "model", 5L}, {"config.json", "model.type", "Mystery", "model.type: cannot rebuild a model of type Mystery"},
+            {"config.json", "model.type", 7L}, {"config.json", "model.name", 7L},
+            {"config.json", "model.layers", "abc"}, {"config.json", "model.layers[0]", 5L},
+            {"config.json", "model.layers[0].type", REMOVE}, {"config.json", "model.layers[0].type", 7L},
+            {"config.json", "model.layers[0].type", "Mystery", "model.layers[0].type: unknown layer type 'Mystery'"},
+            {"config.json", "model.layers[0].name", List.of()},
+            {"config.json", "model.layers[0].target_shape", "x"}, {"config.json", "model.layers[0].target_shape", REMOVE},
+            {"config.json", "model.layers[0].target_shape", List.of(1L, -4L, 4L), "model.layers[0].target_shape[1]"},
+            {"config.json", "model.layers[1].filters", "abc"}, {"config.json", "model.layers[1].filters", -2L},
+            {"config.json", "model.layers[1].filters", 2.5}, {"config.json", "model.layers[1].filters", REMOVE},
+            {"config.json", "model.layers[1].filters", 1e12}, {"config.json", "model.layers[1].kernel_size", 0L},
+            {"config.json", "model.layers[1].stride", "s"}, {"config.json", "model.layers[1].padding", "diagonal"},
+            {"config.json", "model.layers[1].padding", 3L}, {"config.json", "model.layers[1].padding", REMOVE},
+            {"config.json", "model.layers[1].use_bias", "yes"}, {"config.json", "model.layers[1].use_bias", REMOVE},
+            {"config.json", "model.layers[1].activation", "wiggle"}, {"config.json", "model.layers[1].activation", 5L},
+            {"config.json", "model.layers[1].kernel_initializer", 5L}, {"config.json", "model.layers[1].kernel_initializer", "mystery"},
+            {"config.json", "model.layers[1].kernel_initializer", Map.of("name", "constant")},
+            {"config.json", "model.layers[1].bias_initializer", REMOVE},
+            {"config.json", "model.layers[2].momentum", "m"}, {"config.json", "model.layers[2].momentum", 2.0, "model.layers[2]: BatchNormalization: momentum"},
+            {"config.json", "model.layers[2].epsilon", -1.0, "model.layers[2]: BatchNormalization: epsilon"}, {"config.json", "model.layers[2].epsilon", REMOVE},
+            {"config.json", "model.layers[3].pool_size", -1L}, {"config.json", "model.layers[3].stride", REMOVE},
+            {"config.json", "model.layers[5].epsilon", "e"}, {"config.json", "model.layers[5].epsilon", 0.0, "model.layers[5]: LayerNormalization: epsilon"},
+            {"config.json", "model.layers[6].units", "abc"}, {"config.json", "model.layers[6].units", -3L},
+            {"config.json", "model.layers[6].units", REMOVE}, {"config.json", "model.layers[6].activation", 7L},
+            {"config.json", "model.layers[7].rate", 1.5, "model.layers[7]: Dropout: rate"}, {"config.json", "model.layers[7].rate", "r"}, {"config.json", "model.layers[7].rate", REMOVE},
+            {"config.json", "input_shape", "abc"}, {"config.json", "input_shape", REMOVE},
+            {"config.json", "input_shape", List.of(1L, "x"), "input_shape[1]"}, {"config.json", "input_shape", List.of(1L, -16L), "input_shape[1]"},
+            {"config.json", "input_shape", List.of(1L, 17L), "input_shape [1, 17]"},
+            {"config.json", "loss", 5L}, {"config.json", "loss.name", "mystery"}, {"config.json", "loss.name", 7L},
+            {"config.json", "loss.reduction", "sideways"}, {"config.json", "loss.from_logits", "yes"},
+            {"config.json", "optimizer", "adam"}, {"config.json", "optimizer.type", "Mystery"}, {"config.json", "optimizer.type", REMOVE},
+            {"config.json", "optimizer.beta1", "b"}, {"config.json", "optimizer.beta1", REMOVE},
+            {"config.json", "optimizer.schedule", REMOVE}, {"config.json", "optimizer.schedule", 5L},
+            {"config.json", "optimizer.schedule.type", "zigzag"}, {"config.json", "optimizer.schedule.warmup_steps", "w"},
+            {"config.json", "optimizer.schedule.after", REMOVE}, {"config.json", "optimizer.schedule.after.lr", "x"},
+            {"config.json", "optimizer.schedule.after.lr", -1.0, "optimizer.schedule.after"},
+            {"config.json", "optimizer.clip_norm", "c"},
+            {"config.json", "metrics", "accuracy"}, {"config.json", "metrics[0]", 5L}, {"config.json", "metrics[0]", "mystery"},
+            {"config.json", "metrics[0]", "top_99999999999_accuracy"}, {"config.json", "metrics[0]", "top_0_accuracy"},
+            {"config.json", "preprocessing", 5L},
+            {"metadata.json", "layer_seeds", 5L}, {"metadata.json", seedOfFirst, "abc"}, {"metadata.json", seedOfFirst, true},
+            {"metadata.json", "epochs_completed", "two"}, {"metadata.json", "epochs_completed", -1L},
+            {"metadata.json", "epochs_completed", 5L, "history.loss"},
+            {"metadata.json", "history", 5L}, {"metadata.json", "history.loss", "x"}, {"metadata.json", "history.loss[0]", "x"},
+        };
+        List<String> wrong = new java.util.ArrayList<>();
+        for (Object[] c : cases) {
+            String entry = (String) c[0], path = (String) c[1];
+            String mustContain = c.length > 3 ? (String) c[3] : path;
+            byte[] bad = withEntry(good, entry, text -> {
+                Object json = dev.nabla.io.Json.parse(text);
+                set(json, path, c[2]);
+                return dev.nabla.io.Json.writePretty(json);
+            });
+            String what = entry + " " + path + " = " + (c[2] == REMOVE ? "(removed)" : dev.nabla.io.Json.write(c[2]));
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> ModelFile.fromBytes(bad, "m.nabla"));
+            String m = t == null ? null : t.getMessage();
+            boolean clear = t != null && t.getClass() == IllegalArgumentException.class && m.startsWith("m.nabla!" + entry + ": ")
+                    && m.contains(mustContain) && !m.contains("\n") && !m.contains("No enum constant") && !m.contains("java.");
+            if (!clear) wrong.add(what + " -> " + (t == null ? "loaded" : t));
+        }
+        assertThat(wrong).as(wrong.size() + " of " + cases.length + " malformed fields not refused clearly").isEmpty();
+    }
 }
