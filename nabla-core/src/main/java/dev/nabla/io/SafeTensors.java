@@ -59,6 +59,34 @@ public final class SafeTensors {
         return parse(bytes, source).metadata;
     }
 
+    /**
+     * The whole length (8 + header + data) that a safetensors file declares in its header, which is its JSON text
+     * without the 8-byte length field; lets a reader stop at that length instead of trusting a container's sizes.
+     */
+    public static long declaredLength(byte[] header, String source) {
+        long dataEnd = 0;
+        for (Map.Entry<String, Object> e : parseHeader(header, 0, header.length, source).entrySet()) {
+            if (e.getKey().equals("__metadata__")) continue;
+            dataEnd = Math.max(dataEnd, offsets(JsonFields.of(e.getValue(), source + ": header '" + e.getKey() + "'"))[1]);
+        }
+        return 8L + header.length + dataEnd;
+    }
+
+    private static Map<String, Object> parseHeader(byte[] bytes, int start, int length, String source) {
+        try {
+            return Json.parseObject(new String(bytes, start, length, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": bad safetensors header: " + e.getMessage(), e);
+        }
+    }
+
+    /** A tensor's [begin, end) byte range in the data. */
+    private static int[] offsets(JsonFields info) {
+        int[] offsets = info.requireShape("data_offsets");
+        if (offsets.length != 2) throw info.error("data_offsets", "expected [begin, end], got " + Arrays.toString(offsets).replace(" ", ""));
+        return offsets;
+    }
+
     private static final class Parsed {
         final Map<String, Tensor> tensors = new LinkedHashMap<>();
         final Map<String, String> metadata = new LinkedHashMap<>();
@@ -72,12 +100,7 @@ public final class SafeTensors {
             throw new IllegalArgumentException(source + ": bad safetensors header length " + n + " (file has "
                     + bytes.length + " bytes)");
         }
-        Map<String, Object> header;
-        try {
-            header = Json.parseObject(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": bad safetensors header: " + e.getMessage(), e);
-        }
+        Map<String, Object> header = parseHeader(bytes, 8, (int) n, source);
         int dataStart = 8 + (int) n;
         long dataLength = bytes.length - dataStart;
         Parsed out = new Parsed();
@@ -98,8 +121,7 @@ public final class SafeTensors {
             throw new IllegalArgumentException(source + ": tensor '" + name + "' has dtype " + info.map().get("dtype") + "; Nabla reads F32");
         }
         int[] shape = info.requireShape("shape");
-        int[] offsets = info.requireShape("data_offsets");
-        if (offsets.length != 2) throw info.error("data_offsets", "expected [begin, end], got " + Arrays.toString(offsets).replace(" ", ""));
+        int[] offsets = offsets(info);
         long begin = offsets[0], end = offsets[1];
         // the element count, stopping as soon as it exceeds what the data could hold (so it cannot overflow)
         long count = 1;

@@ -315,7 +315,7 @@ public final class ModelFile {
                 };
                 if (entries.containsKey(name)) throw new IllegalArgumentException(path + ": entry " + name + " appears twice");
                 if (e.getSize() > limit) throw tooLarge(path, name, limit);
-                entries.put(name, readUpTo(zip, limit, path, name));
+                entries.put(name, limit == tensorLimit ? readTensors(zip, limit, path, name) : readUpTo(zip, limit, path, name));
             }
         } catch (ZipException e) {
             throw new IllegalArgumentException(path + ": corrupted model file (" + e.getMessage() + ")");
@@ -338,6 +338,28 @@ public final class ModelFile {
             out.write(chunk, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A safetensors entry, read no further than its header says the file is long: a zero-filled or padded entry is
+     * refused at its first bytes instead of being inflated whole.
+     */
+    private static byte[] readTensors(ZipInputStream zip, long limit, String path, String name) throws IOException {
+        String source = path + "!" + name;
+        byte[] lengthField = zip.readNBytes(8);
+        long n = lengthField.length < 8 ? -1 : java.nio.ByteBuffer.wrap(lengthField).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 2 || n > Math.min(limit - 8, MAX_JSON_ENTRY)) throw new IllegalArgumentException(source + ": bad safetensors header length " + n);
+        byte[] header = zip.readNBytes((int) n);
+        if (header.length < n) throw new IllegalArgumentException(source + ": truncated safetensors header");
+        long length = SafeTensors.declaredLength(header, source);
+        if (length > limit) throw tooLarge(path, name, limit);
+        byte[] all = new byte[(int) length];
+        System.arraycopy(lengthField, 0, all, 0, 8);
+        System.arraycopy(header, 0, all, 8, header.length);
+        int got = zip.readNBytes(all, 8 + header.length, all.length - 8 - header.length);
+        if (8 + header.length + got < length) return java.util.Arrays.copyOf(all, 8 + header.length + got); // SafeTensors.read names what is missing
+        if (zip.read() != -1) throw new IllegalArgumentException(source + ": the entry is longer than the " + length + " bytes its header declares");
+        return all;
     }
 
     private static IllegalArgumentException tooLarge(String path, String name, long limit) {

@@ -218,9 +218,15 @@ class ModelFileTest {
     }
     /** A zip whose one entry inflates to {@code size} zero bytes from a few kilobytes. */
     private static byte[] zeros(String entry, int size) throws java.io.IOException {
+        return zeros(entry, new byte[0], size);
+    }
+
+    /** A zip whose one entry is {@code start} followed by {@code size} zero bytes. */
+    private static byte[] zeros(String entry, byte[] start, int size) throws java.io.IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
             zip.putNextEntry(new ZipEntry(entry));
+            zip.write(start);
             byte[] block = new byte[64 * 1024];
             for (int done = 0; done < size; done += block.length) zip.write(block, 0, Math.min(block.length, size - done));
             zip.closeEntry();
@@ -230,7 +236,10 @@ class ModelFileTest {
 
     @Test
     void anEntryInflatingBeyondItsLimitIsRefusedBeforeItIsRead() throws Exception {
-        byte[] bomb = zeros("model.safetensors", 4 << 20);
+        byte[] header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1048576],\"data_offsets\":[0,4194304]}}".getBytes();
+        java.nio.ByteBuffer start = java.nio.ByteBuffer.allocate(8 + header.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        start.putLong(header.length).put(header);
+        byte[] bomb = zeros("model.safetensors", start.array(), 4 << 20); // a sound 4 MiB tensor file, over a 1 MiB limit
         assertThat(bomb.length).isLessThan(64 * 1024);
         assertThatThrownBy(() -> ModelFile.unzip("bomb.nabla", bomb, 1 << 10, 1 << 20))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -374,5 +383,15 @@ class ModelFileTest {
             if (!clear) wrong.add(what + " -> " + (t == null ? "loaded" : t));
         }
         assertThat(wrong).as(wrong.size() + " of " + cases.length + " malformed fields not refused clearly").isEmpty();
+    }
+    @Test
+    void aWeightsEntryIsReadNoFurtherThanItsHeaderDeclares() throws Exception {
+        byte[] zeroFilled = zeros("model.safetensors", 64 << 20);
+        assertThatThrownBy(() -> ModelFile.fromBytes(zeroFilled, "z.nabla")).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("z.nabla!model.safetensors: bad safetensors header length 0");
+        byte[] oneScalar = SafeTensors.write(Map.of("s", Tensor.scalar(1f)), Map.of());
+        byte[] padded = zeros("model.safetensors", oneScalar, 64 << 20);
+        assertThatThrownBy(() -> ModelFile.fromBytes(padded, "p.nabla")).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("p.nabla!model.safetensors: the entry is longer than the " + oneScalar.length + " bytes its header declares");
     }
 }
