@@ -1,5 +1,6 @@
 package dev.nabla.data;
 
+import dev.nabla.io.JsonFields;
 import dev.nabla.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -98,22 +99,44 @@ public final class Scaler {
         return c;
     }
 
+    /** The scaler a {@link #config()} describes, as model files keep it under {@code preprocessing.scaler}. */
     public static Scaler fromConfig(Map<?, ?> c) {
-        Scaler s = new Scaler(Kind.valueOf(String.valueOf(c.get("kind")).toUpperCase(Locale.ROOT)));
-        s.offset = toArray((List<?>) c.get("offset"));
-        s.scale = toArray((List<?>) c.get("scale"));
+        return fromConfig(c, "preprocessing.scaler");
+    }
+
+    /** As {@link #fromConfig(Map)}; {@code where} is the config's path in its file, which errors name. */
+    public static Scaler fromConfig(Map<?, ?> c, String where) {
+        JsonFields f = new JsonFields(c, where);
+        String kind = f.requireString("kind");
+        Scaler s = switch (kind.toLowerCase(Locale.ROOT)) {
+            case "standard" -> standard();
+            case "min_max" -> minMax();
+            default -> throw f.error("kind", "expected \"standard\" or \"min_max\", got \"" + kind + "\"");
+        };
+        s.offset = numbers(f, "offset");
+        s.scale = numbers(f, "scale");
+        if (s.scale.length != s.offset.length) throw f.error("scale", "has " + s.scale.length + " values but offset has " + s.offset.length);
+        for (int j = 0; j < s.scale.length; j++) {
+            if (s.scale[j] == 0) throw f.error("scale[" + j + "]", "expected a non-zero number (it divides), got 0");
+        }
         return s;
+    }
+
+    private static float[] numbers(JsonFields f, String key) {
+        List<?> l = f.requireList(key);
+        float[] a = new float[l.size()];
+        for (int i = 0; i < a.length; i++) {
+            if (!(l.get(i) instanceof Number n) || !Float.isFinite(n.floatValue())) {
+                throw f.error(key + "[" + i + "]", "expected a finite number, got " + JsonFields.show(l.get(i)));
+            }
+            a[i] = n.floatValue();
+        }
+        return a;
     }
 
     private static List<Double> toList(float[] a) {
         List<Double> l = new ArrayList<>();
         if (a != null) for (float v : a) l.add((double) v);
         return l;
-    }
-
-    private static float[] toArray(List<?> l) {
-        float[] a = new float[l.size()];
-        for (int i = 0; i < a.length; i++) a[i] = ((Number) l.get(i)).floatValue();
-        return a;
     }
 }

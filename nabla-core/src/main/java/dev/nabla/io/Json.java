@@ -9,10 +9,19 @@ import java.util.Map;
  * A small JSON reader and writer for model configs and file headers, so the core needs no JSON dependency.
  * Values map to Java as: object - {@code LinkedHashMap<String, Object>} (key order kept), array - {@code List<Object>},
  * string - String, integer literal - Long, other number - Double, true/false - Boolean, null - null.
+ * Like Python's {@code json}, NaN and ±Infinity are written and read as the bare words {@code NaN}, {@code Infinity}
+ * and {@code -Infinity}; a number literal too large for a double (1e400) is an error, not Infinity.
  * Writing accepts any {@link Number}, {@link CharSequence}, Boolean, null, {@link Map}, {@link Iterable},
  * {@code int[]}, {@code long[]}, {@code float[]}, {@code double[]} and enums (by name).
  */
 public final class Json {
+    /**
+     * The deepest nesting of arrays and objects the parser accepts. Nabla's own files nest fewer than 20 levels; 512
+     * leaves room for any hand-written or foreign config while keeping the recursive parser far from the thread's
+     * stack limit (5000 levels overflowed a default stack).
+     */
+    public static final int MAX_DEPTH = 512;
+
     private Json() {}
 
     public static String write(Object value) {
@@ -37,10 +46,10 @@ public final class Json {
             sb.append(v);
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException("JSON cannot hold " + d);
-            }
-            if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d).append(".0");
+            // Non-finite values (a diverged loss in a history) are written as Python's json writes and reads them.
+            if (Double.isNaN(d)) sb.append("NaN");
+            else if (Double.isInfinite(d)) sb.append(d > 0 ? "Infinity" : "-Infinity");
+            else if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d).append(".0");
             else sb.append(v instanceof Float ? Float.toString((Float) v) : Double.toString(d));
         } else if (v instanceof Number) {
             sb.append(((Number) v).longValue());
@@ -143,6 +152,15 @@ public final class Json {
         return (Map<String, Object>) v;
     }
 
+    /** Parses a JSON object; errors start with {@code origin} (the file or entry the text came from). */
+    public static Map<String, Object> parseObject(String text, String origin) {
+        try {
+            return parseObject(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+        }
+    }
+
     private static String describe(Object v) {
         return v == null ? "null" : v instanceof Map ? "an object" : v instanceof List ? "an array" : "a value " + v;
     }
@@ -150,6 +168,7 @@ public final class Json {
     private static final class Parser {
         private final String s;
         private int pos;
+        private int depth;
 
         Parser(String s) {
             this.s = s;
@@ -165,7 +184,7 @@ public final class Json {
                     col++;
                 }
             }
-            return new IllegalArgumentException("JSON: " + what + " at line " + line + ", column " + col);
+            return new IllegalArgumentException("JSON: " + what + " at line " + line + ", column " + col + " (offset " + pos + ")");
         }
 
         void skipWhitespace() {
@@ -182,7 +201,10 @@ public final class Json {
                 case 't': return literal("true", Boolean.TRUE);
                 case 'f': return literal("false", Boolean.FALSE);
                 case 'n': return literal("null", null);
+                case 'N': return literal("NaN", Double.NaN);
+                case 'I': return literal("Infinity", Double.POSITIVE_INFINITY);
                 default:
+                    if (s.startsWith("-Infinity", pos)) return literal("-Infinity", Double.NEGATIVE_INFINITY);
                     if (c == '-' || (c >= '0' && c <= '9')) return number();
                     throw error("unexpected character '" + c + "'");
             }
@@ -194,12 +216,19 @@ public final class Json {
             return v;
         }
 
+        /** Called on entering an array or object; the parser recurses once per level. */
+        private void enter() {
+            if (++depth > MAX_DEPTH) throw error("nested deeper than " + MAX_DEPTH + " levels");
+        }
+
         private Map<String, Object> object() {
+            enter();
             Map<String, Object> m = new LinkedHashMap<>();
             pos++;
             skipWhitespace();
             if (peek() == '}') {
                 pos++;
+                depth--;
                 return m;
             }
             while (true) {
@@ -214,7 +243,10 @@ public final class Json {
                 skipWhitespace();
                 char c = peek();
                 pos++;
-                if (c == '}') return m;
+                if (c == '}') {
+                    depth--;
+                    return m;
+                }
                 if (c != ',') {
                     pos--;
                     throw error("expected ',' or '}'");
@@ -223,11 +255,13 @@ public final class Json {
         }
 
         private List<Object> array() {
+            enter();
             List<Object> list = new ArrayList<>();
             pos++;
             skipWhitespace();
             if (peek() == ']') {
                 pos++;
+                depth--;
                 return list;
             }
             while (true) {
@@ -236,7 +270,10 @@ public final class Json {
                 skipWhitespace();
                 char c = peek();
                 pos++;
-                if (c == ']') return list;
+                if (c == ']') {
+                    depth--;
+                    return list;
+                }
                 if (c != ',') {
                     pos--;
                     throw error("expected ',' or ']'");
@@ -301,19 +338,25 @@ public final class Json {
                 }
             }
             String t = s.substring(start, pos);
+            double d;
             try {
                 if (integral) {
                     try {
                         return Long.parseLong(t);
                     } catch (NumberFormatException tooLong) {
-                        return Double.parseDouble(t);
+                        // beyond a long: read as a double below
                     }
                 }
-                return Double.parseDouble(t);
+                d = Double.parseDouble(t);
             } catch (NumberFormatException e) {
                 pos = start;
                 throw error("bad number '" + t + "'");
             }
+            if (Double.isInfinite(d)) {
+                pos = start;
+                throw error("number '" + t + "' is out of range of a double");
+            }
+            return d;
         }
     }
 }

@@ -5,9 +5,8 @@ import dev.nabla.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,12 +59,39 @@ public final class SafeTensors {
         return parse(bytes, source).metadata;
     }
 
+    /**
+     * The whole length (8 + header + data) that a safetensors file declares in its header, which is its JSON text
+     * without the 8-byte length field; lets a reader stop at that length instead of trusting a container's sizes.
+     */
+    public static long declaredLength(byte[] header, String source) {
+        long dataEnd = 0;
+        for (Map.Entry<String, Object> e : parseHeader(header, 0, header.length, source).entrySet()) {
+            if (e.getKey().equals("__metadata__")) continue;
+            dataEnd = Math.max(dataEnd, offsets(JsonFields.of(e.getValue(), source + ": header '" + e.getKey() + "'"))[1]);
+        }
+        return 8L + header.length + dataEnd;
+    }
+
+    private static Map<String, Object> parseHeader(byte[] bytes, int start, int length, String source) {
+        try {
+            return Json.parseObject(new String(bytes, start, length, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": bad safetensors header: " + e.getMessage(), e);
+        }
+    }
+
+    /** A tensor's [begin, end) byte range in the data. */
+    private static int[] offsets(JsonFields info) {
+        int[] offsets = info.requireShape("data_offsets");
+        if (offsets.length != 2) throw info.error("data_offsets", "expected [begin, end], got " + Arrays.toString(offsets).replace(" ", ""));
+        return offsets;
+    }
+
     private static final class Parsed {
         final Map<String, Tensor> tensors = new LinkedHashMap<>();
         final Map<String, String> metadata = new LinkedHashMap<>();
     }
 
-    @SuppressWarnings("unchecked")
     private static Parsed parse(byte[] bytes, String source) {
         if (bytes.length < 8) throw new IllegalArgumentException(source + ": not a safetensors file (" + bytes.length + " bytes)");
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -74,45 +100,40 @@ public final class SafeTensors {
             throw new IllegalArgumentException(source + ": bad safetensors header length " + n + " (file has "
                     + bytes.length + " bytes)");
         }
-        Map<String, Object> header;
-        try {
-            header = Json.parseObject(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": bad safetensors header: " + e.getMessage(), e);
-        }
+        Map<String, Object> header = parseHeader(bytes, 8, (int) n, source);
         int dataStart = 8 + (int) n;
         long dataLength = bytes.length - dataStart;
         Parsed out = new Parsed();
         for (Map.Entry<String, Object> e : header.entrySet()) {
+            JsonFields info = JsonFields.of(e.getValue(), source + ": header '" + e.getKey() + "'");
             if (e.getKey().equals("__metadata__")) {
-                for (Map.Entry<String, Object> m : ((Map<String, Object>) e.getValue()).entrySet()) {
-                    out.metadata.put(m.getKey(), String.valueOf(m.getValue()));
-                }
+                for (Map.Entry<?, ?> m : info.map().entrySet()) out.metadata.put(String.valueOf(m.getKey()), String.valueOf(m.getValue()));
                 continue;
             }
-            Map<String, Object> info = (Map<String, Object>) e.getValue();
-            if (!"F32".equals(info.get("dtype"))) {
-                throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' has dtype " + info.get("dtype")
-                        + "; Nabla reads F32");
-            }
-            List<Object> shapeList = (List<Object>) info.get("shape");
-            List<Object> offsets = (List<Object>) info.get("data_offsets");
-            int[] shape = new int[shapeList.size()];
-            long count = 1;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = ((Number) shapeList.get(i)).intValue();
-                count *= shape[i];
-            }
-            long begin = ((Number) offsets.get(0)).longValue(), end = ((Number) offsets.get(1)).longValue();
-            if (begin < 0 || end > dataLength || end - begin != 4 * count) {
-                throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' byte range [" + begin + ", " + end
-                        + ") does not fit shape " + new ArrayList<>(shapeList) + " in " + dataLength + " data bytes (truncated file?)");
-            }
-            float[] data = new float[(int) count];
-            ByteBuffer slice = ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-            slice.asFloatBuffer().get(data);
-            out.tensors.put(e.getKey(), Tensor.of(data, shape.length == 0 ? new int[0] : shape));
+            out.tensors.put(e.getKey(), tensor(bytes, dataStart, dataLength, e.getKey(), info, source));
         }
         return out;
+    }
+
+    /** One tensor, its shape and byte range checked against the data actually present before anything is allocated. */
+    private static Tensor tensor(byte[] bytes, int dataStart, long dataLength, String name, JsonFields info, String source) {
+        if (!"F32".equals(info.map().get("dtype"))) {
+            throw new IllegalArgumentException(source + ": tensor '" + name + "' has dtype " + info.map().get("dtype") + "; Nabla reads F32");
+        }
+        int[] shape = info.requireShape("shape");
+        int[] offsets = offsets(info);
+        long begin = offsets[0], end = offsets[1];
+        // the element count, stopping as soon as it exceeds what the data could hold (so it cannot overflow)
+        long count = 1;
+        for (int d : shape) count = Math.min(count * d, dataLength + 1);
+        if (end > dataLength || end - begin != 4 * count) {
+            throw new IllegalArgumentException(source + ": tensor '" + name + "' byte range [" + begin + ", " + end
+                    + ") does not fit shape " + Arrays.toString(shape) + " in " + dataLength + " data bytes (truncated file?)");
+        }
+        // zeros(shape) keeps shape [] a scalar (Tensor.of with no shape would make it 1-D)
+        Tensor t = Tensor.zeros(shape);
+        ByteBuffer slice = ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+        slice.asFloatBuffer().get(t.data());
+        return t;
     }
 }

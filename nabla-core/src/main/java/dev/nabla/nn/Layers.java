@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
-import java.util.List;
+import dev.nabla.io.JsonFields;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,50 +22,73 @@ public final class Layers {
     }
 
     public static Layer fromConfig(Map<String, Object> c) {
-        String type = String.valueOf(c.get("type"));
-        String name = (String) c.get("name");
-        switch (type) {
-            case "Dense":
-                return new Dense(name, i(c, "units"), act(c), Initializers.fromConfig(c.get("kernel_initializer")),
-                        Initializers.fromConfig(c.get("bias_initializer")), Boolean.TRUE.equals(c.get("use_bias")));
-            case "Conv2D":
-                return new Conv2D(name, i(c, "filters"), i(c, "kernel_size"), i(c, "stride"),
-                        Padding.valueOf(String.valueOf(c.get("padding")).toUpperCase(Locale.ROOT)), Boolean.TRUE.equals(c.get("use_bias")), act(c),
-                        Initializers.fromConfig(c.get("kernel_initializer")), Initializers.fromConfig(c.get("bias_initializer")));
-            case "MaxPool2D": return new MaxPool2D(name, i(c, "pool_size"), i(c, "stride"));
-            case "AvgPool2D": return new AvgPool2D(name, i(c, "pool_size"), i(c, "stride"));
-            case "GlobalAveragePooling2D": return new GlobalAveragePooling2D(name);
-            case "Flatten": return new Flatten(name);
-            case "Reshape": {
-                List<?> t = (List<?>) c.get("target_shape");
-                int[] shape = new int[t.size()];
-                for (int k = 0; k < shape.length; k++) shape[k] = ((Number) t.get(k)).intValue();
-                return new Reshape(name, shape);
-            }
-            case "Dropout": return new Dropout(name, d(c, "rate"));
-            case "BatchNormalization": return new BatchNormalization(name, d(c, "momentum"), d(c, "epsilon"));
-            case "LayerNormalization": return new LayerNormalization(name, d(c, "epsilon"));
-            case "ActivationLayer": return new ActivationLayer(name, act(c));
-            default:
-                Function<Map<String, Object>, Layer> f = CUSTOM.get(type);
-                if (f == null) throw new IllegalArgumentException("unknown layer type '" + type + "'; register it with Layers.register(\"" + type + "\", config -> ...)");
-                return f.apply(c);
+        return fromConfig(c, "layer");
+    }
+
+    /**
+     * The layer a config describes; {@code where} is the config's path in its file (e.g. {@code model.layers[2]}),
+     * which errors name: {@code model.layers[2].units: expected a positive integer, got "abc"}.
+     */
+    public static Layer fromConfig(Map<String, Object> c, String where) {
+        JsonFields f = new JsonFields(c, where);
+        String type = f.requireString("type");
+        try {
+            return create(type, f, c);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(where)) throw e;
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e); // a constructor's own check
         }
     }
 
-    private static Activation act(Map<String, Object> c) {
-        return Activation.parse((String) c.get("activation"));
+    private static Layer create(String type, JsonFields f, Map<String, Object> c) {
+        String name = f.optionalString("name", null);
+        switch (type) {
+            case "Dense":
+                return new Dense(name, f.requirePositiveInt("units"), activation(f), initializer(f, "kernel_initializer"),
+                        initializer(f, "bias_initializer"), f.requireBoolean("use_bias"));
+            case "Conv2D":
+                return new Conv2D(name, f.requirePositiveInt("filters"), f.requirePositiveInt("kernel_size"), f.requirePositiveInt("stride"),
+                        padding(f), f.requireBoolean("use_bias"), activation(f),
+                        initializer(f, "kernel_initializer"), initializer(f, "bias_initializer"));
+            case "MaxPool2D": return new MaxPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
+            case "AvgPool2D": return new AvgPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
+            case "GlobalAveragePooling2D": return new GlobalAveragePooling2D(name);
+            case "Flatten": return new Flatten(name);
+            case "Reshape": return new Reshape(name, f.requirePositiveShape("target_shape"));
+            case "Dropout": return new Dropout(name, f.requireDouble("rate"));
+            case "BatchNormalization": return new BatchNormalization(name, f.requireDouble("momentum"), f.requireDouble("epsilon"));
+            case "LayerNormalization": return new LayerNormalization(name, f.requireDouble("epsilon"));
+            case "ActivationLayer": return new ActivationLayer(name, activation(f));
+            default:
+                Function<Map<String, Object>, Layer> factory = CUSTOM.get(type);
+                if (factory == null) throw f.error("type", "unknown layer type '" + type + "'; register it with Layers.register(\"" + type + "\", config -> ...)");
+                return factory.apply(c);
+        }
     }
 
-    private static int i(Map<String, Object> c, String k) {
-        Object v = c.get(k);
-        if (!(v instanceof Number n)) throw new IllegalArgumentException("layer config " + c.get("name") + " needs a number \"" + k + "\", got " + v);
-        return n.intValue();
+    private static Activation activation(JsonFields f) {
+        String name = f.requireString("activation");
+        try {
+            return Activation.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw f.error("activation", e.getMessage());
+        }
     }
 
-    private static double d(Map<String, Object> c, String k) {
-        Object v = c.get(k);
-        if (!(v instanceof Number n)) throw new IllegalArgumentException("layer config " + c.get("name") + " needs a number \"" + k + "\", got " + v);
-        return n.doubleValue();
+    private static Initializer initializer(JsonFields f, String key) {
+        try {
+            return Initializers.fromConfig(f.map().get(key));
+        } catch (IllegalArgumentException e) {
+            throw f.error(key, e.getMessage());
+        }
+    }
+
+    private static Padding padding(JsonFields f) {
+        String p = f.requireString("padding");
+        switch (p.toLowerCase(Locale.ROOT)) {
+            case "valid": return Padding.VALID;
+            case "same": return Padding.SAME;
+            default: throw f.error("padding", "expected \"valid\" or \"same\", got \"" + p + "\"");
+        }
     }
 }

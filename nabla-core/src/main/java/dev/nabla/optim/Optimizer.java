@@ -243,8 +243,9 @@ public abstract class Optimizer {
 
     /** Applies the clipping entries of a config written by {@link #config()}. */
     protected final void applyClipping(Map<String, Object> config) {
-        if (config.get("clip_value") instanceof Number n) clipByValue(n.doubleValue());
-        if (config.get("clip_norm") instanceof Number n) clipByNorm(n.doubleValue());
-        if (config.get("clip_global_norm") instanceof Number n) clipByGlobalNorm(n.doubleValue());
+        dev.nabla.io.JsonFields f = new dev.nabla.io.JsonFields(config, "optimizer");
+        if (f.has("clip_value")) clipByValue(f.requireDouble("clip_value"));
+        if (f.has("clip_norm")) clipByNorm(f.requireDouble("clip_norm"));
+        if (f.has("clip_global_norm")) clipByGlobalNorm(f.requireDouble("clip_global_norm"));
     }
 }

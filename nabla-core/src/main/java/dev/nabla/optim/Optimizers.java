@@ -1,5 +1,7 @@
 package dev.nabla.optim;
 
+import dev.nabla.io.JsonFields;
+
 import java.util.Map;
 
 /**
@@ -68,24 +70,23 @@ public final class Optimizers {
 
     /** The optimizer a config written by {@link Optimizer#config()} describes (state not included). */
     public static Optimizer fromConfig(Map<String, Object> c) {
-        String type = String.valueOf(c.get("type"));
-        LearningRateSchedule lr = Schedules.fromConfig((Map<?, ?>) c.get("schedule"));
+        JsonFields fields = new JsonFields(c, "optimizer");
+        String type = fields.requireString("type");
+        LearningRateSchedule lr = Schedules.fromConfig(fields.requireObject("schedule").map(), fields.path("schedule"));
         Optimizer o;
         switch (type) {
-            case "Sgd": o = new Sgd(lr, f(c, "momentum"), Boolean.TRUE.equals(c.get("nesterov")), f(c, "weight_decay")); break;
+            case "Sgd": o = new Sgd(lr, f(c, "momentum"), fields.optionalBoolean("nesterov", false), f(c, "weight_decay")); break;
             case "Adam": o = new Adam(lr, f(c, "beta1"), f(c, "beta2"), f(c, "epsilon"), f(c, "weight_decay"), false); break;
             case "AdamW": o = new Adam(lr, f(c, "beta1"), f(c, "beta2"), f(c, "epsilon"), f(c, "weight_decay"), true); break;
             case "RmsProp": o = new RmsProp(lr, f(c, "rho"), f(c, "epsilon")); break;
             case "Adagrad": o = new Adagrad(lr, f(c, "initial_accumulator"), f(c, "epsilon")); break;
-            default: throw new IllegalArgumentException("unknown optimizer '" + type + "'; known: Sgd, Adam, AdamW, RmsProp, Adagrad");
+            default: throw fields.error("type", "unknown optimizer '" + type + "'; known: Sgd, Adam, AdamW, RmsProp, Adagrad");
         }
         o.applyClipping(c);
         return o;
     }
 
     private static double f(Map<String, Object> c, String k) {
-        Object v = c.get(k);
-        if (!(v instanceof Number n)) throw new IllegalArgumentException("optimizer config needs a number \"" + k + "\", got " + c);
-        return n.doubleValue();
+        return new JsonFields(c, "optimizer").requireDouble(k);
     }
 }

@@ -1,5 +1,7 @@
 package dev.nabla.optim;
 
+import dev.nabla.io.JsonFields;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -67,27 +69,30 @@ public final class Schedules {
 
     /** The schedule a config written by {@link LearningRateSchedule#config()} describes. */
     public static LearningRateSchedule fromConfig(Map<?, ?> c) {
-        String type = String.valueOf(c.get("type"));
-        switch (type) {
-            case "constant": return constant(f(c, "lr"));
-            case "step": return step(f(c, "lr"), l(c, "every_steps"), f(c, "factor"));
-            case "exponential": return exponential(f(c, "lr"), l(c, "decay_steps"), f(c, "rate"));
-            case "cosine": return cosine(f(c, "lr"), l(c, "decay_steps"), f(c, "alpha"));
-            case "warmup": return warmup(l(c, "warmup_steps"), fromConfig((Map<?, ?>) c.get("after")));
-            default: throw new IllegalArgumentException("unknown learning-rate schedule '" + type + "'; known: constant, step, exponential, cosine, warmup");
+        return fromConfig(c, "schedule");
+    }
+
+    /** As {@link #fromConfig(Map)}; {@code where} is the config's path in its file, which errors name. */
+    public static LearningRateSchedule fromConfig(Map<?, ?> c, String where) {
+        JsonFields f = new JsonFields(c, where);
+        String type = f.requireString("type");
+        try {
+            switch (type) {
+                case "constant": return constant(f(f, "lr"));
+                case "step": return step(f(f, "lr"), f.requireLong("every_steps"), f(f, "factor"));
+                case "exponential": return exponential(f(f, "lr"), f.requireLong("decay_steps"), f(f, "rate"));
+                case "cosine": return cosine(f(f, "lr"), f.requireLong("decay_steps"), f(f, "alpha"));
+                case "warmup": return warmup(f.requireLong("warmup_steps"), fromConfig(f.requireObject("after").map(), f.path("after")));
+                default: throw f.error("type", "unknown learning-rate schedule '" + type + "'; known: constant, step, exponential, cosine, warmup");
+            }
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(where)) throw e;
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e); // a schedule's own check
         }
     }
 
-    private static double f(Map<?, ?> c, String k) {
-        Object v = c.get(k);
-        if (!(v instanceof Number n)) throw new IllegalArgumentException("schedule config needs a number \"" + k + "\", got " + c);
-        return n.doubleValue();
-    }
-
-    private static long l(Map<?, ?> c, String k) {
-        Object v = c.get(k);
-        if (!(v instanceof Number n)) throw new IllegalArgumentException("schedule config needs a number \"" + k + "\", got " + c);
-        return n.longValue();
+    private static double f(JsonFields f, String k) {
+        return f.requireDouble(k);
     }
 
     /** The rate as stored, float32, once checked positive and finite. */

@@ -2,9 +2,10 @@ package dev.nabla.train;
 
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
+import dev.nabla.io.JsonFields;
 import dev.nabla.io.SafeTensors;
 import dev.nabla.nn.Layer;
-import dev.nabla.nn.Layers;
+import dev.nabla.nn.Loss;
 import dev.nabla.nn.Weight;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.optim.Optimizer;
@@ -159,20 +160,36 @@ public final class ModelFile {
         Map<String, byte[]> entries = unzip(origin, bytes);
         byte[] configBytes = entries.get(CONFIG);
         if (configBytes == null) throw new IllegalArgumentException(origin + ": not a Nabla model file (no " + CONFIG + ")");
-        Map<String, Object> config = Json.parseObject(new String(configBytes, StandardCharsets.UTF_8));
-        if (!FORMAT.equals(config.get("format"))) throw new IllegalArgumentException(origin + ": not a Nabla model file (format is " + config.get("format") + ")");
-        long version = ((Number) config.get("format_version")).longValue();
+        String configName = origin + "!" + CONFIG, metadataName = origin + "!" + METADATA;
+        JsonFields config = new JsonFields(Json.parseObject(new String(configBytes, StandardCharsets.UTF_8), configName), "");
+        if (!FORMAT.equals(config.map().get("format"))) {
+            throw new IllegalArgumentException(origin + ": not a Nabla model file (format is " + JsonFields.show(config.map().get("format")) + ")");
+        }
+        long version = inEntry(configName, () -> config.requirePositiveInt("format_version"));
         if (version > FORMAT_VERSION) {
             throw new IllegalArgumentException(origin + ": model format version " + version + " is newer than this Nabla reads (" + FORMAT_VERSION + ")");
         }
         byte[] weightBytes = require(origin, entries, WEIGHTS);
-        byte[] metadataBytes = require(origin, entries, METADATA);
-        Map<String, Object> metadata = Json.parseObject(new String(metadataBytes, StandardCharsets.UTF_8));
+        JsonFields metadata = new JsonFields(Json.parseObject(new String(require(origin, entries, METADATA), StandardCharsets.UTF_8), metadataName), "");
+        Map<String, Long> seeds = inEntry(metadataName, () -> seeds(metadata));
+        History history = inEntry(metadataName, () -> history(metadata));
 
-        Model model = Models.fromConfig(asMap(config.get("model")));
-        restoreSeeds(model, asMap(metadata.getOrDefault("layer_seeds", Map.of())));
-        model.buildFor(intArray(config.get("input_shape")));
-        Map<String, Tensor> saved = SafeTensors.read(weightBytes, origin + "!" + WEIGHTS);
+        Model model = inEntry(configName, () -> architecture(config, seeds));
+        setWeights(model, SafeTensors.read(weightBytes, origin + "!" + WEIGHTS), origin);
+        if (config.has("loss") && config.has("optimizer")) {
+            inEntry(configName, () -> compile(model, config));
+            byte[] state = entries.get(OPTIMIZER);
+            if (state != null) loadOptimizerState(model, state, version, origin + "!" + OPTIMIZER);
+        }
+        model.setTraining(false);
+        Map<String, Object> preprocessing = inEntry(configName, () -> {
+            JsonFields p = config.optionalObject("preprocessing");
+            return p == null ? Map.<String, Object>of() : stringKeys(p.map());
+        });
+        return new SavedModel(model, preprocessing, history, stringKeys(metadata.map()));
+    }
+
+    private static void setWeights(Model model, Map<String, Tensor> saved, String origin) {
         for (Weight w : model.weights()) {
             Tensor t = saved.get(w.name());
             if (t == null) throw new IllegalArgumentException(origin + ": weight " + w.name() + " is missing from " + WEIGHTS);
@@ -182,26 +199,91 @@ public final class ModelFile {
             }
             System.arraycopy(t.data(), 0, w.value().data(), 0, t.size());
         }
-        if (config.get("loss") != null && config.get("optimizer") != null) {
-            Optimizer optimizer = Optimizers.fromConfig(asMap(config.get("optimizer")));
-            List<Metric> metrics = new ArrayList<>();
-            for (Object name : (List<?>) config.getOrDefault("metrics", List.of())) metrics.add(Metrics.fromName(String.valueOf(name)));
-            model.compile(optimizer, Losses.fromConfig(config.get("loss")), metrics.toArray(new Metric[0]));
-            byte[] state = entries.get(OPTIMIZER);
-            if (state != null) loadOptimizerState(model, state, version, origin + "!" + OPTIMIZER);
+    }
+
+    /** Runs one reading step; a bad field's error gets the entry's name in front ({@code m.nabla!config.json: model.layers[2].units: ...}). */
+    private static <T> T inEntry(String entry, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(entry + ": " + e.getMessage(), e);
         }
-        model.setTraining(false);
-        History history = null;
-        if (metadata.get("history") instanceof Map<?, ?> h) {
-            history = new History();
-            int epochs = ((Number) metadata.getOrDefault("epochs_completed", 0L)).intValue();
-            for (int e = 0; e < epochs; e++) {
-                Map<String, Double> logs = new LinkedHashMap<>();
-                for (Map.Entry<?, ?> s : h.entrySet()) logs.put(String.valueOf(s.getKey()), ((Number) ((List<?>) s.getValue()).get(e)).doubleValue());
-                history.record(logs);
+    }
+
+    /** The model the config describes, seeded as saved and built for the saved input shape (weights not yet set). */
+    private static Model architecture(JsonFields config, Map<String, Long> seeds) {
+        Model model = Models.fromConfig(stringKeys(config.requireObject("model").map()), "model");
+        restoreSeeds(model, seeds);
+        int[] inputShape = config.requirePositiveShape("input_shape");
+        try {
+            model.buildFor(inputShape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the model does not fit input_shape " + java.util.Arrays.toString(inputShape) + ": " + e.getMessage(), e);
+        }
+        return model;
+    }
+
+    /** Compiles the model with the saved optimizer, loss and metrics; returns the optimizer, its state not yet loaded. */
+    private static Optimizer compile(Model model, JsonFields config) {
+        Optimizer optimizer = Optimizers.fromConfig(stringKeys(config.requireObject("optimizer").map()));
+        Loss loss = Losses.fromConfig(config.map().get("loss"), "loss");
+        List<?> names = config.optionalList("metrics");
+        List<Metric> metrics = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String where = "metrics[" + i + "]";
+            if (!(names.get(i) instanceof String name)) throw new IllegalArgumentException(where + ": expected a metric name, got " + JsonFields.show(names.get(i)));
+            try {
+                metrics.add(Metrics.fromName(name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
         }
-        return new SavedModel(model, asMap(config.getOrDefault("preprocessing", Map.of())), history, metadata);
+        model.compile(optimizer, loss, metrics.toArray(new Metric[0]));
+        return optimizer;
+    }
+
+    /** The saved layer seeds by layer name (written as strings, since JSON readers may round large integers). */
+    private static Map<String, Long> seeds(JsonFields metadata) {
+        Map<String, Long> seeds = new LinkedHashMap<>();
+        JsonFields s = metadata.optionalObject("layer_seeds");
+        if (s == null) return seeds;
+        for (Map.Entry<?, ?> e : s.map().entrySet()) {
+            String layer = String.valueOf(e.getKey());
+            try {
+                if (e.getValue() instanceof String || e.getValue() instanceof Long) seeds.put(layer, Long.parseLong(String.valueOf(e.getValue())));
+                else throw new NumberFormatException();
+            } catch (NumberFormatException notANumber) {
+                throw s.error(layer, "expected an integer seed, got " + JsonFields.show(e.getValue()));
+            }
+        }
+        return seeds;
+    }
+
+    /** The training history, null if none was saved; non-finite values (a diverged loss) come back as NaN or infinity. */
+    private static History history(JsonFields metadata) {
+        JsonFields h = metadata.optionalObject("history");
+        if (h == null) return null;
+        int epochs = metadata.has("epochs_completed") ? metadata.requireInt("epochs_completed") : 0;
+        if (epochs < 0) throw metadata.error("epochs_completed", "expected a non-negative integer, got " + epochs);
+        Map<String, List<?>> series = new LinkedHashMap<>();
+        for (Object key : h.map().keySet()) {
+            String k = String.valueOf(key);
+            List<?> values = h.requireList(k);
+            if (values.size() < epochs) {
+                throw h.error(k, "has " + values.size() + " values but epochs_completed is " + epochs);
+            }
+            for (int e = 0; e < epochs; e++) {
+                if (!(values.get(e) instanceof Number)) throw h.error(k + "[" + e + "]", "expected a number, got " + JsonFields.show(values.get(e)));
+            }
+            series.put(k, values);
+        }
+        History history = new History();
+        for (int e = 0; e < epochs; e++) {
+            Map<String, Double> logs = new LinkedHashMap<>();
+            for (Map.Entry<String, List<?>> s : series.entrySet()) logs.put(s.getKey(), ((Number) s.getValue().get(e)).doubleValue());
+            history.record(logs);
+        }
+        return history;
     }
 
     /** The optimizer's state by weight name ("dense/kernel/m"), its step count exact in the metadata. */
@@ -259,17 +341,41 @@ public final class ModelFile {
         return named;
     }
 
-    private static void restoreSeeds(Layer layer, Map<String, Object> seeds) {
-        Object s = seeds.get(layer.name());
-        if (s != null) layer.seed(Long.parseLong(String.valueOf(s)));
+    private static void restoreSeeds(Layer layer, Map<String, Long> seeds) {
+        Long s = seeds.get(layer.name());
+        if (s != null) layer.seed(s);
         for (Layer child : layer.children()) restoreSeeds(child, seeds);
     }
 
+    /** The largest JSON entry read: configs and metadata are kilobytes; more is a broken or hostile file. */
+    static final long MAX_JSON_ENTRY = 64L << 20;
+    /** The largest safetensors entry read: a Java array's limit, which the writer also keeps to. */
+    static final long MAX_TENSOR_ENTRY = Integer.MAX_VALUE - 8;
+
     private static Map<String, byte[]> unzip(String path, byte[] bytes) {
+        return unzip(path, bytes, MAX_JSON_ENTRY, MAX_TENSOR_ENTRY);
+    }
+
+    /**
+     * The entries of a model file, each inflated only up to its limit: the size a zip header declares can lie, so
+     * the bytes are counted as they come. Entries a model file does not hold are refused without being inflated.
+     */
+    static Map<String, byte[]> unzip(String path, byte[] bytes, long jsonLimit, long tensorLimit) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) entries.put(e.getName(), zip.readAllBytes());
+            while ((e = zip.getNextEntry()) != null) {
+                String name = e.getName();
+                long limit = switch (name) {
+                    case CONFIG, METADATA -> jsonLimit;
+                    case WEIGHTS, OPTIMIZER -> tensorLimit;
+                    default -> throw new IllegalArgumentException(path + ": unexpected entry " + name + " (a model file holds "
+                            + CONFIG + ", " + WEIGHTS + ", " + OPTIMIZER + ", " + METADATA + ")");
+                };
+                if (entries.containsKey(name)) throw new IllegalArgumentException(path + ": entry " + name + " appears twice");
+                if (e.getSize() > limit) throw tooLarge(path, name, limit);
+                entries.put(name, limit == tensorLimit ? readTensors(zip, limit, path, name) : readUpTo(zip, limit, path, name));
+            }
         } catch (ZipException e) {
             throw new IllegalArgumentException(path + ": corrupted model file (" + e.getMessage() + ")");
         } catch (java.io.EOFException e) {
@@ -281,22 +387,54 @@ public final class ModelFile {
         return entries;
     }
 
+    private static byte[] readUpTo(ZipInputStream zip, long limit, String path, String name) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = zip.read(chunk)) > 0; ) {
+            total += n;
+            if (total > limit) throw tooLarge(path, name, limit);
+            out.write(chunk, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A safetensors entry, read no further than its header says the file is long: a zero-filled or padded entry is
+     * refused at its first bytes instead of being inflated whole.
+     */
+    private static byte[] readTensors(ZipInputStream zip, long limit, String path, String name) throws IOException {
+        String source = path + "!" + name;
+        byte[] lengthField = zip.readNBytes(8);
+        long n = lengthField.length < 8 ? -1 : java.nio.ByteBuffer.wrap(lengthField).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 2 || n > Math.min(limit - 8, MAX_JSON_ENTRY)) throw new IllegalArgumentException(source + ": bad safetensors header length " + n);
+        byte[] header = zip.readNBytes((int) n);
+        if (header.length < n) throw new IllegalArgumentException(source + ": truncated safetensors header");
+        long length = SafeTensors.declaredLength(header, source);
+        if (length > limit) throw tooLarge(path, name, limit);
+        byte[] all = new byte[(int) length];
+        System.arraycopy(lengthField, 0, all, 0, 8);
+        System.arraycopy(header, 0, all, 8, header.length);
+        int got = zip.readNBytes(all, 8 + header.length, all.length - 8 - header.length);
+        if (8 + header.length + got < length) return java.util.Arrays.copyOf(all, 8 + header.length + got); // SafeTensors.read names what is missing
+        if (zip.read() != -1) throw new IllegalArgumentException(source + ": the entry is longer than the " + length + " bytes its header declares");
+        return all;
+    }
+
+    private static IllegalArgumentException tooLarge(String path, String name, long limit) {
+        return new IllegalArgumentException(path + ": entry " + name + " inflates to more than " + limit
+                + " bytes (the limit for it); not a sound model file");
+    }
+
     private static byte[] require(String path, Map<String, byte[]> entries, String name) {
         byte[] b = entries.get(name);
         if (b == null) throw new IllegalArgumentException(path + ": truncated or incomplete model file (" + name + " is missing)");
         return b;
     }
 
+    /** Parsed JSON objects have string keys. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        if (!(o instanceof Map)) throw new IllegalArgumentException("model file: expected a JSON object, got " + o);
-        return (Map<String, Object>) o;
-    }
-
-    private static int[] intArray(Object o) {
-        List<?> list = (List<?>) o;
-        int[] a = new int[list.size()];
-        for (int i = 0; i < a.length; i++) a[i] = ((Number) list.get(i)).intValue();
-        return a;
+    private static Map<String, Object> stringKeys(Map<?, ?> m) {
+        return (Map<String, Object>) m;
     }
 }

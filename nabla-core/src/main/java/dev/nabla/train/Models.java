@@ -1,5 +1,6 @@
 package dev.nabla.train;
 
+import dev.nabla.io.JsonFields;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Layers;
 
@@ -25,22 +26,33 @@ public final class Models {
     }
 
     public static Model fromConfig(Map<String, Object> config) {
-        Object type = config.get("type");
-        if ("Sequential".equals(type)) {
-            List<Layer> layers = new ArrayList<>();
-            for (Object c : (List<?>) config.getOrDefault("layers", List.of())) layers.add(Layers.fromConfig(asMap(c)));
-            return new Sequential((String) config.get("name"), layers.toArray(new Layer[0]));
-        }
-        Function<Map<String, Object>, Model> factory = FACTORIES.get(String.valueOf(type));
-        if (factory == null) {
-            throw new IllegalArgumentException("cannot rebuild a model of type " + type + "; register it with Models.register(\"" + type + "\", config -> ...)");
-        }
-        return factory.apply(config);
+        return fromConfig(config, "model");
     }
 
+    /** The model a config describes; {@code where} is its path in the file, which errors name ({@code model.layers[2].units}). */
+    public static Model fromConfig(Map<String, Object> config, String where) {
+        JsonFields f = new JsonFields(config, where);
+        String type = f.requireString("type");
+        if ("Sequential".equals(type)) {
+            List<?> configs = f.optionalList("layers");
+            List<Layer> layers = new ArrayList<>();
+            for (int i = 0; i < configs.size(); i++) layers.add(Layers.fromConfig(asStringKeys(f.element("layers", i)), f.path("layers") + "[" + i + "]"));
+            return new Sequential(f.optionalString("name", null), layers.toArray(new Layer[0]));
+        }
+        Function<Map<String, Object>, Model> factory = FACTORIES.get(type);
+        if (factory == null) {
+            throw f.error("type", "cannot rebuild a model of type " + type + "; register it with Models.register(\"" + type + "\", config -> ...)");
+        }
+        try {
+            return factory.apply(config);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parsed JSON objects have string keys. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        if (!(o instanceof Map)) throw new IllegalArgumentException("layer config must be a JSON object, got " + o);
-        return (Map<String, Object>) o;
+    private static Map<String, Object> asStringKeys(JsonFields f) {
+        return (Map<String, Object>) f.map();
     }
 }

@@ -134,4 +134,236 @@ class ModelFileTest {
 
         assertThatThrownBy(() -> ModelFile.load(dir.resolve("missing.nabla"))).hasMessageContaining("no such model file");
     }
+    /** The entries of a model file, by name, in file order. */
+    static Map<String, byte[]> entries(byte[] modelFile) throws java.io.IOException {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(modelFile))) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) out.put(e.getName(), zip.readAllBytes());
+        }
+        return out;
+    }
+
+    /** A model file holding these entries. */
+    static byte[] zip(Map<String, byte[]> entries) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A saved model's bytes with one entry's text edited. */
+    private byte[] withEntry(byte[] modelFile, String entry, java.util.function.UnaryOperator<String> edit) throws java.io.IOException {
+        Map<String, byte[]> e = entries(modelFile);
+        e.put(entry, edit.apply(new String(e.get(entry), java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return zip(e);
+    }
+
+    @Test
+    void aNaNValidationLossInTheHistoryIsSavedAndLoadedBack(@TempDir Path dir) {
+        Sequential m = model(1);
+        m.buildFor(1, 4);
+        History h = new History();
+        h.record(new java.util.LinkedHashMap<>(Map.of("loss", 0.5, "val_loss", Double.NaN)));
+        h.record(new java.util.LinkedHashMap<>(Map.of("loss", Double.POSITIVE_INFINITY, "val_loss", Double.NEGATIVE_INFINITY)));
+        Path file = dir.resolve("nan.nabla");
+        ModelFile.save(file, new SavedModel(m, Map.of(), h, Map.of()));
+        History back = ModelFile.load(file).history();
+        assertThat(back.get("val_loss")).containsExactly(Double.NaN, Double.NEGATIVE_INFINITY);
+        assertThat(back.get("loss")).containsExactly(0.5, Double.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void aConfigNumberThatOverflowsToInfinityIsRefusedWithItsPlace() throws Exception {
+        Sequential m = model(1);
+        m.buildFor(1, 4);
+        byte[] bad = withEntry(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())), "config.json",
+                t -> t.replaceFirst("\"units\": 16", "\"units\": 1e400"));
+        assertThatThrownBy(() -> ModelFile.fromBytes(bad, "big.nabla"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("big.nabla!config.json: JSON: number '1e400' is out of range of a double at line ")
+                .hasMessageContaining("(offset ");
+    }
+    /** A zip whose one entry inflates to {@code size} zero bytes from a few kilobytes. */
+    private static byte[] zeros(String entry, int size) throws java.io.IOException {
+        return zeros(entry, new byte[0], size);
+    }
+
+    /** A zip whose one entry is {@code start} followed by {@code size} zero bytes. */
+    private static byte[] zeros(String entry, byte[] start, int size) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry(entry));
+            zip.write(start);
+            byte[] block = new byte[64 * 1024];
+            for (int done = 0; done < size; done += block.length) zip.write(block, 0, Math.min(block.length, size - done));
+            zip.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void anEntryInflatingBeyondItsLimitIsRefusedBeforeItIsRead() throws Exception {
+        byte[] header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1048576],\"data_offsets\":[0,4194304]}}".getBytes();
+        java.nio.ByteBuffer start = java.nio.ByteBuffer.allocate(8 + header.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        start.putLong(header.length).put(header);
+        byte[] bomb = zeros("model.safetensors", start.array(), 4 << 20); // a sound 4 MiB tensor file, over a 1 MiB limit
+        assertThat(bomb.length).isLessThan(64 * 1024);
+        assertThatThrownBy(() -> ModelFile.unzip("bomb.nabla", bomb, 1 << 10, 1 << 20))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bomb.nabla: entry model.safetensors inflates to more than 1048576 bytes (the limit for it); not a sound model file");
+        byte[] jsonBomb = zeros("config.json", 1 << 20);
+        assertThatThrownBy(() -> ModelFile.unzip("bomb.nabla", jsonBomb, 1 << 10, 1 << 30))
+                .hasMessage("bomb.nabla: entry config.json inflates to more than 1024 bytes (the limit for it); not a sound model file");
+        assertThat(ModelFile.unzip("small.nabla", zeros("config.json", 1000), 1 << 10, 1 << 20).get("config.json")).hasSize(1000);
+    }
+
+    @Test
+    void anUnknownOrRepeatedEntryIsRefused() throws Exception {
+        Sequential m = model(1);
+        m.buildFor(1, 4);
+        Map<String, byte[]> e = entries(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())));
+        e.put("junk.bin", new byte[16]);
+        byte[] withJunk = zip(e);
+        assertThatThrownBy(() -> ModelFile.fromBytes(withJunk, "j.nabla"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("j.nabla: unexpected entry junk.bin (a model file holds config.json, model.safetensors,"
+                        + " optimizer.safetensors, metadata.json)");
+        // ZipOutputStream refuses a repeated name, so write another and rename it in the bytes (names are not in the CRC)
+        Map<String, byte[]> two = entries(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())));
+        two.put("metadata.jsoX", two.get("metadata.json"));
+        byte[] twice = new String(zip(two), java.nio.charset.StandardCharsets.ISO_8859_1).replace("metadata.jsoX", "metadata.json")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> ModelFile.fromBytes(twice, "t.nabla"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("t.nabla: entry metadata.json appears twice");
+    }
+    /** A model with one layer of most kinds, compiled with a warmup schedule and clipping, and a two-epoch history. */
+    private byte[] everyKindOfField() {
+        Sequential m = Sequential.of(new dev.nabla.nn.Reshape(1, 4, 4),
+                new dev.nabla.nn.Conv2D(2, 3, 1, dev.nabla.nn.Padding.SAME, true, Activation.RELU),
+                new dev.nabla.nn.BatchNormalization(), new dev.nabla.nn.MaxPool2D(2, 2), new dev.nabla.nn.Flatten(),
+                new dev.nabla.nn.LayerNormalization(), Dense.of(3, Activation.SOFTMAX), new Dropout(0.1));
+        dev.nabla.optim.Optimizer adam = Optimizers.adam(dev.nabla.optim.Schedules.warmup(5, dev.nabla.optim.Schedules.constant(0.01f)));
+        adam.clipByNorm(1f);
+        m.compile(adam, Losses.sparseCategoricalCrossentropy(false), Metrics.accuracy());
+        m.buildFor(1, 16);
+        History h = new History();
+        h.record(new java.util.LinkedHashMap<>(Map.of("loss", 1.0)));
+        h.record(new java.util.LinkedHashMap<>(Map.of("loss", 0.5)));
+        return ModelFile.toBytes(new SavedModel(m, Map.of(), h, Map.of()));
+    }
+
+    private static final Object REMOVE = new Object();
+
+    /** Sets (or removes) the value at a path like {@code model.layers[2].units} in parsed JSON. */
+    @SuppressWarnings("unchecked")
+    private static void set(Object root, String path, Object value) {
+        String[] parts = path.split("\\.|(?=\\[)");
+        Object node = root;
+        for (int k = 0; k < parts.length; k++) {
+            String part = parts[k];
+            boolean last = k == parts.length - 1;
+            if (part.startsWith("[")) {
+                List<Object> list = (List<Object>) node;
+                int index = Integer.parseInt(part.substring(1, part.length() - 1));
+                if (!last) node = list.get(index);
+                else if (value == REMOVE) list.remove(index);
+                else list.set(index, value);
+            } else {
+                Map<String, Object> map = (Map<String, Object>) node;
+                if (!last) node = map.get(part);
+                else if (value == REMOVE) map.remove(part);
+                else map.put(part, value);
+            }
+        }
+    }
+
+    @Test
+    void everyMalformedFieldIsRefusedNamingTheEntryAndTheField() throws Exception {
+        byte[] good = everyKindOfField();
+        assertThat(ModelFile.fromBytes(good, "m.nabla").history().get("loss")).containsExactly(1.0, 0.5);
+        Map<String, Object> seeds = (Map<String, Object>) dev.nabla.io.Json.parseObject(
+                new String(entries(good).get("metadata.json"), java.nio.charset.StandardCharsets.UTF_8)).get("layer_seeds");
+        String seedOfFirst = "layer_seeds." + seeds.keySet().iterator().next();
+        // entry, path, new value (or REMOVE), text the message must contain besides the entry (default: the path)
+        Object[][] cases = {
+            {"config.json", "format_version", "one"}, {"config.json", "format_version", REMOVE}, {"config.json", "format_version", -1L},
+            {"config.json", "model", 5L}, {"config.json", "model.type", "Mystery", "model.type: cannot rebuild a model of type Mystery"},
+            {"config.json", "model.type", 7L}, {"config.json", "model.name", 7L},
+            {"config.json", "model.layers", "abc"}, {"config.json", "model.layers[0]", 5L},
+            {"config.json", "model.layers[0].type", REMOVE}, {"config.json", "model.layers[0].type", 7L},
+            {"config.json", "model.layers[0].type", "Mystery", "model.layers[0].type: unknown layer type 'Mystery'"},
+            {"config.json", "model.layers[0].name", List.of()},
+            {"config.json", "model.layers[0].target_shape", "x"}, {"config.json", "model.layers[0].target_shape", REMOVE},
+            {"config.json", "model.layers[0].target_shape", List.of(1L, -4L, 4L), "model.layers[0].target_shape[1]"},
+            {"config.json", "model.layers[1].filters", "abc"}, {"config.json", "model.layers[1].filters", -2L},
+            {"config.json", "model.layers[1].filters", 2.5}, {"config.json", "model.layers[1].filters", REMOVE},
+            {"config.json", "model.layers[1].filters", 1e12}, {"config.json", "model.layers[1].kernel_size", 0L},
+            {"config.json", "model.layers[1].stride", "s"}, {"config.json", "model.layers[1].padding", "diagonal"},
+            {"config.json", "model.layers[1].padding", 3L}, {"config.json", "model.layers[1].padding", REMOVE},
+            {"config.json", "model.layers[1].use_bias", "yes"}, {"config.json", "model.layers[1].use_bias", REMOVE},
+            {"config.json", "model.layers[1].activation", "wiggle"}, {"config.json", "model.layers[1].activation", 5L},
+            {"config.json", "model.layers[1].kernel_initializer", 5L}, {"config.json", "model.layers[1].kernel_initializer", "mystery"},
+            {"config.json", "model.layers[1].kernel_initializer", Map.of("name", "constant")},
+            {"config.json", "model.layers[1].bias_initializer", REMOVE},
+            {"config.json", "model.layers[2].momentum", "m"}, {"config.json", "model.layers[2].momentum", 2.0, "model.layers[2]: BatchNormalization: momentum"},
+            {"config.json", "model.layers[2].epsilon", -1.0, "model.layers[2]: BatchNormalization: epsilon"}, {"config.json", "model.layers[2].epsilon", REMOVE},
+            {"config.json", "model.layers[3].pool_size", -1L}, {"config.json", "model.layers[3].stride", REMOVE},
+            {"config.json", "model.layers[5].epsilon", "e"}, {"config.json", "model.layers[5].epsilon", 0.0, "model.layers[5]: LayerNormalization: epsilon"},
+            {"config.json", "model.layers[6].units", "abc"}, {"config.json", "model.layers[6].units", -3L},
+            {"config.json", "model.layers[6].units", REMOVE}, {"config.json", "model.layers[6].activation", 7L},
+            {"config.json", "model.layers[7].rate", 1.5, "model.layers[7]: Dropout: rate"}, {"config.json", "model.layers[7].rate", "r"}, {"config.json", "model.layers[7].rate", REMOVE},
+            {"config.json", "input_shape", "abc"}, {"config.json", "input_shape", REMOVE},
+            {"config.json", "input_shape", List.of(1L, "x"), "input_shape[1]"}, {"config.json", "input_shape", List.of(1L, -16L), "input_shape[1]"},
+            {"config.json", "input_shape", List.of(1L, 17L), "input_shape [1, 17]"},
+            {"config.json", "loss", 5L}, {"config.json", "loss.name", "mystery"}, {"config.json", "loss.name", 7L},
+            {"config.json", "loss.reduction", "sideways"}, {"config.json", "loss.from_logits", "yes"},
+            {"config.json", "optimizer", "adam"}, {"config.json", "optimizer.type", "Mystery"}, {"config.json", "optimizer.type", REMOVE},
+            {"config.json", "optimizer.beta1", "b"}, {"config.json", "optimizer.beta1", REMOVE},
+            {"config.json", "optimizer.schedule", REMOVE}, {"config.json", "optimizer.schedule", 5L},
+            {"config.json", "optimizer.schedule.type", "zigzag"}, {"config.json", "optimizer.schedule.warmup_steps", "w"},
+            {"config.json", "optimizer.schedule.after", REMOVE}, {"config.json", "optimizer.schedule.after.lr", "x"},
+            {"config.json", "optimizer.schedule.after.lr", -1.0, "optimizer.schedule.after"},
+            {"config.json", "optimizer.clip_norm", "c"},
+            {"config.json", "metrics", "accuracy"}, {"config.json", "metrics[0]", 5L}, {"config.json", "metrics[0]", "mystery"},
+            {"config.json", "metrics[0]", "top_99999999999_accuracy"}, {"config.json", "metrics[0]", "top_0_accuracy"},
+            {"config.json", "preprocessing", 5L},
+            {"metadata.json", "layer_seeds", 5L}, {"metadata.json", seedOfFirst, "abc"}, {"metadata.json", seedOfFirst, true},
+            {"metadata.json", "epochs_completed", "two"}, {"metadata.json", "epochs_completed", -1L},
+            {"metadata.json", "epochs_completed", 5L, "history.loss"},
+            {"metadata.json", "history", 5L}, {"metadata.json", "history.loss", "x"}, {"metadata.json", "history.loss[0]", "x"},
+        };
+        List<String> wrong = new java.util.ArrayList<>();
+        for (Object[] c : cases) {
+            String entry = (String) c[0], path = (String) c[1];
+            String mustContain = c.length > 3 ? (String) c[3] : path;
+            byte[] bad = withEntry(good, entry, text -> {
+                Object json = dev.nabla.io.Json.parse(text);
+                set(json, path, c[2]);
+                return dev.nabla.io.Json.writePretty(json);
+            });
+            String what = entry + " " + path + " = " + (c[2] == REMOVE ? "(removed)" : dev.nabla.io.Json.write(c[2]));
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> ModelFile.fromBytes(bad, "m.nabla"));
+            String m = t == null ? null : t.getMessage();
+            boolean clear = t != null && t.getClass() == IllegalArgumentException.class && m.startsWith("m.nabla!" + entry + ": ")
+                    && m.contains(mustContain) && !m.contains("\n") && !m.contains("No enum constant") && !m.contains("java.");
+            if (!clear) wrong.add(what + " -> " + (t == null ? "loaded" : t));
+        }
+        assertThat(wrong).as(wrong.size() + " of " + cases.length + " malformed fields not refused clearly").isEmpty();
+    }
+    @Test
+    void aWeightsEntryIsReadNoFurtherThanItsHeaderDeclares() throws Exception {
+        byte[] zeroFilled = zeros("model.safetensors", 64 << 20);
+        assertThatThrownBy(() -> ModelFile.fromBytes(zeroFilled, "z.nabla")).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("z.nabla!model.safetensors: bad safetensors header length 0");
+        byte[] oneScalar = SafeTensors.write(Map.of("s", Tensor.scalar(1f)), Map.of());
+        byte[] padded = zeros("model.safetensors", oneScalar, 64 << 20);
+        assertThatThrownBy(() -> ModelFile.fromBytes(padded, "p.nabla")).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("p.nabla!model.safetensors: the entry is longer than the " + oneScalar.length + " bytes its header declares");
+    }
 }

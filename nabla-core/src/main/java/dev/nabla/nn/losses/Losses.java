@@ -1,5 +1,6 @@
 package dev.nabla.nn.losses;
 
+import dev.nabla.io.JsonFields;
 import dev.nabla.nn.Loss;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
@@ -150,21 +151,32 @@ public final class Losses {
 
     /** The loss a config names, as {@link Loss#config()} writes it ({@code {"name": ..., ...}}) or just a name. */
     public static Loss fromConfig(Object config) {
-        Map<?, ?> c = config instanceof Map<?, ?> m ? m : Map.of("name", String.valueOf(config));
-        String name = String.valueOf(c.get("name")).toLowerCase(Locale.ROOT).replace('-', '_');
-        boolean logits = Boolean.TRUE.equals(c.get("from_logits"));
-        Reduction r = c.get("reduction") == null ? Reduction.MEAN : Reduction.valueOf(String.valueOf(c.get("reduction")).toUpperCase(Locale.ROOT));
-        switch (name) {
+        return fromConfig(config, "loss");
+    }
+
+    /** As {@link #fromConfig(Object)}; {@code where} is the config's path in its file, which errors name. */
+    public static Loss fromConfig(Object config, String where) {
+        JsonFields c = config instanceof String s ? new JsonFields(Map.of("name", s), where) : JsonFields.of(config, where);
+        String given = c.requireString("name");
+        boolean logits = c.optionalBoolean("from_logits", false);
+        Reduction r = reduction(c);
+        switch (given.toLowerCase(Locale.ROOT).replace('-', '_')) {
             case "mse": case "mean_squared_error": return mse(r);
             case "mae": case "mean_absolute_error": return mae(r);
-            case "huber": return huber(c.get("delta") instanceof Number d ? d.doubleValue() : 1.0, r);
+            case "huber": return huber(c.optionalDouble("delta", 1.0), r);
             case "binary_crossentropy": case "bce": return binaryCrossentropy(logits, r);
             case "categorical_crossentropy": case "cce": return categoricalCrossentropy(logits, r);
             case "sparse_categorical_crossentropy": case "scce": return sparseCategoricalCrossentropy(logits, r);
             default:
-                throw new IllegalArgumentException("unknown loss '" + c.get("name") + "'; known: mse, mae, huber, binary_crossentropy,"
+                throw c.error("name", "unknown loss '" + given + "'; known: mse, mae, huber, binary_crossentropy,"
                         + " categorical_crossentropy, sparse_categorical_crossentropy");
         }
+    }
+
+    private static Reduction reduction(JsonFields c) {
+        String given = c.optionalString("reduction", "mean");
+        for (Reduction r : Reduction.values()) if (r.name().equalsIgnoreCase(given)) return r;
+        throw c.error("reduction", "expected \"mean\", \"sum\" or \"none\", got \"" + given + "\"");
     }
 
     /** An elementwise loss of same-shaped targets and predictions. */

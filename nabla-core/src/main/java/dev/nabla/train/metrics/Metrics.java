@@ -88,7 +88,7 @@ public final class Metrics {
     /** The metric with this name (as written in model files): accuracy, top_K_accuracy, precision, recall, f1, mae, mse, r2. */
     public static Metric fromName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        if (n.matches("top_\\d+_accuracy")) return topKAccuracy(Integer.parseInt(n.replaceAll("\\D", "")));
+        if (n.matches("top_\\d{1,9}_accuracy")) return topKAccuracy(Integer.parseInt(n.replaceAll("\\D", "")));
         switch (n) {
             case "accuracy": return accuracy();
             case "precision": return precision();
