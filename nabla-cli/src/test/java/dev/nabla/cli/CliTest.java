@@ -246,7 +246,7 @@ class CliTest {
         Files.writeString(csv, "a,b,y\n1.5,-0.5,0.3\n-1,2,1.2\n0.5,1,-0.7\n2,0.25,0.1\n");
         Run r = inProcess("gradcheck", file.toString(), "--data", csv.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
-        assertThat(r.out()).contains("parameter(s) disagree").containsPattern("dense/kernel .*[0-9]+ of [0-9]+ checked")
+        assertThat(r.out()).contains("parameter(s) disagree").containsPattern("dense(_[0-9]+)?/kernel +[0-9]+ of [0-9]+ checked .*WRONG")
                 .doesNotContain("All gradients agree");
     }
 

@@ -7,7 +7,7 @@ import java.util.Map;
  * Typed, checked access to the fields of a parsed JSON object (model configs, file headers), so that a malformed
  * file is refused with the field's path and what was expected instead of a ClassCastException or NullPointerException:
  * <pre>{@code
- * JsonFields f = JsonFields.of(layerConfig, "model.layers[2]");
+ * JsonFields f = JsonFields.of(Json.parseObject("{\"units\": \"abc\"}"), "model.layers[2]");
  * int units = f.requirePositiveInt("units");   // model.layers[2].units: expected a positive integer, got "abc"
  * }</pre>
  * Errors are IllegalArgumentException; the reader of a file prefixes the file's name.
