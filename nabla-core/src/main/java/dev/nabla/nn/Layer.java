@@ -241,6 +241,7 @@ public abstract class Layer {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("type", type());
         c.put("name", name);
+        if (!trainable) c.put("trainable", false); // a frozen layer stays frozen when its model file is loaded
         return c;
     }
 

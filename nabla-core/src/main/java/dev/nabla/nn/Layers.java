@@ -33,7 +33,9 @@ public final class Layers {
         JsonFields f = new JsonFields(c, where);
         String type = f.requireString("type");
         try {
-            return create(type, f, c);
+            Layer layer = create(type, f, c);
+            if (f.has("trainable") && !f.requireBoolean("trainable")) layer.setTrainable(false);
+            return layer;
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(where)) throw e;
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e); // a constructor's own check
