@@ -8,7 +8,6 @@ import dev.nabla.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -18,7 +17,7 @@ record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, bo
 
     static Preprocessing of(SavedModel saved) {
         Map<String, Object> p = saved.preprocessing();
-        Tasks.Task task = p.get("task") == null ? Tasks.Task.CLASSIFICATION : Tasks.Task.valueOf(String.valueOf(p.get("task")).toUpperCase(Locale.ROOT));
+        Tasks.Task task = Tasks.Task.saved(p);
         Scaler scaler = p.get("scaler") instanceof Map<?, ?> m ? Scaler.fromConfig(m) : null;
         List<String> names = p.get("class_names") instanceof List<?> l ? TrainCommand.toStrings(l) : null;
         List<String> features = p.get("feature_names") instanceof List<?> l ? TrainCommand.toStrings(l) : null;

@@ -8,12 +8,23 @@ import dev.nabla.tensor.Tensor;
 
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** Classification or regression: inferred from the targets, and what follows from it (outputs, loss, targets). */
 final class Tasks {
 
-    enum Task { CLASSIFICATION, REGRESSION }
+    enum Task {
+        CLASSIFICATION, REGRESSION;
+
+        /** The task a model file's preprocessing names (classification when it names none, as older files). */
+        static Task saved(Map<String, Object> preprocessing) {
+            Object name = preprocessing.get("task");
+            if (name == null) return CLASSIFICATION;
+            for (Task t : values()) if (t.name().equalsIgnoreCase(String.valueOf(name))) return t;
+            throw new IllegalArgumentException("model file: preprocessing.task: expected \"classification\" or \"regression\", got \"" + name + "\"");
+        }
+    }
 
     /** Above this many distinct integer targets, integers are read as a regression target. */
     private static final int MAX_CLASSES = 50;

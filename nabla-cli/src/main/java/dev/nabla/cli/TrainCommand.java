@@ -121,7 +121,7 @@ final class TrainCommand implements Runnable {
         if (resuming) images = "image".equals(previous.preprocessing().get("input"));
         DataSource source = DataSource.load(data, target, images, seed);
         boolean imageData = source.train().x().size() / source.train().size() >= 784 && source.featureNames() == null;
-        Tasks.Task t = resuming ? Tasks.Task.valueOf(String.valueOf(previous.preprocessing().get("task")).toUpperCase(Locale.ROOT))
+        Tasks.Task t = resuming ? Tasks.Task.saved(previous.preprocessing())
                 : Tasks.infer(task, source.train());
         int outputs = Tasks.outputs(t, source.train());
 

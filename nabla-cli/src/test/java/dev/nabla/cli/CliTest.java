@@ -207,6 +207,18 @@ class CliTest {
         assertThat(r.out()).doesNotContain("agree").contains("0 of 2 checked", "no element could be checked");
     }
 
+    @Test
+    void aModelFileNamingAnUnknownTaskIsRefusedNamingTheField(@TempDir Path dir) throws Exception {
+        Sequential model = new Sequential("model", Dense.of(3));
+        model.compile(Optimizers.sgd(0.1), Losses.sparseCategoricalCrossentropy(true));
+        model.buildFor(1, 4);
+        Path file = dir.resolve("odd.nabla");
+        ModelFile.save(file, new SavedModel(model, Map.of("task", "clustering"), new History(), Map.of()));
+        Run r = inProcess("predict", file.toString(), "--data", "iris");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("preprocessing.task", "\"clustering\"").doesNotContain("No enum constant");
+    }
+
     /** x^2 with a backward that is off by half: 3x instead of 2x. */
     static final class SquareWithWrongBackward extends Function {
         @Override
