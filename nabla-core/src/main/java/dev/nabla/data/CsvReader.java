@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Reads a CSV table into a {@link Dataset}: numeric feature columns and one target column. A numeric target is
@@ -152,10 +153,14 @@ public final class CsvReader {
      * targets), mapped to their index there. Errors name the file and line, as {@link #read(Path)}.
      */
     public BatchSource stream(Path file, int batchSize, List<String> classNames) {
+        return stream(() -> open(file), file.getFileName().toString(), batchSize, classNames);
+    }
+
+    /** {@link #stream(Path, int, List)} reading each pass from a reader of {@code open} (tests watch it closed). */
+    BatchSource stream(Supplier<BufferedReader> open, String source, int batchSize, List<String> classNames) {
         if (batchSize <= 0) throw new IllegalArgumentException("CsvReader.stream: batch size must be positive, got " + batchSize);
-        String source = file.getFileName().toString();
-        return epoch -> new java.util.Iterator<>() {
-            private final BufferedReader in = open(file);
+        return epoch -> new BatchIterator() {
+            private final BufferedReader in = open.get();
             private final RecordParser parser = new RecordParser(in, delimiter, source);
             private final int columns;
             private final int target;
@@ -175,7 +180,11 @@ public final class CsvReader {
                     target = resolveTarget(names, source);
                     if (pending == null) pending = nextRecord();
                 } catch (IOException e) {
+                    close();
                     throw new UncheckedIOException(source + ": cannot read", e);
+                } catch (RuntimeException e) {
+                    close(); // the caller gets no iterator to close
+                    throw e;
                 }
             }
 
@@ -220,6 +229,15 @@ public final class CsvReader {
                     throw new UncheckedIOException(source + ": cannot read", e);
                 }
                 return new Batch(Tensor.of(java.util.Arrays.copyOf(x, rows * f), rows, f), Tensor.of(java.util.Arrays.copyOf(y, rows), rows));
+            }
+
+            @Override
+            public void close() {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(source + ": cannot close", e);
+                }
             }
         };
     }
