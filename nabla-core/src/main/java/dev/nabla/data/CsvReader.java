@@ -131,12 +131,14 @@ public final class CsvReader {
             }
         }
         if (noTarget) return new CsvData(new Dataset(Tensor.of(x, n, f), Tensor.zeros(n)), featureNames, null);
+        // An empty cell would make a numeric target a set of labels (and "" a class): refuse it before inferring.
+        for (int i = 0; i < n; i++) requireTarget(rows.get(i)[target], source, lines.get(i), names.get(target));
         boolean numericTarget = true;
         for (String[] row : rows) numericTarget &= isNumber(row[target]);
         float[] y = new float[n];
         List<String> classNames = null;
         if (numericTarget) {
-            for (int i = 0; i < n; i++) y[i] = Float.parseFloat(rows.get(i)[target].trim());
+            for (int i = 0; i < n; i++) y[i] = number(rows.get(i)[target], source, lines.get(i), names.get(target));
         } else {
             TreeSet<String> labels = new TreeSet<>();
             for (String[] row : rows) labels.add(row[target].trim());
@@ -162,6 +164,7 @@ public final class CsvReader {
         return epoch -> new BatchIterator() {
             private final BufferedReader in = open.get();
             private final RecordParser parser = new RecordParser(in, delimiter, source);
+            private final List<String> names;
             private final int columns;
             private final int target;
             private List<String> pending;
@@ -170,8 +173,9 @@ public final class CsvReader {
                 try {
                     List<String> first = parser.next();
                     if (first == null) throw new IllegalArgumentException(source + ": empty file");
-                    List<String> names = first;
-                    if (!header) {
+                    if (header) {
+                        names = first;
+                    } else {
                         names = new ArrayList<>();
                         for (int i = 0; i < first.size(); i++) names.add("column_" + i);
                         pending = first;
@@ -214,15 +218,15 @@ public final class CsvReader {
                             throw new IllegalArgumentException(source + " line " + parser.recordLine() + ": expected " + columns + " fields, got " + pending.size());
                         }
                         for (int j = 0, k = 0; j < columns; j++) {
-                            if (j != target) x[rows * f + k++] = number(pending.get(j), source, parser.recordLine(), "column " + j);
+                            if (j != target) x[rows * f + k++] = number(pending.get(j), source, parser.recordLine(), names.get(j));
                         }
-                        String t = pending.get(target).trim();
+                        String t = requireTarget(pending.get(target), source, parser.recordLine(), names.get(target));
                         if (classNames != null) {
                             int c = classNames.indexOf(t);
                             if (c < 0) throw new IllegalArgumentException(source + " line " + parser.recordLine() + ": label '" + t + "' is not one of " + classNames);
                             y[rows] = c;
                         } else {
-                            y[rows] = number(t, source, parser.recordLine(), "target");
+                            y[rows] = number(t, source, parser.recordLine(), names.get(target));
                         }
                     }
                 } catch (IOException e) {
@@ -274,12 +278,26 @@ public final class CsvReader {
         }
     }
 
+    /** A finite float: NaN, infinities and numbers beyond float range (parsed as infinity) are errors for now. */
     private static float number(String s, String source, int line, String column) {
+        float v;
         try {
-            return Float.parseFloat(s.trim());
+            v = Float.parseFloat(s.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(source + " line " + line + ": column '" + column + "' must be numeric, got '" + s + "'");
         }
+        if (!Float.isFinite(v)) {
+            String overflow = Float.isInfinite(v) && !s.contains("Infinity") ? " (too large for a float)" : "";
+            throw new IllegalArgumentException(source + " line " + line + ": column '" + column + "' must be a finite number, got '" + s + "'" + overflow);
+        }
+        return v;
+    }
+
+    /** The target cell, trimmed; an empty one is an error rather than a class of its own. */
+    private static String requireTarget(String cell, String source, int line, String column) {
+        String t = cell.trim();
+        if (t.isEmpty()) throw new IllegalArgumentException(source + " line " + line + ": target column '" + column + "' is empty");
+        return t;
     }
 
     /** Splits records per RFC 4180, tracking the line each record starts on. */
