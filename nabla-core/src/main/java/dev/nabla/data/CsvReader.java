@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * kept as is (regression, or class indices); a non-numeric target is a class label, mapped to indices in sorted
  * order of the labels (as scikit-learn's LabelEncoder), and the names are kept in {@link Dataset#classNames()}.
  * Fields may be quoted (RFC 4180: embedded delimiters, doubled quotes, line breaks). Nothing is dropped silently:
- * a ragged row or a non-numeric feature is an error naming the file and line.
+ * a ragged row, a feature that is not a finite float (NaN, infinities, overflow) or an empty target is an error
+ * naming the file, the line (the header is line 1) and the column.
  *
  * <pre>{@code
  * CsvData data = CsvReader.withHeader().target("species").read(Path.of("iris.csv"));
