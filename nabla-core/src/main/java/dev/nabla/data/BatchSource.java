@@ -1,7 +1,5 @@
 package dev.nabla.data;
 
-import java.util.Iterator;
-
 /**
  * Data read batch by batch: every epoch asks for a fresh pass. In-memory data ({@link Dataset#batches}) and files
  * too large for memory ({@link CsvReader#stream}) look the same to {@code Model.fit(BatchSource, FitOptions)}.
@@ -13,6 +11,9 @@ import java.util.Iterator;
  */
 public interface BatchSource {
 
-    /** The batches of one pass over the data; {@code epoch} (from 0) seeds the order where the source shuffles. */
-    Iterator<Batch> batches(int epoch);
+    /**
+     * The batches of one pass over the data; {@code epoch} (from 0) seeds the order where the source shuffles.
+     * The caller closes the pass (try-with-resources), however it ends.
+     */
+    BatchIterator batches(int epoch);
 }

@@ -14,13 +14,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Reads a CSV table into a {@link Dataset}: numeric feature columns and one target column. A numeric target is
  * kept as is (regression, or class indices); a non-numeric target is a class label, mapped to indices in sorted
  * order of the labels (as scikit-learn's LabelEncoder), and the names are kept in {@link Dataset#classNames()}.
  * Fields may be quoted (RFC 4180: embedded delimiters, doubled quotes, line breaks). Nothing is dropped silently:
- * a ragged row or a non-numeric feature is an error naming the file and line.
+ * a ragged row, a feature that is not a finite float (NaN, infinities, overflow) or an empty target is an error
+ * naming the file, the line (the header is line 1) and the column.
  *
  * <pre>{@code
  * CsvData data = CsvReader.withHeader().target("species").read(Path.of("iris.csv"));
@@ -130,12 +132,14 @@ public final class CsvReader {
             }
         }
         if (noTarget) return new CsvData(new Dataset(Tensor.of(x, n, f), Tensor.zeros(n)), featureNames, null);
+        // An empty cell would make a numeric target a set of labels (and "" a class): refuse it before inferring.
+        for (int i = 0; i < n; i++) requireTarget(rows.get(i)[target], source, lines.get(i), names.get(target));
         boolean numericTarget = true;
         for (String[] row : rows) numericTarget &= isNumber(row[target]);
         float[] y = new float[n];
         List<String> classNames = null;
         if (numericTarget) {
-            for (int i = 0; i < n; i++) y[i] = Float.parseFloat(rows.get(i)[target].trim());
+            for (int i = 0; i < n; i++) y[i] = number(rows.get(i)[target], source, lines.get(i), names.get(target));
         } else {
             TreeSet<String> labels = new TreeSet<>();
             for (String[] row : rows) labels.add(row[target].trim());
@@ -152,11 +156,16 @@ public final class CsvReader {
      * targets), mapped to their index there. Errors name the file and line, as {@link #read(Path)}.
      */
     public BatchSource stream(Path file, int batchSize, List<String> classNames) {
+        return stream(() -> open(file), file.getFileName().toString(), batchSize, classNames);
+    }
+
+    /** {@link #stream(Path, int, List)} reading each pass from a reader of {@code open} (tests watch it closed). */
+    BatchSource stream(Supplier<BufferedReader> open, String source, int batchSize, List<String> classNames) {
         if (batchSize <= 0) throw new IllegalArgumentException("CsvReader.stream: batch size must be positive, got " + batchSize);
-        String source = file.getFileName().toString();
-        return epoch -> new java.util.Iterator<>() {
-            private final BufferedReader in = open(file);
+        return epoch -> new BatchIterator() {
+            private final BufferedReader in = open.get();
             private final RecordParser parser = new RecordParser(in, delimiter, source);
+            private final List<String> names;
             private final int columns;
             private final int target;
             private List<String> pending;
@@ -165,8 +174,9 @@ public final class CsvReader {
                 try {
                     List<String> first = parser.next();
                     if (first == null) throw new IllegalArgumentException(source + ": empty file");
-                    List<String> names = first;
-                    if (!header) {
+                    if (header) {
+                        names = first;
+                    } else {
                         names = new ArrayList<>();
                         for (int i = 0; i < first.size(); i++) names.add("column_" + i);
                         pending = first;
@@ -175,7 +185,11 @@ public final class CsvReader {
                     target = resolveTarget(names, source);
                     if (pending == null) pending = nextRecord();
                 } catch (IOException e) {
+                    close();
                     throw new UncheckedIOException(source + ": cannot read", e);
+                } catch (RuntimeException e) {
+                    close(); // the caller gets no iterator to close
+                    throw e;
                 }
             }
 
@@ -205,21 +219,30 @@ public final class CsvReader {
                             throw new IllegalArgumentException(source + " line " + parser.recordLine() + ": expected " + columns + " fields, got " + pending.size());
                         }
                         for (int j = 0, k = 0; j < columns; j++) {
-                            if (j != target) x[rows * f + k++] = number(pending.get(j), source, parser.recordLine(), "column " + j);
+                            if (j != target) x[rows * f + k++] = number(pending.get(j), source, parser.recordLine(), names.get(j));
                         }
-                        String t = pending.get(target).trim();
+                        String t = requireTarget(pending.get(target), source, parser.recordLine(), names.get(target));
                         if (classNames != null) {
                             int c = classNames.indexOf(t);
                             if (c < 0) throw new IllegalArgumentException(source + " line " + parser.recordLine() + ": label '" + t + "' is not one of " + classNames);
                             y[rows] = c;
                         } else {
-                            y[rows] = number(t, source, parser.recordLine(), "target");
+                            y[rows] = number(t, source, parser.recordLine(), names.get(target));
                         }
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(source + ": cannot read", e);
                 }
                 return new Batch(Tensor.of(java.util.Arrays.copyOf(x, rows * f), rows, f), Tensor.of(java.util.Arrays.copyOf(y, rows), rows));
+            }
+
+            @Override
+            public void close() {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(source + ": cannot close", e);
+                }
             }
         };
     }
@@ -256,12 +279,26 @@ public final class CsvReader {
         }
     }
 
+    /** A finite float: NaN, infinities and numbers beyond float range (parsed as infinity) are errors for now. */
     private static float number(String s, String source, int line, String column) {
+        float v;
         try {
-            return Float.parseFloat(s.trim());
+            v = Float.parseFloat(s.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(source + " line " + line + ": column '" + column + "' must be numeric, got '" + s + "'");
         }
+        if (!Float.isFinite(v)) {
+            String overflow = Float.isInfinite(v) && !s.contains("Infinity") ? " (too large for a float)" : "";
+            throw new IllegalArgumentException(source + " line " + line + ": column '" + column + "' must be a finite number, got '" + s + "'" + overflow);
+        }
+        return v;
+    }
+
+    /** The target cell, trimmed; an empty one is an error rather than a class of its own. */
+    private static String requireTarget(String cell, String source, int line, String column) {
+        String t = cell.trim();
+        if (t.isEmpty()) throw new IllegalArgumentException(source + " line " + line + ": target column '" + column + "' is empty");
+        return t;
     }
 
     /** Splits records per RFC 4180, tracking the line each record starts on. */

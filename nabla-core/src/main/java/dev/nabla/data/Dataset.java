@@ -72,7 +72,7 @@ public record Dataset(Tensor x, Tensor y, List<String> classNames) {
         int n = size();
         int b = batchSize == -1 ? n : batchSize;
         if (b <= 0) throw new IllegalArgumentException("Dataset.batches: batch size must be positive or -1, got " + batchSize);
-        return epoch -> new java.util.Iterator<>() {
+        return epoch -> new BatchIterator() {
             private final int[] order = shuffle ? EpochOrder.of(seed, epoch, n) : null;
             private int from;
 
@@ -90,6 +90,9 @@ public record Dataset(Tensor x, Tensor y, List<String> classNames) {
                 from = to;
                 return new Batch(rows(x, rows), rows(y, rows));
             }
+
+            @Override
+            public void close() {} // nothing is held: the rows are in memory
         };
     }
 

@@ -27,6 +27,16 @@ public final class IdxReader {
     public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
+    /** Each byte's float: pixels scaled to [0, 1], labels as they are. */
+    private static final float[] PIXELS = new float[256], LABELS = new float[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            PIXELS[b] = b / 255f;
+            LABELS[b] = b;
+        }
+    }
+
     private IdxReader() {}
 
     /**
@@ -59,13 +69,8 @@ public final class IdxReader {
     public static Tensor images(Path file, boolean asImages) {
         try (Source in = Source.open(file)) {
             int n = in.header(0x803, 3);
-            int rows = in.readInt(), cols = in.readInt();
-            long size = (long) n * rows * cols;
-            if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(file + ": " + n + " images of " + rows + "x" + cols + " do not fit one tensor");
-            float[] x = new float[(int) size];
-            in.read(x.length, (chunk, at, count) -> {
-                for (int i = 0; i < count; i++) x[at + i] = (chunk[i] & 0xFF) / 255f;
-            });
+            int rows = in.dimension(), cols = in.dimension();
+            float[] x = in.items(n, (long) rows * cols, rows + "x" + cols, PIXELS);
             return asImages ? Tensor.of(x, n, 1, rows, cols) : Tensor.of(x, n, rows * cols);
         }
     }
@@ -74,41 +79,47 @@ public final class IdxReader {
     public static Tensor labels(Path file) {
         try (Source in = Source.open(file)) {
             int n = in.header(0x801, 1);
-            float[] y = new float[n];
-            in.read(n, (chunk, at, count) -> {
-                for (int i = 0; i < count; i++) y[at + i] = chunk[i] & 0xFF;
-            });
-            return Tensor.of(y, n);
+            return Tensor.of(in.items(n, 1, "1", LABELS), n);
         }
     }
 
     /**
      * An IDX file read as a stream (decompressed on the fly when gzipped), so that only the resulting floats are
      * held in memory: reading the whole file first held compressed, decompressed and float copies at once (a third
-     * of the W4 benchmark's peak memory). Errors name the file and the byte offset.
+     * of the W4 benchmark's peak memory). The header is not trusted: the sizes it declares are checked against
+     * what the file can hold before the floats are allocated, and the file must end right after the declared items
+     * (for gzip, reading to the end also checks the CRC and length in its trailer). Errors name the file.
      */
     private static final class Source implements AutoCloseable {
-        interface Chunk {
-            void take(byte[] chunk, int at, int count);
-        }
+        /** The most floats one tensor holds (Java's largest array). */
+        static final long MAX_FLOATS = Integer.MAX_VALUE - 8;
+        /** Deflate's best ratio: at most 1032 bytes come out of one compressed byte. */
+        static final long MAX_DEFLATE_RATIO = 1032;
+        /** Floats allocated first when the declared size cannot be confirmed up front; doubled as data arrives. */
+        static final int FIRST_FLOATS = 1 << 20;
 
         private final Path file;
         private final InputStream in;
+        private final boolean gzip;
+        private final long fileSize;
         private final byte[] buffer = new byte[1 << 16];
         private long offset;
 
-        private Source(Path file, InputStream in) {
+        private Source(Path file, InputStream in, boolean gzip, long fileSize) {
             this.file = file;
             this.in = in;
+            this.gzip = gzip;
+            this.fileSize = fileSize;
         }
 
         static Source open(Path file) {
             try {
+                long size = Files.size(file);
                 InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
                 raw.mark(2);
                 boolean gzip = raw.read() == 0x1F && raw.read() == 0x8B;
                 raw.reset();
-                return new Source(file, gzip ? new GZIPInputStream(raw, 1 << 16) : raw);
+                return new Source(file, gzip ? new GZIPInputStream(raw, 1 << 16) : raw, gzip, size);
             } catch (NoSuchFileException e) {
                 throw new IllegalArgumentException(file + ": no such file");
             } catch (IOException e) {
@@ -127,24 +138,96 @@ public final class IdxReader {
             return n;
         }
 
+        /** The next dimension size of the header. */
+        int dimension() {
+            long at = offset;
+            int d = readInt();
+            if (d < 0) throw new IllegalArgumentException(file + ": offset " + at + ": negative dimension " + d);
+            return d;
+        }
+
         int readInt() {
-            read(4, (chunk, at, count) -> { });
+            long need = offset + 4;
+            if (fill(4) < 4) throw new IllegalArgumentException(file + ": truncated at offset " + offset + ": expected " + need + " bytes");
             return ((buffer[0] & 0xFF) << 24) | ((buffer[1] & 0xFF) << 16) | ((buffer[2] & 0xFF) << 8) | (buffer[3] & 0xFF);
         }
 
-        /** Reads exactly {@code count} bytes, handing them to {@code sink} a buffer at a time. */
-        void read(int count, Chunk sink) {
-            long need = offset + count;
+        /**
+         * The {@code n} items of {@code itemBytes} bytes (described as {@code item}) that follow the header, each
+         * byte mapped through {@code value}; then checks that the file ends there.
+         */
+        float[] items(int n, long itemBytes, String item, float[] value) {
+            String declared = file + ": header says " + n + " items of " + item + " bytes";
+            if (itemBytes > MAX_FLOATS || n > MAX_FLOATS / Math.max(1, itemBytes)) {
+                throw new IllegalArgumentException(declared + ", more than one tensor holds (" + MAX_FLOATS + " floats)");
+            }
+            int bytes = (int) (n * itemBytes);
+            int first = allocateFirst(bytes, declared);
+            long heap = Runtime.getRuntime().maxMemory();
+            if (4L * bytes > heap) {
+                throw new IllegalArgumentException(declared + ": " + (4L * bytes >> 20) + " MB as floats, more than the " + (heap >> 20)
+                        + " MB this JVM may use (-Xmx)");
+            }
+            float[] x = new float[first];
+            int done = 0;
+            while (done < bytes) {
+                if (done == x.length) x = java.util.Arrays.copyOf(x, (int) Math.min(bytes, 2L * x.length));
+                int got = fill(Math.min(buffer.length, x.length - done));
+                if (got == 0) throw new IllegalArgumentException(declared + " but the file ends after " + done + " bytes of data");
+                for (int i = 0; i < got; i++) x[done + i] = value[buffer[i] & 0xFF];
+                done += got;
+            }
+            long extra = readToEnd();
+            if (extra > 0) throw new IllegalArgumentException(file + ": " + extra + " extra bytes after the " + n + " items of " + item + " bytes the header declares");
+            return x;
+        }
+
+        /**
+         * How many of the declared {@code bytes} floats to allocate before reading: all of them when the file is
+         * known to hold that much (a plain file's size, a gzip trailer's length), else a first chunk, so that a
+         * header claiming gigabytes costs no more memory than the data really there.
+         */
+        private int allocateFirst(int bytes, String declared) {
+            if (!gzip) {
+                long have = fileSize - offset;
+                if (bytes > have) throw new IllegalArgumentException(declared + " but the file ends after " + have + " bytes of data");
+                return bytes;
+            }
+            if (bytes > MAX_DEFLATE_RATIO * fileSize) {
+                throw new IllegalArgumentException(declared + ", more than a gzip file of " + fileSize + " bytes can hold");
+            }
+            return trailerLength() == ((offset + bytes) & 0xFFFFFFFFL) ? bytes : Math.min(bytes, FIRST_FLOATS);
+        }
+
+        /** The uncompressed length (mod 2^32) in the gzip trailer: the last member's, a hint only. */
+        private long trailerLength() {
+            try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+                java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ch.position(Math.max(0, fileSize - 4));
+                while (last.hasRemaining() && ch.read(last) > 0) { }
+                return last.hasRemaining() ? -1 : Integer.toUnsignedLong(last.getInt(0));
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": cannot read", e);
+            }
+        }
+
+        /** Reads to the end of the input (so gzip checks its trailer), returning how many bytes were left. */
+        private long readToEnd() {
+            long extra = 0;
+            for (int got; (got = fill(buffer.length)) > 0; ) extra += got;
+            return extra;
+        }
+
+        /** Reads up to {@code max} bytes into the buffer, fewer only at the end of the input. */
+        private int fill(int max) {
             try {
-                for (int done = 0; done < count; ) {
-                    int got = in.readNBytes(buffer, 0, Math.min(buffer.length, count - done));
-                    if (got == 0) throw truncated(file, offset, need);
-                    sink.take(buffer, done, got);
-                    done += got;
-                    offset += got;
-                }
+                int got = in.readNBytes(buffer, 0, max);
+                offset += got;
+                return got;
             } catch (java.io.EOFException e) {
-                throw new IllegalArgumentException(file + ": truncated gzip stream at offset " + offset);
+                throw new IllegalArgumentException(file + ": truncated gzip data after " + offset + " bytes");
+            } catch (java.util.zip.ZipException e) {
+                throw new IllegalArgumentException(file + ": corrupt gzip data after " + offset + " bytes (" + e.getMessage() + ")");
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": cannot read", e);
             }
@@ -158,9 +241,5 @@ public final class IdxReader {
                 throw new UncheckedIOException(file + ": cannot close", e);
             }
         }
-    }
-
-    private static IllegalArgumentException truncated(Path file, long have, long need) {
-        return new IllegalArgumentException(file + ": truncated at offset " + have + ": expected " + need + " bytes");
     }
 }

@@ -3,6 +3,7 @@ package dev.nabla.train;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.autograd.NoGrad;
 import dev.nabla.data.Batch;
+import dev.nabla.data.BatchIterator;
 import dev.nabla.data.BatchSource;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.Split;
@@ -17,7 +18,6 @@ import dev.nabla.train.metrics.Metrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,9 +179,10 @@ public abstract class Model extends Layer {
         if (options.validationSplit() > 0) {
             throw new IllegalArgumentException(name() + ".fit: a stream cannot be split for validation; pass FitOptions.validationData");
         }
-        Iterator<Batch> first = source.batches(options.initialEpoch());
-        if (!first.hasNext()) throw new IllegalArgumentException(name() + ".fit: the batch source is empty");
-        if (!isBuilt()) buildFor(first.next().x().slice(0, 0, 1).shape());
+        try (BatchIterator first = source.batches(options.initialEpoch())) { // a peek: the pass must not stay open
+            if (!first.hasNext()) throw new IllegalArgumentException(name() + ".fit: the batch source is empty");
+            if (!isBuilt()) buildFor(first.next().x().slice(0, 0, 1).shape());
+        }
         return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), -1, -1, options.batchSize()),
                 options.validationX(), options.validationY(), options);
     }
@@ -203,13 +204,15 @@ public abstract class Model extends Layer {
             double lossSum = 0;
             long samples = 0;
             int step = 0;
-            for (Iterator<Batch> it = source.batches(epoch); it.hasNext(); step++) {
-                Batch b = it.next();
-                float batchLoss = step(b.x(), b.y()).item();
-                lossSum += (double) batchLoss * b.size();
-                samples += b.size();
-                for (Metric m : metrics) m.update(b.y(), lastPrediction.detach());
-                for (Callback c : callbacks) c.onBatchEnd(step, batchLoss);
+            try (BatchIterator it = source.batches(epoch)) { // closed also when a batch or a callback throws
+                for (; it.hasNext(); step++) {
+                    Batch b = it.next();
+                    float batchLoss = step(b.x(), b.y()).item();
+                    lossSum += (double) batchLoss * b.size();
+                    samples += b.size();
+                    for (Metric m : metrics) m.update(b.y(), lastPrediction.detach());
+                    for (Callback c : callbacks) c.onBatchEnd(step, batchLoss);
+                }
             }
             lastPrediction = null;
             Map<String, Double> logs = new LinkedHashMap<>();

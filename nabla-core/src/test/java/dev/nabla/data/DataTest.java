@@ -143,7 +143,10 @@ class DataTest {
 
         Path cut = dir.resolve("cut-images");
         Files.write(cut, Arrays.copyOf(idx(0x803, new int[] {2, 2, 2}, pixels), 20));
-        assertThatThrownBy(() -> IdxReader.images(cut, false)).hasMessage(cut + ": truncated at offset 20: expected 24 bytes");
+        assertThatThrownBy(() -> IdxReader.images(cut, false)).hasMessage(cut + ": header says 2 items of 2x2 bytes but the file ends after 4 bytes of data");
+        Path header = dir.resolve("cut-header");
+        Files.write(header, Arrays.copyOf(idx(0x803, new int[] {2, 2, 2}, pixels), 10));
+        assertThatThrownBy(() -> IdxReader.images(header, false)).hasMessage(header + ": truncated at offset 10: expected 12 bytes");
         Path wrong = dir.resolve("labels-as-images");
         Files.write(wrong, idx(0x801, new int[] {1}, new byte[] {0}));
         assertThatThrownBy(() -> IdxReader.images(wrong, false)).hasMessageContaining("offset 0: expected IDX magic 0x803, found 0x801");

@@ -6,6 +6,7 @@ import dev.nabla.nn.Layer;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.optim.Optimizers;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.train.Callback;
 import dev.nabla.train.FitOptions;
 import dev.nabla.train.History;
 import dev.nabla.train.Sequential;
@@ -13,6 +14,8 @@ import dev.nabla.train.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,5 +85,83 @@ class StreamingTest {
         Path ragged = dir.resolve("ragged.csv");
         Files.writeString(ragged, "x,y\n1,2\n3\n");
         assertThatThrownBy(() -> CsvReader.withHeader().stream(ragged, 5, null).batches(0).next()).hasMessage("ragged.csv line 3: expected 2 fields, got 1");
+    }
+
+    /** The readers a stream opened, one per pass, each knowing whether it was closed. */
+    private static final class Opened {
+        final List<Boolean> closed = new ArrayList<>();
+
+        BatchSource stream(String csv, int batchSize, List<String> classNames) {
+            return CsvReader.withHeader().stream(() -> {
+                int i = closed.size();
+                closed.add(false);
+                return new BufferedReader(new StringReader(csv)) {
+                    @Override
+                    public void close() {
+                        closed.set(i, true);
+                    }
+                };
+            }, "s.csv", batchSize, classNames);
+        }
+    }
+
+    private static final String CSV = "x,label\n1,cat\n2,dog\n3,cat\n4,dog\n5,cat\n";
+
+    @Test
+    void streamPassClosesItsFileWhenLeftEarlyOrWhenItCannotStart() {
+        Opened opened = new Opened();
+        try (BatchIterator it = opened.stream(CSV, 2, List.of("cat", "dog")).batches(0)) {
+            assertThat(it.next().size()).isEqualTo(2);
+        }
+        assertThat(opened.closed).containsExactly(true);
+        Opened noTarget = new Opened();
+        BatchSource s = CsvReader.withHeader().target("y").stream(() -> {
+            noTarget.closed.add(false);
+            return new BufferedReader(new StringReader(CSV)) {
+                @Override
+                public void close() {
+                    noTarget.closed.set(0, true);
+                }
+            };
+        }, "s.csv", 2, null);
+        assertThatThrownBy(() -> s.batches(0)).hasMessageContaining("s.csv: no target column 'y'");
+        assertThat(noTarget.closed).containsExactly(true);
+    }
+
+    @Test
+    void fitClosesThePassItPeeksAtAndEveryEpochsPass() {
+        Opened opened = new Opened();
+        model1().fit(opened.stream(CSV, 2, List.of("cat", "dog")), FitOptions.epochs(2));
+        assertThat(opened.closed).hasSize(3).containsOnly(true); // the peek for the input shape, then two epochs
+    }
+
+    @Test
+    void fitClosesThePassWhenACallbackThrowsMidEpoch() {
+        Opened opened = new Opened();
+        Callback failing = new Callback() {
+            @Override
+            public void onBatchEnd(int step, double loss) {
+                throw new IllegalStateException("stop here");
+            }
+        };
+        assertThatThrownBy(() -> model1().fit(opened.stream(CSV, 2, List.of("cat", "dog")), FitOptions.epochs(2).callbacks(failing)))
+                .hasMessage("stop here");
+        assertThat(opened.closed).hasSize(2).containsOnly(true);
+    }
+
+    @Test
+    void fitClosesThePassWhenABadRowEndsAnEpoch() {
+        Opened opened = new Opened();
+        assertThatThrownBy(() -> model1().fit(opened.stream(CSV + "6,bird\n", 2, List.of("cat", "dog")), FitOptions.epochs(2)))
+                .hasMessage("s.csv line 7: label 'bird' is not one of [cat, dog]");
+        assertThat(opened.closed).hasSize(2).containsOnly(true);
+    }
+
+    private static Sequential model1() {
+        Layer.resetNames();
+        Sequential m = Sequential.of(Dense.of(2, Activation.SOFTMAX));
+        m.seed(1);
+        m.compile(Optimizers.sgd(0.1f), Losses.sparseCategoricalCrossentropy(false));
+        return m;
     }
 }
