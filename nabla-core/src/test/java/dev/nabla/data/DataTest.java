@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -112,14 +111,6 @@ class DataTest {
         assertThatThrownBy(() -> OneHot.encode(Tensor.vector(3), 3)).hasMessageContaining("label 3.0 at row 0");
     }
 
-    private static byte[] idx(int magic, int[] dims, byte[] payload) {
-        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + payload.length);
-        b.putInt(magic);
-        for (int d : dims) b.putInt(d);
-        b.put(payload);
-        return b.array();
-    }
-
     private static byte[] gzip(byte[] raw) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream g = new GZIPOutputStream(out)) {
@@ -131,10 +122,10 @@ class DataTest {
     @Test
     void idxReadsRawAndGzippedFilesAndNamesTruncation(@TempDir Path dir) throws IOException {
         byte[] pixels = {0, (byte) 255, 51, 102, 0, 0, 0, 0};
-        Files.write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(idx(0x803, new int[] {2, 2, 2}, pixels)));
-        Files.write(dir.resolve("train-labels-idx1-ubyte"), idx(0x801, new int[] {2}, new byte[] {3, 9}));
-        Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(0x803, new int[] {1, 2, 2}, new byte[] {1, 2, 3, 4}));
-        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(0x801, new int[] {1}, new byte[] {0}));
+        Files.write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(IdxReaderTest.idx(0x803, new int[] {2, 2, 2}, pixels)));
+        Files.write(dir.resolve("train-labels-idx1-ubyte"), IdxReaderTest.idx(0x801, new int[] {2}, new byte[] {3, 9}));
+        Files.write(dir.resolve("t10k-images-idx3-ubyte"), IdxReaderTest.idx(0x803, new int[] {1, 2, 2}, new byte[] {1, 2, 3, 4}));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), IdxReaderTest.idx(0x801, new int[] {1}, new byte[] {0}));
         Dataset[] d = IdxReader.fashionMnist(dir, true);
         assertThat(d[0].x().shape()).containsExactly(2, 1, 2, 2);
         assertThat(d[0].x().data()).startsWith(0f, 1f, 0.2f, 0.4f);
@@ -142,13 +133,13 @@ class DataTest {
         assertThat(d[1].size()).isEqualTo(1);
 
         Path cut = dir.resolve("cut-images");
-        Files.write(cut, Arrays.copyOf(idx(0x803, new int[] {2, 2, 2}, pixels), 20));
+        Files.write(cut, Arrays.copyOf(IdxReaderTest.idx(0x803, new int[] {2, 2, 2}, pixels), 20));
         assertThatThrownBy(() -> IdxReader.images(cut, false)).hasMessage(cut + ": header says 2 items of 2x2 bytes but the file ends after 4 bytes of data");
         Path header = dir.resolve("cut-header");
-        Files.write(header, Arrays.copyOf(idx(0x803, new int[] {2, 2, 2}, pixels), 10));
+        Files.write(header, Arrays.copyOf(IdxReaderTest.idx(0x803, new int[] {2, 2, 2}, pixels), 10));
         assertThatThrownBy(() -> IdxReader.images(header, false)).hasMessage(header + ": truncated at offset 10: expected 12 bytes");
         Path wrong = dir.resolve("labels-as-images");
-        Files.write(wrong, idx(0x801, new int[] {1}, new byte[] {0}));
+        Files.write(wrong, IdxReaderTest.idx(0x801, new int[] {1}, new byte[] {0}));
         assertThatThrownBy(() -> IdxReader.images(wrong, false)).hasMessageContaining("offset 0: expected IDX magic 0x803, found 0x801");
     }
 

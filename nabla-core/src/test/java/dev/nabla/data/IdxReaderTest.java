@@ -23,7 +23,8 @@ class IdxReaderTest {
     @TempDir
     Path dir;
 
-    private static byte[] idx(int magic, int[] dims, byte[] payload) {
+    /** An IDX file: the magic number, the dimensions and the payload, as written (no check). */
+    static byte[] idx(int magic, int[] dims, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + payload.length);
         b.putInt(magic);
         for (int d : dims) b.putInt(d);
