@@ -7,8 +7,10 @@ import java.util.Iterator;
  * also when the pass is left early, by an error or after a peek.
  *
  * <pre>{@code
- * try (BatchIterator it = source.batches(0)) {
- *     while (it.hasNext()) use(it.next());
+ * BatchSource source = train.batches(32, true, 7);
+ * long rows = 0;
+ * try (BatchIterator it = source.batches(0)) {   // epoch 0
+ *     while (it.hasNext()) rows += it.next().size();
  * }
  * }</pre>
  */
