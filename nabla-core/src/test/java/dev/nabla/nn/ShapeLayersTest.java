@@ -2,10 +2,15 @@ package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
 import dev.nabla.io.Json;
+import dev.nabla.nn.losses.Losses;
+import dev.nabla.optim.Optimizers;
 import dev.nabla.tensor.Rng;
+import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.testing.DArray;
 import dev.nabla.testing.GradCheck;
+import dev.nabla.train.FitOptions;
+import dev.nabla.train.History;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import dev.nabla.train.Sequential;
@@ -41,7 +46,7 @@ class ShapeLayersTest {
     }
 
     private static Tensor arange(float from, int... shape) {
-        float[] d = new float[dev.nabla.tensor.Shape.size(shape)];
+        float[] d = new float[Shape.size(shape)];
         for (int i = 0; i < d.length; i++) d[i] = from + i;
         return Tensor.of(d, shape);
     }
@@ -205,11 +210,13 @@ class ShapeLayersTest {
     }
 
     @Test
-    void aSequentialWithEveryShapeLayerSavesLoadsAndPredictsTheSame() {
+    void aSequentialWithEveryShapeLayerTrainsSavesLoadsAndPredictsTheSame() {
         Sequential m = allFour();
         m.seed(5);
-        m.buildFor(1, 4);
-        Tensor x = Tensor.normal(new Rng(6), 0, 1, 5, 4);
+        Tensor x = Tensor.normal(new Rng(6), 0, 1, 16, 4), y = Tensor.normal(new Rng(7), 0, 1, 16, 2);
+        m.compile(Optimizers.adam(1e-2f), Losses.mse());
+        History h = m.fit(x, y, FitOptions.epochs(5).batchSize(8).seed(1));
+        assertThat(h.get("loss").get(4)).isLessThan(h.get("loss").get(0)); // the gradient reaches the first Dense
         SavedModel back = ModelFile.fromBytes(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())), "in memory");
         assertThat(back.model().predict(x).data()).containsExactly(m.predict(x).data());
         assertThat(back.model().summary()).isEqualTo(m.summary());
