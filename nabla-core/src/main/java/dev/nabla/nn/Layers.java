@@ -57,6 +57,10 @@ public final class Layers {
             case "GlobalAveragePooling2D": return new GlobalAveragePooling2D(name);
             case "Flatten": return new Flatten(name);
             case "Reshape": return new Reshape(name, f.requirePositiveShape("target_shape"));
+            case "Permute": return new Permute(name, f.requirePositiveShape("dims"));
+            case "RepeatVector": return new RepeatVector(name, f.requirePositiveInt("n"));
+            case "ZeroPadding2D": return new ZeroPadding2D(name, f.requireShape("padding"));
+            case "UpSampling2D": return new UpSampling2D(name, f.requirePositiveShape("size"));
             case "Dropout": return new Dropout(name, f.requireDouble("rate"));
             case "BatchNormalization": return new BatchNormalization(name, f.requireDouble("momentum"), f.requireDouble("epsilon"));
             case "LayerNormalization": return new LayerNormalization(name, f.requireDouble("epsilon"));

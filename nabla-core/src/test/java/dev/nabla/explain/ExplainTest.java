@@ -239,7 +239,7 @@ class ExplainTest {
         rules.putAll(rulesOf(new Square(2f).apply(rows)));
 
         assertThat(rules).containsKeys("sign", "maximum", "minimum", "gelu_tanh", "logsumexp", "slice", "pad", "concat",
-                "index_select", "scatter_add", "broadcast_to", "linear", "linear_relu", "conv2d", "conv2d_relu",
+                "index_select", "scatter_add", "broadcast_to", "upsample_nearest2d", "linear", "linear_relu", "conv2d", "conv2d_relu",
                 "conv2d_relu_maxpool2d", "max_pool2d", "avg_pool2d", "mul_scalar", "add_scalar", "sparse_categorical_crossentropy",
                 "categorical_crossentropy", "binary_crossentropy_logits", "Square");
         for (dev.nabla.kernels.UnaryOp op : dev.nabla.kernels.UnaryOp.values()) assertThat(rules).containsKey(op.opName());

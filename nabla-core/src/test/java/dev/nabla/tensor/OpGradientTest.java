@@ -156,6 +156,8 @@ public class OpGradientTest {
         }, randn(2, 4), randn(2, 3)));
         c.add(new Case("pad", in -> in[0].pad(new int[] {1, 0, 2, 1}, 0.5f),
                 in -> DArray.build(new int[] {4, 6}, i -> i[0] >= 1 && i[1] >= 2 && i[1] < 5 ? in[0].at(i[0] - 1, i[1] - 2) : 0.5), randn(3, 3)));
+        c.add(new Case("upsampleNearest", in -> dev.nabla.nn.UpSampling2D.upsampleNearest(in[0], 2, 3),
+                in -> DArray.build(new int[] {2, 1, 6, 6}, i -> in[0].at(i[0], i[1], i[2] / 2, i[3] / 3)), randn(2, 1, 3, 2)));
         return c.stream();
     }
 

@@ -25,7 +25,8 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  *
  * Layers: Dense, ActivationLayer and every activation (GELU is composed from Erf / Tanh, opset 17 having no Gelu),
  * Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape, BatchNormalization (inference form),
- * LayerNormalization, Dropout (identity). Any other layer is refused with its name and type, and nothing is written.
+ * LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
+ * UpSampling2D (Resize, nearest). Any other layer is refused with its name and type, and nothing is written.
  */
 public final class OnnxExporter {
 
@@ -104,6 +105,31 @@ public final class OnnxExporter {
                 for (int i = 0; i < target.size(); i++) dims[i + 1] = ((Number) target.get(i)).longValue(); // 0 keeps the batch size
                 return g.node("Reshape", name, List.of(x, g.int64s(name + "/shape", dims)));
             }
+            case "Permute": {
+                List<?> dims = (List<?>) c.get("dims");
+                long[] perm = new long[dims.size() + 1]; // ONNX permutes the batch axis too: it stays first
+                for (int i = 0; i < dims.size(); i++) perm[i + 1] = ((Number) dims.get(i)).longValue();
+                return g.node("Transpose", name, List.of(x), Attribute.of("perm", perm));
+            }
+            case "RepeatVector": {
+                String column = g.node("Unsqueeze", name, List.of(x, g.int64s(g.fresh(name + "/axes"), new long[] {1})));
+                long[] target = {1, number(c, "n"), shape[1]}; // 1 broadcasts to the batch size
+                return g.node("Expand", name, List.of(column, g.int64s(g.fresh(name + "/shape"), target)));
+            }
+            case "ZeroPadding2D": {
+                List<?> p = (List<?>) c.get("padding"); // top, bottom, left, right
+                long[] pads = {0, 0, ((Number) p.get(0)).longValue(), ((Number) p.get(2)).longValue(),
+                        0, 0, ((Number) p.get(1)).longValue(), ((Number) p.get(3)).longValue()}; // all starts, then all ends
+                return g.node("Pad", name, List.of(x, g.int64s(g.fresh(name + "/pads"), pads)));
+            }
+            case "UpSampling2D": {
+                List<?> size = (List<?>) c.get("size");
+                float[] scales = {1, 1, ((Number) size.get(0)).floatValue(), ((Number) size.get(1)).floatValue()};
+                // Output pixel y reads input floor(y / scale), as Nabla and PyTorch's nearest; no roi (the empty input).
+                return g.node("Resize", name, List.of(x, "", g.floats(g.fresh(name + "/scales"), scales, new int[] {4})),
+                        Attribute.of("mode", "nearest"), Attribute.of("coordinate_transformation_mode", "asymmetric"),
+                        Attribute.of("nearest_mode", "floor"));
+            }
             case "Dropout":
                 return g.node("Identity", name, List.of(x));
             case "BatchNormalization": {
@@ -119,7 +145,7 @@ public final class OnnxExporter {
             default:
                 throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
                         + " supported: Dense, ActivationLayer, Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape,"
-                        + " BatchNormalization, LayerNormalization, Dropout");
+                        + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D");
         }
     }
 

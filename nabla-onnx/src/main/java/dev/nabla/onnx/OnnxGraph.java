@@ -12,13 +12,13 @@ final class OnnxGraph {
     static final int IR_VERSION = 8;
     static final int OPSET = 17;
     private static final int FLOAT = 1, INT64 = 7;
-    private static final int ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
+    private static final int ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_INTS = 7;
 
     private final List<ProtoWriter> nodes = new ArrayList<>();
     private final List<ProtoWriter> initializers = new ArrayList<>();
     private int counter;
 
-    /** An attribute of a node: an int, a float or a list of ints. */
+    /** An attribute of a node: an int, a float, a string or a list of ints. */
     record Attribute(String name, Object value) {
         static Attribute of(String name, long v) {
             return new Attribute(name, v);
@@ -32,10 +32,15 @@ final class OnnxGraph {
             return new Attribute(name, v);
         }
 
+        static Attribute of(String name, String v) {
+            return new Attribute(name, v);
+        }
+
         ProtoWriter encode() {
             ProtoWriter a = new ProtoWriter().string(1, name);
             if (value instanceof Long l) a.varint(20, ATTR_INT).varint(3, l);
             else if (value instanceof Float f) a.varint(20, ATTR_FLOAT).float32(2, f);
+            else if (value instanceof String t) a.varint(20, ATTR_STRING).string(4, t);
             else a.varint(20, ATTR_INTS).packedVarints(8, (long[]) value);
             return a;
         }

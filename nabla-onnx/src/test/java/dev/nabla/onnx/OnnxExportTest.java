@@ -18,8 +18,12 @@ import dev.nabla.nn.Layer;
 import dev.nabla.nn.LayerNormalization;
 import dev.nabla.nn.MaxPool2D;
 import dev.nabla.nn.Padding;
+import dev.nabla.nn.Permute;
+import dev.nabla.nn.RepeatVector;
 import dev.nabla.nn.Reshape;
+import dev.nabla.nn.UpSampling2D;
 import dev.nabla.nn.Weight;
+import dev.nabla.nn.ZeroPadding2D;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.optim.Optimizers;
 import dev.nabla.tensor.Rng;
@@ -115,6 +119,20 @@ class OnnxExportTest {
         m.buildFor(1, 32);
         randomise(m, 5);
         assertOrtMatches(m, randomInput(6, 5, 32));
+    }
+
+    @Test
+    void shapeLayersPermuteRepeatVectorZeroPaddingAndUpSampling() throws Exception {
+        // [n, 2, 5, 4] -> conv [n, 3, 3, 2] -> pad [n, 3, 6, 3] -> up [n, 3, 12, 9] -> NHWC [n, 12, 9, 3] -> ... -> [n, 4, 3]
+        Sequential m = Sequential.of(new Conv2D(3, 2, 1, Padding.VALID, true, Activation.TANH), new ZeroPadding2D(1, 2, 0, 1),
+                new UpSampling2D(2, 3), new Permute(2, 3, 1), new Flatten(), Dense.of(4), new RepeatVector(3), new Permute(2, 1));
+        m.buildFor(1, 2, 5, 4);
+        randomise(m, 8);
+        assertOrtMatches(m, randomInput(9, 3, 2, 5, 4));
+        // Nearest upsampling alone, so that a half-pixel or rounding mismatch cannot hide behind a dense layer.
+        Sequential up = Sequential.of(new UpSampling2D(3, 2), new ZeroPadding2D(2));
+        up.buildFor(1, 2, 3, 4);
+        assertOrtMatches(up, randomInput(10, 2, 2, 3, 4));
     }
 
     @Test
