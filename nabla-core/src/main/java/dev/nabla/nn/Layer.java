@@ -66,8 +66,9 @@ public abstract class Layer {
         return n == 0 ? base : base + "_" + n;
     }
 
+    /** The default name of a layer type, as Keras's: Conv2D -> conv2d, MaxPool2D -> max_pool2d, Dense -> dense. */
     static String snakeCase(String camel) {
-        String s = camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        String s = camel.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         return s.isEmpty() ? "layer" : s;
     }
 

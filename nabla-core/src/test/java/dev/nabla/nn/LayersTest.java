@@ -46,6 +46,16 @@ class LayersTest {
     }
 
     @Test
+    void defaultNamesAreTheTypeInSnakeCaseWithDigitsKeptToTheirWord() {
+        assertThat(Dense.of(1).name()).isEqualTo("dense");
+        assertThat(Dense.of(1).name()).isEqualTo("dense_1");
+        assertThat(new Conv2D(1, 3, 1, Padding.VALID, true, Activation.LINEAR).name()).isEqualTo("conv2d");
+        assertThat(new MaxPool2D(2, 2).name()).isEqualTo("max_pool2d");
+        assertThat(new BatchNormalization().name()).isEqualTo("batch_normalization");
+        assertThat(new UpSampling2D(2).name()).isEqualTo("up_sampling2d");
+    }
+
+    @Test
     void conv2dStrideTwoSamePaddingMatchesADirectConvolutionAndItsGradients() {
         DArray x = random(1, 2, 3, 7, 6), w = random(2, 4, 3, 3, 3), b = random(3, 4);
         // SAME with stride 2: out = ceil(7/2) x ceil(6/2) = 4 x 3; padding totals 2 and 1, so top 1 and left 0.
@@ -234,7 +244,7 @@ class LayersTest {
                 .hasMessage("dense_2 expects input [*, 32], got [16, 30]");
         Conv2D c = new Conv2D(2, 3);
         c.apply(Tensor.zeros(1, 3, 5, 5));
-        assertThatThrownBy(() -> c.apply(Tensor.zeros(1, 1, 5, 5))).hasMessageContaining("conv2_d expects input [batch, 3, height, width], got [1, 1, 5, 5]");
+        assertThatThrownBy(() -> c.apply(Tensor.zeros(1, 1, 5, 5))).hasMessageContaining("conv2d expects input [batch, 3, height, width], got [1, 1, 5, 5]");
     }
 
     @Test
