@@ -256,6 +256,29 @@ class FunctionalModelTest {
         assertThat(mlpBack.optimizer().iterations()).isEqualTo(mlp.optimizer().iterations());
     }
 
+    private static Functional compiledWithDropout(long seed) {
+        SymbolicTensor x = Input.of("features", 4);
+        SymbolicTensor h = Dense.of(16, Activation.RELU).call(x);
+        SymbolicTensor r = Dense.of(16, Activation.RELU).call(new Dropout(0.2).call(h));
+        Functional m = Model.of(x, Dense.of(3, Activation.SOFTMAX).call(new Add().call(h, r))).seed(seed);
+        m.compile(Optimizers.adam(0.01f), Losses.sparseCategoricalCrossentropy(false), Metrics.accuracy());
+        return m;
+    }
+
+    @Test
+    void resumingAGraphFromACheckpointEndsWithTheSameWeightsAsAnUninterruptedRun(@TempDir Path dir) {
+        Functional whole = compiledWithDropout(5);
+        whole.fit(iris.x(), iris.y(), FitOptions.epochs(4).batchSize(16).seed(9));
+        Path ckpt = dir.resolve("ckpt.nabla");
+        Functional first = compiledWithDropout(5);
+        first.fit(iris.x(), iris.y(), FitOptions.epochs(2).batchSize(16).seed(9).callbacks(ModelCheckpoint.every(1, ckpt)));
+        SavedModel saved = ModelFile.load(ckpt);
+        saved.model().fit(iris.x(), iris.y(), FitOptions.epochs(4).initialEpoch(saved.epochsCompleted()).batchSize(16).seed(9));
+        List<Tensor> a = whole.getWeights(), b = saved.model().getWeights();
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) assertThat(b.get(i).data()).as("weight %d", i).containsExactly(a.get(i).data());
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> copy(Map<String, Object> config) {
         return (Map<String, Object>) Json.parse(Json.write(config));
