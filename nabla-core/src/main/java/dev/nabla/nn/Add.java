@@ -9,7 +9,8 @@ import java.util.List;
  * The element-wise sum of two or more tensors of one shape (a residual connection):
  *
  * <pre>{@code
- * SymbolicTensor y = new Add().call(x, Dense.of(4).call(x));
+ * SymbolicTensor in = Input.of("in", 4);
+ * SymbolicTensor out = new Add().call(in, Dense.of(4).call(in));
  * }</pre>
  */
 public class Add extends MergeLayer {

@@ -10,7 +10,8 @@ import java.util.Map;
  * axis itself cannot be joined); the other axes must agree:
  *
  * <pre>{@code
- * SymbolicTensor both = new Concatenate().call(left, right);   // [None, 8] and [None, 3] give [None, 11]
+ * SymbolicTensor left = Input.of("left", 8), right = Input.of("right", 3);
+ * SymbolicTensor both = new Concatenate().call(left, right);   // [None, 11]
  * }</pre>
  */
 public class Concatenate extends MergeLayer {

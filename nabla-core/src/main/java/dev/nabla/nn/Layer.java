@@ -84,7 +84,11 @@ public abstract class Layer {
      * {@link #apply(Tensor)}); {@link MergeLayer}s take two or more.
      */
     public Tensor apply(Tensor... inputs) {
-        if (inputs.length != 1) throw new IllegalArgumentException(name + " takes one input, got " + inputs.length);
+        if (inputs.length != 1) {
+            List<int[]> shapes = new ArrayList<>();
+            for (Tensor t : inputs) shapes.add(t.shape());
+            throw new IllegalArgumentException(name + " takes one input, got " + inputs.length + (shapes.isEmpty() ? "" : ": " + SymbolicTensor.shapes(shapes)));
+        }
         return apply(inputs[0]);
     }
 

@@ -23,8 +23,9 @@ import java.util.List;
  *         return sum;
  *     }
  * }
- * Tensor y = new Sum().apply(a, b);
- * SymbolicTensor z = new Sum().call(left, right);   // in a functional model
+ * Tensor sum = new Sum().apply(Tensor.ones(2, 3), Tensor.ones(2, 3));   // concrete tensors
+ * SymbolicTensor left = Input.of("left", 3), right = Input.of("right", 3);
+ * SymbolicTensor z = new Sum().call(left, right);                    // a node of a functional model
  * }</pre>
  *
  * Merge layers have no weights; {@link #inputShape()} is the first input's shape.

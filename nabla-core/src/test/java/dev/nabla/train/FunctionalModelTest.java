@@ -187,6 +187,7 @@ class FunctionalModelTest {
         assertThatThrownBy(() -> shared.call(b)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("dense cannot be called on b [None, 5]: dense expects input [*, 4], got [1, 5]");
         assertThatThrownBy(() -> shared.call(a, b)).hasMessageContaining("dense takes one input, got 2: [1, 4] and [1, 5]");
+        assertThatThrownBy(() -> shared.apply(Tensor.zeros(1, 4), Tensor.zeros(1, 4))).hasMessage("dense takes one input, got 2: [1, 4] and [1, 4]");
     }
 
     @Test
