@@ -49,6 +49,8 @@ public abstract class Layer {
     private boolean trainable = true;
     private boolean training = true;
     private int[] builtInputShape;
+    /** How many times {@link #call} made a graph node of this layer (names the node's tensor: "dense", "dense:1"). */
+    private int calls;
 
     /** @param name the layer's name; null picks a unique one from the type: "dense", "dense_1", ... */
     protected Layer(String name) {
@@ -76,6 +78,44 @@ public abstract class Layer {
     public final Tensor apply(Tensor x) {
         if (!built) buildFrom(x.shape());
         return forward(x);
+    }
+
+    /**
+     * Applies the layer to several tensors, as a graph node does. A plain layer takes exactly one (this is
+     * {@link #apply(Tensor)}); {@link MergeLayer}s take two or more.
+     */
+    public Tensor apply(Tensor... inputs) {
+        if (inputs.length != 1) {
+            List<int[]> shapes = new ArrayList<>();
+            for (Tensor t : inputs) shapes.add(t.shape());
+            throw new IllegalArgumentException(name + " takes one input, got " + inputs.length + (shapes.isEmpty() ? "" : ": " + SymbolicTensor.shapes(shapes)));
+        }
+        return apply(inputs[0]);
+    }
+
+    /**
+     * Calls the layer on symbolic tensors, Keras-style, to build a graph for {@code Model.of(inputs, outputs)}:
+     * <pre>{@code
+     * SymbolicTensor x = Input.of("x", 4);
+     * SymbolicTensor h = Dense.of(8, Activation.RELU).call(x);   // shape [8]; the Dense is built for [1, 4]
+     * }</pre>
+     * The layer is built here (batch 1), so inputs it cannot take are refused at this line, naming the layer and
+     * the shapes. Calling one layer object twice makes two nodes sharing its weights.
+     */
+    public final SymbolicTensor call(SymbolicTensor... inputs) {
+        if (inputs.length == 0) throw new IllegalArgumentException(name + ".call: no inputs");
+        List<int[]> shapes = new ArrayList<>();
+        for (SymbolicTensor t : inputs) shapes.add(t.shapeWithBatch(1));
+        int[] out;
+        try {
+            out = outputShape(shapes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " cannot be called on " + SymbolicTensor.describe(List.of(inputs)) + ": " + e.getMessage(), e);
+        }
+        if (out.length == 0) throw new IllegalArgumentException(name + " returns a scalar, which has no batch axis; it cannot be a graph node");
+        String tensorName = calls == 0 ? name : name + ":" + calls;
+        calls++;
+        return new SymbolicTensor(tensorName, Arrays.copyOfRange(out, 1, out.length), this, List.of(inputs));
     }
 
     /** Creates the weights for inputs of this shape (batch dimension included); a no-op when already built. */
@@ -218,6 +258,30 @@ public abstract class Layer {
         } finally {
             setTraining(wasTraining);
         }
+    }
+
+    /**
+     * The output shape for several inputs' shapes (batch dimension included), as {@link #call} needs it. A plain
+     * layer takes exactly one: {@link #outputShape(int[])}.
+     */
+    public int[] outputShape(List<int[]> inputShapes) {
+        if (inputShapes.size() != 1) {
+            throw new IllegalArgumentException(name + " takes one input, got " + inputShapes.size() + ": " + SymbolicTensor.shapes(inputShapes));
+        }
+        return outputShape(inputShapes.get(0));
+    }
+
+    /**
+     * Creates this layer's weights (and its children's) again from its seed, for the shape it was built with; a
+     * no-op before it is built. A functional model's layers are built when called, before the model is seeded, so
+     * seeding it re-initialises them with this.
+     */
+    public void reinitialize() {
+        for (Layer child : children) child.reinitialize();
+        if (!built) return;
+        ownWeights.clear();
+        rng = new Rng(seed);
+        build(builtInputShape.clone());
     }
 
     /** Number of scalars in all weights (trainable or not). */

@@ -65,6 +65,8 @@ public final class Layers {
             case "BatchNormalization": return new BatchNormalization(name, f.requireDouble("momentum"), f.requireDouble("epsilon"));
             case "LayerNormalization": return new LayerNormalization(name, f.requireDouble("epsilon"));
             case "ActivationLayer": return new ActivationLayer(name, activation(f));
+            case "Add": return new Add(name);
+            case "Concatenate": return new Concatenate(name, f.requireInt("axis"));
             default:
                 Function<Map<String, Object>, Layer> factory = CUSTOM.get(type);
                 if (factory == null) throw f.error("type", "unknown layer type '" + type + "'; register it with Layers.register(\"" + type + "\", config -> ...)");

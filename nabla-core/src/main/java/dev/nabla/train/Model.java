@@ -9,6 +9,7 @@ import dev.nabla.data.Dataset;
 import dev.nabla.data.Split;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Loss;
+import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.nn.Weight;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.tensor.Shape;
@@ -82,6 +83,34 @@ public abstract class Model extends Layer {
         } finally {
             setTraining(wasTraining);
         }
+    }
+
+    /**
+     * A functional model from one input to one output (see {@link Functional}); the output is named after its
+     * tensor (the name of the layer that made it).
+     */
+    public static Functional of(SymbolicTensor input, SymbolicTensor output) {
+        return of(List.of(input), List.of(output));
+    }
+
+    /** A functional model from several inputs (in this order) to one output. */
+    public static Functional of(List<SymbolicTensor> inputs, SymbolicTensor output) {
+        return of(inputs, List.of(output));
+    }
+
+    /** A functional model with several outputs (in this order), each named after its tensor. */
+    public static Functional of(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+        List<String> names = new ArrayList<>();
+        for (SymbolicTensor out : outputs) names.add(out.name());
+        return new Functional(null, inputs, names, outputs);
+    }
+
+    /**
+     * A functional model whose outputs are named by the map's keys: {@code Model.of(List.of(x), Map.of("main", y,
+     * "aux", z))}. Outputs are ordered by name (as Keras flattens a dict), here aux then main.
+     */
+    public static Functional of(List<SymbolicTensor> inputs, Map<String, SymbolicTensor> outputs) {
+        return new Functional(null, inputs, outputs);
     }
 
     /** Sets the optimizer (bound to this model's trainable parameters), the loss and the metrics. */

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Rebuilds models from their {@link Model#config()}: {@link Sequential} out of the box; register a factory for
+ * Rebuilds models from their {@link Model#config()}: {@link Sequential} and {@link Functional} out of the box; register a factory for
  * your own {@link Model} subclasses so that model files holding them can be loaded.
  */
 public final class Models {
@@ -39,6 +39,7 @@ public final class Models {
             for (int i = 0; i < configs.size(); i++) layers.add(Layers.fromConfig(asStringKeys(f.element("layers", i)), f.path("layers") + "[" + i + "]"));
             return new Sequential(f.optionalString("name", null), layers.toArray(new Layer[0]));
         }
+        if ("Functional".equals(type)) return Functional.fromConfig(f);
         Function<Map<String, Object>, Model> factory = FACTORIES.get(type);
         if (factory == null) {
             throw f.error("type", "cannot rebuild a model of type " + type + "; register it with Models.register(\"" + type + "\", config -> ...)");
