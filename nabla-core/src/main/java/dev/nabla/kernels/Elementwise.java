@@ -107,21 +107,21 @@ public final class Elementwise {
     }
 
     /**
-     * out[i] = x[i] <= 0 ? 0 : g[i], the gradient through a ReLU, over n elements: g passes where x > 0 and where x
-     * is NaN (of either sign), as PyTorch's, whose mask is "output not <= 0". Computed with a bit mask instead of a
-     * branch: on real activations the sign is unpredictable, and the branchy loop was 10x slower (a mispredict per
-     * few elements).
+     * out[i] = y[i] == 0 ? 0 : g[i], the gradient through a ReLU from its output y = max(x, +0) over n elements: g
+     * passes where the input was positive and where it was NaN (y is then NaN, of either sign), as PyTorch's, whose
+     * mask is "output not <= 0". y is never -0 or negative (max(-0, +0) is +0), so the mask is "y's bits are not 0".
+     * Computed with a bit mask instead of a branch: on real activations the sign is unpredictable, and the branchy
+     * loop was 10x slower (a mispredict per few elements); from the output, the mask takes three integer operations
+     * (from the input, telling a NaN apart took seven: 0.58 instead of 0.33 ns per element).
      */
-    public static void reluGradient(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i++) out[oo + i] = reluGradient(x[xo + i], g[go + i]);
+    public static void reluGradientFromOutput(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) out[oo + i] = reluGradientFromOutput(y[yo + i], g[go + i]);
     }
 
-    /** x <= 0 ? 0 : g for one element, without a branch (as {@link #reluGradient(float[], int, float[], int, float[], int, int)}). */
-    public static float reluGradient(float x, float g) {
-        int bits = Float.floatToRawIntBits(x);
-        int notPositive = (bits - 1) | bits;                 // sign bit set when bits <= 0: +0, -0, negatives, -NaN
-        int notNaN = (bits & 0x7fffffff) - 0x7f800001;      // sign bit set unless |bits| is above infinity's
-        int keep = ~((notPositive & notNaN) >> 31);           // 0 where x <= 0, else all ones
+    /** y == 0 ? 0 : g for one ReLU output y, without a branch (as {@link #reluGradientFromOutput(float[], int, float[], int, float[], int, int)}). */
+    public static float reluGradientFromOutput(float y, float g) {
+        int bits = Float.floatToRawIntBits(y);
+        int keep = (bits | -bits) >> 31; // all ones unless bits == 0
         return Float.intBitsToFloat(Float.floatToRawIntBits(g) & keep);
     }
 

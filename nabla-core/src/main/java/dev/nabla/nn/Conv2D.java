@@ -146,7 +146,7 @@ public class Conv2D extends Layer {
                 + " dX = dY scattered back through the kernel (col2im); db = sum of dY", y, (grad, need) -> {
             float[] dy = grad.data();
             return backward(need, in, g, kernel, (n, d) -> {
-                if (relu) Elementwise.reluGradient(out, n * image, dy, n * image, d, 0, image);
+                if (relu) Elementwise.reluGradientFromOutput(out, n * image, dy, n * image, d, 0, image);
                 else System.arraycopy(dy, n * image, d, 0, image);
             });
         }, inputs);
@@ -197,7 +197,7 @@ public class Conv2D extends Layer {
                             int o = (n * filters + f) * pooled + py * pw + px;
                             // Written whether or not the maximum was positive (then as 0): a branch here is unpredictable.
                             int corner = corners[o];
-                            d[f * plane + (2 * py + (corner >> 1)) * g.outW + 2 * px + (corner & 1)] = Elementwise.reluGradient(out[o], dy[o]);
+                            d[f * plane + (2 * py + (corner >> 1)) * g.outW + 2 * px + (corner & 1)] = Elementwise.reluGradientFromOutput(out[o], dy[o]);
                         }
                     }
                 }

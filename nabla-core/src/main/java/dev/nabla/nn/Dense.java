@@ -128,7 +128,7 @@ public class Dense extends Layer {
             float[] dz = g.data();
             if (relu) {
                 float[] masked = new float[dz.length];
-                Elementwise.reluGradient(out, 0, dz, 0, masked, 0, dz.length);
+                Elementwise.reluGradientFromOutput(out, 0, dz, 0, masked, 0, dz.length);
                 dz = masked;
             }
             Tensor[] grads = new Tensor[need.length];

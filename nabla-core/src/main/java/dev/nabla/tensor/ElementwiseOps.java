@@ -137,7 +137,7 @@ final class ElementwiseOps {
                     out, (g, n) -> new Tensor[] {g.mul(out).mul(out).neg()}, a);
             case RELU: return Autograd.record(name, () -> "d relu(x)/dx = 1 where x > 0, else 0: the gradient passes only "
                     + "where the input was positive (or NaN, as in PyTorch)",
-                    out, (g, n) -> new Tensor[] {reluBackward(g, a)}, a);
+                    out, (g, n) -> new Tensor[] {reluBackward(g, out)}, a);
             case SIGMOID: return Autograd.record(name, () -> "d sigmoid(x)/dx = s(1-s) with s the output",
                     out, (g, n) -> new Tensor[] {sigmoidBackward(g, out)}, a);
             case TANH: return Autograd.record(name, () -> "d tanh(x)/dx = 1 - t^2 with t the output",
@@ -153,10 +153,11 @@ final class ElementwiseOps {
         }
     }
 
-    private static Tensor reluBackward(Tensor g, Tensor a) {
-        float[] r = new float[a.data.length];
-        Elementwise.reluGradient(a.data, 0, g.data, 0, r, 0, r.length);
-        return new Tensor(r, a.shape);
+    /** The ReLU's gradient from its output (see {@link Elementwise#reluGradientFromOutput}). */
+    private static Tensor reluBackward(Tensor g, Tensor out) {
+        float[] r = new float[out.data.length];
+        Elementwise.reluGradientFromOutput(out.data, 0, g.data, 0, r, 0, r.length);
+        return new Tensor(r, out.shape);
     }
 
     private static Tensor sigmoidBackward(Tensor g, Tensor out) {

@@ -2,6 +2,7 @@ package dev.nabla.train;
 
 import dev.nabla.nn.Weight;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,7 +19,8 @@ public final class NanGuard implements Callback {
     /** Below this loss a model may be saturated on right answers (converged), not dead. */
     private static final double CONVERGED_LOSS = 1e-6;
 
-    private Model model;
+    /** The model's weights, listed once per fit (the list is rebuilt on every call of {@code weights()}). */
+    private List<Weight> weights;
     private int epoch;
     private int lastStep;
     private int deadSteps;
@@ -28,7 +30,7 @@ public final class NanGuard implements Callback {
 
     @Override
     public void onTrainBegin(TrainContext context) {
-        model = context.model();
+        weights = context.model().weights();
         deadSteps = 0;
     }
 
@@ -41,7 +43,7 @@ public final class NanGuard implements Callback {
     public void onBatchEnd(int step, double loss) {
         lastStep = step;
         if (!Double.isFinite(loss)) throw new TrainingDivergedException(epoch, step, "loss is " + loss);
-        if (model == null || loss <= CONVERGED_LOSS || !noGradientFlows()) {
+        if (weights == null || loss <= CONVERGED_LOSS || !noGradientFlows()) {
             deadSteps = 0;
             return;
         }
@@ -60,7 +62,7 @@ public final class NanGuard implements Callback {
     /** Whether the last step left every trainable weight a gradient of exactly zero (false when none has one). */
     private boolean noGradientFlows() {
         boolean any = false;
-        for (Weight w : model.weights()) {
+        for (Weight w : weights) {
             if (!w.trainable() || w.value().grad() == null) continue;
             any = true;
             for (float g : w.value().grad().data()) if (g != 0f) return false;
@@ -71,8 +73,8 @@ public final class NanGuard implements Callback {
     /** A step that makes a weight infinite gives a NaN loss at the next step; this catches the last step too. */
     @Override
     public void onEpochEnd(int epoch, java.util.Map<String, Double> logs) {
-        if (model == null) return;
-        for (Weight w : model.weights()) {
+        if (weights == null) return;
+        for (Weight w : weights) {
             for (float v : w.value().data()) {
                 if (!Float.isFinite(v)) throw new TrainingDivergedException(epoch, lastStep, "weight " + w.name() + " holds " + v);
             }

@@ -7,13 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 class ElementwiseTest {
 
     @Test
-    void reluGradientPassesTheGradientExactlyWhereTheInputIsPositive() {
+    void reluGradientPassesTheGradientExactlyWhereTheInputWasPositive() {
         float[] x = {2f, -3f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, Float.NEGATIVE_INFINITY,
                 Float.POSITIVE_INFINITY, 1e-30f, -1e30f};
         float[] g = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, -10f, 11f};
         float[] out = new float[x.length + 2];
         out[0] = 99f;
-        Elementwise.reluGradient(x, 0, g, 0, out, 1, x.length);
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = Math.max(x[i], 0f);
+        Elementwise.reluGradientFromOutput(y, 0, g, 0, out, 1, x.length);
         float[] expected = new float[x.length + 2];
         expected[0] = 99f;
         for (int i = 0; i < x.length; i++) expected[i + 1] = x[i] > 0f ? g[i] : 0f;
@@ -21,11 +23,12 @@ class ElementwiseTest {
     }
 
     @Test
-    void reluGradientPassesTheGradientWhereTheInputIsNaNOfEitherSignAsPyTorchs() {
-        float[] x = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xff800001),
-                Float.intBitsToFloat(0xffffffff), Float.NEGATIVE_INFINITY, -1f, 0f};
-        float[] g = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f}, out = new float[x.length];
-        Elementwise.reluGradient(x, 0, g, 0, out, 0, x.length);
+    void reluGradientPassesTheGradientWhereTheInputWasNaNOfEitherSignAsPyTorchs() {
+        // ReLU outputs: NaN of either sign (as max(NaN, 0) may return it), or +0 for inputs at or below 0.
+        float[] y = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xff800001),
+                Float.intBitsToFloat(0xffffffff), Math.max(Float.NEGATIVE_INFINITY, 0f), Math.max(-1f, 0f), Math.max(-0f, 0f)};
+        float[] g = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f}, out = new float[y.length];
+        Elementwise.reluGradientFromOutput(y, 0, g, 0, out, 0, y.length);
         assertArrayEquals(new float[] {1f, 2f, 3f, 4f, 5f, 0f, 0f, 0f}, out);
     }
 }
