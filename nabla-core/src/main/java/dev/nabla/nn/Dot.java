@@ -25,7 +25,7 @@ import java.util.Map;
 public class Dot extends MergeLayer {
 
     /** Keras's l2_normalize floor for the squared norm. */
-    static final float EPSILON = 1e-12f;
+    public static final float EPSILON = 1e-12f;
 
     private final int axis0, axis1;
     private final boolean normalize;
@@ -108,7 +108,7 @@ public class Dot extends MergeLayer {
     }
 
     /** The axis order that moves {@code axis} to position {@code to}, keeping the others in order. */
-    static int[] moveAxis(int rank, int axis, int to) {
+    public static int[] moveAxis(int rank, int axis, int to) {
         List<Integer> order = new ArrayList<>();
         for (int d = 0; d < rank; d++) if (d != axis) order.add(d);
         order.add(to, axis);
