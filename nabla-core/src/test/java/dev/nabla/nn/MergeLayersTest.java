@@ -248,4 +248,21 @@ class MergeLayersTest {
         assertThatThrownBy(() -> Layers.fromConfig(bad, "model.layers[3]"))
                 .hasMessage("model.layers[3].axes: expected two axes (integers), got [1]");
     }
+
+    @Test
+    void aGraphOfEveryMergeSavesAndLoadsWithoutRegistrationAndComputesTheSame() {
+        SymbolicTensor a = Input.of("a", 2, 3), b = Input.of("b", 2, 3);
+        SymbolicTensor flat = new Concatenate("all", -1).call(
+                new Flatten().call(new Subtract().call(a, b)), new Flatten().call(new Multiply().call(a, b, a)),
+                new Flatten().call(new Average().call(a, b)), new Flatten().call(new Maximum().call(a, b)),
+                new Flatten().call(new Minimum().call(a, b, b)), new Flatten().call(new Dot("pairs", 2, 2, true).call(a, b)),
+                new Flatten().call(new Dot("columns", 1, -2, false).call(a, b)));
+        dev.nabla.train.Functional model = dev.nabla.train.Model.of(java.util.List.of(a, b), Dense.of(2).call(flat));
+        dev.nabla.train.Model loaded = dev.nabla.train.ModelFile.fromBytes(dev.nabla.train.ModelFile.toBytes(
+                new dev.nabla.train.SavedModel(model, Map.of(), null, Map.of())), "test").model();
+        Tensor x = Tensor.normal(new Rng(30), 0, 1, 4, 2, 3), y = Tensor.normal(new Rng(31), 0, 1, 4, 2, 3);
+        assertThat(loaded.apply(x, y).data()).containsExactly(model.apply(x, y).data());
+        assertThat(((dev.nabla.train.Functional) loaded).nodes()).extracting(n -> n.layer().type())
+                .contains("Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot", "Concatenate");
+    }
 }
