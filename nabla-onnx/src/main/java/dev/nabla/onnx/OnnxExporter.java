@@ -65,6 +65,8 @@ public final class OnnxExporter {
         Map<String, String> values = new HashMap<>(); // tensor -> ONNX value name
         Map<String, int[]> shapes = new HashMap<>(); // tensor -> shape with a batch of 1
         Map<String, int[]> inputs = new LinkedHashMap<>(), outputs = new LinkedHashMap<>();
+        graph.inputs().keySet().forEach(g::reserve);
+        graph.outputs().keySet().forEach(g::reserve);
         graph.inputs().forEach((name, shape) -> {
             values.put(name, name);
             shapes.put(name, withBatch(1, shape));

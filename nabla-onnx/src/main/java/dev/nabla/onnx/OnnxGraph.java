@@ -20,6 +20,7 @@ final class OnnxGraph {
     private final List<ProtoWriter> nodes = new ArrayList<>();
     private final List<ProtoWriter> initializers = new ArrayList<>();
     private final Set<String> initializerNames = new HashSet<>();
+    private final Set<String> reserved = new HashSet<>();
     private int counter;
 
     /** An attribute of a node: an int, a float, a string or a list of ints. */
@@ -50,9 +51,18 @@ final class OnnxGraph {
         }
     }
 
+    /** Keeps {@link #fresh} from generating {@code name}: a graph input's or output's, which the model chose. */
+    void reserve(String name) {
+        reserved.add(name);
+    }
+
     /** A fresh value name with a readable prefix. */
     String fresh(String prefix) {
-        return prefix + "_" + counter++;
+        String name;
+        do {
+            name = prefix + "_" + counter++;
+        } while (reserved.contains(name));
+        return name;
     }
 
     /** Adds {@code opType(inputs) -> output} and returns the output's name. */

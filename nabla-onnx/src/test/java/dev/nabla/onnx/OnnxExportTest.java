@@ -321,4 +321,14 @@ class OnnxExportTest {
         assertThatThrownBy(() -> OnnxExporter.toBytes(new Custom())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("ONNX export: custom is a Custom; only Sequential and functional models (Model.of) export to ONNX");
     }
+
+    /** The exporter's own value names ("dense_0", ...) never take a name the model gives an input or an output. */
+    @Test
+    void inputAndOutputNamesThatLookGeneratedStayTheModels() throws Exception {
+        SymbolicTensor x = Input.of("dense_0", 4);
+        SymbolicTensor h = Dense.of(3, Activation.RELU).call(x);
+        Functional m = Model.of(List.of(x), Map.of("dense_2", h, "dense_1_4", Dense.of(2).call(h)));
+        randomise(m, 23);
+        assertOrtMatches(m, Map.of("dense_0", randomInput(24, 3, 4)));
+    }
 }
