@@ -281,7 +281,8 @@ class OnnxExportTest {
         SymbolicTensor a = Input.of("a", 6), b = Input.of("b", 6);
         Dense shared = Dense.of(6, Activation.TANH);
         SymbolicTensor sa = shared.call(a), sb = shared.call(b);
-        SymbolicTensor ra = new Reshape(3, 2).call(sa), rb = new Reshape(3, 2).call(sb);
+        Reshape pairs = new Reshape(3, 2); // a shared layer without weights: its target shape is one initializer too
+        SymbolicTensor ra = pairs.call(sa), rb = pairs.call(sb);
         List<SymbolicTensor> parts = List.of(new Add().call(sa, sb, a), new Subtract().call(sa, sb), new Multiply().call(sa, sb, b),
                 new Average().call(sa, sb, a), new Maximum().call(sa, sb, b), new Minimum().call(sa, sb),
                 new Dot(1).call(sa, sb), new Dot(-1, true).call(sa, b),
