@@ -1,9 +1,9 @@
 package dev.nabla.cli;
 
 import dev.nabla.onnx.OnnxExporter;
+import dev.nabla.train.Functional;
 import dev.nabla.train.Model;
 import dev.nabla.train.ModelFile;
-import dev.nabla.train.Sequential;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,8 +12,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 
-@Command(name = "export", description = {"Export a saved model to ONNX (IR 8, opset 17) for ONNX Runtime and other serving stacks.",
+@Command(name = "export", description = {"Export a saved model (Sequential or functional) to ONNX (IR 8, opset 17) for ONNX Runtime and other serving stacks;",
+        "the ONNX inputs and outputs carry the model's input and output names ('input' and 'output' for a Sequential).",
         "Inputs the model's preprocessing (e.g. scaling) expects must be applied before the ONNX model too."})
 final class ExportCommand implements Runnable {
 
@@ -32,8 +35,18 @@ final class ExportCommand implements Runnable {
     @Override
     public void run() {
         Model model = ModelFile.load(modelFile).model();
-        if (!(model instanceof Sequential s)) throw new IllegalArgumentException(modelFile + ": only Sequential models export to ONNX");
-        OnnxExporter.export(s, onnx);
-        spec.commandLine().getOut().println("Wrote " + onnx + " (input 'input', output 'output', batch dimension 'batch')");
+        try {
+            OnnxExporter.export(model, onnx);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(modelFile + ": " + e.getMessage(), e);
+        }
+        boolean graph = model instanceof Functional;
+        List<String> inputs = graph ? ((Functional) model).inputNames() : List.of("input");
+        List<String> outputs = graph ? ((Functional) model).outputNames() : List.of("output");
+        spec.commandLine().getOut().println("Wrote " + onnx + " (inputs " + quoted(inputs) + ", outputs " + quoted(outputs) + ", batch dimension 'batch')");
+    }
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
     }
 }

@@ -2,9 +2,6 @@ package dev.nabla.nn;
 
 import dev.nabla.tensor.Tensor;
 
-import java.util.Arrays;
-import java.util.List;
-
 /**
  * The element-wise sum of two or more tensors of one shape (a residual connection):
  *
@@ -13,7 +10,7 @@ import java.util.List;
  * SymbolicTensor out = new Add().call(in, Dense.of(4).call(in));
  * }</pre>
  */
-public class Add extends MergeLayer {
+public class Add extends ElementwiseMerge {
 
     public Add() {
         this(null);
@@ -24,17 +21,7 @@ public class Add extends MergeLayer {
     }
 
     @Override
-    protected int[] mergedShape(List<int[]> inputShapes) {
-        for (int[] s : inputShapes) {
-            if (!Arrays.equals(s, inputShapes.get(0))) throw mergeError("inputs of one shape", inputShapes);
-        }
-        return inputShapes.get(0);
-    }
-
-    @Override
-    protected Tensor merge(List<Tensor> inputs) {
-        Tensor sum = inputs.get(0);
-        for (int i = 1; i < inputs.size(); i++) sum = sum.add(inputs.get(i));
-        return sum;
+    protected Tensor combine(Tensor a, Tensor b) {
+        return a.add(b);
     }
 }

@@ -2,6 +2,7 @@ package dev.nabla.nn;
 
 import dev.nabla.io.JsonFields;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,12 +67,30 @@ public final class Layers {
             case "LayerNormalization": return new LayerNormalization(name, f.requireDouble("epsilon"));
             case "ActivationLayer": return new ActivationLayer(name, activation(f));
             case "Add": return new Add(name);
+            case "Subtract": return new Subtract(name);
+            case "Multiply": return new Multiply(name);
+            case "Average": return new Average(name);
+            case "Maximum": return new Maximum(name);
+            case "Minimum": return new Minimum(name);
+            case "Dot": {
+                int[] axes = twoAxes(f, "axes");
+                return new Dot(name, axes[0], axes[1], f.requireBoolean("normalize"));
+            }
             case "Concatenate": return new Concatenate(name, f.requireInt("axis"));
             default:
                 Function<Map<String, Object>, Layer> factory = CUSTOM.get(type);
                 if (factory == null) throw f.error("type", "unknown layer type '" + type + "'; register it with Layers.register(\"" + type + "\", config -> ...)");
                 return factory.apply(c);
         }
+    }
+
+    /** Two whole numbers, maybe negative (axes counted from the end). */
+    private static int[] twoAxes(JsonFields f, String key) {
+        List<?> l = f.requireList(key);
+        boolean ok = l.size() == 2;
+        for (Object v : l) ok &= v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 1000;
+        if (!ok) throw f.error(key, "expected two axes (integers), got " + l);
+        return new int[] {((Number) l.get(0)).intValue(), ((Number) l.get(1)).intValue()};
     }
 
     private static Activation activation(JsonFields f) {

@@ -2,22 +2,32 @@ package dev.nabla.onnx;
 
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.nn.Activation;
+import dev.nabla.nn.Dot;
 import dev.nabla.nn.Layer;
+import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.nn.Weight;
+import dev.nabla.train.Functional;
+import dev.nabla.train.Model;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.Sequential;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static dev.nabla.onnx.OnnxGraph.Attribute;
 
 /**
- * Exports a built {@link Sequential} to ONNX (IR version 8, opset 17): weights become initializers, the batch
- * dimension is symbolic, the input is named {@code input} and the output {@code output}. The protobuf is written
- * by a small wire-format writer ({@link ProtoWriter}): the handful of ONNX messages needed do not justify
- * protobuf-java and generated classes in a dependency-free module.
+ * Exports a built {@link Sequential} or functional model ({@link Model#of}) to ONNX (IR version 8, opset 17):
+ * weights become initializers (a shared layer's once, read by each of its calls), the batch dimension is
+ * symbolic. A functional model's graph inputs and outputs carry its input and output names; a Sequential is the
+ * chain from one input named {@code input} to one output named {@code output}. The protobuf is written by a small
+ * wire-format writer ({@link ProtoWriter}): the handful of ONNX messages needed do not justify protobuf-java and
+ * generated classes in a dependency-free module.
  *
  * <pre>{@code
  * OnnxExporter.export(model, Path.of("model.onnx"));
@@ -26,34 +36,158 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * Layers: Dense, ActivationLayer and every activation (GELU is composed from Erf / Tanh, opset 17 having no Gelu),
  * Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape, BatchNormalization (inference form),
  * LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
- * UpSampling2D (Resize, nearest). Any other layer is refused with its name and type, and nothing is written.
+ * UpSampling2D (Resize, nearest); the merges Add, Subtract, Multiply, Maximum, Minimum (chains of the binary ops),
+ * Average (Mean), Concatenate (Concat) and Dot (Transpose + Reshape + MatMul; normalised with ReduceSum, Max, Sqrt,
+ * Div). Any other layer is refused with its name and type, and nothing is written.
  */
 public final class OnnxExporter {
 
     private OnnxExporter() {}
 
+    /** One layer call: the layer, the tensors it reads and the tensor it makes (names local to the export). */
+    private record Call(Layer layer, List<String> inputs, String output) {}
+
+    /**
+     * A model as the exporter sees it: inputs (name, one sample's shape), the calls in the order they run, and the
+     * outputs (name, tensor).
+     */
+    private record Graph(Map<String, int[]> inputs, List<Call> calls, Map<String, String> outputs) {}
+
     /** Writes the ONNX file atomically. */
-    public static void export(Sequential model, Path file) {
+    public static void export(Model model, Path file) {
         AtomicFiles.write(file, toBytes(model));
     }
 
     /** The ONNX ModelProto bytes. */
-    public static byte[] toBytes(Sequential model) {
-        int[] inputShape = model.inputShape();
-        if (inputShape == null) throw new IllegalStateException("ONNX export: " + model.name() + " is not built; call buildFor(inputShape) first");
+    public static byte[] toBytes(Model model) {
+        Graph graph = graphOf(model);
         OnnxGraph g = new OnnxGraph();
-        String value = "input";
-        int[] shape = inputShape.clone();
-        shape[0] = 1;
-        for (Layer layer : model.layers()) {
-            value = layer(g, layer, value, shape);
-            shape = layer.outputShape(shape);
+        Map<String, String> values = new HashMap<>(); // tensor -> ONNX value name
+        Map<String, int[]> shapes = new HashMap<>(); // tensor -> shape with a batch of 1
+        Map<String, int[]> inputs = new LinkedHashMap<>(), outputs = new LinkedHashMap<>();
+        graph.inputs().keySet().forEach(g::reserve);
+        graph.outputs().keySet().forEach(g::reserve);
+        graph.inputs().forEach((name, shape) -> {
+            values.put(name, name);
+            shapes.put(name, withBatch(1, shape));
+            inputs.put(name, withBatch(-1, shape));
+        });
+        for (Call call : graph.calls()) {
+            List<String> xs = new ArrayList<>();
+            List<int[]> inShapes = new ArrayList<>();
+            for (String t : call.inputs()) {
+                xs.add(values.get(t));
+                inShapes.add(shapes.get(t));
+            }
+            values.put(call.output(), layer(g, call.layer(), xs, inShapes));
+            shapes.put(call.output(), call.layer().outputShape(inShapes));
         }
-        g.nodeWithOutput("Identity", "output", List.of(value), "output");
-        int[] in = inputShape.clone(), out = shape.clone();
-        in[0] = -1;
-        out[0] = -1;
-        return g.model(model.name(), "input", in, "output", out, ModelFile.VERSION);
+        graph.outputs().forEach((name, tensor) -> {
+            if (inputs.containsKey(name)) throw new IllegalArgumentException("ONNX export: output " + name + " has the name of an input; ONNX names each value once");
+            g.nodeWithOutput("Identity", name, List.of(values.get(tensor)), name);
+            int[] s = shapes.get(tensor).clone();
+            s[0] = -1;
+            outputs.put(name, s);
+        });
+        return g.model(model.name(), inputs, outputs, ModelFile.VERSION);
+    }
+
+    /** The graph of a functional model; a Sequential's chain of layers. */
+    private static Graph graphOf(Model model) {
+        if (model instanceof Sequential s) {
+            int[] inputShape = s.inputShape();
+            if (inputShape == null) throw new IllegalStateException("ONNX export: " + model.name() + " is not built; call buildFor(inputShape) first");
+            List<Call> calls = new ArrayList<>();
+            String x = "input";
+            for (int i = 0; i < s.layers().size(); i++) {
+                calls.add(new Call(s.layers().get(i), List.of(x), "layers[" + i + "]"));
+                x = "layers[" + i + "]";
+            }
+            return new Graph(Map.of("input", Arrays.copyOfRange(inputShape, 1, inputShape.length)), calls, Map.of("output", x));
+        }
+        if (model instanceof Functional f) {
+            Map<String, int[]> inputs = new LinkedHashMap<>();
+            for (SymbolicTensor in : f.inputs()) inputs.put(in.name(), in.shape());
+            List<Call> calls = new ArrayList<>();
+            for (SymbolicTensor node : f.nodes()) {
+                List<String> reads = new ArrayList<>();
+                for (SymbolicTensor in : node.inputs()) reads.add(in.name());
+                calls.add(new Call(node.layer(), reads, node.name()));
+            }
+            Map<String, String> outputs = new LinkedHashMap<>();
+            for (int i = 0; i < f.outputs().size(); i++) outputs.put(f.outputNames().get(i), f.outputs().get(i).name());
+            return new Graph(inputs, calls, outputs);
+        }
+        throw new IllegalArgumentException("ONNX export: " + model.name() + " is a " + model.getClass().getSimpleName()
+                + "; only Sequential and functional models (Model.of) export to ONNX");
+    }
+
+    private static int[] withBatch(int batch, int[] sample) {
+        int[] s = new int[sample.length + 1];
+        s[0] = batch;
+        System.arraycopy(sample, 0, s, 1, sample.length);
+        return s;
+    }
+
+    /**
+     * Emits the nodes of one layer call reading {@code xs} (of shapes {@code shapes}, batch 1); returns its output's
+     * name. Merge layers read them all, the others the one.
+     */
+    private static String layer(OnnxGraph g, Layer layer, List<String> xs, List<int[]> shapes) {
+        String name = layer.name();
+        switch (layer.type()) {
+            case "Add": return fold(g, "Add", name, xs);
+            case "Subtract": return fold(g, "Sub", name, xs);
+            case "Multiply": return fold(g, "Mul", name, xs);
+            case "Maximum": return fold(g, "Max", name, xs);
+            case "Minimum": return fold(g, "Min", name, xs);
+            case "Average": return g.node("Mean", name, xs);
+            case "Concatenate": return g.node("Concat", name, xs, Attribute.of("axis", (long) number(layer.config(), "axis")));
+            case "Dot": return dot(g, (Dot) layer, xs, shapes);
+            default: return layer(g, layer, xs.get(0), shapes.get(0));
+        }
+    }
+
+    /** ((x0 op x1) op x2) ..., in Nabla's order. */
+    private static String fold(OnnxGraph g, String op, String name, List<String> xs) {
+        String y = xs.get(0);
+        for (int i = 1; i < xs.size(); i++) y = g.node(op, name, List.of(y, xs.get(i)));
+        return y;
+    }
+
+    /**
+     * As {@link Dot}: the first input with its axis moved last, flattened to [b, m, k], times the second with its
+     * axis moved to position 1, flattened to [b, k, n]; the product reshaped to the output shape.
+     */
+    private static String dot(OnnxGraph g, Dot layer, List<String> xs, List<int[]> shapes) {
+        String name = layer.name();
+        int[] x = shapes.get(0), y = shapes.get(1), out = layer.outputShape(shapes);
+        int a = resolve(layer.axes()[0], x.length), b = resolve(layer.axes()[1], y.length), k = x[a];
+        String left = normalized(g, name, xs.get(0), a, layer.normalize()), right = normalized(g, name, xs.get(1), b, layer.normalize());
+        String lhs = g.node("Reshape", name, List.of(g.node("Transpose", name, List.of(left), Attribute.of("perm", longs(Dot.moveAxis(x.length, a, x.length - 1)))),
+                g.int64s(g.fresh(name + "/shape"), new long[] {0, -1, k})));
+        String rhs = g.node("Reshape", name, List.of(g.node("Transpose", name, List.of(right), Attribute.of("perm", longs(Dot.moveAxis(y.length, b, 1)))),
+                g.int64s(g.fresh(name + "/shape"), new long[] {0, k, -1})));
+        long[] target = longs(out);
+        target[0] = 0; // keeps the batch size
+        return g.node("Reshape", name, List.of(g.node("MatMul", name, List.of(lhs, rhs)), g.int64s(g.fresh(name + "/shape"), target)));
+    }
+
+    /** x / sqrt(max(sum(x^2) along the axis, epsilon)) when normalising, as {@link Dot} does. */
+    private static String normalized(OnnxGraph g, String name, String x, int axis, boolean normalize) {
+        if (!normalize) return x;
+        String squares = g.node("ReduceSum", name, List.of(g.node("Mul", name, List.of(x, x)), g.int64s(g.fresh(name + "/axes"), new long[] {axis})),
+                Attribute.of("keepdims", 1L));
+        String norm = g.node("Sqrt", name, List.of(g.node("Max", name, List.of(squares, scalar(g, name, Dot.EPSILON)))));
+        return g.node("Div", name, List.of(x, norm));
+    }
+
+    private static int resolve(int axis, int rank) {
+        return axis < 0 ? axis + rank : axis;
+    }
+
+    private static long[] longs(int[] a) {
+        return Arrays.stream(a).asLongStream().toArray();
     }
 
     /** Emits the nodes of one layer reading {@code x} (of shape {@code shape}, batch 1); returns its output's name. */
@@ -145,7 +279,8 @@ public final class OnnxExporter {
             default:
                 throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
                         + " supported: Dense, ActivationLayer, Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape,"
-                        + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D");
+                        + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D, Add, Subtract,"
+                        + " Multiply, Average, Maximum, Minimum, Concatenate, Dot");
         }
     }
 

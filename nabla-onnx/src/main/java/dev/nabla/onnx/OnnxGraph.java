@@ -1,7 +1,10 @@
 package dev.nabla.onnx;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Collects the nodes and initializers of one ONNX graph and serialises the ModelProto (field numbers from
@@ -16,6 +19,8 @@ final class OnnxGraph {
 
     private final List<ProtoWriter> nodes = new ArrayList<>();
     private final List<ProtoWriter> initializers = new ArrayList<>();
+    private final Set<String> initializerNames = new HashSet<>();
+    private final Set<String> reserved = new HashSet<>();
     private int counter;
 
     /** An attribute of a node: an int, a float, a string or a list of ints. */
@@ -46,9 +51,18 @@ final class OnnxGraph {
         }
     }
 
+    /** Keeps {@link #fresh} from generating {@code name}: a graph input's or output's, which the model chose. */
+    void reserve(String name) {
+        reserved.add(name);
+    }
+
     /** A fresh value name with a readable prefix. */
     String fresh(String prefix) {
-        return prefix + "_" + counter++;
+        String name;
+        do {
+            name = prefix + "_" + counter++;
+        } while (reserved.contains(name));
+        return name;
     }
 
     /** Adds {@code opType(inputs) -> output} and returns the output's name. */
@@ -66,8 +80,12 @@ final class OnnxGraph {
         nodes.add(n);
     }
 
-    /** A float32 initializer (weights) with raw little-endian data; returns its name. */
+    /**
+     * A float32 initializer (weights) with raw little-endian data; returns its name. A name given again (a shared
+     * layer's weights, read by each of its calls) is the one initializer already added.
+     */
     String floats(String name, float[] values, int[] dims) {
+        if (!initializerNames.add(name)) return name;
         ProtoWriter t = new ProtoWriter();
         long[] d = new long[dims.length];
         for (int i = 0; i < dims.length; i++) d[i] = dims[i];
@@ -76,8 +94,9 @@ final class OnnxGraph {
         return name;
     }
 
-    /** An int64 initializer (e.g. a Reshape target shape); returns its name. */
+    /** An int64 initializer (e.g. a Reshape target shape); returns its name; a name given again, as {@link #floats}. */
     String int64s(String name, long[] values) {
+        if (!initializerNames.add(name)) return name;
         ProtoWriter t = new ProtoWriter();
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (long v : values) b.putLong(v);
@@ -97,14 +116,14 @@ final class OnnxGraph {
         return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
     }
 
-    /** The serialised ModelProto. */
-    byte[] model(String graphName, String input, int[] inputShape, String output, int[] outputShape, String producerVersion) {
+    /** The serialised ModelProto; the graph's inputs and outputs by name, in order, each with its shape. */
+    byte[] model(String graphName, Map<String, int[]> inputs, Map<String, int[]> outputs, String producerVersion) {
         ProtoWriter g = new ProtoWriter();
         for (ProtoWriter n : nodes) g.message(1, n);
         g.string(2, graphName);
         for (ProtoWriter t : initializers) g.message(5, t);
-        g.message(11, valueInfo(input, inputShape));
-        g.message(12, valueInfo(output, outputShape));
+        inputs.forEach((name, shape) -> g.message(11, valueInfo(name, shape)));
+        outputs.forEach((name, shape) -> g.message(12, valueInfo(name, shape)));
         ProtoWriter m = new ProtoWriter()
                 .varint(1, IR_VERSION)
                 .string(2, "Nabla")

@@ -7,6 +7,16 @@ import dev.nabla.autograd.Autograd;
 import dev.nabla.autograd.NoGrad;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.ActivationLayer;
+import dev.nabla.nn.Add;
+import dev.nabla.nn.Average;
+import dev.nabla.nn.Concatenate;
+import dev.nabla.nn.Dot;
+import dev.nabla.nn.Input;
+import dev.nabla.nn.Maximum;
+import dev.nabla.nn.Minimum;
+import dev.nabla.nn.Multiply;
+import dev.nabla.nn.Subtract;
+import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.nn.AvgPool2D;
 import dev.nabla.nn.BatchNormalization;
 import dev.nabla.nn.Conv2D;
@@ -29,6 +39,8 @@ import dev.nabla.optim.Optimizers;
 import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.train.FitOptions;
+import dev.nabla.train.Functional;
+import dev.nabla.train.Model;
 import dev.nabla.train.Sequential;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +51,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +70,7 @@ class OnnxExportTest {
     }
 
     /** Random weights (also for zero-initialised biases and normalisation statistics), so every parameter matters. */
-    private static void randomise(Sequential model, long seed) {
+    private static void randomise(Layer model, long seed) {
         Rng rng = new Rng(seed);
         try (NoGrad ignored = Autograd.noGrad()) {
             for (Weight w : model.weights()) {
@@ -86,6 +101,47 @@ class OnnxExportTest {
             for (int i = 0; i < e.length; i++) {
                 assertThat((double) Math.abs(actual[i] - e[i])).as("output %d: onnx %s, nabla %s", i, actual[i], e[i]).isLessThanOrEqualTo(1e-5 * scale);
             }
+        }
+    }
+
+    /**
+     * A functional model exported and run in ONNX Runtime on named inputs: each named output within 1e-5 of Nabla's
+     * (inference mode), the graph's inputs and outputs named as the model's.
+     */
+    private static void assertOrtMatches(Functional model, Map<String, Tensor> inputs) throws Exception {
+        Map<String, Tensor> expected;
+        model.setTraining(false);
+        try (NoGrad ignored = Autograd.noGrad()) {
+            expected = model.apply(inputs);
+        }
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try (OrtSession session = ORT.createSession(OnnxExporter.toBytes(model), new OrtSession.SessionOptions())) {
+            assertThat(session.getInputNames()).containsExactlyInAnyOrderElementsOf(model.inputNames());
+            assertThat(session.getOutputNames()).containsExactlyInAnyOrderElementsOf(model.outputNames());
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                long[] shape = java.util.Arrays.stream(e.getValue().shape()).asLongStream().toArray();
+                feeds.put(e.getKey(), OnnxTensor.createTensor(ORT, FloatBuffer.wrap(e.getValue().data()), shape));
+            }
+            try (OrtSession.Result result = session.run(feeds)) {
+                for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+                    OnnxTensor out = (OnnxTensor) result.get(e.getKey()).orElseThrow();
+                    assertClose(e.getKey(), out, e.getValue());
+                }
+            }
+        } finally {
+            for (OnnxTensor t : feeds.values()) t.close();
+        }
+    }
+
+    private static void assertClose(String output, OnnxTensor out, Tensor expected) throws Exception {
+        assertThat(out.getInfo().getShape()).as(output).containsExactly(java.util.Arrays.stream(expected.shape()).asLongStream().toArray());
+        float[] actual = new float[expected.size()];
+        out.getFloatBuffer().get(actual);
+        float[] e = expected.data();
+        double scale = 1;
+        for (float v : e) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < e.length; i++) {
+            assertThat((double) Math.abs(actual[i] - e[i])).as("%s[%d]: onnx %s, nabla %s", output, i, actual[i], e[i]).isLessThanOrEqualTo(1e-5 * scale);
         }
     }
 
@@ -181,5 +237,99 @@ class OnnxExportTest {
             assertThat(in.getShape()).containsExactly(-1, 3);
             assertThat(s.getMetadata().getProducerName()).isEqualTo("Nabla");
         }
+    }
+
+    @Test
+    void aResidualMlpMatches() throws Exception {
+        SymbolicTensor x = Input.of("features", 6);
+        SymbolicTensor h = Dense.of(8, Activation.RELU).call(x);
+        SymbolicTensor r = new Add().call(h, Dense.of(8).call(Dense.of(8, Activation.RELU).call(h)));
+        SymbolicTensor y = Dense.of(3, Activation.SOFTMAX).call(new LayerNormalization().call(r));
+        Functional m = Model.of(x, y);
+        randomise(m, 11);
+        assertOrtMatches(m, Map.of("features", randomInput(12, 5, 6)));
+        // Through the single-input path too, with the output named after its layer.
+        try (OrtSession s = ORT.createSession(OnnxExporter.toBytes(m), new OrtSession.SessionOptions())) {
+            ai.onnxruntime.TensorInfo in = (ai.onnxruntime.TensorInfo) s.getInputInfo().get("features").getInfo();
+            assertThat(in.getShape()).containsExactly(-1, 6);
+            assertThat(s.getOutputNames()).containsExactly(y.name());
+        }
+    }
+
+    @Test
+    void aTwoInputModelMatches() throws Exception {
+        SymbolicTensor image = Input.of("image", 1, 8, 8), side = Input.of("side", 3);
+        SymbolicTensor conv = new Flatten().call(new MaxPool2D(2, 2).call(new Conv2D(2, 3, 1, Padding.SAME, true, Activation.RELU).call(image)));
+        SymbolicTensor both = new Concatenate().call(conv, Dense.of(4, Activation.TANH).call(side));
+        Functional m = Model.of(List.of(image, side), Dense.of(2).call(both));
+        randomise(m, 13);
+        assertOrtMatches(m, Map.of("image", randomInput(14, 4, 1, 8, 8), "side", randomInput(15, 4, 3)));
+    }
+
+    @Test
+    void aTwoOutputModelMatches() throws Exception {
+        SymbolicTensor x = Input.of("x", 5);
+        SymbolicTensor h = new Dropout(0.3).call(Dense.of(6, Activation.RELU).call(x));
+        Functional m = Model.of(List.of(x), Map.of("main", Dense.of(3, Activation.SOFTMAX).call(h), "aux", Dense.of(1, Activation.SIGMOID).call(h)));
+        randomise(m, 16);
+        assertOrtMatches(m, Map.of("x", randomInput(17, 3, 5)));
+    }
+
+    /** Every merge, and one layer called on both inputs: its weights are one set of initializers. */
+    @Test
+    void aSharedLayerAndEveryMergeMatch() throws Exception {
+        SymbolicTensor a = Input.of("a", 6), b = Input.of("b", 6);
+        Dense shared = Dense.of(6, Activation.TANH);
+        SymbolicTensor sa = shared.call(a), sb = shared.call(b);
+        Reshape pairs = new Reshape(3, 2); // a shared layer without weights: its target shape is one initializer too
+        SymbolicTensor ra = pairs.call(sa), rb = pairs.call(sb);
+        List<SymbolicTensor> parts = List.of(new Add().call(sa, sb, a), new Subtract().call(sa, sb), new Multiply().call(sa, sb, b),
+                new Average().call(sa, sb, a), new Maximum().call(sa, sb, b), new Minimum().call(sa, sb),
+                new Dot(1).call(sa, sb), new Dot(-1, true).call(sa, b),
+                new Flatten().call(new Dot(2).call(ra, rb)), new Flatten().call(new Dot("gram", 1, 1, true).call(ra, rb)),
+                new Flatten().call(new Dot("mixed", 2, 1, false).call(ra, new Reshape(2, 3).call(sb))));
+        SymbolicTensor joined = new Concatenate().call(parts.toArray(new SymbolicTensor[0]));
+        Functional m = Model.of(List.of(a, b), Dense.of(4).call(joined));
+        randomise(m, 18);
+        assertOrtMatches(m, Map.of("a", randomInput(19, 3, 6), "b", randomInput(20, 3, 6)));
+        // Two calls of one layer add no second copy of its kernel: the file is no larger than with one call.
+        Layer.resetNames();
+        SymbolicTensor x = Input.of("x", 6);
+        Dense once = Dense.of(6);
+        Functional single = Model.of(x, once.call(x));
+        Layer.resetNames();
+        SymbolicTensor y = Input.of("x", 6);
+        Dense twice = Dense.of(6);
+        Functional reused = Model.of(y, twice.call(twice.call(y)));
+        int kernelBytes = 6 * 6 * 4;
+        assertThat(OnnxExporter.toBytes(reused).length).isLessThan(OnnxExporter.toBytes(single).length + kernelBytes);
+        randomise(reused, 21);
+        assertOrtMatches(reused, Map.of("x", randomInput(22, 2, 6)));
+    }
+
+    @Test
+    void aModelThatIsNeitherSequentialNorFunctionalIsRefused() {
+        class Custom extends Model {
+            Custom() {
+                super("custom");
+            }
+
+            @Override
+            protected Tensor forward(Tensor x) {
+                return x;
+            }
+        }
+        assertThatThrownBy(() -> OnnxExporter.toBytes(new Custom())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ONNX export: custom is a Custom; only Sequential and functional models (Model.of) export to ONNX");
+    }
+
+    /** The exporter's own value names ("dense_0", ...) never take a name the model gives an input or an output. */
+    @Test
+    void inputAndOutputNamesThatLookGeneratedStayTheModels() throws Exception {
+        SymbolicTensor x = Input.of("dense_0", 4);
+        SymbolicTensor h = Dense.of(3, Activation.RELU).call(x);
+        Functional m = Model.of(List.of(x), Map.of("dense_2", h, "dense_1_4", Dense.of(2).call(h)));
+        randomise(m, 23);
+        assertOrtMatches(m, Map.of("dense_0", randomInput(24, 3, 4)));
     }
 }
