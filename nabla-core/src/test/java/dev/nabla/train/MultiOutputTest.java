@@ -278,6 +278,27 @@ class MultiOutputTest {
     }
 
     @Test
+    void theCallbacksWorkWithEachOutputsLogNames(@TempDir Path dir) throws Exception {
+        Functional m = compiled(8, 0.5);
+        Map<String, Tensor> x = inputs(), y = targets(x);
+        EarlyStopping stop = new EarlyStopping("val_main_accuracy", 100, 0, false);
+        ModelCheckpoint best = ModelCheckpoint.best("val_aux_mae", dir.resolve("best.nabla"));
+        Path csv = dir.resolve("log.csv");
+        GradientDiagnostics diagnostics = new GradientDiagnostics(w -> {});
+        History h = m.fit(x, y, FitOptions.epochs(6).batchSize(16).seed(3).validationData(x, y)
+                .callbacks(stop, best, diagnostics, new CsvLogger(csv)));
+        // A mean absolute error improves downwards, for the checkpoint as for early stopping.
+        int newLows = 0;
+        double low = Double.POSITIVE_INFINITY;
+        for (double v : h.get("val_aux_mae")) if (v < low) { low = v; newLows++; }
+        assertThat(newLows).isGreaterThan(1);
+        assertThat(best.saves()).isEqualTo(newLows);
+        assertThat(stop.best()).isEqualTo(h.get("val_main_accuracy").stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+        String header = java.nio.file.Files.readAllLines(csv).get(0);
+        assertThat(header).startsWith("epoch,loss,aux_loss,main_loss,aux_mae,main_accuracy,val_loss,val_aux_loss,val_main_loss,val_aux_mae,val_main_accuracy,grad_norm/");
+    }
+
+    @Test
     void aOneOutputModelKeepsItsLogNamesAndSavedFields(@TempDir Path dir) {
         SymbolicTensor in = Input.of("x", 4);
         Functional m = Model.of(in, Dense.of(3, Activation.SOFTMAX).call(in));
