@@ -12,7 +12,9 @@ import java.util.function.Function;
  * tensor is cut by it, so the rows of several inputs and targets stay aligned.
  *
  * <pre>{@code
- * BatchSource s = Batches.of(List.of(images, sideFeatures), List.of(labels), 32, true, 7);
+ * Tensor images = Tensor.zeros(100, 784), brightness = Tensor.zeros(100, 1), classes = Tensor.zeros(100);
+ * BatchSource s = Batches.of(List.of(images, brightness), List.of(classes), 32, true, 7);
+ * model.fit(s, FitOptions.epochs(2));
  * }</pre>
  */
 public final class Batches {

@@ -40,6 +40,22 @@ import java.util.Map;
  * }
  * }</pre>
  *
+ * A model with several inputs or outputs (a {@link Functional} graph) takes its data as maps by input and output
+ * name, or as lists in {@link #inputNames()} and {@link #outputNames()} order; each output may have its own loss,
+ * weight in the total loss and metrics, and the history logs them per output ({@code main_loss},
+ * {@code aux_accuracy}, the weighted total as {@code loss}), as Keras does:
+ *
+ * <pre>{@code
+ * SymbolicTensor image = Input.of("image", 784), side = Input.of("side", 1);
+ * SymbolicTensor h = Dense.of(32, Activation.RELU).call(new Concatenate().call(Dense.of(32).call(image), side));
+ * Functional net = Model.of(List.of(image, side), Map.of("main", Dense.of(10).call(h), "aux", Dense.of(1).call(h)));
+ * net.compile(Optimizers.adam(1e-3), Map.of("main", Losses.sparseCategoricalCrossentropy(true), "aux", Losses.mse()),
+ *         Map.of("aux", 0.2), Map.of("main", List.of(Metrics.accuracy())));
+ * Tensor images = Tensor.zeros(8, 784), sides = Tensor.zeros(8, 1), classes = Tensor.zeros(8), values = Tensor.zeros(8, 1);
+ * History h2 = net.fit(Map.of("image", images, "side", sides), Map.of("main", classes, "aux", values), FitOptions.epochs(1));
+ * Map<String, Tensor> out = net.predict(Map.of("image", images, "side", sides));   // "aux" and "main"
+ * }</pre>
+ *
  * A custom training loop needs nothing more than the model, a loss and an optimizer:
  *
  * <pre>{@code

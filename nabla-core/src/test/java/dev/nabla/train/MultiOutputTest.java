@@ -299,6 +299,17 @@ class MultiOutputTest {
     }
 
     @Test
+    void aNaNInOneOutputsTargetsStopsTrainingThroughTheTotalLoss() {
+        Functional m = compiled(8, 0.5);
+        Map<String, Tensor> x = inputs(), y = targets(x);
+        float[] aux = y.get("aux").data().clone();
+        aux[N - 1] = Float.NaN;
+        Map<String, Tensor> bad = Map.of("main", y.get("main"), "aux", Tensor.of(aux, N, 1));
+        assertThatThrownBy(() -> m.fit(x, bad, FitOptions.epochs(2).batchSize(N).shuffle(false)))
+                .isInstanceOf(TrainingDivergedException.class).hasMessageContaining("loss is NaN");
+    }
+
+    @Test
     void aOneOutputModelKeepsItsLogNamesAndSavedFields(@TempDir Path dir) {
         SymbolicTensor in = Input.of("x", 4);
         Functional m = Model.of(in, Dense.of(3, Activation.SOFTMAX).call(in));
