@@ -227,7 +227,7 @@ public abstract class Model extends Layer {
     private void requireKnownOutputs(String what, java.util.Set<String> given) {
         for (String out : given) {
             if (!outputNames().contains(out)) {
-                throw new IllegalArgumentException(name() + ".compile: " + what + " name unknown output " + out + " (the outputs are " + outputNames() + ")");
+                throw new IllegalArgumentException(name() + ".compile: " + what + ": unknown output " + out + " (the outputs are " + outputNames() + ")");
             }
         }
     }
