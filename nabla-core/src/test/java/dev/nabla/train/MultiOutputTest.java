@@ -244,6 +244,22 @@ class MultiOutputTest {
     }
 
     @Test
+    void aBatchOfSeveralTensorsRefusesRowsThatDifferAndTheOneTensorReadersNameXsAndYs() {
+        Tensor five = Tensor.zeros(5, 2), four = Tensor.zeros(4, 2), y = Tensor.zeros(5);
+        assertThatThrownBy(() -> new Batch(List.of(five, four), List.of(y)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("Batch: features[1] [4, 2] has 4 rows but features[0] has 5");
+        assertThatThrownBy(() -> Batches.of(List.of(five), List.of(y, Tensor.zeros(3)), 2, false, 0))
+                .hasMessage("Batch: targets[1] [3] has 3 rows but features[0] has 5");
+        Batch two = new Batch(List.of(five, five), List.of(y));
+        assertThat(two.single()).isFalse();
+        assertThat(two.y()).isSameAs(y);
+        assertThatThrownBy(two::x).hasMessage("Batch: there are 2 features tensors; read xs()");
+        Batch one = new Batch(List.of(five), List.of(y)); // one of each is the one-tensor batch
+        assertThat(one.single()).isTrue();
+        assertThat(one.x()).isSameAs(five);
+    }
+
+    @Test
     void aStreamOfBatchesWithSeveralTensorsTrainsAsTheInMemoryFitDoes() {
         Map<String, Tensor> x = inputs(), y = targets(x);
         List<Tensor> xs = List.of(x.get("a"), x.get("b")), ys = List.of(y.get("aux"), y.get("main"));
