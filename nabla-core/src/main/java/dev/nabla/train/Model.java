@@ -321,7 +321,9 @@ public abstract class Model extends Layer {
 
     private Tensor step(Tensor x, Tensor y) {
         Tensor prediction = apply(x);
-        Tensor value = loss.apply(y, prediction);
+        Output only = outputs.get(0);
+        Tensor value = only.loss().apply(y, prediction);
+        if (only.weight() != 1) value = value.mul((float) only.weight()); // a one-output model may be given a weight too
         optimizer.zeroGrad();
         value.backward();
         optimizer.step();

@@ -326,6 +326,21 @@ class MultiOutputTest {
     }
 
     @Test
+    void aOneOutputModelsLossWeightScalesItsTrainingLossAsItsEvaluation() {
+        SymbolicTensor in = Input.of("x", 4);
+        Functional m = Model.of(in, Dense.of(3, Activation.SOFTMAX).call(in)).seed(1);
+        String out = m.outputNames().get(0);
+        m.compile(Optimizers.sgd(0.1), MAIN_LOSS, Map.of(out, 2.0), Map.of());
+        Map<String, Tensor> x = inputs();
+        Tensor labels = targets(x).get("main");
+        double before = m.evaluate(x.get("a"), labels).get("loss");
+        m.setTraining(true);
+        assertThat(before).isCloseTo(2 * MAIN_LOSS.apply(labels, m.apply(x.get("a"))).item(), within(1e-6));
+        History h = m.fit(x.get("a"), labels, FitOptions.epochs(1).batchSize(FitOptions.FULL_BATCH).shuffle(false));
+        assertThat(h.get("loss").get(0)).isCloseTo(before, within(1e-6));
+    }
+
+    @Test
     void aOneOutputModelKeepsItsLogNamesAndSavedFields(@TempDir Path dir) {
         SymbolicTensor in = Input.of("x", 4);
         Functional m = Model.of(in, Dense.of(3, Activation.SOFTMAX).call(in));
