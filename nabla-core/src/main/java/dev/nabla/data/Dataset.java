@@ -69,31 +69,8 @@ public record Dataset(Tensor x, Tensor y, List<String> classNames) {
      * {@code shuffle}, so that a resumed run sees the same orders; the last batch may be smaller.
      */
     public BatchSource batches(int batchSize, boolean shuffle, long seed) {
-        int n = size();
-        int b = batchSize == -1 ? n : batchSize;
-        if (b <= 0) throw new IllegalArgumentException("Dataset.batches: batch size must be positive or -1, got " + batchSize);
-        return epoch -> new BatchIterator() {
-            private final int[] order = shuffle ? EpochOrder.of(seed, epoch, n) : null;
-            private int from;
-
-            @Override
-            public boolean hasNext() {
-                return from < n;
-            }
-
-            @Override
-            public Batch next() {
-                if (!hasNext()) throw new java.util.NoSuchElementException();
-                int to = Math.min(n, from + b);
-                int[] rows = new int[to - from];
-                for (int i = 0; i < rows.length; i++) rows[i] = order == null ? from + i : order[from + i];
-                from = to;
-                return new Batch(rows(x, rows), rows(y, rows));
-            }
-
-            @Override
-            public void close() {} // nothing is held: the rows are in memory
-        };
+        if (batchSize <= 0 && batchSize != -1) throw new IllegalArgumentException("Dataset.batches: batch size must be positive or -1, got " + batchSize);
+        return Batches.ofRows(size(), batchSize, shuffle, seed, rows -> new Batch(rows(x, rows), rows(y, rows)));
     }
 
     /** The same rows with new features (e.g. after scaling). */

@@ -30,7 +30,12 @@ public class EarlyStopping implements Callback {
         this.patience = patience;
         this.minDelta = Math.abs(minDelta);
         this.restoreBest = restoreBest;
-        this.lowerIsBetter = monitor.contains("loss") || monitor.contains("error") || monitor.endsWith("mae") || monitor.endsWith("mse");
+        this.lowerIsBetter = lowerIsBetter(monitor);
+    }
+
+    /** Whether a logged value improves downwards: losses, errors, mae and mse ("val_aux_mae" too); others upwards. */
+    static boolean lowerIsBetter(String monitor) {
+        return monitor.contains("loss") || monitor.contains("error") || monitor.endsWith("mae") || monitor.endsWith("mse");
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.nabla.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How {@link Model#fit} trains. Start from {@link #epochs(int)} and chain:
@@ -29,6 +30,10 @@ public final class FitOptions {
     private double validationSplit;
     private Tensor validationX;
     private Tensor validationY;
+    private List<Tensor> validationXs;
+    private List<Tensor> validationYs;
+    private Map<String, Tensor> validationXByName;
+    private Map<String, Tensor> validationYByName;
     private final List<Callback> callbacks = new ArrayList<>();
     private boolean verbose;
     private boolean nanGuard = true;
@@ -72,9 +77,33 @@ public final class FitOptions {
     }
 
     public FitOptions validationData(Tensor x, Tensor y) {
+        clearValidationData();
         this.validationX = x;
         this.validationY = y;
         return this;
+    }
+
+    /** Validation data for a model with several inputs and/or outputs, the tensors in input and output order. */
+    public FitOptions validationData(List<Tensor> x, List<Tensor> y) {
+        clearValidationData();
+        this.validationXs = List.copyOf(x);
+        this.validationYs = List.copyOf(y);
+        return this;
+    }
+
+    /** Validation data for a model with several inputs and/or outputs, by input and output name. */
+    public FitOptions validationData(Map<String, Tensor> x, Map<String, Tensor> y) {
+        clearValidationData();
+        this.validationXByName = Map.copyOf(x);
+        this.validationYByName = Map.copyOf(y);
+        return this;
+    }
+
+    /** Validation data is given one way; the last call wins. */
+    private void clearValidationData() {
+        validationX = validationY = null;
+        validationXs = validationYs = null;
+        validationXByName = validationYByName = null;
     }
 
     public FitOptions callbacks(Callback... callbacks) {
@@ -109,6 +138,10 @@ public final class FitOptions {
     public double validationSplit() { return validationSplit; }
     public Tensor validationX() { return validationX; }
     public Tensor validationY() { return validationY; }
+    public List<Tensor> validationXs() { return validationXs; }
+    public List<Tensor> validationYs() { return validationYs; }
+    public Map<String, Tensor> validationXByName() { return validationXByName; }
+    public Map<String, Tensor> validationYByName() { return validationYByName; }
     public List<Callback> callbacks() { return List.copyOf(callbacks); }
     public boolean verbose() { return verbose; }
     public boolean nanGuard() { return nanGuard; }

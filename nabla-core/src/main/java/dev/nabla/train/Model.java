@@ -5,6 +5,7 @@ import dev.nabla.autograd.NoGrad;
 import dev.nabla.data.Batch;
 import dev.nabla.data.BatchIterator;
 import dev.nabla.data.BatchSource;
+import dev.nabla.data.Batches;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.Split;
 import dev.nabla.nn.Layer;
@@ -39,6 +40,22 @@ import java.util.Map;
  * }
  * }</pre>
  *
+ * A model with several inputs or outputs (a {@link Functional} graph) takes its data as maps by input and output
+ * name, or as lists in {@link #inputNames()} and {@link #outputNames()} order; each output may have its own loss,
+ * weight in the total loss and metrics, and the history logs them per output ({@code main_loss},
+ * {@code aux_accuracy}, the weighted total as {@code loss}), as Keras does:
+ *
+ * <pre>{@code
+ * SymbolicTensor image = Input.of("image", 784), side = Input.of("side", 1);
+ * SymbolicTensor h = Dense.of(32, Activation.RELU).call(new Concatenate().call(Dense.of(32).call(image), side));
+ * Functional net = Model.of(List.of(image, side), Map.of("main", Dense.of(10).call(h), "aux", Dense.of(1).call(h)));
+ * net.compile(Optimizers.adam(1e-3), Map.of("main", Losses.sparseCategoricalCrossentropy(true), "aux", Losses.mse()),
+ *         Map.of("aux", 0.2), Map.of("main", List.of(Metrics.accuracy())));
+ * Tensor images = Tensor.zeros(8, 784), sides = Tensor.zeros(8, 1), classes = Tensor.zeros(8), values = Tensor.zeros(8, 1);
+ * History h2 = net.fit(Map.of("image", images, "side", sides), Map.of("main", classes, "aux", values), FitOptions.epochs(1));
+ * Map<String, Tensor> out = net.predict(Map.of("image", images, "side", sides));   // "aux" and "main"
+ * }</pre>
+ *
  * A custom training loop needs nothing more than the model, a loss and an optimizer:
  *
  * <pre>{@code
@@ -54,11 +71,27 @@ import java.util.Map;
 public abstract class Model extends Layer {
 
     private Optimizer optimizer;
+    /** The loss compile was given for every output; null when each output was given its own. */
     private Loss loss;
+    /** The metrics of a one-output model (the one output's list); empty with several outputs. */
     private final List<Metric> metrics = new ArrayList<>();
+    /** What compile set for each output, in output order. */
+    private List<Output> outputs = List.of();
     private boolean stopRequested;
     /** The prediction of the last training step, for the metrics. */
     private Tensor lastPrediction;
+    /** The predictions of the last training step with several tensors, in output order. */
+    private List<Tensor> lastPredictions;
+
+    /** One output's loss, its weight in the total loss, and its metrics. */
+    private record Output(String name, Loss loss, double weight, List<Metric> metrics) {}
+
+    /** Features and targets tensors in the model's input and output order, all with the same samples. */
+    private record Data(List<Tensor> xs, List<Tensor> ys) {
+        int samples() {
+            return xs.get(0).dim(0);
+        }
+    }
 
     protected Model(String name) {
         super(name);
@@ -113,26 +146,141 @@ public abstract class Model extends Layer {
         return new Functional(null, inputs, outputs);
     }
 
-    /** Sets the optimizer (bound to this model's trainable parameters), the loss and the metrics. */
+    /**
+     * Sets the optimizer (bound to this model's trainable parameters), the loss and the metrics. With several
+     * outputs the loss and the metrics apply to every output (each output gets its own metric objects, made again by
+     * name with {@link Metrics#fromName}) and the training loss is the sum of the outputs' losses.
+     */
     public Model compile(Optimizer optimizer, Loss loss, Metric... metrics) {
         if (optimizer == null || loss == null) throw new IllegalArgumentException(name() + ".compile: optimizer and loss are required");
-        this.optimizer = optimizer.parameters(this::trainableParameters);
+        return compile(optimizer, loss, Map.of(), sameForEveryOutput(List.of(metrics)));
+    }
+
+    /** One loss for every output, weighted by {@code lossWeights} (by output name; 1 for an output not named). */
+    public Model compile(Optimizer optimizer, Loss loss, Map<String, Double> lossWeights, Map<String, List<Metric>> metrics) {
+        if (optimizer == null || loss == null) throw new IllegalArgumentException(name() + ".compile: optimizer and loss are required");
+        Map<String, Loss> losses = new LinkedHashMap<>();
+        for (String out : outputNames()) losses.put(out, loss);
+        compile(optimizer, losses, lossWeights, metrics);
         this.loss = loss;
-        this.metrics.clear();
-        for (Metric m : metrics) this.metrics.add(Metrics.resolve(m, loss));
         return this;
+    }
+
+    /**
+     * A loss per output (every output needs one), loss weights by output name (1 for an output not named) and
+     * metrics by output name (none for an output not named), as Keras's {@code compile(loss={...},
+     * loss_weights={...}, metrics={...})}: the training loss is the weighted sum of the outputs' losses, and the
+     * history logs each output's loss and metrics as {@code <output>_loss} and {@code <output>_<metric>}.
+     */
+    public Model compile(Optimizer optimizer, Map<String, Loss> losses, Map<String, Double> lossWeights, Map<String, List<Metric>> metrics) {
+        if (optimizer == null || losses == null) throw new IllegalArgumentException(name() + ".compile: optimizer and loss are required");
+        Map<String, Double> weights = lossWeights == null ? Map.of() : lossWeights;
+        Map<String, List<Metric>> byOutput = metrics == null ? Map.of() : metrics;
+        List<String> names = outputNames();
+        requireKnownOutputs("losses", losses.keySet());
+        requireKnownOutputs("loss weights", weights.keySet());
+        requireKnownOutputs("metrics", byOutput.keySet());
+        List<Output> compiled = new ArrayList<>();
+        for (String out : names) {
+            Loss l = losses.get(out);
+            if (l == null) throw new IllegalArgumentException(name() + ".compile: no loss for output " + out + " (the outputs are " + names + ")");
+            double w = weights.getOrDefault(out, 1.0);
+            if (!Double.isFinite(w) || w < 0) throw new IllegalArgumentException(name() + ".compile: loss weight of output " + out + " must be finite and not negative, got " + w);
+            List<Metric> ms = new ArrayList<>();
+            for (Metric m : byOutput.getOrDefault(out, List.of())) ms.add(Metrics.resolve(m, l));
+            compiled.add(new Output(out, l, w, ms));
+        }
+        this.optimizer = optimizer.parameters(this::trainableParameters);
+        this.loss = null;
+        this.outputs = List.copyOf(compiled);
+        this.metrics.clear();
+        if (compiled.size() == 1) {
+            this.loss = compiled.get(0).loss();
+            this.metrics.addAll(compiled.get(0).metrics());
+            this.outputs = List.of(new Output(names.get(0), this.loss, compiled.get(0).weight(), this.metrics)); // one list: the fast path updates it
+        }
+        return this;
+    }
+
+    /** The metrics for every output: the given objects for the first, objects made again by name for the others. */
+    private Map<String, List<Metric>> sameForEveryOutput(List<Metric> given) {
+        Map<String, List<Metric>> byOutput = new LinkedHashMap<>();
+        for (String out : outputNames()) {
+            List<Metric> ms = new ArrayList<>();
+            for (Metric m : given) {
+                if (byOutput.isEmpty()) {
+                    ms.add(m);
+                    continue;
+                }
+                try {
+                    ms.add(Metrics.fromName(m.name()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(name() + ".compile: metric " + m.name() + " cannot be made again for output " + out
+                            + "; give each output its metrics with compile(optimizer, losses, lossWeights, Map.of(output, List.of(...)))", e);
+                }
+            }
+            byOutput.put(out, ms);
+        }
+        return byOutput;
+    }
+
+    private void requireKnownOutputs(String what, java.util.Set<String> given) {
+        for (String out : given) {
+            if (!outputNames().contains(out)) {
+                throw new IllegalArgumentException(name() + ".compile: " + what + ": unknown output " + out + " (the outputs are " + outputNames() + ")");
+            }
+        }
     }
 
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** The loss compile was given for every output; null when each output has its own (see {@link #losses()}). */
     public Loss loss() {
         return loss;
     }
 
+    /** The metrics of a one-output model; with several outputs see {@link #outputMetrics()}. */
     public List<Metric> metrics() {
         return List.copyOf(metrics);
+    }
+
+    /** Each output's loss, by output name in output order (empty before compile). */
+    public Map<String, Loss> losses() {
+        Map<String, Loss> m = new LinkedHashMap<>();
+        for (Output o : outputs) m.put(o.name(), o.loss());
+        return m;
+    }
+
+    /** Each output's weight in the training loss, by output name in output order. */
+    public Map<String, Double> lossWeights() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (Output o : outputs) m.put(o.name(), o.weight());
+        return m;
+    }
+
+    /** Each output's metrics, by output name in output order. */
+    public Map<String, List<Metric>> outputMetrics() {
+        Map<String, List<Metric>> m = new LinkedHashMap<>();
+        for (Output o : outputs) m.put(o.name(), List.copyOf(o.metrics()));
+        return m;
+    }
+
+    /** The names of the inputs, in the order {@link #apply(List)} and fit take them; one ("input") unless a graph says otherwise. */
+    public List<String> inputNames() {
+        return List.of("input");
+    }
+
+    /** The names of the outputs, in the order {@link #apply(List)} returns them; one ("output") unless a graph says otherwise. */
+    public List<String> outputNames() {
+        return List.of("output");
+    }
+
+    /** The outputs (in {@link #outputNames()} order) for the inputs (in {@link #inputNames()} order). */
+    public List<Tensor> apply(List<Tensor> inputs) {
+        if (inputs.size() != 1) throw new IllegalArgumentException(name() + " takes one input, got " + inputs.size());
+        return List.of(apply(inputs.get(0)));
     }
 
     /** Asks {@link #fit} to stop after the current epoch (for callbacks such as {@link EarlyStopping}). */
@@ -152,7 +300,7 @@ public abstract class Model extends Layer {
 
     /** Throws unless {@link #compile} was called; {@code what} names the caller in the message. */
     public void requireCompiled(String what) {
-        if (optimizer == null || loss == null) {
+        if (optimizer == null || outputs.isEmpty()) {
             throw new IllegalStateException(name() + "." + what + ": call compile(optimizer, loss, metrics...) first");
         }
     }
@@ -164,14 +312,44 @@ public abstract class Model extends Layer {
         return step(x, y).item();
     }
 
+    /** One optimizer step on one batch of several tensors (input and output order); returns the total loss. */
+    public float trainStep(List<Tensor> xs, List<Tensor> ys) {
+        requireCompiled("trainStep");
+        setTraining(true);
+        return step(xs, ys, new double[outputs.size()]);
+    }
+
     private Tensor step(Tensor x, Tensor y) {
         Tensor prediction = apply(x);
-        Tensor value = loss.apply(y, prediction);
+        Output only = outputs.get(0);
+        Tensor value = only.loss().apply(y, prediction);
+        if (only.weight() != 1) value = value.mul((float) only.weight()); // a one-output model may be given a weight too
         optimizer.zeroGrad();
         value.backward();
         optimizer.step();
         lastPrediction = prediction;
         return value;
+    }
+
+    /** The step with several tensors: the loss is the weighted sum of the outputs' losses, each stored in {@code outputLosses}. */
+    private float step(List<Tensor> xs, List<Tensor> ys, double[] outputLosses) {
+        if (ys.size() != outputs.size()) {
+            throw new IllegalArgumentException(name() + ": a batch with " + ys.size() + " targets tensor(s) for " + outputs.size() + " outputs " + outputNames());
+        }
+        List<Tensor> predictions = apply(xs);
+        Tensor total = null;
+        for (int i = 0; i < outputs.size(); i++) {
+            Output o = outputs.get(i);
+            Tensor value = o.loss().apply(ys.get(i), predictions.get(i));
+            outputLosses[i] = value.item();
+            Tensor weighted = o.weight() == 1 ? value : value.mul((float) o.weight());
+            total = total == null ? weighted : total.add(weighted);
+        }
+        optimizer.zeroGrad();
+        total.backward();
+        optimizer.step();
+        lastPredictions = predictions;
+        return total.item();
     }
 
     /**
@@ -180,23 +358,62 @@ public abstract class Model extends Layer {
      */
     public History fit(Tensor x, Tensor y, FitOptions options) {
         requireCompiled("fit");
+        requireOneInputAndOutput("fit");
         checkSamples("fit", x, y);
-        Tensor trainX = x, trainY = y, valX = options.validationX(), valY = options.validationY();
+        Tensor trainX = x, trainY = y;
+        Data validation = validation(options);
         if (options.validationSplit() > 0) {
             Dataset[] parts = Split.holdOutLast(new Dataset(x, y), options.validationSplit(), name() + ".fit");
             trainX = parts[0].x();
             trainY = parts[0].y();
-            valX = parts[1].x();
-            valY = parts[1].y();
+            validation = new Data(List.of(parts[1].x()), List.of(parts[1].y()));
         }
-        if (valX != null) checkSamples("fit (validation data)", valX, valY);
 
         int n = trainX.dim(0);
         int batch = options.batchSize() == FitOptions.FULL_BATCH ? n : Math.min(options.batchSize(), n);
         int steps = (n + batch - 1) / batch;
         if (!isBuilt()) buildFor(trainX.slice(0, 0, 1).shape());
         BatchSource source = new Dataset(trainX, trainY).batches(batch, options.shuffle(), options.seed());
-        return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch), valX, valY, options);
+        return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch), validation, options);
+    }
+
+    /**
+     * Trains a model with several inputs and/or outputs: {@code x} by input name, {@code y} by output name (see
+     * {@link #inputNames()}, {@link #outputNames()}); every input and output must be given, and no other name.
+     */
+    public History fit(Map<String, Tensor> x, Map<String, Tensor> y, FitOptions options) {
+        return fit(inputsInOrder("fit", x), outputsInOrder("fit", y), options);
+    }
+
+    /**
+     * Trains a model with several inputs and/or outputs, the tensors in input and output order; shuffling draws one
+     * row order for all of them, so their rows stay aligned.
+     */
+    public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
+        requireCompiled("fit");
+        Data train = checked("fit", new Data(x, y));
+        Data validation = validation(options);
+        if (options.validationSplit() > 0) {
+            int n = train.samples(), nVal = (int) Math.floor(n * options.validationSplit());
+            if (nVal == 0 || nVal == n) {
+                throw new IllegalArgumentException(name() + ".fit: validation split " + options.validationSplit() + " of " + n + " samples leaves an empty part");
+            }
+            validation = new Data(rows(train.xs(), n - nVal, n), rows(train.ys(), n - nVal, n));
+            train = new Data(rows(train.xs(), 0, n - nVal), rows(train.ys(), 0, n - nVal));
+        }
+        int n = train.samples();
+        int batch = options.batchSize() == FitOptions.FULL_BATCH ? n : Math.min(options.batchSize(), n);
+        int steps = (n + batch - 1) / batch;
+        if (!isBuilt()) buildFor(train.xs().get(0).slice(0, 0, 1).shape());
+        BatchSource source = Batches.of(train.xs(), train.ys(), batch, options.shuffle(), options.seed());
+        return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch), validation, options);
+    }
+
+    /** Rows [from, to) of each tensor, as copies (the validation split holds out the last rows, as Keras). */
+    private static List<Tensor> rows(List<Tensor> tensors, int from, int to) {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : tensors) out.add(t.slice(0, from, to).detach());
+        return out;
     }
 
     /**
@@ -210,18 +427,32 @@ public abstract class Model extends Layer {
         }
         try (BatchIterator first = source.batches(options.initialEpoch())) { // a peek: the pass must not stay open
             if (!first.hasNext()) throw new IllegalArgumentException(name() + ".fit: the batch source is empty");
-            if (!isBuilt()) buildFor(first.next().x().slice(0, 0, 1).shape());
+            if (!isBuilt()) buildFor(first.next().xs().get(0).slice(0, 0, 1).shape());
         }
         return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), -1, -1, options.batchSize()),
-                options.validationX(), options.validationY(), options);
+                validation(options), options);
     }
 
-    /** The epoch loop shared by both fits. Steps and samples per epoch are -1 when the source does not know them. */
-    private History run(BatchSource source, TrainContext context, Tensor valX, Tensor valY, FitOptions options) {
-        if (valX != null) checkSamples("fit (validation data)", valX, valY);
+    /** The validation data the options give (as one tensor each, as lists or by name), or null. */
+    private Data validation(FitOptions options) {
+        if (options.validationX() != null) return new Data(List.of(options.validationX()), List.of(options.validationY()));
+        if (options.validationXs() != null) return new Data(options.validationXs(), options.validationYs());
+        if (options.validationXByName() != null) {
+            return new Data(inputsInOrder("fit (validation data)", options.validationXByName()), outputsInOrder("fit (validation data)", options.validationYByName()));
+        }
+        return null;
+    }
+
+    /**
+     * The epoch loop shared by every fit. Steps and samples per epoch are -1 when the source does not know them.
+     * A batch of one features and one targets tensor takes the one-tensor step, which makes no lists.
+     */
+    private History run(BatchSource source, TrainContext context, Data validation, FitOptions options) {
+        if (validation != null) checked("fit (validation data)", validation);
         List<Callback> callbacks = options.activeCallbacks();
         History history = new History();
         clearStopRequest();
+        double[] stepLosses = new double[outputs.size()];
         // The model is built before the first epoch starts its random stream, so weights come from the seed alone
         // (as in a loop), and before callbacks look at the layers.
         for (Callback c : callbacks) c.onTrainBegin(context);
@@ -229,26 +460,36 @@ public abstract class Model extends Layer {
             for (Callback c : callbacks) c.onEpochBegin(epoch);
             setTraining(true);
             startEpoch(epoch);
-            for (Metric m : metrics) m.reset();
+            for (Output o : outputs) for (Metric m : o.metrics()) m.reset();
             double lossSum = 0;
+            double[] outputLossSums = new double[outputs.size()];
             long samples = 0;
             int step = 0;
             try (BatchIterator it = source.batches(epoch)) { // closed also when a batch or a callback throws
                 for (; it.hasNext(); step++) {
                     Batch b = it.next();
-                    float batchLoss = step(b.x(), b.y()).item();
+                    float batchLoss;
+                    if (b.single()) {
+                        batchLoss = step(b.x(), b.y()).item();
+                        for (Metric m : metrics) m.update(b.y(), lastPrediction.detach());
+                    } else {
+                        batchLoss = step(b.xs(), b.ys(), stepLosses);
+                        for (int i = 0; i < outputs.size(); i++) {
+                            outputLossSums[i] += stepLosses[i] * b.size();
+                            for (Metric m : outputs.get(i).metrics()) m.update(b.ys().get(i), lastPredictions.get(i).detach());
+                        }
+                    }
                     lossSum += (double) batchLoss * b.size();
                     samples += b.size();
-                    for (Metric m : metrics) m.update(b.y(), lastPrediction.detach());
                     for (Callback c : callbacks) c.onBatchEnd(step, batchLoss);
                 }
             }
             lastPrediction = null;
-            Map<String, Double> logs = new LinkedHashMap<>();
-            logs.put("loss", lossSum / samples);
-            for (Metric m : metrics) logs.put(m.name(), m.result());
-            if (valX != null) {
-                for (Map.Entry<String, Double> e : evaluate(valX, valY, Math.max(context.batchSize(), 256)).entrySet()) {
+            lastPredictions = null;
+            for (int i = 0; i < outputLossSums.length; i++) outputLossSums[i] /= samples;
+            Map<String, Double> logs = logs(lossSum / samples, outputLossSums);
+            if (validation != null) {
+                for (Map.Entry<String, Double> e : evaluate(validation, Math.max(context.batchSize(), 256)).entrySet()) {
                     logs.put("val_" + e.getKey(), e.getValue());
                 }
             }
@@ -261,6 +502,21 @@ public abstract class Model extends Layer {
         return history;
     }
 
+    /**
+     * The logs of an epoch or an evaluation, named as Keras names them: "loss" (the total), then with several
+     * outputs each output's "<output>_loss", then the metrics ("accuracy", or "<output>_accuracy" with several).
+     */
+    private Map<String, Double> logs(double loss, double[] outputLosses) {
+        Map<String, Double> logs = new LinkedHashMap<>();
+        logs.put("loss", loss);
+        boolean several = outputs.size() > 1;
+        if (several) for (int i = 0; i < outputs.size(); i++) logs.put(outputs.get(i).name() + "_loss", outputLosses[i]);
+        for (Output o : outputs) {
+            for (Metric m : o.metrics()) logs.put(several ? o.name() + "_" + m.name() : m.name(), m.result());
+        }
+        return logs;
+    }
+
     /** Loss and metrics over all of (x, y), in inference mode, without recording a graph. */
     public Map<String, Double> evaluate(Tensor x, Tensor y) {
         return evaluate(x, y, 256);
@@ -268,29 +524,59 @@ public abstract class Model extends Layer {
 
     public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
         requireCompiled("evaluate");
+        requireOneInputAndOutput("evaluate");
         checkSamples("evaluate", x, y);
+        return evaluate(new Data(List.of(x), List.of(y)), batchSize);
+    }
+
+    /** The total loss, each output's loss and metrics (names as in the history), by input and output name. */
+    public Map<String, Double> evaluate(Map<String, Tensor> x, Map<String, Tensor> y) {
+        return evaluate(inputsInOrder("evaluate", x), outputsInOrder("evaluate", y));
+    }
+
+    /** As {@link #evaluate(Map, Map)}, the tensors in input and output order. */
+    public Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y) {
+        return evaluate(x, y, 256);
+    }
+
+    public Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y, int batchSize) {
+        requireCompiled("evaluate");
+        return evaluate(checked("evaluate", new Data(x, y)), batchSize);
+    }
+
+    private Map<String, Double> evaluate(Data data, int batchSize) {
         boolean wasTraining = isTraining();
         setTraining(false);
         // The same metric objects as training: fit reads the training values before it evaluates validation data.
-        for (Metric m : metrics) m.reset();
-        int n = x.dim(0);
+        for (Output o : outputs) for (Metric m : o.metrics()) m.reset();
+        int n = data.samples();
         int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
         double lossSum = 0;
+        double[] outputLosses = new double[outputs.size()];
         try (NoGrad ignored = Autograd.noGrad()) {
             for (int from = 0; from < n; from += batch) {
                 int to = Math.min(n, from + batch);
-                Tensor bx = x.slice(0, from, to), by = y.slice(0, from, to);
-                Tensor p = apply(bx);
-                lossSum += (double) loss.apply(by, p).item() * (to - from);
-                for (Metric m : metrics) m.update(by, p);
+                List<Tensor> by = slices(data.ys(), from, to);
+                List<Tensor> p = apply(slices(data.xs(), from, to));
+                for (int i = 0; i < outputs.size(); i++) {
+                    Output o = outputs.get(i);
+                    double value = o.loss().apply(by.get(i), p.get(i)).item();
+                    outputLosses[i] += value * (to - from);
+                    lossSum += o.weight() * value * (to - from);
+                    for (Metric m : o.metrics()) m.update(by.get(i), p.get(i));
+                }
             }
         } finally {
             setTraining(wasTraining);
         }
-        Map<String, Double> result = new LinkedHashMap<>();
-        result.put("loss", lossSum / n);
-        for (Metric m : metrics) result.put(m.name(), m.result());
-        return result;
+        for (int i = 0; i < outputLosses.length; i++) outputLosses[i] /= n;
+        return logs(lossSum / n, outputLosses);
+    }
+
+    private static List<Tensor> slices(List<Tensor> tensors, int from, int to) {
+        List<Tensor> out = new ArrayList<>(tensors.size());
+        for (Tensor t : tensors) out.add(t.slice(0, from, to));
+        return out;
     }
 
     /** The model's outputs for {@code x}, in inference mode, without recording a graph. */
@@ -299,6 +585,7 @@ public abstract class Model extends Layer {
     }
 
     public Tensor predict(Tensor x, int batchSize) {
+        requireOneInputAndOutput("predict");
         int n = x.dim(0);
         int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
         boolean wasTraining = isTraining();
@@ -310,6 +597,100 @@ public abstract class Model extends Layer {
             return Tensor.concat(0, parts);
         } finally {
             setTraining(wasTraining);
+        }
+    }
+
+    /** The outputs by name for the inputs by name, in inference mode, without recording a graph. */
+    public Map<String, Tensor> predict(Map<String, Tensor> x) {
+        List<Tensor> outs = predict(inputsInOrder("predict", x));
+        Map<String, Tensor> byName = new LinkedHashMap<>();
+        for (int i = 0; i < outs.size(); i++) byName.put(outputNames().get(i), outs.get(i));
+        return byName;
+    }
+
+    /** The outputs in output order for the inputs in input order. */
+    public List<Tensor> predict(List<Tensor> x) {
+        return predict(x, 1024);
+    }
+
+    public List<Tensor> predict(List<Tensor> x, int batchSize) {
+        checkInputs("predict", x);
+        int n = x.get(0).dim(0);
+        int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
+        boolean wasTraining = isTraining();
+        setTraining(false);
+        try (NoGrad ignored = Autograd.noGrad()) {
+            List<List<Tensor>> parts = new ArrayList<>();
+            for (int from = 0; from < n; from += batch) parts.add(apply(slices(x, from, Math.min(n, from + batch))));
+            List<Tensor> outs = new ArrayList<>();
+            for (int i = 0; i < parts.get(0).size(); i++) {
+                List<Tensor> pieces = new ArrayList<>();
+                for (List<Tensor> p : parts) pieces.add(p.get(i));
+                outs.add(pieces.size() == 1 ? pieces.get(0) : Tensor.concat(0, pieces));
+            }
+            return outs;
+        } finally {
+            setTraining(wasTraining);
+        }
+    }
+
+    /** The one-tensor fit, evaluate and predict need one input and one output. */
+    private void requireOneInputAndOutput(String op) {
+        if (inputNames().size() != 1 || outputNames().size() != 1) {
+            throw new IllegalArgumentException(name() + "." + op + ": the model has inputs " + inputNames() + " and outputs " + outputNames()
+                    + "; pass a Map by name or a List in that order");
+        }
+    }
+
+    private List<Tensor> inputsInOrder(String op, Map<String, Tensor> given) {
+        return inOrder(op, "input", given, inputNames());
+    }
+
+    private List<Tensor> outputsInOrder(String op, Map<String, Tensor> given) {
+        return inOrder(op, "output", given, outputNames());
+    }
+
+    /** The tensors of {@code given} in the order of {@code names}; a missing or unknown name is refused, naming the known ones. */
+    private List<Tensor> inOrder(String op, String kind, Map<String, Tensor> given, List<String> names) {
+        for (String name : given.keySet()) {
+            if (!names.contains(name)) throw new IllegalArgumentException(name() + "." + op + ": unknown " + kind + " " + name + " (the " + kind + "s are " + names + ")");
+        }
+        List<Tensor> ordered = new ArrayList<>();
+        for (String name : names) {
+            Tensor t = given.get(name);
+            if (t == null) throw new IllegalArgumentException(name() + "." + op + ": missing " + kind + " " + name + " (the " + kind + "s are " + names + ")");
+            ordered.add(t);
+        }
+        return ordered;
+    }
+
+    /** One tensor per input and per output, every one with the same number of samples (first axis), at least one. */
+    private Data checked(String op, Data data) {
+        checkInputs(op, data.xs());
+        checkCount(op, "output", data.ys(), outputNames());
+        int n = data.samples();
+        for (int i = 0; i < data.ys().size(); i++) checkSamples(op, "output", outputNames().get(i), data.ys().get(i), n, inputNames().get(0));
+        return data;
+    }
+
+    private void checkInputs(String op, List<Tensor> xs) {
+        checkCount(op, "input", xs, inputNames());
+        Tensor first = xs.get(0);
+        if (first.rank() == 0) throw new IllegalArgumentException(name() + "." + op + ": input " + inputNames().get(0) + " is a scalar; it needs a first (samples) axis");
+        if (first.dim(0) == 0) throw new IllegalArgumentException(name() + "." + op + ": no samples");
+        for (int i = 1; i < xs.size(); i++) checkSamples(op, "input", inputNames().get(i), xs.get(i), first.dim(0), inputNames().get(0));
+    }
+
+    private void checkCount(String op, String kind, List<Tensor> given, List<String> names) {
+        if (given.size() != names.size()) {
+            throw new IllegalArgumentException(name() + "." + op + ": the model has " + names.size() + " " + kind + "(s) " + names + ", got " + given.size() + " tensor(s)");
+        }
+    }
+
+    private void checkSamples(String op, String kind, String name, Tensor t, int n, String firstInput) {
+        if (t.rank() == 0 || t.dim(0) != n) {
+            throw new IllegalArgumentException(name() + "." + op + ": " + kind + " " + name + " " + Shape.str(t.shape()) + " has "
+                    + (t.rank() == 0 ? "no samples axis" : t.dim(0) + " samples") + " but input " + firstInput + " has " + n + " (first axis)");
         }
     }
 

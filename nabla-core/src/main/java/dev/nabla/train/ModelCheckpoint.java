@@ -65,7 +65,7 @@ public class ModelCheckpoint implements Callback {
     }
 
     private boolean lowerIsBetter() {
-        return monitor != null && (monitor.contains("loss") || monitor.contains("error"));
+        return monitor != null && EarlyStopping.lowerIsBetter(monitor);
     }
 
     @Override

@@ -36,7 +36,8 @@ import java.util.zip.ZipOutputStream;
  * One file per model: a zip holding
  * <ul>
  *   <li>{@code config.json}: format marker and version, the architecture (layer configs), input shape, loss,
- *       optimizer, metric names and any preprocessing (e.g. a fitted scaler);</li>
+ *       optimizer, metric names (with several outputs: losses, loss weights and metric names by output) and any
+ *       preprocessing (e.g. a fitted scaler);</li>
  *   <li>{@code model.safetensors}: the weights by name ({@code "dense/kernel"}), readable by Python's safetensors;</li>
  *   <li>{@code optimizer.safetensors}: the optimizer state by weight name ({@code "dense/kernel/m"}), its step
  *       count in the metadata, so training resumes exactly;</li>
@@ -87,11 +88,7 @@ public final class ModelFile {
         config.put("format_version", FORMAT_VERSION);
         config.put("model", model.config());
         config.put("input_shape", model.inputShape());
-        if (model.loss() != null) config.put("loss", model.loss().config());
-        if (model.optimizer() != null) config.put("optimizer", model.optimizer().config());
-        List<String> metricNames = new ArrayList<>();
-        for (Metric m : model.metrics()) metricNames.add(m.name());
-        config.put("metrics", metricNames);
+        putCompiled(config, model);
         config.put("preprocessing", saved.preprocessing());
 
         Map<String, Tensor> weights = new LinkedHashMap<>();
@@ -122,6 +119,33 @@ public final class ModelFile {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * What compile set. One output: "loss", "optimizer", "metrics" (metric names). Several outputs: "losses" and
+     * "loss_weights" by output name, "optimizer", and "output_metrics" (metric names by output name).
+     */
+    private static void putCompiled(Map<String, Object> config, Model model) {
+        if (model.outputNames().size() == 1 || model.losses().isEmpty()) {
+            if (model.loss() != null) config.put("loss", model.loss().config());
+            if (model.optimizer() != null) config.put("optimizer", model.optimizer().config());
+            config.put("metrics", metricNames(model.metrics()));
+            return;
+        }
+        Map<String, Object> losses = new LinkedHashMap<>();
+        model.losses().forEach((out, loss) -> losses.put(out, loss.config()));
+        config.put("losses", losses);
+        config.put("loss_weights", model.lossWeights());
+        config.put("optimizer", model.optimizer().config());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        model.outputMetrics().forEach((out, ms) -> metrics.put(out, metricNames(ms)));
+        config.put("output_metrics", metrics);
+    }
+
+    private static List<String> metricNames(List<Metric> metrics) {
+        List<String> names = new ArrayList<>();
+        for (Metric m : metrics) names.add(m.name());
+        return names;
     }
 
     private static void collectSeeds(Layer layer, Map<String, Object> seeds) {
@@ -176,7 +200,7 @@ public final class ModelFile {
 
         Model model = inEntry(configName, () -> architecture(config, seeds));
         setWeights(model, SafeTensors.read(weightBytes, origin + "!" + WEIGHTS), origin);
-        if (config.has("loss") && config.has("optimizer")) {
+        if ((config.has("loss") || config.has("losses")) && config.has("optimizer")) {
             inEntry(configName, () -> compile(model, config));
             byte[] state = entries.get(OPTIMIZER);
             if (state != null) loadOptimizerState(model, state, version, origin + "!" + OPTIMIZER);
@@ -223,14 +247,35 @@ public final class ModelFile {
         return model;
     }
 
-    /** Compiles the model with the saved optimizer, loss and metrics; returns the optimizer, its state not yet loaded. */
+    /** Compiles the model with the saved optimizer, loss(es) and metrics; returns the optimizer, its state not yet loaded. */
     private static Optimizer compile(Model model, JsonFields config) {
         Optimizer optimizer = Optimizers.fromConfig(stringKeys(config.requireObject("optimizer").map()));
+        if (config.has("losses")) {
+            JsonFields lf = config.requireObject("losses"), wf = config.optionalObject("loss_weights"), mf = config.optionalObject("output_metrics");
+            Map<String, Loss> losses = new LinkedHashMap<>();
+            for (Object out : lf.map().keySet()) losses.put(String.valueOf(out), Losses.fromConfig(lf.map().get(out), lf.path(String.valueOf(out))));
+            Map<String, Double> weights = new LinkedHashMap<>();
+            if (wf != null) for (Object out : wf.map().keySet()) weights.put(String.valueOf(out), wf.requireDouble(String.valueOf(out)));
+            Map<String, List<Metric>> metrics = new LinkedHashMap<>();
+            if (mf != null) for (Object out : mf.map().keySet()) metrics.put(String.valueOf(out), metrics(mf, String.valueOf(out)));
+            try {
+                model.compile(optimizer, losses, weights, metrics);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("losses: " + e.getMessage(), e);
+            }
+            return optimizer;
+        }
         Loss loss = Losses.fromConfig(config.map().get("loss"), "loss");
-        List<?> names = config.optionalList("metrics");
+        model.compile(optimizer, loss, metrics(config, "metrics").toArray(new Metric[0]));
+        return optimizer;
+    }
+
+    /** The metrics named by the array field {@code key} of {@code f} (absent: none). */
+    private static List<Metric> metrics(JsonFields f, String key) {
+        List<?> names = f.optionalList(key);
         List<Metric> metrics = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            String where = "metrics[" + i + "]";
+            String where = f.path(key) + "[" + i + "]";
             if (!(names.get(i) instanceof String name)) throw new IllegalArgumentException(where + ": expected a metric name, got " + JsonFields.show(names.get(i)));
             try {
                 metrics.add(Metrics.fromName(name));
@@ -238,8 +283,7 @@ public final class ModelFile {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
         }
-        model.compile(optimizer, loss, metrics.toArray(new Metric[0]));
-        return optimizer;
+        return metrics;
     }
 
     /** The saved layer seeds by layer name (written as strings, since JSON readers may round large integers). */

@@ -357,6 +357,39 @@ class ModelFileTest {
         assertThat(wrong).as(wrong.size() + " of " + cases.length + " malformed fields not refused clearly").isEmpty();
     }
     @Test
+    void aMalformedPerOutputCompileFieldIsRefusedNamingTheField() throws Exception {
+        dev.nabla.nn.SymbolicTensor x = dev.nabla.nn.Input.of("x", 4);
+        dev.nabla.nn.SymbolicTensor h = Dense.of(8, Activation.RELU).call(x);
+        Functional m = Model.of(List.of(x), Map.of("main", Dense.of(3, Activation.SOFTMAX).call(h), "aux", Dense.of(1).call(h)));
+        m.compile(Optimizers.adam(0.01), Map.of("main", Losses.sparseCategoricalCrossentropy(false), "aux", Losses.mse()),
+                Map.of("aux", 0.5), Map.of("main", List.of(Metrics.accuracy())));
+        byte[] good = ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of()));
+        assertThat(ModelFile.fromBytes(good, "m.nabla").model().lossWeights()).containsEntry("aux", 0.5);
+        Object[][] cases = {
+            {"losses", 5L, "losses: expected an object"}, {"losses.main", 5L, "losses.main: expected an object"},
+            {"losses.main.name", "mystery", "losses.main.name: unknown loss"}, {"losses.aux", REMOVE, "no loss for output aux"},
+            {"losses.extra", "mse", "unknown output extra (the outputs are [aux, main])"},
+            {"loss_weights.aux", "half", "loss_weights.aux: expected a finite number"}, {"loss_weights.aux", -1.0, "loss weight of output aux"},
+            {"output_metrics", List.of(), "output_metrics: expected an object"}, {"output_metrics.main", "accuracy", "output_metrics.main: expected an array"},
+            {"output_metrics.main[0]", "mystery", "output_metrics.main[0]: unknown metric"}, {"output_metrics.main[0]", 5L, "output_metrics.main[0]: expected a metric name"},
+        };
+        List<String> wrong = new java.util.ArrayList<>();
+        for (Object[] c : cases) {
+            byte[] bad = withEntry(good, "config.json", text -> {
+                Object json = dev.nabla.io.Json.parse(text);
+                set(json, (String) c[0], c[1]);
+                return dev.nabla.io.Json.writePretty(json);
+            });
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> ModelFile.fromBytes(bad, "m.nabla"));
+            String msg = t == null ? null : t.getMessage();
+            boolean clear = t != null && t.getClass() == IllegalArgumentException.class && msg.startsWith("m.nabla!config.json: ")
+                    && msg.contains((String) c[2]) && !msg.contains("\n");
+            if (!clear) wrong.add(c[0] + " = " + (c[1] == REMOVE ? "(removed)" : c[1]) + " -> " + (t == null ? "loaded" : t));
+        }
+        assertThat(wrong).as(wrong.size() + " of " + cases.length + " malformed fields not refused clearly").isEmpty();
+    }
+
+    @Test
     void aWeightsEntryIsReadNoFurtherThanItsHeaderDeclares() throws Exception {
         byte[] zeroFilled = zeros("model.safetensors", 64 << 20);
         assertThatThrownBy(() -> ModelFile.fromBytes(zeroFilled, "z.nabla")).isExactlyInstanceOf(IllegalArgumentException.class)
