@@ -41,10 +41,7 @@ class FunctionalModelTest {
     }
 
     private static Tensor random(long seed, int... shape) {
-        Rng rng = new Rng(seed);
-        float[] d = new float[dev.nabla.tensor.Shape.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = (float) rng.nextGaussian();
-        return Tensor.of(d, shape);
+        return Tensor.normal(new Rng(seed), 0, 1, shape);
     }
 
     /** features -> dense -> dense, added back to the first (a skip connection) -> softmax head. */

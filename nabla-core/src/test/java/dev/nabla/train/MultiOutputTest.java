@@ -41,10 +41,7 @@ class MultiOutputTest {
     }
 
     private static Tensor random(long seed, int... shape) {
-        Rng rng = new Rng(seed);
-        float[] d = new float[dev.nabla.tensor.Shape.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = (float) rng.nextGaussian();
-        return Tensor.of(d, shape);
+        return Tensor.normal(new Rng(seed), 0, 1, shape);
     }
 
     /** Inputs a [4] and b [2]; outputs "main" (3 class probabilities) and "aux" (one regression value). */
