@@ -90,17 +90,7 @@ class OnnxExportTest {
         try (OrtSession session = ORT.createSession(onnx, new OrtSession.SessionOptions());
              OnnxTensor input = OnnxTensor.createTensor(ORT, FloatBuffer.wrap(x.data()), shape);
              OrtSession.Result result = session.run(Map.of("input", input))) {
-            OnnxTensor out = (OnnxTensor) result.get(0);
-            long[] outShape = out.getInfo().getShape();
-            assertThat(outShape).containsExactly(java.util.Arrays.stream(expected.shape()).asLongStream().toArray());
-            float[] actual = new float[expected.size()];
-            out.getFloatBuffer().get(actual);
-            float[] e = expected.data();
-            double scale = 1;
-            for (float v : e) scale = Math.max(scale, Math.abs(v));
-            for (int i = 0; i < e.length; i++) {
-                assertThat((double) Math.abs(actual[i] - e[i])).as("output %d: onnx %s, nabla %s", i, actual[i], e[i]).isLessThanOrEqualTo(1e-5 * scale);
-            }
+            assertClose("output", (OnnxTensor) result.get(0), expected);
         }
     }
 
