@@ -158,6 +158,14 @@ class GraphModelCommandsTest {
     }
 
     @Test
+    void explainWithATargetRefusesAModelWithTwoOutputs() {
+        CliTest.Run r = inProcess("explain", oneInputTwoOutputs().toString(), "--input", "0.1,0.2,0.3,0.4", "--target", "1");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("nabla: explain: ", "heads.nabla has 1 input (features) and 2 outputs (aux, main)", "without --target");
+    }
+
+    @Test
     void evaluateRefusesOneInputTwoOutputsNamingTheOutputs() {
         CliTest.Run r = inProcess("evaluate", oneInputTwoOutputs().toString(), "--data", csv.toString());
         assertThat(r.exit()).isEqualTo(1);
