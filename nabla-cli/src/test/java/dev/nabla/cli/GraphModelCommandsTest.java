@@ -47,7 +47,7 @@ class GraphModelCommandsTest {
     private static final Map<String, Object> PREPROCESSING = Map.of("task", "regression", "input", "flat", "target", "y",
             "feature_names", List.of("a", "b", "c", "d"));
 
-    /** features (4) -> dense 8 relu -> dense 1, compiled with one loss per output (here one). */
+    /** features (4) -> dense 8 tanh -> dense 1, compiled with one loss per output (here one). */
     private Path oneInputOneOutput() {
         SymbolicTensor x = Input.of("features", 4);
         SymbolicTensor y = Dense.of(1).call(Dense.of(8, Activation.TANH).call(x));
