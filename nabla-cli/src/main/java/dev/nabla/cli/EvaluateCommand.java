@@ -39,6 +39,8 @@ final class EvaluateCommand implements Runnable {
     public void run() {
         SavedModel saved = ModelFile.load(modelFile);
         Model model = saved.model();
+        GraphModels.requireOneInputOneOutput("evaluate", modelFile, model,
+                "evaluate reads one table and supports one input and one output; use the Java API's Model.evaluate(Map, Map)");
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to evaluate against");
         Preprocessing pre = Preprocessing.of(saved);
         DataSource source = DataSource.load(data, target != null ? target : pre.target(), pre.images(), seed != null ? seed : pre.splitSeed());

@@ -136,6 +136,10 @@ final class ExplainCommand implements Runnable {
         SavedModel saved = ModelFile.load(Path.of(what));
         if (input == null) throw new IllegalArgumentException("explain " + what + ": give one input row with --input, e.g. --input 5.1,3.5,1.4,0.2");
         Model m = saved.model();
+        if (m.inputNames().size() > 1 || (target != null && m.outputNames().size() > 1)) {
+            throw GraphModels.refusal("explain", Path.of(what), m, "explain takes one --input row and supports one input and one output"
+                    + " (several outputs only without --target, explaining the sum of the outputs)");
+        }
         String[] parts = input.split(",");
         float[] row = new float[parts.length];
         for (int i = 0; i < row.length; i++) {
@@ -151,7 +155,18 @@ final class ExplainCommand implements Runnable {
             Tensor y = Preprocessing.of(saved).task() == Tasks.Task.CLASSIFICATION ? Tensor.vector(target) : Tensor.of(new float[] {target}, 1, 1);
             return modelSubject(what + " on one row, loss " + m.loss().name() + " against target " + target, m, x, () -> m.loss().apply(y, m.apply(x)));
         }
+        if (m.outputNames().size() > 1) {
+            return modelSubject(what + " on one row (gradient of the sum of the outputs " + String.join(", ", m.outputNames()) + ")", m, x,
+                    () -> sumOfOutputs(m, x));
+        }
         return modelSubject(what + " on one row (gradient of the sum of the outputs)", m, x, () -> m.apply(x));
+    }
+
+    /** The sum of every element of every output, one scalar to differentiate. */
+    private static Tensor sumOfOutputs(Model m, Tensor x) {
+        Tensor total = null;
+        for (Tensor out : m.apply(List.of(x))) total = total == null ? out.sum() : total.add(out.sum());
+        return total;
     }
 
     private static Subject modelSubject(String title, Model m, Tensor x, Supplier<Tensor> forward) {

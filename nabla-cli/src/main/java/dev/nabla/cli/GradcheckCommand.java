@@ -44,6 +44,8 @@ final class GradcheckCommand implements Callable<Integer> {
     public Integer call() {
         SavedModel saved = ModelFile.load(modelFile);
         Model model = saved.model();
+        GraphModels.requireOneInputOneOutput("gradcheck", modelFile, model, "gradcheck reads one table (one target column) and supports one input"
+                + " and one output; check the weighted total loss with the Java API's GradientCheck.of(model, () -> loss)");
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to differentiate");
         Preprocessing pre = Preprocessing.of(saved);
         DataSource source = DataSource.load(data, pre.target(), pre.images(), 42);

@@ -42,6 +42,8 @@ final class PredictCommand implements Runnable {
     @Override
     public void run() {
         SavedModel saved = ModelFile.load(modelFile);
+        GraphModels.requireOneInputOneOutput("predict", modelFile, saved.model(),
+                "predict reads one CSV, writes one table and supports one input and one output; use the Java API's Model.predict(Map)");
         Preprocessing pre = Preprocessing.of(saved);
         if (!Files.isRegularFile(data)) throw new IllegalArgumentException("--data: " + data + " is not a file");
         CsvReader.CsvData csv = readFeatures(pre);

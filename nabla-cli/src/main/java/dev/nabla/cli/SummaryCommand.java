@@ -1,5 +1,6 @@
 package dev.nabla.cli;
 
+import dev.nabla.train.Model;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import picocli.CommandLine.Command;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.StringJoiner;
 
 @Command(name = "summary", description = "Show a saved model: layers, parameters, loss, optimizer and training history.")
 final class SummaryCommand implements Runnable {
@@ -28,10 +30,17 @@ final class SummaryCommand implements Runnable {
     public void run() {
         SavedModel saved = ModelFile.load(modelFile);
         PrintWriter out = spec.commandLine().getOut();
-        out.println(saved.model().summary());
-        if (saved.model().loss() != null) out.println("Loss: " + saved.model().loss().name());
-        if (saved.model().optimizer() != null) {
-            out.println("Optimizer: " + saved.model().optimizer().config().get("type") + ", " + saved.model().optimizer().iterations() + " steps taken");
+        Model model = saved.model();
+        out.println(model.summary());
+        if (GraphModels.severalInputsOrOutputs(model)) {
+            out.println("Inputs: " + String.join(", ", model.inputNames()));
+            out.println("Outputs: " + String.join(", ", model.outputNames()));
+            if (!model.losses().isEmpty()) out.println("Losses: " + outputLosses(model));
+        } else if (model.loss() != null) {
+            out.println("Loss: " + model.loss().name());
+        }
+        if (model.optimizer() != null) {
+            out.println("Optimizer: " + model.optimizer().config().get("type") + ", " + model.optimizer().iterations() + " steps taken");
         }
         Map<String, Object> m = saved.metadata();
         for (String k : new String[] {"nabla_version", "created", "seed", "data", "epochs_completed"}) {
@@ -45,5 +54,12 @@ final class SummaryCommand implements Runnable {
             out.println(sb);
         }
         out.flush();
+    }
+
+    /** "aux mean_absolute_error (weight 0.5), main mean_squared_error (weight 1.0)" */
+    private static String outputLosses(Model model) {
+        StringJoiner sj = new StringJoiner(", ");
+        model.losses().forEach((out, loss) -> sj.add(out + " " + loss.name() + " (weight " + model.lossWeights().get(out) + ")"));
+        return sj.toString();
     }
 }

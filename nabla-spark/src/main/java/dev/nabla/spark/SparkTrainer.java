@@ -104,6 +104,7 @@ public final class SparkTrainer {
      * and each partition cuts its range from it.
      */
     public History fit(Model model, Dataset data, FitOptions options) {
+        requireOneInputOneOutput(model, "SparkTrainer.fit");
         Broadcast<LocalRows> rows = sc.broadcast(LocalRows.of(data));
         try {
             List<Integer> ids = new ArrayList<>();
@@ -121,6 +122,7 @@ public final class SparkTrainer {
      */
     public History fit(Model model, JavaRDD<Example> examples, ExampleShape shape, FitOptions options) {
         model.requireCompiled("SparkTrainer.fit");
+        requireOneInputOneOutput(model, "SparkTrainer.fit");
         if (options.validationSplit() > 0) {
             throw new IllegalArgumentException("SparkTrainer.fit: a validation split is not supported on an RDD; "
                     + "split it (randomSplit) and pass FitOptions.validationData, or evaluate afterwards");
@@ -139,10 +141,24 @@ public final class SparkTrainer {
      */
     public Gradient gradient(Model model, JavaRDD<Example> examples, ExampleShape shape) {
         model.requireCompiled("SparkTrainer.gradient");
+        requireOneInputOneOutput(model, "SparkTrainer.gradient");
         if (!model.isBuilt()) model.buildFor(ExampleShape.batchShape(1, shape.features()));
         try (Run run = new Run(model, examples, shape, FitOptions.FULL_BATCH, false, 0)) {
             return run.gradient(0, 0);
         }
+    }
+
+    /** The replicas train on one features tensor and one targets tensor with the model's one loss. */
+    private static void requireOneInputOneOutput(Model model, String what) {
+        if (model.inputNames().size() == 1 && model.outputNames().size() == 1) return;
+        throw new IllegalArgumentException(what + ": model " + model.name() + " has " + count(model.inputNames(), "input") + " and "
+                + count(model.outputNames(), "output") + "; Spark training supports one input and one output with one loss;"
+                + " train it in one process with Model.fit(Map, Map, options)");
+    }
+
+    /** "2 inputs (a, b)" */
+    private static String count(List<String> names, String what) {
+        return names.size() + " " + what + (names.size() == 1 ? "" : "s") + " (" + String.join(", ", names) + ")";
     }
 
     /** A mean gradient (flattened over the trainable parameters), the mean loss and the example count. */
