@@ -150,7 +150,12 @@ public final class SparkTrainer {
 
     /** The replicas train on one features tensor and one targets tensor with the model's one loss. */
     private static void requireOneInputOneOutput(Model model, String what) {
-        if (model.inputNames().size() == 1 && model.outputNames().size() == 1) return;
+        if (model.inputNames().size() == 1 && model.outputNames().size() == 1) {
+            double weight = model.lossWeights().getOrDefault(model.outputNames().get(0), 1.0); // none before compile
+            if (weight == 1) return;
+            throw new IllegalArgumentException(what + ": model " + model.name() + " was compiled with loss weight " + weight
+                    + "; Spark training takes the loss unweighted (compile without a weight, or scale the learning rate)");
+        }
         throw new IllegalArgumentException(what + ": model " + model.name() + " has " + count(model.inputNames(), "input") + " and "
                 + count(model.outputNames(), "output") + "; Spark training supports one input and one output with one loss;"
                 + " train it in one process with Model.fit(Map, Map, options)");

@@ -50,4 +50,16 @@ class GraphModelRefusalTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("has 1 input (x) and 2 outputs (aux, main)");
     }
+
+    @Test
+    void fitRefusesALossWeightItWouldNotApply() {
+        SymbolicTensor x = Input.of("x", 4);
+        Functional m = Model.of(x, Dense.of(3).call(Dense.of(3, Activation.TANH).call(x)));
+        m.compile(Optimizers.sgd(0.1), Losses.sparseCategoricalCrossentropy(true), Map.of(m.outputNames().get(0), 0.5), Map.of());
+        SparkTrainer trainer = SparkTrainer.synchronous(LocalSpark.context()).partitions(2);
+
+        assertThatThrownBy(() -> trainer.fit(m, Datasets.irisTrain(), FitOptions.epochs(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("compiled with loss weight 0.5");
+    }
 }
