@@ -16,8 +16,8 @@ import java.util.Map;
  * [filters, channels, kh, kw]. Computed as one matrix product per image: the image is unfolded (im2col) into
  * [channels * kh * kw, outH * outW] columns and multiplied by the [filters, channels * kh * kw] kernel; the
  * backward pass unfolds each image again for the kernel gradient and folds (col2im) the column gradient back onto
- * the input. In a {@code Sequential}, a ReLU convolution followed by {@code MaxPool2D(2, 2)} runs as one op
- * ({@link #applyFusedWith}). Defaults as Keras: Glorot-uniform kernel, zero bias; {@link #pytorchStyle} matches
+ * the input. In a model, a ReLU convolution whose output goes only to a {@code MaxPool2D(2, 2)} runs with it as
+ * one op ({@link Fusions}). Defaults as Keras: Glorot-uniform kernel, zero bias; {@link #pytorchStyle} matches
  * PyTorch's init.
  *
  * <pre>{@code
@@ -206,16 +206,19 @@ public class Conv2D extends Layer {
     }
 
     /**
-     * This layer and {@code next} applied in turn, as one op when they can be fused ({@link #convolveReluMaxPool}):
-     * a ReLU convolution followed by a 2x2, stride-2 max pooling of an output at least 2x2. Returns null when not.
+     * {@code pool.apply(apply(x))} as one op ({@link #convolveReluMaxPool}) for a ReLU convolution and a 2x2,
+     * stride-2 max pooling, as {@link Fusions} decides; the layers in turn when the output is smaller than 2x2.
      */
-    public Tensor applyFusedWith(Layer next, Tensor x) {
-        if (activation != Activation.RELU || !(next instanceof MaxPool2D pool) || pool.poolSize() != 2 || pool.stride() != 2) return null;
+    Tensor applyReluMaxPool(MaxPool2D pool, Tensor x) {
         if (!isBuilt()) buildFor(x.shape());
         Geometry g = checkedGeometry(x);
-        if (g.outH < 2 || g.outW < 2) return null; // the pooling layer's own error says why
+        if (g.outH < 2 || g.outW < 2) return pool.apply(forward(x)); // the pooling layer's own error says why
         pool.buildFor(g.n, filters, g.outH, g.outW);
         return convolveReluMaxPool(x, kernel, bias, stride, padding);
+    }
+
+    public Activation activation() {
+        return activation;
     }
 
     /** Adds the bias to one image's [filters, plane] output and applies the ReLU when asked. */

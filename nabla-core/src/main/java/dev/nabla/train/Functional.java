@@ -3,6 +3,7 @@ package dev.nabla.train;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.autograd.NoGrad;
 import dev.nabla.io.JsonFields;
+import dev.nabla.nn.Fusions;
 import dev.nabla.nn.Input;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Layers;
@@ -45,6 +46,9 @@ public class Functional extends Model {
     private final List<SymbolicTensor> nodes;
     private final List<String> outputNames;
     private final List<SymbolicTensor> outputs;
+    /** Nodes run as one op with the node before them (see {@link #planFusions}), and those nodes, not run alone. */
+    private final Map<SymbolicTensor, Fusions.Fused> fused = new IdentityHashMap<>();
+    private final Set<SymbolicTensor> fusedAway = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * The graph from {@code inputs} to {@code outputs}, the outputs named by the map's keys and ordered by name (as
@@ -70,6 +74,7 @@ public class Functional extends Model {
         checkEveryInputIsUsed();
         for (Layer layer : distinctLayers()) addChild(layer);
         checkUniqueNames();
+        planFusions();
         buildFor(this.inputs.get(0).shapeWithBatch(1)); // the layers were built by call(); this marks the model built
     }
 
@@ -125,6 +130,27 @@ public class Functional extends Model {
         Set<String> tensorNames = new LinkedHashSet<>(names(inputs));
         for (SymbolicTensor node : nodes) {
             if (!tensorNames.add(node.name())) throw new IllegalArgumentException(name() + ": the name " + node.name() + " is both an input and a layer call");
+        }
+    }
+
+    /**
+     * A one-input node whose input is made by a one-input node used by nothing else (no other node, not an output)
+     * runs the two layers as one op when {@link Fusions} has a rule for them: that value is never needed alone.
+     */
+    private void planFusions() {
+        Map<SymbolicTensor, Integer> uses = new IdentityHashMap<>();
+        for (SymbolicTensor out : outputs) uses.merge(out, 1, Integer::sum);
+        for (SymbolicTensor node : nodes) for (SymbolicTensor in : node.inputs()) uses.merge(in, 1, Integer::sum);
+        for (SymbolicTensor node : nodes) {
+            if (node.inputs().size() != 1) continue;
+            SymbolicTensor producer = node.inputs().get(0);
+            // A producer already fused with its own input is not run alone, so it cannot start another fusion.
+            if (producer.isInput() || producer.inputs().size() != 1 || uses.get(producer) != 1 || fused.containsKey(producer)) continue;
+            Fusions.Fused f = Fusions.of(producer.layer(), node.layer());
+            if (f != null) {
+                fused.put(node, f);
+                fusedAway.add(producer);
+            }
         }
     }
 
@@ -246,6 +272,12 @@ public class Functional extends Model {
         Map<SymbolicTensor, Tensor> computed = new IdentityHashMap<>();
         for (int i = 0; i < inputs.size(); i++) computed.put(inputs.get(i), checkedInput(inputs.get(i), values.get(i)));
         for (SymbolicTensor node : nodes) {
+            if (fusedAway.contains(node)) continue; // runs inside the one node it feeds
+            Fusions.Fused f = fused.get(node);
+            if (f != null) {
+                computed.put(node, f.apply(computed.get(node.inputs().get(0).inputs().get(0))));
+                continue;
+            }
             Tensor[] args = new Tensor[node.inputs().size()];
             for (int i = 0; i < args.length; i++) args[i] = computed.get(node.inputs().get(i));
             computed.put(node, node.layer().apply(args));

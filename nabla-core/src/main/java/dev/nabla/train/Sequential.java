@@ -1,6 +1,6 @@
 package dev.nabla.train;
 
-import dev.nabla.nn.Conv2D;
+import dev.nabla.nn.Fusions;
 import dev.nabla.nn.Layer;
 import dev.nabla.tensor.Tensor;
 
@@ -50,16 +50,14 @@ public class Sequential extends Model {
         Tensor h = x;
         List<Layer> layers = children();
         for (int i = 0; i < layers.size(); i++) {
-            // A ReLU convolution and the 2x2 max pooling after it run as one op (same values and gradients).
-            if (i + 1 < layers.size() && layers.get(i) instanceof Conv2D conv) {
-                Tensor fused = conv.applyFusedWith(layers.get(i + 1), h);
-                if (fused != null) {
-                    h = fused;
-                    i++;
-                    continue;
-                }
+            // A layer and the next may run as one op (same values and gradients): Fusions decides.
+            Fusions.Fused fused = i + 1 < layers.size() ? Fusions.of(layers.get(i), layers.get(i + 1)) : null;
+            if (fused != null) {
+                h = fused.apply(h);
+                i++;
+            } else {
+                h = layers.get(i).apply(h);
             }
-            h = layers.get(i).apply(h);
         }
         return h;
     }

@@ -113,8 +113,56 @@ class LayersTest {
         assertThat(db).containsExactly(conv.bias().grad().data());
         assertThat(pool.isBuilt()).isTrue();
         // Not fused: another activation, or another pooling.
-        assertThat(new Conv2D(4, 3, 1, Padding.VALID, true, Activation.TANH).applyFusedWith(pool, x)).isNull();
-        assertThat(new Conv2D(4, 3).applyFusedWith(new MaxPool2D(3, 2), x)).isNull();
+        assertThat(Fusions.of(new Conv2D(4, 3, 1, Padding.VALID, true, Activation.TANH), pool)).isNull();
+        assertThat(Fusions.of(new Conv2D(4, 3), new MaxPool2D(3, 2))).isNull();
+    }
+
+    @Test
+    void aFunctionalModelFusesReluConvolutionAndMaxPoolingWithTheSameValuesAndGradientsAsTheLayers() {
+        Conv2D conv = new Conv2D(4, 3, 1, Padding.VALID, true, Activation.RELU);
+        MaxPool2D pool = new MaxPool2D(2, 2);
+        SymbolicTensor in = Input.of("x", 2, 10, 9);
+        dev.nabla.train.Functional model = dev.nabla.train.Model.of(in, new Flatten().call(pool.call(conv.call(in))));
+        model.seed(3);
+        Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(4), 11, 2, 10, 9);
+        Tensor fused = model.apply(x);
+        assertThat(fused.node().inputs()[0].node().op()).isEqualTo("conv2d_relu_maxpool2d");
+        fused.sum().backward();
+        float[] dk = conv.kernel().grad().data().clone(), db = conv.bias().grad().data().clone();
+        conv.kernel().zeroGrad();
+        conv.bias().zeroGrad();
+        Tensor separate = new Flatten().apply(pool.apply(conv.apply(x)));
+        separate.sum().backward();
+        assertThat(fused.data()).containsExactly(separate.data());
+        assertThat(dk).containsExactly(conv.kernel().grad().data());
+        assertThat(db).containsExactly(conv.bias().grad().data());
+    }
+
+    @Test
+    void aFunctionalModelDoesNotFuseAConvolutionWhoseOutputIsAlsoUsedElsewhereAndStaysCorrect() {
+        Conv2D conv = new Conv2D(4, 3, 1, Padding.VALID, true, Activation.RELU);
+        MaxPool2D pool = new MaxPool2D(2, 2);
+        SymbolicTensor in = Input.of("x", 2, 10, 9);
+        SymbolicTensor c = conv.call(in), p = pool.call(c);
+        Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(4), 11, 2, 10, 9);
+        // The convolution also feeds another layer, or is itself an output: its value must exist, so no fusion.
+        dev.nabla.train.Functional alsoFeedsAnother = dev.nabla.train.Model.of(in,
+                new Concatenate().call(new Flatten().call(p), new GlobalAveragePooling2D().call(c)));
+        dev.nabla.train.Functional alsoAnOutput = dev.nabla.train.Model.of(List.of(in), Map.of("pooled", p, "conv", c));
+        alsoFeedsAnother.seed(3);
+        Tensor y = alsoFeedsAnother.apply(x);
+        y.sum().backward();
+        float[] dk = conv.kernel().grad().data().clone();
+        conv.kernel().zeroGrad();
+        Tensor convolved = conv.apply(x), pooled = pool.apply(convolved);
+        Tensor separate = new Concatenate().apply(new Flatten().apply(pooled), new GlobalAveragePooling2D().apply(convolved));
+        separate.sum().backward();
+        assertThat(y.data()).containsExactly(separate.data());
+        assertThat(dk).containsExactly(conv.kernel().grad().data());
+        Map<String, Tensor> outs = alsoAnOutput.apply(Map.of("x", x));
+        assertThat(outs.get("pooled").node().op()).isEqualTo("max_pool2d");
+        assertThat(outs.get("pooled").data()).containsExactly(pooled.data());
+        assertThat(outs.get("conv").data()).containsExactly(convolved.data());
     }
 
     @Test
