@@ -71,10 +71,11 @@ public class Functional extends Model {
         this.outputs = List.copyOf(outputs);
         checkInputsAndOutputNames();
         this.nodes = List.copyOf(topologicalOrder());
-        checkEveryInputIsUsed();
+        Map<SymbolicTensor, Integer> uses = uses();
+        checkEveryInputIsUsed(uses);
         for (Layer layer : distinctLayers()) addChild(layer);
         checkUniqueNames();
-        planFusions();
+        planFusions(uses);
         buildFor(this.inputs.get(0).shapeWithBatch(1)); // the layers were built by call(); this marks the model built
     }
 
@@ -112,12 +113,17 @@ public class Functional extends Model {
         order.add(t);
     }
 
-    private void checkEveryInputIsUsed() {
-        Set<SymbolicTensor> used = Collections.newSetFromMap(new IdentityHashMap<>());
-        used.addAll(outputs);
-        for (SymbolicTensor node : nodes) used.addAll(node.inputs());
+    /** How many times each tensor is used: as an input of a node, or as an output. */
+    private Map<SymbolicTensor, Integer> uses() {
+        Map<SymbolicTensor, Integer> uses = new IdentityHashMap<>();
+        for (SymbolicTensor out : outputs) uses.merge(out, 1, Integer::sum);
+        for (SymbolicTensor node : nodes) for (SymbolicTensor in : node.inputs()) uses.merge(in, 1, Integer::sum);
+        return uses;
+    }
+
+    private void checkEveryInputIsUsed(Map<SymbolicTensor, Integer> uses) {
         for (SymbolicTensor in : inputs) {
-            if (!used.contains(in)) throw new IllegalArgumentException(name() + ": no output depends on input " + in.name());
+            if (!uses.containsKey(in)) throw new IllegalArgumentException(name() + ": no output depends on input " + in.name());
         }
     }
 
@@ -137,10 +143,7 @@ public class Functional extends Model {
      * A one-input node whose input is made by a one-input node used by nothing else (no other node, not an output)
      * runs the two layers as one op when {@link Fusions} has a rule for them: that value is never needed alone.
      */
-    private void planFusions() {
-        Map<SymbolicTensor, Integer> uses = new IdentityHashMap<>();
-        for (SymbolicTensor out : outputs) uses.merge(out, 1, Integer::sum);
-        for (SymbolicTensor node : nodes) for (SymbolicTensor in : node.inputs()) uses.merge(in, 1, Integer::sum);
+    private void planFusions(Map<SymbolicTensor, Integer> uses) {
         for (SymbolicTensor node : nodes) {
             if (node.inputs().size() != 1) continue;
             SymbolicTensor producer = node.inputs().get(0);
