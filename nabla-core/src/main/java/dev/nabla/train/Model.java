@@ -73,8 +73,6 @@ public abstract class Model extends Layer {
     private Optimizer optimizer;
     /** The loss compile was given for every output; null when each output was given its own. */
     private Loss loss;
-    /** The metrics of a one-output model (the one output's list); empty with several outputs. */
-    private final List<Metric> metrics = new ArrayList<>();
     /** What compile set for each output, in output order. */
     private List<Output> outputs = List.of();
     private boolean stopRequested;
@@ -193,12 +191,7 @@ public abstract class Model extends Layer {
         this.optimizer = optimizer.parameters(this::trainableParameters);
         this.loss = null;
         this.outputs = List.copyOf(compiled);
-        this.metrics.clear();
-        if (compiled.size() == 1) {
-            this.loss = compiled.get(0).loss();
-            this.metrics.addAll(compiled.get(0).metrics());
-            this.outputs = List.of(new Output(names.get(0), this.loss, compiled.get(0).weight(), this.metrics)); // one list: the fast path updates it
-        }
+        if (compiled.size() == 1) this.loss = compiled.get(0).loss();
         return this;
     }
 
@@ -243,7 +236,7 @@ public abstract class Model extends Layer {
 
     /** The metrics of a one-output model; with several outputs see {@link #outputMetrics()}. */
     public List<Metric> metrics() {
-        return List.copyOf(metrics);
+        return outputs.size() == 1 ? List.copyOf(outputs.get(0).metrics()) : List.of();
     }
 
     /** Each output's loss, by output name in output order (empty before compile). */
@@ -463,6 +456,7 @@ public abstract class Model extends Layer {
             for (Output o : outputs) for (Metric m : o.metrics()) m.reset();
             double lossSum = 0;
             double[] outputLossSums = new double[outputs.size()];
+            List<Metric> oneOutputMetrics = outputs.size() == 1 ? outputs.get(0).metrics() : List.of(); // the one-tensor step's
             long samples = 0;
             int step = 0;
             try (BatchIterator it = source.batches(epoch)) { // closed also when a batch or a callback throws
@@ -471,7 +465,7 @@ public abstract class Model extends Layer {
                     float batchLoss;
                     if (b.single()) {
                         batchLoss = step(b.x(), b.y()).item();
-                        for (Metric m : metrics) m.update(b.y(), lastPrediction.detach());
+                        for (Metric m : oneOutputMetrics) m.update(b.y(), lastPrediction.detach());
                     } else {
                         batchLoss = step(b.xs(), b.ys(), stepLosses);
                         for (int i = 0; i < outputs.size(); i++) {
