@@ -7,7 +7,6 @@ import dev.nabla.data.BatchIterator;
 import dev.nabla.data.BatchSource;
 import dev.nabla.data.Batches;
 import dev.nabla.data.Dataset;
-import dev.nabla.data.Split;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.SymbolicTensor;
@@ -353,21 +352,7 @@ public abstract class Model extends Layer {
         requireCompiled("fit");
         requireOneInputAndOutput("fit");
         checkSamples("fit", x, y);
-        Tensor trainX = x, trainY = y;
-        Data validation = validation(options);
-        if (options.validationSplit() > 0) {
-            Dataset[] parts = Split.holdOutLast(new Dataset(x, y), options.validationSplit(), name() + ".fit");
-            trainX = parts[0].x();
-            trainY = parts[0].y();
-            validation = new Data(List.of(parts[1].x()), List.of(parts[1].y()));
-        }
-
-        int n = trainX.dim(0);
-        int batch = options.batchSize() == FitOptions.FULL_BATCH ? n : Math.min(options.batchSize(), n);
-        int steps = (n + batch - 1) / batch;
-        if (!isBuilt()) buildFor(trainX.slice(0, 0, 1).shape());
-        BatchSource source = new Dataset(trainX, trainY).batches(batch, options.shuffle(), options.seed());
-        return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch), validation, options);
+        return fit(new Data(List.of(x), List.of(y)), options);
     }
 
     /**
@@ -384,7 +369,14 @@ public abstract class Model extends Layer {
      */
     public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
         requireCompiled("fit");
-        Data train = checked("fit", new Data(x, y));
+        return fit(checked("fit", new Data(x, y)), options);
+    }
+
+    /**
+     * The fit of checked in-memory data: holds out the validation split, then batches one row order for every
+     * tensor; one features and one targets tensor give one-tensor batches (the step that makes no lists).
+     */
+    private History fit(Data train, FitOptions options) {
         Data validation = validation(options);
         if (options.validationSplit() > 0) {
             int n = train.samples(), nVal = (int) Math.floor(n * options.validationSplit());
@@ -398,7 +390,9 @@ public abstract class Model extends Layer {
         int batch = options.batchSize() == FitOptions.FULL_BATCH ? n : Math.min(options.batchSize(), n);
         int steps = (n + batch - 1) / batch;
         if (!isBuilt()) buildFor(train.xs().get(0).slice(0, 0, 1).shape());
-        BatchSource source = Batches.of(train.xs(), train.ys(), batch, options.shuffle(), options.seed());
+        BatchSource source = train.xs().size() == 1 && train.ys().size() == 1
+                ? new Dataset(train.xs().get(0), train.ys().get(0)).batches(batch, options.shuffle(), options.seed())
+                : Batches.of(train.xs(), train.ys(), batch, options.shuffle(), options.seed());
         return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch), validation, options);
     }
 
