@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A building block of a network: it owns weights, created lazily from the first input's shape, and maps an input
@@ -249,12 +250,17 @@ public abstract class Layer {
     public int[] outputShape(int[] inputShape) {
         int[] probe = inputShape.clone();
         if (probe.length > 0) probe[0] = 1;
+        int[] out = inInference(() -> apply(Tensor.zeros(probe)).shape());
+        if (out.length > 0 && inputShape.length > 0) out[0] = inputShape[0];
+        return out;
+    }
+
+    /** Runs {@code body} in inference mode and without recording a graph, then puts the training mode back. */
+    protected final <T> T inInference(Supplier<T> body) {
         boolean wasTraining = training;
         try (NoGrad ignored = Autograd.noGrad()) {
             setTraining(false);
-            int[] out = apply(Tensor.zeros(probe)).shape();
-            if (out.length > 0 && inputShape.length > 0) out[0] = inputShape[0];
-            return out;
+            return body.get();
         } finally {
             setTraining(wasTraining);
         }

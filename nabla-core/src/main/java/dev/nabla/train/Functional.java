@@ -1,7 +1,5 @@
 package dev.nabla.train;
 
-import dev.nabla.autograd.Autograd;
-import dev.nabla.autograd.NoGrad;
 import dev.nabla.io.JsonFields;
 import dev.nabla.nn.Fusions;
 import dev.nabla.nn.Input;
@@ -257,13 +255,7 @@ public class Functional extends Model {
         if (outputs.size() != 1) throw new IllegalArgumentException(name() + " has " + outputs.size() + " outputs; a layer call takes one");
         List<Tensor> zeros = new ArrayList<>();
         for (int[] s : inputShapes) zeros.add(Tensor.zeros(s));
-        boolean wasTraining = isTraining();
-        try (NoGrad ignored = Autograd.noGrad()) {
-            setTraining(false);
-            return apply(zeros).get(0).shape();
-        } finally {
-            setTraining(wasTraining);
-        }
+        return inInference(() -> apply(zeros).get(0).shape());
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.nabla.train;
 
-import dev.nabla.autograd.Autograd;
-import dev.nabla.autograd.NoGrad;
 import dev.nabla.data.Batch;
 import dev.nabla.data.BatchIterator;
 import dev.nabla.data.BatchSource;
@@ -106,13 +104,7 @@ public abstract class Model extends Layer {
     protected void build(int[] inputShape) {
         int[] probe = inputShape.clone();
         if (probe.length > 0) probe[0] = 1;
-        boolean wasTraining = isTraining();
-        setTraining(false);
-        try (NoGrad ignored = Autograd.noGrad()) {
-            forward(Tensor.zeros(probe));
-        } finally {
-            setTraining(wasTraining);
-        }
+        inInference(() -> forward(Tensor.zeros(probe)));
     }
 
     /**
@@ -533,15 +525,13 @@ public abstract class Model extends Layer {
     }
 
     private Map<String, Double> evaluate(Data data, int batchSize) {
-        boolean wasTraining = isTraining();
-        setTraining(false);
         // The same metric objects as training: fit reads the training values before it evaluates validation data.
         for (Output o : outputs) for (Metric m : o.metrics()) m.reset();
         int n = data.samples();
         int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
-        double lossSum = 0;
         double[] outputLosses = new double[outputs.size()];
-        try (NoGrad ignored = Autograd.noGrad()) {
+        double lossSum = inInference(() -> {
+            double sum = 0;
             for (int from = 0; from < n; from += batch) {
                 int to = Math.min(n, from + batch);
                 List<Tensor> by = slices(data.ys(), from, to);
@@ -550,13 +540,12 @@ public abstract class Model extends Layer {
                     Output o = outputs.get(i);
                     double value = o.loss().apply(by.get(i), p.get(i)).item();
                     outputLosses[i] += value * (to - from);
-                    lossSum += o.weight() * value * (to - from);
+                    sum += o.weight() * value * (to - from);
                     for (Metric m : o.metrics()) m.update(by.get(i), p.get(i));
                 }
             }
-        } finally {
-            setTraining(wasTraining);
-        }
+            return sum;
+        });
         for (int i = 0; i < outputLosses.length; i++) outputLosses[i] /= n;
         return logs(lossSum / n, outputLosses);
     }
@@ -576,16 +565,12 @@ public abstract class Model extends Layer {
         requireOneInputAndOutput("predict");
         int n = x.dim(0);
         int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
-        boolean wasTraining = isTraining();
-        setTraining(false);
-        try (NoGrad ignored = Autograd.noGrad()) {
+        return inInference(() -> {
             if (batch >= n) return apply(x.detach());
             List<Tensor> parts = new ArrayList<>();
             for (int from = 0; from < n; from += batch) parts.add(apply(x.slice(0, from, Math.min(n, from + batch))));
             return Tensor.concat(0, parts);
-        } finally {
-            setTraining(wasTraining);
-        }
+        });
     }
 
     /** The outputs by name for the inputs by name, in inference mode, without recording a graph. */
@@ -605,9 +590,7 @@ public abstract class Model extends Layer {
         checkInputs("predict", x);
         int n = x.get(0).dim(0);
         int batch = batchSize <= 0 ? n : Math.min(batchSize, n);
-        boolean wasTraining = isTraining();
-        setTraining(false);
-        try (NoGrad ignored = Autograd.noGrad()) {
+        return inInference(() -> {
             List<List<Tensor>> parts = new ArrayList<>();
             for (int from = 0; from < n; from += batch) parts.add(apply(slices(x, from, Math.min(n, from + batch))));
             List<Tensor> outs = new ArrayList<>();
@@ -617,9 +600,7 @@ public abstract class Model extends Layer {
                 outs.add(pieces.size() == 1 ? pieces.get(0) : Tensor.concat(0, pieces));
             }
             return outs;
-        } finally {
-            setTraining(wasTraining);
-        }
+        });
     }
 
     /** The one-tensor fit, evaluate and predict need one input and one output. */
