@@ -98,19 +98,7 @@ class LayersTest {
         Conv2D conv = new Conv2D(4, 3, 1, Padding.VALID, true, Activation.RELU);
         MaxPool2D pool = new MaxPool2D(2, 2);
         dev.nabla.train.Sequential model = dev.nabla.train.Sequential.of(conv, pool, new Flatten());
-        model.seed(3);
-        Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(4), 11, 2, 10, 9);
-        Tensor fused = model.apply(x);
-        assertThat(fused.node().inputs()[0].node().op()).isEqualTo("conv2d_relu_maxpool2d");
-        fused.sum().backward();
-        float[] dk = conv.kernel().grad().data().clone(), db = conv.bias().grad().data().clone();
-        conv.kernel().zeroGrad();
-        conv.bias().zeroGrad();
-        Tensor separate = new Flatten().apply(pool.apply(conv.apply(x)));
-        separate.sum().backward();
-        assertThat(fused.data()).containsExactly(separate.data());
-        assertThat(dk).containsExactly(conv.kernel().grad().data());
-        assertThat(db).containsExactly(conv.bias().grad().data());
+        assertFusedAsTheLayers(model, conv, pool);
         assertThat(pool.isBuilt()).isTrue();
         // Not fused: another activation, or another pooling.
         assertThat(Fusions.of(new Conv2D(4, 3, 1, Padding.VALID, true, Activation.TANH), pool)).isNull();
@@ -123,6 +111,11 @@ class LayersTest {
         MaxPool2D pool = new MaxPool2D(2, 2);
         SymbolicTensor in = Input.of("x", 2, 10, 9);
         dev.nabla.train.Functional model = dev.nabla.train.Model.of(in, new Flatten().call(pool.call(conv.call(in))));
+        assertFusedAsTheLayers(model, conv, pool);
+    }
+
+    /** {@code model} (conv, pool, flatten) runs one fused op with the values and gradients of the three layers. */
+    private static void assertFusedAsTheLayers(dev.nabla.train.Model model, Conv2D conv, MaxPool2D pool) {
         model.seed(3);
         Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(4), 11, 2, 10, 9);
         Tensor fused = model.apply(x);
