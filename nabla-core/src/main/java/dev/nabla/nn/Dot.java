@@ -63,8 +63,8 @@ public class Dot extends MergeLayer {
         return a >= 1 && a < rank ? a : -1;
     }
 
-    /** The axes resolved for these two shapes; the shape error otherwise. */
-    private int[] resolvedAxes(List<int[]> shapes) {
+    /** The axes resolved for these two shapes (batch included), counted from the front; the shape error otherwise. */
+    public int[] resolvedAxes(List<int[]> shapes) {
         if (shapes.size() != 2) throw mergeError("exactly 2 inputs", shapes);
         int[] x = shapes.get(0), y = shapes.get(1);
         int a = resolve(axis0, x.length), b = resolve(axis1, y.length);

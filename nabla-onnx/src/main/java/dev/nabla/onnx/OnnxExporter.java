@@ -162,7 +162,8 @@ public final class OnnxExporter {
     private static String dot(OnnxGraph g, Dot layer, List<String> xs, List<int[]> shapes) {
         String name = layer.name();
         int[] x = shapes.get(0), y = shapes.get(1), out = layer.outputShape(shapes);
-        int a = resolve(layer.axes()[0], x.length), b = resolve(layer.axes()[1], y.length), k = x[a];
+        int[] ab = layer.resolvedAxes(shapes);
+        int a = ab[0], b = ab[1], k = x[a];
         String left = normalized(g, name, xs.get(0), a, layer.normalize()), right = normalized(g, name, xs.get(1), b, layer.normalize());
         String lhs = g.node("Reshape", name, List.of(g.node("Transpose", name, List.of(left), Attribute.of("perm", longs(Dot.moveAxis(x.length, a, x.length - 1)))),
                 g.int64s(g.fresh(name + "/shape"), new long[] {0, -1, k})));
@@ -180,10 +181,6 @@ public final class OnnxExporter {
                 Attribute.of("keepdims", 1L));
         String norm = g.node("Sqrt", name, List.of(g.node("Max", name, List.of(squares, scalar(g, name, Dot.EPSILON)))));
         return g.node("Div", name, List.of(x, norm));
-    }
-
-    private static int resolve(int axis, int rank) {
-        return axis < 0 ? axis + rank : axis;
     }
 
     private static long[] longs(int[] a) {
