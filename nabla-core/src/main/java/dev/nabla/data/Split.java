@@ -18,14 +18,20 @@ public final class Split {
      * unshuffled. {@code caller} names the asker in the error when a part would be empty.
      */
     public static Dataset[] holdOutLast(Dataset d, double fraction, String caller) {
-        int n = d.size(), nVal = (int) Math.floor(n * fraction);
-        if (nVal == 0 || nVal == n) {
-            throw new IllegalArgumentException(caller + ": validation split " + fraction + " of " + n + " samples leaves an empty part");
-        }
+        int n = d.size(), nVal = heldOutRows(n, fraction, caller);
         Tensor x = d.x(), y = d.y();
         return new Dataset[] {
                 new Dataset(x.slice(0, 0, n - nVal).detach(), y.slice(0, 0, n - nVal).detach(), d.classNames()),
                 new Dataset(x.slice(0, n - nVal, n).detach(), y.slice(0, n - nVal, n).detach(), d.classNames())};
+    }
+
+    /** How many of {@code n} rows {@link #holdOutLast} holds out: floor(fraction * n), refused when a part would be empty. */
+    public static int heldOutRows(int n, double fraction, String caller) {
+        int nVal = (int) Math.floor(n * fraction);
+        if (nVal == 0 || nVal == n) {
+            throw new IllegalArgumentException(caller + ": validation split " + fraction + " of " + n + " samples leaves an empty part");
+        }
+        return nVal;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.nabla.data.BatchIterator;
 import dev.nabla.data.BatchSource;
 import dev.nabla.data.Batches;
 import dev.nabla.data.Dataset;
+import dev.nabla.data.Split;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.SymbolicTensor;
@@ -371,10 +372,7 @@ public abstract class Model extends Layer {
     private History fit(Data train, FitOptions options) {
         Data validation = validation(options);
         if (options.validationSplit() > 0) {
-            int n = train.samples(), nVal = (int) Math.floor(n * options.validationSplit());
-            if (nVal == 0 || nVal == n) {
-                throw new IllegalArgumentException(name() + ".fit: validation split " + options.validationSplit() + " of " + n + " samples leaves an empty part");
-            }
+            int n = train.samples(), nVal = Split.heldOutRows(n, options.validationSplit(), name() + ".fit");
             validation = new Data(rows(train.xs(), n - nVal, n), rows(train.ys(), n - nVal, n));
             train = new Data(rows(train.xs(), 0, n - nVal), rows(train.ys(), 0, n - nVal));
         }
