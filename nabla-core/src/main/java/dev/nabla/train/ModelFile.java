@@ -431,16 +431,11 @@ public final class ModelFile {
         return entries;
     }
 
+    /** The entry's bytes, read one past the limit at most (readNBytes grows its buffer as the bytes arrive). */
     private static byte[] readUpTo(ZipInputStream zip, long limit, String path, String name) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[64 * 1024];
-        long total = 0;
-        for (int n; (n = zip.read(chunk)) > 0; ) {
-            total += n;
-            if (total > limit) throw tooLarge(path, name, limit);
-            out.write(chunk, 0, n);
-        }
-        return out.toByteArray();
+        byte[] b = zip.readNBytes((int) Math.min(limit + 1, MAX_TENSOR_ENTRY));
+        if (b.length > limit) throw tooLarge(path, name, limit);
+        return b;
     }
 
     /**
