@@ -195,8 +195,8 @@ public final class Json {
             if (pos >= s.length()) throw error("unexpected end of input");
             char c = s.charAt(pos);
             switch (c) {
-                case '{': return object();
-                case '[': return array();
+                case '{': return nested(this::object);
+                case '[': return nested(this::array);
                 case '"': return string();
                 case 't': return literal("true", Boolean.TRUE);
                 case 'f': return literal("false", Boolean.FALSE);
@@ -216,19 +216,20 @@ public final class Json {
             return v;
         }
 
-        /** Called on entering an array or object; the parser recurses once per level. */
-        private void enter() {
+        /** Parses an array or object one level deeper; the parser recurses once per level. */
+        private Object nested(java.util.function.Supplier<Object> container) {
             if (++depth > MAX_DEPTH) throw error("nested deeper than " + MAX_DEPTH + " levels");
+            Object v = container.get();
+            depth--;
+            return v;
         }
 
         private Map<String, Object> object() {
-            enter();
             Map<String, Object> m = new LinkedHashMap<>();
             pos++;
             skipWhitespace();
             if (peek() == '}') {
                 pos++;
-                depth--;
                 return m;
             }
             while (true) {
@@ -243,10 +244,7 @@ public final class Json {
                 skipWhitespace();
                 char c = peek();
                 pos++;
-                if (c == '}') {
-                    depth--;
-                    return m;
-                }
+                if (c == '}') return m;
                 if (c != ',') {
                     pos--;
                     throw error("expected ',' or '}'");
@@ -255,13 +253,11 @@ public final class Json {
         }
 
         private List<Object> array() {
-            enter();
             List<Object> list = new ArrayList<>();
             pos++;
             skipWhitespace();
             if (peek() == ']') {
                 pos++;
-                depth--;
                 return list;
             }
             while (true) {
@@ -270,10 +266,7 @@ public final class Json {
                 skipWhitespace();
                 char c = peek();
                 pos++;
-                if (c == ']') {
-                    depth--;
-                    return list;
-                }
+                if (c == ']') return list;
                 if (c != ',') {
                     pos--;
                     throw error("expected ',' or ']'");

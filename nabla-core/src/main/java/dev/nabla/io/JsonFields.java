@@ -42,6 +42,12 @@ public final class JsonFields {
         return map;
     }
 
+    /** The object as the JSON parser makes it, keyed by strings (for the {@code fromConfig} methods that take one). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> object() {
+        return (Map<String, Object>) map;
+    }
+
     /** Whether the field is present and not null. */
     public boolean has(String key) {
         return map.get(key) != null;

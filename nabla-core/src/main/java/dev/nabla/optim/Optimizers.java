@@ -70,23 +70,19 @@ public final class Optimizers {
 
     /** The optimizer a config written by {@link Optimizer#config()} describes (state not included). */
     public static Optimizer fromConfig(Map<String, Object> c) {
-        JsonFields fields = new JsonFields(c, "optimizer");
-        String type = fields.requireString("type");
-        LearningRateSchedule lr = Schedules.fromConfig(fields.requireObject("schedule").map(), fields.path("schedule"));
+        JsonFields f = new JsonFields(c, "optimizer");
+        String type = f.requireString("type");
+        LearningRateSchedule lr = Schedules.fromConfig(f.requireObject("schedule").map(), f.path("schedule"));
         Optimizer o;
         switch (type) {
-            case "Sgd": o = new Sgd(lr, f(c, "momentum"), fields.optionalBoolean("nesterov", false), f(c, "weight_decay")); break;
-            case "Adam": o = new Adam(lr, f(c, "beta1"), f(c, "beta2"), f(c, "epsilon"), f(c, "weight_decay"), false); break;
-            case "AdamW": o = new Adam(lr, f(c, "beta1"), f(c, "beta2"), f(c, "epsilon"), f(c, "weight_decay"), true); break;
-            case "RmsProp": o = new RmsProp(lr, f(c, "rho"), f(c, "epsilon")); break;
-            case "Adagrad": o = new Adagrad(lr, f(c, "initial_accumulator"), f(c, "epsilon")); break;
-            default: throw fields.error("type", "unknown optimizer '" + type + "'; known: Sgd, Adam, AdamW, RmsProp, Adagrad");
+            case "Sgd": o = new Sgd(lr, f.requireDouble("momentum"), f.optionalBoolean("nesterov", false), f.requireDouble("weight_decay")); break;
+            case "Adam": o = new Adam(lr, f.requireDouble("beta1"), f.requireDouble("beta2"), f.requireDouble("epsilon"), f.requireDouble("weight_decay"), false); break;
+            case "AdamW": o = new Adam(lr, f.requireDouble("beta1"), f.requireDouble("beta2"), f.requireDouble("epsilon"), f.requireDouble("weight_decay"), true); break;
+            case "RmsProp": o = new RmsProp(lr, f.requireDouble("rho"), f.requireDouble("epsilon")); break;
+            case "Adagrad": o = new Adagrad(lr, f.requireDouble("initial_accumulator"), f.requireDouble("epsilon")); break;
+            default: throw f.error("type", "unknown optimizer '" + type + "'; known: Sgd, Adam, AdamW, RmsProp, Adagrad");
         }
         o.applyClipping(c);
         return o;
-    }
-
-    private static double f(Map<String, Object> c, String k) {
-        return new JsonFields(c, "optimizer").requireDouble(k);
     }
 }

@@ -78,10 +78,10 @@ public final class Schedules {
         String type = f.requireString("type");
         try {
             switch (type) {
-                case "constant": return constant(f(f, "lr"));
-                case "step": return step(f(f, "lr"), f.requireLong("every_steps"), f(f, "factor"));
-                case "exponential": return exponential(f(f, "lr"), f.requireLong("decay_steps"), f(f, "rate"));
-                case "cosine": return cosine(f(f, "lr"), f.requireLong("decay_steps"), f(f, "alpha"));
+                case "constant": return constant(f.requireDouble("lr"));
+                case "step": return step(f.requireDouble("lr"), f.requireLong("every_steps"), f.requireDouble("factor"));
+                case "exponential": return exponential(f.requireDouble("lr"), f.requireLong("decay_steps"), f.requireDouble("rate"));
+                case "cosine": return cosine(f.requireDouble("lr"), f.requireLong("decay_steps"), f.requireDouble("alpha"));
                 case "warmup": return warmup(f.requireLong("warmup_steps"), fromConfig(f.requireObject("after").map(), f.path("after")));
                 default: throw f.error("type", "unknown learning-rate schedule '" + type + "'; known: constant, step, exponential, cosine, warmup");
             }
@@ -89,10 +89,6 @@ public final class Schedules {
             if (e.getMessage() != null && e.getMessage().startsWith(where)) throw e;
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e); // a schedule's own check
         }
-    }
-
-    private static double f(JsonFields f, String k) {
-        return f.requireDouble(k);
     }
 
     /** The rate as stored, float32, once checked positive and finite. */

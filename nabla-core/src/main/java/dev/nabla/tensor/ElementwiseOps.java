@@ -43,7 +43,6 @@ final class ElementwiseOps {
                 return Autograd.record("div", () -> "d(a/b)/da = 1/b and d(a/b)/db = -a/b^2", out, (g, n) -> new Tensor[] {
                         n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null}, a, b);
             case POW:
-                // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b ln a
                 return Autograd.record("pow", () -> "d(a^b)/da = b a^(b-1) and d(a^b)/db = a^b ln a",
                         out, (g, n) -> new Tensor[] {
                         n[0] ? g.mul(b).mul(a.pow(b.sub(1f))) : null,

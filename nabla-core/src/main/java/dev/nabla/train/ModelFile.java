@@ -208,9 +208,9 @@ public final class ModelFile {
         model.setTraining(false);
         Map<String, Object> preprocessing = inEntry(configName, () -> {
             JsonFields p = config.optionalObject("preprocessing");
-            return p == null ? Map.<String, Object>of() : stringKeys(p.map());
+            return p == null ? Map.<String, Object>of() : p.object();
         });
-        return new SavedModel(model, preprocessing, history, stringKeys(metadata.map()));
+        return new SavedModel(model, preprocessing, history, metadata.object());
     }
 
     private static void setWeights(Model model, Map<String, Tensor> saved, String origin) {
@@ -236,7 +236,7 @@ public final class ModelFile {
 
     /** The model the config describes, seeded as saved and built for the saved input shape (weights not yet set). */
     private static Model architecture(JsonFields config, Map<String, Long> seeds) {
-        Model model = Models.fromConfig(stringKeys(config.requireObject("model").map()), "model");
+        Model model = Models.fromConfig(config.requireObject("model").object(), "model");
         restoreSeeds(model, seeds);
         int[] inputShape = config.requirePositiveShape("input_shape");
         try {
@@ -249,7 +249,7 @@ public final class ModelFile {
 
     /** Compiles the model with the saved optimizer, loss(es) and metrics; returns the optimizer, its state not yet loaded. */
     private static Optimizer compile(Model model, JsonFields config) {
-        Optimizer optimizer = Optimizers.fromConfig(stringKeys(config.requireObject("optimizer").map()));
+        Optimizer optimizer = Optimizers.fromConfig(config.requireObject("optimizer").object());
         if (config.has("losses")) {
             JsonFields lf = config.requireObject("losses"), wf = config.optionalObject("loss_weights"), mf = config.optionalObject("output_metrics");
             Map<String, Loss> losses = new LinkedHashMap<>();
@@ -431,16 +431,11 @@ public final class ModelFile {
         return entries;
     }
 
+    /** The entry's bytes, read one past the limit at most (readNBytes grows its buffer as the bytes arrive). */
     private static byte[] readUpTo(ZipInputStream zip, long limit, String path, String name) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[64 * 1024];
-        long total = 0;
-        for (int n; (n = zip.read(chunk)) > 0; ) {
-            total += n;
-            if (total > limit) throw tooLarge(path, name, limit);
-            out.write(chunk, 0, n);
-        }
-        return out.toByteArray();
+        byte[] b = zip.readNBytes((int) Math.min(limit + 1, MAX_TENSOR_ENTRY));
+        if (b.length > limit) throw tooLarge(path, name, limit);
+        return b;
     }
 
     /**
@@ -474,11 +469,5 @@ public final class ModelFile {
         byte[] b = entries.get(name);
         if (b == null) throw new IllegalArgumentException(path + ": truncated or incomplete model file (" + name + " is missing)");
         return b;
-    }
-
-    /** Parsed JSON objects have string keys. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> stringKeys(Map<?, ?> m) {
-        return (Map<String, Object>) m;
     }
 }

@@ -36,7 +36,10 @@ public final class Models {
         if ("Sequential".equals(type)) {
             List<?> configs = f.optionalList("layers");
             List<Layer> layers = new ArrayList<>();
-            for (int i = 0; i < configs.size(); i++) layers.add(Layers.fromConfig(asStringKeys(f.element("layers", i)), f.path("layers") + "[" + i + "]"));
+            for (int i = 0; i < configs.size(); i++) {
+                JsonFields layer = f.element("layers", i);
+                layers.add(Layers.fromConfig(layer.object(), layer.where()));
+            }
             return new Sequential(f.optionalString("name", null), layers.toArray(new Layer[0]));
         }
         if ("Functional".equals(type)) return Functional.fromConfig(f);
@@ -49,11 +52,5 @@ public final class Models {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Parsed JSON objects have string keys. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asStringKeys(JsonFields f) {
-        return (Map<String, Object>) f.map();
     }
 }

@@ -5,12 +5,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -111,18 +109,10 @@ class DataTest {
         assertThatThrownBy(() -> OneHot.encode(Tensor.vector(3), 3)).hasMessageContaining("label 3.0 at row 0");
     }
 
-    private static byte[] gzip(byte[] raw) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(out)) {
-            g.write(raw);
-        }
-        return out.toByteArray();
-    }
-
     @Test
     void idxReadsRawAndGzippedFilesAndNamesTruncation(@TempDir Path dir) throws IOException {
         byte[] pixels = {0, (byte) 255, 51, 102, 0, 0, 0, 0};
-        Files.write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(IdxReaderTest.idx(0x803, new int[] {2, 2, 2}, pixels)));
+        Files.write(dir.resolve("train-images-idx3-ubyte.gz"), IdxReaderTest.gzip(IdxReaderTest.idx(0x803, new int[] {2, 2, 2}, pixels)));
         Files.write(dir.resolve("train-labels-idx1-ubyte"), IdxReaderTest.idx(0x801, new int[] {2}, new byte[] {3, 9}));
         Files.write(dir.resolve("t10k-images-idx3-ubyte"), IdxReaderTest.idx(0x803, new int[] {1, 2, 2}, new byte[] {1, 2, 3, 4}));
         Files.write(dir.resolve("t10k-labels-idx1-ubyte"), IdxReaderTest.idx(0x801, new int[] {1}, new byte[] {0}));

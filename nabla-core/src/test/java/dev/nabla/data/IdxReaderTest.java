@@ -134,7 +134,7 @@ class IdxReaderTest {
         assertThat(Arrays.equals(y.data(), x.data())).as("the same pixels from two members").isTrue();
     }
 
-    private static byte[] gzip(byte[] raw) throws IOException {
+    static byte[] gzip(byte[] raw) throws IOException {
         return gzip(raw, Deflater.DEFAULT_COMPRESSION);
     }
 

@@ -13,10 +13,10 @@ import dev.nabla.train.FitOptions;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import dev.nabla.train.Sequential;
+import dev.nabla.testing.ZipEntries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +24,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -115,11 +113,8 @@ class PythonSafetensorsTest {
     }
 
     private static void extract(Path modelFile, Path entry) throws IOException {
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(Files.readAllBytes(modelFile)))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                if (e.getName().equals(entry.getFileName().toString())) Files.write(entry, zip.readAllBytes());
-            }
-        }
+        byte[] bytes = ZipEntries.entries(Files.readAllBytes(modelFile)).get(entry.getFileName().toString());
+        if (bytes != null) Files.write(entry, bytes);
         assertThat(entry).as(modelFile + " holds " + entry.getFileName()).exists();
     }
 

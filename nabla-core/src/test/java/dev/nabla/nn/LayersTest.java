@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static dev.nabla.testing.DArray.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -36,13 +37,6 @@ class LayersTest {
             }
             return s;
         });
-    }
-
-    private static DArray random(long seed, int... shape) {
-        dev.nabla.tensor.Rng rng = new dev.nabla.tensor.Rng(seed);
-        double[] d = new double[DArray.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
-        return DArray.of(d, shape);
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static dev.nabla.testing.DArray.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,13 +18,6 @@ class MergeLayersTest {
     @BeforeEach
     void freshNames() {
         Layer.resetNames();
-    }
-
-    private static DArray random(long seed, int... shape) {
-        Rng rng = new Rng(seed);
-        double[] d = new double[DArray.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
-        return DArray.of(d, shape);
     }
 
     /** The reference concatenation of a [n, p] and a [n, q] array along axis 1. */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static dev.nabla.testing.DArray.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,13 +50,6 @@ class ShapeLayersTest {
         float[] d = new float[Shape.size(shape)];
         for (int i = 0; i < d.length; i++) d[i] = from + i;
         return Tensor.of(d, shape);
-    }
-
-    private static DArray random(long seed, int... shape) {
-        Rng rng = new Rng(seed);
-        double[] d = new double[DArray.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
-        return DArray.of(d, shape);
     }
 
     // ---- values against PyTorch

@@ -12,18 +12,14 @@ import dev.nabla.train.FitOptions;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import dev.nabla.train.Sequential;
+import dev.nabla.testing.ZipEntries;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -174,23 +170,11 @@ class OptimizerStateTest {
             int slash = key.lastIndexOf('/');
             v1.put(key.substring(slash + 1) + "." + names.indexOf(key.substring(0, slash)), e.getValue());
         }
-        byte[] v2 = ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of()));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(v2));
-             ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                byte[] data = in.readAllBytes();
-                if (e.getName().equals("config.json")) {
-                    data = new String(data, StandardCharsets.UTF_8).replace("\"format_version\": 2", "\"format_version\": 1")
-                            .getBytes(StandardCharsets.UTF_8);
-                }
-                if (e.getName().equals("optimizer.safetensors")) data = SafeTensors.write(v1, Map.of());
-                zip.putNextEntry(new ZipEntry(e.getName()));
-                zip.write(data);
-                zip.closeEntry();
-            }
-        }
-        Sequential back = (Sequential) ModelFile.fromBytes(out.toByteArray(), "old").model();
+        Map<String, byte[]> entries = ZipEntries.entries(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())));
+        entries.put("config.json", new String(entries.get("config.json"), StandardCharsets.UTF_8)
+                .replace("\"format_version\": 2", "\"format_version\": 1").getBytes(StandardCharsets.UTF_8));
+        entries.put("optimizer.safetensors", SafeTensors.write(v1, Map.of()));
+        Sequential back = (Sequential) ModelFile.fromBytes(ZipEntries.zip(entries), "old").model();
         assertThat(back.optimizer().iterations()).isEqualTo(m.optimizer().iterations());
         Map<String, Tensor> restored = state(back);
         assertThat(restored.keySet()).containsExactlyElementsOf(state(m).keySet());

@@ -1,5 +1,6 @@
 package dev.nabla.testing;
 
+import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Tensor;
 
 import java.util.Arrays;
@@ -42,6 +43,14 @@ public final class DArray {
 
     public static DArray zeros(int... shape) {
         return new DArray(new double[size(shape)], shape.clone());
+    }
+
+    /** Standard normal values drawn from {@code new Rng(seed)}. */
+    public static DArray random(long seed, int... shape) {
+        Rng rng = new Rng(seed);
+        double[] d = new double[size(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
+        return new DArray(d, shape.clone());
     }
 
     /** The exact values of a float tensor, widened to double. */

@@ -16,15 +16,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
+import static dev.nabla.testing.ZipEntries.entries;
+import static dev.nabla.testing.ZipEntries.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -99,10 +99,7 @@ class ModelFileTest {
         m.buildFor(1, 4);
         Path file = dir.resolve("m.nabla");
         ModelFile.save(file, m);
-        byte[] weights = null;
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) if (e.getName().equals("model.safetensors")) weights = zip.readAllBytes();
-        }
+        byte[] weights = entries(Files.readAllBytes(file)).get("model.safetensors");
         Map<String, Tensor> t = SafeTensors.read(weights, "model.safetensors");
         assertThat(t.keySet()).containsExactly("dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias");
         assertThat(t.get("dense/kernel").data()).containsExactly(m.getWeights().get(0).data());
@@ -134,28 +131,6 @@ class ModelFileTest {
 
         assertThatThrownBy(() -> ModelFile.load(dir.resolve("missing.nabla"))).hasMessageContaining("no such model file");
     }
-    /** The entries of a model file, by name, in file order. */
-    static Map<String, byte[]> entries(byte[] modelFile) throws java.io.IOException {
-        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(modelFile))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) out.put(e.getName(), zip.readAllBytes());
-        }
-        return out;
-    }
-
-    /** A model file holding these entries. */
-    static byte[] zip(Map<String, byte[]> entries) throws java.io.IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
     /** A saved model's bytes with one entry's text edited. */
     private byte[] withEntry(byte[] modelFile, String entry, java.util.function.UnaryOperator<String> edit) throws java.io.IOException {
         Map<String, byte[]> e = entries(modelFile);
