@@ -349,7 +349,7 @@ public class Functional extends Model {
         Map<String, Layer> layers = new LinkedHashMap<>();
         for (int i = 0; i < f.requireList("layers").size(); i++) {
             JsonFields lf = f.element("layers", i);
-            Layer layer = Layers.fromConfig(stringKeys(lf.map()), lf.where());
+            Layer layer = Layers.fromConfig(lf.object(), lf.where());
             if (layers.put(layer.name(), layer) != null) throw lf.error("name", "two layers are named \"" + layer.name() + "\"");
         }
         Set<String> called = new LinkedHashSet<>();
@@ -392,10 +392,5 @@ public class Functional extends Model {
         SymbolicTensor t = tensors.get(name);
         if (t == null) throw f.error(key, "unknown tensor \"" + name + "\" (the inputs and the earlier nodes are " + tensors.keySet() + ")");
         return t;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> stringKeys(Map<?, ?> m) {
-        return (Map<String, Object>) m;
     }
 }
