@@ -112,12 +112,9 @@ final class TrainCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         boolean resuming = resume != null;
-        SavedModel previous = resuming ? ModelFile.load(resume) : null;
-        if (resuming) {
-            GraphModels.requireOneInputOneOutput("train --resume", resume, previous.model(),
-                    "train reads one table and supports one input and one output; use the Java API's Model.fit(Map, Map, options)");
-            reuseTheRunsSplit(previous);
-        }
+        SavedModel previous = resuming ? GraphModels.loadOneInputOneOutput("train --resume", resume,
+                "train reads one table and supports one input and one output; use the Java API's Model.fit(Map, Map, options)") : null;
+        if (resuming) reuseTheRunsSplit(previous);
         Path dir = outDir != null ? outDir : freshRunDir();
         refuseToReplaceARun(dir);
         List<LayerSpecParser.Spec> specs = layers == null ? null : LayerSpecParser.parse(layers);
