@@ -1,7 +1,6 @@
 package dev.nabla.examples;
 
 import dev.nabla.data.Dataset;
-import dev.nabla.data.IdxReader;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Input;
@@ -14,7 +13,6 @@ import dev.nabla.train.FitOptions;
 import dev.nabla.train.Functional;
 import dev.nabla.train.History;
 import dev.nabla.train.Model;
-import dev.nabla.train.ModelFile;
 import dev.nabla.train.metrics.Metric;
 import dev.nabla.train.metrics.Metrics;
 
@@ -50,10 +48,9 @@ public final class FashionAuxiliaryOutput {
 
     /** Trains on {@code trainRows} training images for {@code epochs} epochs; the model file goes into {@code dir}. */
     public static Result run(int trainRows, int testRows, int epochs, long seed, Path dir) {
-        Dataset[] d = IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false);
-        Map<String, Tensor> trainX = Map.of("image", d[0].x().slice(0, 0, trainRows).detach());
-        Map<String, Tensor> testX = Map.of("image", d[1].x().slice(0, 0, testRows).detach());
-        Tensor trainLabels = d[0].y().slice(0, 0, trainRows).detach(), testLabels = d[1].y().slice(0, 0, testRows).detach();
+        Dataset[] d = FashionMnist.firstRows(trainRows, testRows);
+        Map<String, Tensor> trainX = Map.of("image", d[0].x()), testX = Map.of("image", d[1].x());
+        Tensor trainLabels = d[0].y(), testLabels = d[1].y();
         // Both outputs predict the class.
         Map<String, Tensor> trainY = Map.of("main", trainLabels, "aux", trainLabels), testY = Map.of("main", testLabels, "aux", testLabels);
 
@@ -64,9 +61,7 @@ public final class FashionAuxiliaryOutput {
         History h = model.fit(trainX, trainY, FitOptions.epochs(epochs).batchSize(64).seed(seed).validationSplit(0.1));
         Map<String, Double> test = model.evaluate(testX, testY);
 
-        Path file = dir.resolve("fashion-aux.nabla");
-        ModelFile.save(file, model);
-        Model loaded = ModelFile.load(file).model();
+        Model loaded = FashionMnist.saveAndLoad(model, dir.resolve("fashion-aux.nabla"));
         return new Result(h, test, model.predict(testX), loaded.predict(testX));
     }
 

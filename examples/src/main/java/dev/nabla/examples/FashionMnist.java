@@ -14,9 +14,11 @@ import dev.nabla.train.Callback;
 import dev.nabla.train.FitOptions;
 import dev.nabla.train.History;
 import dev.nabla.train.Model;
+import dev.nabla.train.ModelFile;
 import dev.nabla.train.Sequential;
 import dev.nabla.train.metrics.Metrics;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,22 @@ public final class FashionMnist {
                 new Conv2D(32, 3, 1, Padding.VALID, true, Activation.RELU), new MaxPool2D(2, 2),
                 new Conv2D(64, 3, 1, Padding.VALID, true, Activation.RELU), new MaxPool2D(2, 2),
                 new Flatten(), Dense.of(128, Activation.RELU), Dense.of(10));
+    }
+
+    /** The first {@code trainRows} training and {@code testRows} test images, flat (784 pixels / 255): {train, test}. */
+    static Dataset[] firstRows(int trainRows, int testRows) {
+        Dataset[] d = IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false);
+        return new Dataset[] {first(d[0], trainRows), first(d[1], testRows)};
+    }
+
+    private static Dataset first(Dataset d, int n) {
+        return new Dataset(d.x().slice(0, 0, n).detach(), d.y().slice(0, 0, n).detach(), d.classNames());
+    }
+
+    /** Saves {@code model} to {@code file} and loads the file back (no registration needed). */
+    static Model saveAndLoad(Model model, Path file) {
+        ModelFile.save(file, model);
+        return ModelFile.load(file).model();
     }
 
     /** Trains {@code model} for {@code epochs} epochs; images as [n, 1, 28, 28] for a CNN, else flat. */

@@ -1,7 +1,6 @@
 package dev.nabla.examples;
 
 import dev.nabla.data.Dataset;
-import dev.nabla.data.IdxReader;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Concatenate;
 import dev.nabla.nn.Dense;
@@ -14,7 +13,6 @@ import dev.nabla.train.FitOptions;
 import dev.nabla.train.Functional;
 import dev.nabla.train.History;
 import dev.nabla.train.Model;
-import dev.nabla.train.ModelFile;
 import dev.nabla.train.metrics.Metrics;
 
 import java.nio.file.Files;
@@ -56,17 +54,16 @@ public final class FashionTwoInputs {
         return Tensor.of(mean, n, 1);
     }
 
-    /** The inputs by name for the first {@code n} rows of {@code d}. */
-    static Map<String, Tensor> inputs(Dataset d, int n) {
-        Tensor images = d.x().slice(0, 0, n).detach();
-        return Map.of("image", images, "brightness", meanBrightness(images));
+    /** The inputs by name for the rows of {@code d}. */
+    static Map<String, Tensor> inputs(Dataset d) {
+        return Map.of("image", d.x(), "brightness", meanBrightness(d.x()));
     }
 
     /** Trains on {@code trainRows} training images for {@code epochs} epochs; the model file goes into {@code dir}. */
     public static Result run(int trainRows, int testRows, int epochs, long seed, Path dir) {
-        Dataset[] d = IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false);
-        Map<String, Tensor> trainX = inputs(d[0], trainRows), testX = inputs(d[1], testRows);
-        Tensor trainY = d[0].y().slice(0, 0, trainRows).detach(), testY = d[1].y().slice(0, 0, testRows).detach();
+        Dataset[] d = FashionMnist.firstRows(trainRows, testRows);
+        Map<String, Tensor> trainX = inputs(d[0]), testX = inputs(d[1]);
+        Tensor trainY = d[0].y(), testY = d[1].y();
 
         Functional model = model().seed(seed);
         model.compile(Optimizers.adam(1e-3), Losses.sparseCategoricalCrossentropy(true), Metrics.accuracy());
@@ -74,9 +71,7 @@ public final class FashionTwoInputs {
         History h = model.fit(trainX, Map.of(output, trainY), FitOptions.epochs(epochs).batchSize(64).seed(seed).validationSplit(0.1));
         Map<String, Double> test = model.evaluate(testX, Map.of(output, testY));
 
-        Path file = dir.resolve("fashion-two-inputs.nabla");
-        ModelFile.save(file, model);
-        Model loaded = ModelFile.load(file).model();
+        Model loaded = FashionMnist.saveAndLoad(model, dir.resolve("fashion-two-inputs.nabla"));
         return new Result(h, test, model.predict(testX).get(output), loaded.predict(testX).get(output));
     }
 

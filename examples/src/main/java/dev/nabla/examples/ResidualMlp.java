@@ -1,7 +1,6 @@
 package dev.nabla.examples;
 
 import dev.nabla.data.Dataset;
-import dev.nabla.data.IdxReader;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Add;
 import dev.nabla.nn.Dense;
@@ -16,7 +15,6 @@ import dev.nabla.train.FitOptions;
 import dev.nabla.train.Functional;
 import dev.nabla.train.History;
 import dev.nabla.train.Model;
-import dev.nabla.train.ModelFile;
 import dev.nabla.train.metrics.Metrics;
 
 import java.nio.file.Files;
@@ -48,18 +46,15 @@ public final class ResidualMlp {
 
     /** Trains on the first {@code trainRows} training images; the model and ONNX files go into {@code dir}. */
     public static Result run(int trainRows, int testRows, int epochs, long seed, Path dir) {
-        Dataset[] d = IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false);
-        Tensor trainX = d[0].x().slice(0, 0, trainRows).detach(), trainY = d[0].y().slice(0, 0, trainRows).detach();
-        Tensor testX = d[1].x().slice(0, 0, testRows).detach(), testY = d[1].y().slice(0, 0, testRows).detach();
+        Dataset[] d = FashionMnist.firstRows(trainRows, testRows);
+        Tensor trainX = d[0].x(), trainY = d[0].y(), testX = d[1].x(), testY = d[1].y();
 
         Functional model = model(64, 2).seed(seed);
         model.compile(Optimizers.adam(1e-3), Losses.sparseCategoricalCrossentropy(true), Metrics.accuracy());
         History h = model.fit(trainX, trainY, FitOptions.epochs(epochs).batchSize(64).seed(seed));
         double accuracy = model.evaluate(testX, testY).get("accuracy");
 
-        Path file = dir.resolve("residual-mlp.nabla");
-        ModelFile.save(file, model);
-        Model loaded = ModelFile.load(file).model();
+        Model loaded = FashionMnist.saveAndLoad(model, dir.resolve("residual-mlp.nabla"));
         Path onnx = dir.resolve("residual-mlp.onnx");
         OnnxExporter.export(loaded, onnx);
         return new Result(h, accuracy, model.predict(testX), loaded.predict(testX), onnx);

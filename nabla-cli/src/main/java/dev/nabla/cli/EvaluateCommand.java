@@ -2,7 +2,6 @@ package dev.nabla.cli;
 
 import dev.nabla.data.Dataset;
 import dev.nabla.train.Model;
-import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,10 +36,9 @@ final class EvaluateCommand implements Runnable {
 
     @Override
     public void run() {
-        SavedModel saved = ModelFile.load(modelFile);
-        Model model = saved.model();
-        GraphModels.requireOneInputOneOutput("evaluate", modelFile, model,
+        SavedModel saved = GraphModels.loadOneInputOneOutput("evaluate", modelFile,
                 "evaluate reads one table and supports one input and one output; use the Java API's Model.evaluate(Map, Map)");
+        Model model = saved.model();
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to evaluate against");
         Preprocessing pre = Preprocessing.of(saved);
         DataSource source = DataSource.load(data, target != null ? target : pre.target(), pre.images(), seed != null ? seed : pre.splitSeed());

@@ -133,11 +133,12 @@ final class ExplainCommand implements Runnable {
     }
 
     private Subject fileSubject() {
-        SavedModel saved = ModelFile.load(Path.of(what));
+        Path file = Path.of(what);
+        SavedModel saved = ModelFile.load(file);
         if (input == null) throw new IllegalArgumentException("explain " + what + ": give one input row with --input, e.g. --input 5.1,3.5,1.4,0.2");
         Model m = saved.model();
         if (m.inputNames().size() > 1 || (target != null && m.outputNames().size() > 1)) {
-            throw GraphModels.refusal("explain", Path.of(what), m, "explain takes one --input row and supports one input and one output"
+            throw GraphModels.refusal("explain", file, m, "explain takes one --input row and supports one input and one output"
                     + " (several outputs only without --target, explaining the sum of the outputs)");
         }
         String[] parts = input.split(",");
@@ -149,10 +150,11 @@ final class ExplainCommand implements Runnable {
                 throw new IllegalArgumentException("--input: value " + (i + 1) + " '" + parts[i] + "' is not a number");
             }
         }
-        Tensor x = Preprocessing.of(saved).apply(new dev.nabla.data.Dataset(Tensor.of(row, 1, row.length), Tensor.zeros(1))).x();
+        Preprocessing pre = Preprocessing.of(saved);
+        Tensor x = pre.apply(new dev.nabla.data.Dataset(Tensor.of(row, 1, row.length), Tensor.zeros(1))).x();
         m.setTraining(false);
         if (target != null && m.loss() != null) {
-            Tensor y = Preprocessing.of(saved).task() == Tasks.Task.CLASSIFICATION ? Tensor.vector(target) : Tensor.of(new float[] {target}, 1, 1);
+            Tensor y = pre.task() == Tasks.Task.CLASSIFICATION ? Tensor.vector(target) : Tensor.of(new float[] {target}, 1, 1);
             return modelSubject(what + " on one row, loss " + m.loss().name() + " against target " + target, m, x, () -> m.loss().apply(y, m.apply(x)));
         }
         if (m.outputNames().size() > 1) {

@@ -1,7 +1,6 @@
 package dev.nabla.cli;
 
 import dev.nabla.onnx.OnnxExporter;
-import dev.nabla.train.Functional;
 import dev.nabla.train.Model;
 import dev.nabla.train.ModelFile;
 import picocli.CommandLine.Command;
@@ -40,10 +39,8 @@ final class ExportCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(modelFile + ": " + e.getMessage(), e);
         }
-        boolean graph = model instanceof Functional;
-        List<String> inputs = graph ? ((Functional) model).inputNames() : List.of("input");
-        List<String> outputs = graph ? ((Functional) model).outputNames() : List.of("output");
-        spec.commandLine().getOut().println("Wrote " + onnx + " (inputs " + quoted(inputs) + ", outputs " + quoted(outputs) + ", batch dimension 'batch')");
+        spec.commandLine().getOut().println("Wrote " + onnx + " (inputs " + quoted(model.inputNames()) + ", outputs " + quoted(model.outputNames())
+                + ", batch dimension 'batch')");
     }
 
     private static String quoted(List<String> names) {

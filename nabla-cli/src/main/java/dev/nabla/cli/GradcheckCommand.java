@@ -4,7 +4,6 @@ import dev.nabla.data.Dataset;
 import dev.nabla.explain.GradientCheck;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.train.Model;
-import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,10 +41,9 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SavedModel saved = ModelFile.load(modelFile);
-        Model model = saved.model();
-        GraphModels.requireOneInputOneOutput("gradcheck", modelFile, model, "gradcheck reads one table (one target column) and supports one input"
+        SavedModel saved = GraphModels.loadOneInputOneOutput("gradcheck", modelFile, "gradcheck reads one table (one target column) and supports one input"
                 + " and one output; check the weighted total loss with the Java API's GradientCheck.of(model, () -> loss)");
+        Model model = saved.model();
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to differentiate");
         Preprocessing pre = Preprocessing.of(saved);
         DataSource source = DataSource.load(data, pre.target(), pre.images(), 42);

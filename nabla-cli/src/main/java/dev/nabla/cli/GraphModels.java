@@ -1,6 +1,8 @@
 package dev.nabla.cli;
 
 import dev.nabla.train.Model;
+import dev.nabla.train.ModelFile;
+import dev.nabla.train.SavedModel;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -17,12 +19,14 @@ final class GraphModels {
     }
 
     /**
-     * Refuses a model with several inputs or outputs in one line: {@code command}, the file, its inputs and outputs,
-     * then {@code supports} (what the command does instead, e.g. "evaluate reads one table and supports one input and
-     * one output; use the Java API's Model.evaluate(Map, Map)").
+     * Loads a model file for a command that reads one table, refusing a model with several inputs or outputs in one
+     * line: {@code command}, the file, its inputs and outputs, then {@code supports} (what the command does instead,
+     * e.g. "evaluate reads one table and supports one input and one output; use the Java API's Model.evaluate(Map, Map)").
      */
-    static void requireOneInputOneOutput(String command, Path file, Model m, String supports) {
-        if (severalInputsOrOutputs(m)) throw refusal(command, file, m, supports);
+    static SavedModel loadOneInputOneOutput(String command, Path file, String supports) {
+        SavedModel saved = ModelFile.load(file);
+        if (severalInputsOrOutputs(saved.model())) throw refusal(command, file, saved.model(), supports);
+        return saved;
     }
 
     static IllegalArgumentException refusal(String command, Path file, Model m, String supports) {

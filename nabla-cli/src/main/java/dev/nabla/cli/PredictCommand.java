@@ -4,7 +4,6 @@ import dev.nabla.data.CsvReader;
 import dev.nabla.data.Dataset;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.tensor.Tensor;
-import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,8 +40,7 @@ final class PredictCommand implements Runnable {
 
     @Override
     public void run() {
-        SavedModel saved = ModelFile.load(modelFile);
-        GraphModels.requireOneInputOneOutput("predict", modelFile, saved.model(),
+        SavedModel saved = GraphModels.loadOneInputOneOutput("predict", modelFile,
                 "predict reads one CSV, writes one table and supports one input and one output; use the Java API's Model.predict(Map)");
         Preprocessing pre = Preprocessing.of(saved);
         if (!Files.isRegularFile(data)) throw new IllegalArgumentException("--data: " + data + " is not a file");

@@ -4,8 +4,6 @@ import dev.nabla.data.Dataset;
 import dev.nabla.data.Scaler;
 import dev.nabla.train.SavedModel;
 
-import dev.nabla.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,17 +44,7 @@ record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, bo
         List<String> extra = new ArrayList<>(columns);
         extra.removeAll(featureNames);
         if (!extra.isEmpty()) note.accept(origin + ": column(s) " + String.join(", ", extra) + " are not features of the model; ignored");
-        return apply(d.withX(select(d.x(), index)));
-    }
-
-    /** The columns {@code index} of the rows of x, in that order. */
-    private static Tensor select(Tensor x, int[] index) {
-        int n = x.dim(0), width = x.size() / n;
-        float[] from = x.data(), to = new float[n * index.length];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < index.length; k++) to[i * index.length + k] = from[i * width + index[k]];
-        }
-        return Tensor.of(to, n, index.length);
+        return apply(d.withX(d.x().indexSelect(1, index)));
     }
 
     Dataset apply(Dataset d) {

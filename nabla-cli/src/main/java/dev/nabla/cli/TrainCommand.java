@@ -112,12 +112,9 @@ final class TrainCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         boolean resuming = resume != null;
-        SavedModel previous = resuming ? ModelFile.load(resume) : null;
-        if (resuming) {
-            GraphModels.requireOneInputOneOutput("train --resume", resume, previous.model(),
-                    "train reads one table and supports one input and one output; use the Java API's Model.fit(Map, Map, options)");
-            reuseTheRunsSplit(previous);
-        }
+        SavedModel previous = resuming ? GraphModels.loadOneInputOneOutput("train --resume", resume,
+                "train reads one table and supports one input and one output; use the Java API's Model.fit(Map, Map, options)") : null;
+        if (resuming) reuseTheRunsSplit(previous);
         Path dir = outDir != null ? outDir : freshRunDir();
         refuseToReplaceARun(dir);
         List<LayerSpecParser.Spec> specs = layers == null ? null : LayerSpecParser.parse(layers);
@@ -241,7 +238,7 @@ final class TrainCommand implements Runnable {
     private Map<String, Object> splitSettings() {
         Map<String, Object> split = new LinkedHashMap<>();
         // A file by its absolute path, so a run resumed from another directory finds it.
-        split.put("data", Files.exists(Path.of(data)) ? Path.of(data).toAbsolutePath().normalize().toString() : data);
+        split.put("data", canonical(data));
         if (target != null) split.put("target", target);
         split.put("seed", seed);
         split.put("validation_split", validationSplit);
@@ -281,8 +278,12 @@ final class TrainCommand implements Runnable {
 
     /** The same data: the same name, or paths to the same file. */
     private static boolean sameData(String a, String b) {
-        if (a.equals(b)) return true;
-        return Files.exists(Path.of(a)) && Path.of(a).toAbsolutePath().normalize().equals(Path.of(b).toAbsolutePath().normalize());
+        return canonical(a).equals(canonical(b));
+    }
+
+    /** A data file by its absolute path; a built-in dataset's name as it is. */
+    private static String canonical(String data) {
+        return Files.exists(Path.of(data)) ? Path.of(data).toAbsolutePath().normalize().toString() : data;
     }
 
     /**

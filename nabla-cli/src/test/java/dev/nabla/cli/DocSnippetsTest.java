@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -117,33 +118,28 @@ class DocSnippetsTest {
     }
 
     private static List<Snippet> readmeSnippets(Path readme) {
-        List<String> lines = read(readme);
-        List<Snippet> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (!lines.get(i).strip().equals("```java")) continue;
-            int start = i + 1;
-            while (i + 1 < lines.size() && !lines.get(i + 1).strip().equals("```")) i++;
-            out.add(new Snippet(readme, start + 1, lines.subList(start, i + 1)));
-            i++;
-        }
-        return out;
+        return snippets(readme, "```java", "```", UnaryOperator.identity());
     }
 
     private static final Pattern JAVADOC_LINE = Pattern.compile("^\\s*\\* ?(.*)$");
 
     private static List<Snippet> javadocSnippets(Path file) {
+        return snippets(file, "* <pre>{@code", "* }</pre>", line -> {
+            Matcher m = JAVADOC_LINE.matcher(line);
+            return m.matches() ? m.group(1) : line;
+        });
+    }
+
+    /** The blocks of {@code file} between a line {@code open} and a line {@code close} (stripped), each line through {@code body}. */
+    private static List<Snippet> snippets(Path file, String open, String close, UnaryOperator<String> body) {
         List<String> lines = read(file);
         List<Snippet> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            if (!lines.get(i).strip().equals("* <pre>{@code")) continue;
+            if (!lines.get(i).strip().equals(open)) continue;
             int start = i + 1;
-            List<String> body = new ArrayList<>();
-            while (i + 1 < lines.size() && !lines.get(i + 1).strip().equals("* }</pre>")) {
-                i++;
-                Matcher m = JAVADOC_LINE.matcher(lines.get(i));
-                body.add(m.matches() ? m.group(1) : lines.get(i));
-            }
-            out.add(new Snippet(file, start + 1, body));
+            List<String> block = new ArrayList<>();
+            while (i + 1 < lines.size() && !lines.get(i + 1).strip().equals(close)) block.add(body.apply(lines.get(++i)));
+            out.add(new Snippet(file, start + 1, block));
             i++;
         }
         return out;

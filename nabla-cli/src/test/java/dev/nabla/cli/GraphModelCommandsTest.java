@@ -53,9 +53,7 @@ class GraphModelCommandsTest {
         SymbolicTensor y = Dense.of(1).call(Dense.of(8, Activation.TANH).call(x));
         Functional m = Model.of(x, y).seed(5);
         m.compile(Optimizers.adam(0.01f), Map.of(m.outputNames().get(0), Losses.mse()), Map.of(), Map.of());
-        Path file = dir.resolve("single.nabla");
-        ModelFile.save(file, new SavedModel(m, PREPROCESSING, new History(), Map.of()));
-        return file;
+        return save(m, "single.nabla");
     }
 
     /** image (3) and side (1) -> concatenate -> main (1) and aux (1), each with its own loss. */
@@ -64,9 +62,7 @@ class GraphModelCommandsTest {
         SymbolicTensor h = new Concatenate().call(Dense.of(4, Activation.TANH).call(image), Dense.of(2, Activation.TANH).call(side));
         Functional m = Model.of(List.of(image, side), Map.of("main", Dense.of(1).call(h), "aux", Dense.of(1).call(h))).seed(5);
         m.compile(Optimizers.adam(0.01f), Map.of("main", Losses.mse(), "aux", Losses.mae()), Map.of("aux", 0.5), Map.of());
-        Path file = dir.resolve("graph.nabla");
-        ModelFile.save(file, new SavedModel(m, PREPROCESSING, new History(), Map.of()));
-        return file;
+        return save(m, "graph.nabla");
     }
 
     /** One input, two outputs (main, aux), each with its own loss. */
@@ -75,7 +71,12 @@ class GraphModelCommandsTest {
         SymbolicTensor h = Dense.of(6, Activation.TANH).call(x);
         Functional m = Model.of(List.of(x), Map.of("main", Dense.of(1).call(h), "aux", Dense.of(1).call(h))).seed(5);
         m.compile(Optimizers.adam(0.01f), Map.of("main", Losses.mse(), "aux", Losses.mae()), Map.of("aux", 0.5), Map.of());
-        Path file = dir.resolve("heads.nabla");
+        return save(m, "heads.nabla");
+    }
+
+    /** Saves {@code m} with {@link #PREPROCESSING} as {@code name} in the test directory. */
+    private Path save(Functional m, String name) {
+        Path file = dir.resolve(name);
         ModelFile.save(file, new SavedModel(m, PREPROCESSING, new History(), Map.of()));
         return file;
     }

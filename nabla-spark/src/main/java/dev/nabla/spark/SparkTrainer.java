@@ -150,15 +150,16 @@ public final class SparkTrainer {
 
     /** The replicas train on one features tensor and one targets tensor with the model's one loss. */
     private static void requireOneInputOneOutput(Model model, String what) {
-        if (model.inputNames().size() == 1 && model.outputNames().size() == 1) {
-            double weight = model.lossWeights().getOrDefault(model.outputNames().get(0), 1.0); // none before compile
-            if (weight == 1) return;
+        if (model.inputNames().size() != 1 || model.outputNames().size() != 1) {
+            throw new IllegalArgumentException(what + ": model " + model.name() + " has " + count(model.inputNames(), "input") + " and "
+                    + count(model.outputNames(), "output") + "; Spark training supports one input and one output with one loss;"
+                    + " train it in one process with Model.fit(Map, Map, options)");
+        }
+        double weight = model.lossWeights().getOrDefault(model.outputNames().get(0), 1.0); // none before compile
+        if (weight != 1) {
             throw new IllegalArgumentException(what + ": model " + model.name() + " was compiled with loss weight " + weight
                     + "; Spark training takes the loss unweighted (compile without a weight, or scale the learning rate)");
         }
-        throw new IllegalArgumentException(what + ": model " + model.name() + " has " + count(model.inputNames(), "input") + " and "
-                + count(model.outputNames(), "output") + "; Spark training supports one input and one output with one loss;"
-                + " train it in one process with Model.fit(Map, Map, options)");
     }
 
     /** "2 inputs (a, b)" */
@@ -283,7 +284,8 @@ public final class SparkTrainer {
         private double[] averagingRound(int epoch, int step, int steps) {
             long start = System.nanoTime();
             List<Tensor> all = PartitionWork.values(model.weights());
-            Map<String, Tensor> optimizerState = model.optimizer().state(Weight.byName(model.weights()));
+            Map<String, Tensor> named = Weight.byName(model.weights());
+            Map<String, Tensor> optimizerState = model.optimizer().state(named);
             Map<String, float[]> stateArrays = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : optimizerState.entrySet()) stateArrays.put(e.getKey(), e.getValue().data());
             Broadcast<StepOrder> order = broadcast(new StepOrder(epoch, step, steps, WeightVectors.flatten(all),
@@ -309,7 +311,7 @@ public final class SparkTrainer {
                 averaged.put(e.getKey(), Tensor.of(mean, mean.length));
             }
             model.optimizer().setIterations(model.optimizer().iterations() + steps);
-            model.optimizer().loadState(averaged, Weight.byName(model.weights()));
+            model.optimizer().loadState(averaged, named);
             nanos += System.nanoTime() - start;
             return new double[] {lossSum, n};
         }
