@@ -22,6 +22,12 @@ public class ActivationLayer extends Layer {
         return activation;
     }
 
+    /** Works on each step alone, so a padding mask passes through (see {@link Masks}). */
+    @Override
+    public boolean propagatesMask() {
+        return true;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         return activation.apply(x);

@@ -90,6 +90,12 @@ public class Dense extends Layer {
         return addWeight("bias", new int[] {units}, withKernelFans, true);
     }
 
+    /** Works on each step alone, so a padding mask passes through (see {@link Masks}). */
+    @Override
+    public boolean propagatesMask() {
+        return true;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         int[] s = x.shape();

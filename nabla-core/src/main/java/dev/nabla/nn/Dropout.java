@@ -22,6 +22,12 @@ public class Dropout extends Layer {
         this.rate = rate;
     }
 
+    /** Works on each step alone, so a padding mask passes through (see {@link Masks}). */
+    @Override
+    public boolean propagatesMask() {
+        return true;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         if (!isTraining() || rate == 0) return x;

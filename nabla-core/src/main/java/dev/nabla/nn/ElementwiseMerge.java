@@ -16,6 +16,12 @@ public abstract class ElementwiseMerge extends MergeLayer {
         super(name);
     }
 
+    /** Works on each step alone, so the inputs' padding masks, combined, pass through (see {@link Masks}). */
+    @Override
+    public boolean propagatesMask() {
+        return true;
+    }
+
     /** One step of the fold. */
     protected abstract Tensor combine(Tensor a, Tensor b);
 

@@ -244,6 +244,14 @@ public abstract class Layer {
     }
 
     /**
+     * Whether a padding mask on the input goes on to the output unchanged (see {@link Masks}): true for layers that
+     * work on each time step alone and keep the [batch, time] axes. False here, so other layers drop a mask.
+     */
+    public boolean propagatesMask() {
+        return false;
+    }
+
+    /**
      * The output shape for inputs of {@code inputShape}: by default, builds if needed and runs {@link #forward} on
      * zeros with the batch dimension set to 1, without recording a graph, in inference mode.
      */

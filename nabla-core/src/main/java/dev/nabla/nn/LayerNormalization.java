@@ -29,6 +29,12 @@ public class LayerNormalization extends Layer {
         beta = addWeight("beta", new int[] {features}, Initializers.zeros(), true);
     }
 
+    /** Works on each step alone, so a padding mask passes through (see {@link Masks}). */
+    @Override
+    public boolean propagatesMask() {
+        return true;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         int features = gamma.size();

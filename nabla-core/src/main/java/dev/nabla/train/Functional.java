@@ -2,6 +2,7 @@ package dev.nabla.train;
 
 import dev.nabla.io.JsonFields;
 import dev.nabla.nn.Fusions;
+import dev.nabla.nn.Masks;
 import dev.nabla.nn.Input;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Layers;
@@ -265,21 +266,36 @@ public class Functional extends Model {
 
     private List<Tensor> run(List<Tensor> values) {
         Map<SymbolicTensor, Tensor> computed = new IdentityHashMap<>();
+        Map<SymbolicTensor, Tensor> masks = new IdentityHashMap<>(); // padding masks of the values that have one (see Masks)
         for (int i = 0; i < inputs.size(); i++) computed.put(inputs.get(i), checkedInput(inputs.get(i), values.get(i)));
         for (SymbolicTensor node : nodes) {
             if (fusedAway.contains(node)) continue; // runs inside the one node it feeds
             Fusions.Fused f = fused.get(node);
-            if (f != null) {
-                computed.put(node, f.apply(computed.get(node.inputs().get(0).inputs().get(0))));
+            SymbolicTensor fusedInput = f != null ? node.inputs().get(0).inputs().get(0) : null;
+            if (f != null && masks.get(fusedInput) == null) {
+                computed.put(node, f.apply(computed.get(fusedInput)));
                 continue;
             }
-            Tensor[] args = new Tensor[node.inputs().size()];
-            for (int i = 0; i < args.length; i++) args[i] = computed.get(node.inputs().get(i));
-            computed.put(node, node.layer().apply(args));
+            if (f != null) { // a masked value: run the two layers one by one, so that the mask goes through both
+                runNode(node.inputs().get(0), computed, masks);
+            }
+            runNode(node, computed, masks);
         }
         List<Tensor> results = new ArrayList<>();
         for (SymbolicTensor out : outputs) results.add(computed.get(out));
         return results;
+    }
+
+    private static void runNode(SymbolicTensor node, Map<SymbolicTensor, Tensor> computed, Map<SymbolicTensor, Tensor> masks) {
+        Tensor[] args = new Tensor[node.inputs().size()];
+        Tensor[] argMasks = new Tensor[args.length];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = computed.get(node.inputs().get(i));
+            argMasks[i] = masks.get(node.inputs().get(i));
+        }
+        Masks.Masked out = Masks.call(node.layer(), args, argMasks);
+        computed.put(node, out.value());
+        if (out.mask() != null) masks.put(node, out.mask());
     }
 
     /** Each sample must have the input's shape; the batch size is free. */

@@ -2,6 +2,7 @@ package dev.nabla.train;
 
 import dev.nabla.nn.Fusions;
 import dev.nabla.nn.Layer;
+import dev.nabla.nn.Masks;
 import dev.nabla.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -48,15 +49,18 @@ public class Sequential extends Model {
     protected Tensor forward(Tensor x) {
         if (children().isEmpty()) throw new IllegalStateException(name() + ": no layers");
         Tensor h = x;
+        Tensor mask = null; // a padding mask travelling with h (see Masks)
         List<Layer> layers = children();
         for (int i = 0; i < layers.size(); i++) {
             // A layer and the next may run as one op (same values and gradients): Fusions decides.
-            Fusions.Fused fused = i + 1 < layers.size() ? Fusions.of(layers.get(i), layers.get(i + 1)) : null;
+            Fusions.Fused fused = i + 1 < layers.size() && mask == null ? Fusions.of(layers.get(i), layers.get(i + 1)) : null;
             if (fused != null) {
                 h = fused.apply(h);
                 i++;
             } else {
-                h = layers.get(i).apply(h);
+                Masks.Masked out = Masks.call(layers.get(i), new Tensor[] {h}, new Tensor[] {mask});
+                h = out.value();
+                mask = out.mask();
             }
         }
         return h;
