@@ -33,8 +33,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-@Command(name = "explain", description = {"Walk through backpropagation number by number: the forward pass, each op's local",
-        "derivative and what it passes back, every parameter's gradient and one update.",
+@Command(name = "explain", description = {"Walk through backpropagation number by number.",
+        "Shows the forward pass, each op's local derivative and what it passes back, every parameter's gradient and one update.",
         "WHAT is a preset (neuron, layer, xor) or a saved model file (with --input)."})
 final class ExplainCommand implements Runnable {
 

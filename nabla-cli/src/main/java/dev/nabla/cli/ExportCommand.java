@@ -14,8 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-@Command(name = "export", description = {"Export a saved model (Sequential or functional) to ONNX (IR 8, opset 17) for ONNX Runtime and other serving stacks;",
-        "the ONNX inputs and outputs carry the model's input and output names ('input' and 'output' for a Sequential).",
+@Command(name = "export", description = {"Export a saved model to ONNX for ONNX Runtime and other serving stacks.",
+        "Any Sequential or functional model; the file is ONNX IR 8, opset 17.",
+        "The ONNX inputs and outputs carry the model's input and output names ('input' and 'output' for a Sequential).",
         "Inputs the model's preprocessing (e.g. scaling) expects must be applied before the ONNX model too."})
 final class ExportCommand implements Runnable {
 

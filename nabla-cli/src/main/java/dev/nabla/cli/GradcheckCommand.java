@@ -17,8 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "gradcheck", description = {"Check a saved model's gradients against central differences, parameter by parameter,",
-        "on a few rows of data: the worst relative error of each (float32: around 1e-3 or below is right)."})
+@Command(name = "gradcheck", description = {"Check a saved model's gradients against central differences, parameter by parameter.",
+        "On a few rows of data it prints the worst relative error of each (float32: around 1e-3 or below is right)."})
 final class GradcheckCommand implements Callable<Integer> {
 
     @Mixin

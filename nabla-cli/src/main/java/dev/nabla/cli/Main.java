@@ -28,6 +28,7 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         CommandLine cl = new CommandLine(new Main());
+        for (CommandLine sub : cl.getSubcommands().values()) addHelpOption(sub.getCommandSpec());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
@@ -48,6 +49,12 @@ public final class Main implements Runnable {
             // picocli hands only Exceptions to the handler above; these Errors would end the JVM with a stack trace.
             return fatal(e, args, err, verbose);
         }
+    }
+
+    /** {@code -h, --help} on a subcommand prints its usage, as on {@code nabla} itself (picocli adds it only where asked). */
+    private static void addHelpOption(CommandLine.Model.CommandSpec spec) {
+        if (spec.findOption("--help") != null) return;
+        spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
     }
 
     /** One line on stderr for running out of heap or stack, naming the command and the JVM option to raise; returns 1. */

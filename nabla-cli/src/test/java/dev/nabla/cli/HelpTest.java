@@ -1,0 +1,33 @@
+package dev.nabla.cli;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Help as people look for it: {@code --help} and {@code -h} on every subcommand, and whole sentences in the list. */
+class HelpTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "evaluate", "predict", "summary", "datasets", "explain", "gradcheck", "export", "bench"})
+    void everySubcommandPrintsItsUsageForHelp(String command) {
+        for (String flag : new String[] {"--help", "-h"}) {
+            CliTest.Run r = CliTest.inProcess(command, flag);
+            assertThat(r.exit()).as("%s %s: %s", command, flag, r.err()).isZero();
+            assertThat(r.out()).startsWith("Usage: nabla " + command).contains("--help");
+        }
+    }
+
+    @Test
+    void eachSubcommandsLineInTheListIsAWholeSentence() {
+        CliTest.Run r = CliTest.inProcess("--help");
+        assertThat(r.exit()).isZero();
+        String list = r.out().substring(r.out().indexOf("Commands:") + "Commands:".length());
+        // an entry is "  name  description", wrapped onto lines indented further
+        for (String entry : list.strip().split("\n(?=  \\S)|^(?=\\S)")) {
+            String text = entry.strip().replaceAll("\\s+", " ");
+            assertThat(text).as("the entry of %s", text.split(" ")[0]).matches("\\S+ .*[.)]");
+        }
+    }
+}
