@@ -10,6 +10,7 @@ import dev.nabla.nn.ActivationLayer;
 import dev.nabla.nn.Add;
 import dev.nabla.nn.Average;
 import dev.nabla.nn.Concatenate;
+import dev.nabla.nn.DataFormat;
 import dev.nabla.nn.Dot;
 import dev.nabla.nn.Input;
 import dev.nabla.nn.Maximum;
@@ -25,6 +26,10 @@ import dev.nabla.nn.Dense;
 import dev.nabla.nn.Dropout;
 import dev.nabla.nn.Embedding;
 import dev.nabla.nn.Flatten;
+import dev.nabla.nn.AvgPool1D;
+import dev.nabla.nn.GlobalAveragePooling1D;
+import dev.nabla.nn.GlobalMaxPooling1D;
+import dev.nabla.nn.MaxPool1D;
 import dev.nabla.nn.GlobalAveragePooling2D;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.LayerNormalization;
@@ -185,6 +190,32 @@ class OnnxExportTest {
         m.buildFor(1, 3, 10);
         randomise(m, 31);
         assertOrtMatches(m, randomInput(32, 2, 3, 10));
+    }
+
+    @Test
+    void poolingOverSequencesInBothLayouts() throws Exception {
+        // [n, 3, 12] -> conv [n, 4, 12] -> max pool 3 stride 2 [n, 4, 5] -> avg pool 2 [n, 4, 2] -> mean over length [n, 4]
+        Sequential conv = Sequential.of(new Conv1D(4, 3, 1, Padding.SAME, 1, true, Activation.RELU), new MaxPool1D(3, 2), new AvgPool1D(2),
+                new GlobalAveragePooling1D(DataFormat.CHANNELS_FIRST), Dense.of(2));
+        conv.buildFor(1, 3, 12);
+        randomise(conv, 33);
+        assertOrtMatches(conv, randomInput(34, 2, 3, 12));
+        Sequential steps = Sequential.of(new Conv1D(4, 2, 1, 1, 1, true, Activation.TANH), new Permute(2, 1), new GlobalMaxPooling1D(), Dense.of(2));
+        steps.buildFor(1, 3, 7);
+        randomise(steps, 35);
+        assertOrtMatches(steps, randomInput(36, 2, 3, 7));
+    }
+
+    /** Padded steps are left out of the pooling in ONNX as in Nabla: the mask is computed from the ids in the graph. */
+    @Test
+    void maskedPoolingOfAnEmbeddingLeavesOutThePaddedSteps() throws Exception {
+        Tensor ids = Tensor.of(new float[] {3, 1, 0, 0, 2, 4, 4, 0, 0, 0, 0, 0, 5, 5, 5, 5}, 4, 4); // row 3 is all padding
+        for (Layer pool : List.of(new GlobalAveragePooling1D(), new GlobalMaxPooling1D())) {
+            Sequential m = Sequential.of(Embedding.of(6, 3).paddingIndex(0), new Dropout(0.2), new ActivationLayer(Activation.TANH), pool, Dense.of(2));
+            m.buildFor(1, 4);
+            randomise(m, 37);
+            assertOrtMatches(m, ids);
+        }
     }
 
     @Test
