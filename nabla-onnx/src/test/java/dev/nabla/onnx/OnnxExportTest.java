@@ -216,6 +216,13 @@ class OnnxExportTest {
             randomise(m, 37);
             assertOrtMatches(m, ids);
         }
+        // In a graph: the mask of the embedding's output survives a residual Add with a step-wise branch.
+        SymbolicTensor in = Input.of("ids", 4);
+        SymbolicTensor e = Embedding.of(6, 3).paddingIndex(0).call(in);
+        SymbolicTensor sum = new Add().call(e, Dense.of(3, Activation.TANH).call(e));
+        Functional f = Model.of(in, Dense.of(2).call(new GlobalAveragePooling1D().call(sum)));
+        randomise(f, 38);
+        assertOrtMatches(f, Map.of("ids", ids));
     }
 
     @Test
