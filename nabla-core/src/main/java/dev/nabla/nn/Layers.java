@@ -53,9 +53,20 @@ public final class Layers {
                 return new Conv2D(name, f.requirePositiveInt("filters"), f.requirePositiveInt("kernel_size"), f.requirePositiveInt("stride"),
                         padding(f), f.requireBoolean("use_bias"), activation(f),
                         initializer(f, "kernel_initializer"), initializer(f, "bias_initializer"));
+            case "Embedding":
+                return new Embedding(name, f.requirePositiveInt("input_dim"), f.requirePositiveInt("output_dim"), f.requireInt("padding_index"),
+                        initializer(f, "embeddings_initializer"));
+            case "Conv1D":
+                return new Conv1D(name, f.requirePositiveInt("filters"), f.requirePositiveInt("kernel_size"), f.requirePositiveInt("stride"),
+                        conv1dPadding(f), f.requirePositiveInt("dilation"), f.requireBoolean("use_bias"), activation(f),
+                        initializer(f, "kernel_initializer"), initializer(f, "bias_initializer"));
             case "MaxPool2D": return new MaxPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
             case "AvgPool2D": return new AvgPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
             case "GlobalAveragePooling2D": return new GlobalAveragePooling2D(name);
+            case "MaxPool1D": return new MaxPool1D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
+            case "AvgPool1D": return new AvgPool1D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
+            case "GlobalAveragePooling1D": return new GlobalAveragePooling1D(name, dataFormat(f));
+            case "GlobalMaxPooling1D": return new GlobalMaxPooling1D(name, dataFormat(f));
             case "Flatten": return new Flatten(name);
             case "Reshape": return new Reshape(name, f.requirePositiveShape("target_shape"));
             case "Permute": return new Permute(name, f.requirePositiveShape("dims"));
@@ -107,6 +118,25 @@ public final class Layers {
             return Initializers.fromConfig(f.map().get(key));
         } catch (IllegalArgumentException e) {
             throw f.error(key, e.getMessage());
+        }
+    }
+
+    /** "valid", "same" or a number of zeros on each side; as the Conv1D constructor's padding (-1 for SAME). */
+    private static int conv1dPadding(JsonFields f) {
+        Object p = f.map().get("padding");
+        if (p instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 0 && n.doubleValue() < Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        if ("valid".equalsIgnoreCase(String.valueOf(p))) return 0;
+        if ("same".equalsIgnoreCase(String.valueOf(p))) return -1;
+        throw f.error("padding", "expected \"valid\", \"same\" or a number of zeros (at least 0), got " + JsonFields.show(p));
+    }
+
+    private static DataFormat dataFormat(JsonFields f) {
+        try {
+            return DataFormat.parse(f.requireString("data_format"));
+        } catch (IllegalArgumentException e) {
+            throw f.error("data_format", e.getMessage());
         }
     }
 

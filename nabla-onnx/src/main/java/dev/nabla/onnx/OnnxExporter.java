@@ -2,8 +2,14 @@ package dev.nabla.onnx;
 
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.nn.Activation;
+import dev.nabla.nn.Conv1D;
+import dev.nabla.nn.DataFormat;
 import dev.nabla.nn.Dot;
+import dev.nabla.nn.Embedding;
+import dev.nabla.nn.GlobalAveragePooling1D;
+import dev.nabla.nn.GlobalPooling1D;
 import dev.nabla.nn.Layer;
+import dev.nabla.nn.Masks;
 import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.nn.Weight;
 import dev.nabla.train.Functional;
@@ -34,8 +40,10 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * }</pre>
  *
  * Layers: Dense, ActivationLayer and every activation (GELU is composed from Erf / Tanh, opset 17 having no Gelu),
- * Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape, BatchNormalization (inference form),
- * LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
+ * Embedding (Cast of the ids to int64, then Gather), Conv1D and Conv2D (Conv), MaxPool1D, AvgPool1D, MaxPool2D,
+ * AvgPool2D (MaxPool, AveragePool), GlobalAveragePooling1D and GlobalMaxPooling1D (ReduceMean, ReduceMax; over the
+ * real steps only when an Embedding's padding mask reaches them, as in Nabla), GlobalAveragePooling2D, Flatten,
+ * Reshape, BatchNormalization (inference form), LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
  * UpSampling2D (Resize, nearest); the merges Add, Subtract, Multiply, Maximum, Minimum (chains of the binary ops),
  * Average (Mean), Concatenate (Concat) and Dot (Transpose + Reshape + MatMul; normalised with ReduceSum, Max, Sqrt,
  * Div). Any other layer is refused with its name and type, and nothing is written.
@@ -72,15 +80,22 @@ public final class OnnxExporter {
             shapes.put(name, withBatch(1, shape));
             inputs.put(name, withBatch(-1, shape));
         });
+        Map<String, String> masks = new HashMap<>(); // tensor -> ONNX value of its [batch, time] padding mask, if it has one
         for (Call call : graph.calls()) {
-            List<String> xs = new ArrayList<>();
+            List<String> xs = new ArrayList<>(), inMasks = new ArrayList<>();
             List<int[]> inShapes = new ArrayList<>();
             for (String t : call.inputs()) {
                 xs.add(values.get(t));
                 inShapes.add(shapes.get(t));
+                inMasks.add(masks.get(t));
             }
-            values.put(call.output(), layer(g, call.layer(), xs, inShapes));
-            shapes.put(call.output(), call.layer().outputShape(inShapes));
+            boolean masked = inMasks.stream().anyMatch(m -> m != null);
+            Layer layer = call.layer();
+            String y = masked && layer instanceof Masks.Consumer ? maskedLayer(g, layer, xs.get(0), inMasks.get(0)) : layer(g, layer, xs, inShapes);
+            values.put(call.output(), y);
+            shapes.put(call.output(), layer.outputShape(inShapes));
+            String mask = outputMask(g, layer, xs, inShapes, inMasks);
+            if (mask != null) masks.put(call.output(), mask);
         }
         graph.outputs().forEach((name, tensor) -> {
             if (inputs.containsKey(name)) throw new IllegalArgumentException("ONNX export: output " + name + " has the name of an input; ONNX names each value once");
@@ -148,6 +163,44 @@ public final class OnnxExporter {
         }
     }
 
+    /**
+     * The padding mask of a layer call's output, as {@link Masks#call} routes it in Nabla: made by an {@link Embedding}
+     * with a padding index from [batch, time] ids, passed on (multiplied, for merges) by the step-wise layers, used up by
+     * the consumers that export (the global poolings), dropped by any other layer.
+     */
+    private static String outputMask(OnnxGraph g, Layer layer, List<String> xs, List<int[]> shapes, List<String> masks) {
+        if (layer instanceof Embedding e) {
+            if (e.paddingIndex() < 0 || shapes.get(0).length != 2) return null;
+            String pad = scalar(g, e.name(), e.paddingIndex());
+            return g.node("Cast", e.name(), List.of(g.node("Not", e.name(), List.of(g.node("Equal", e.name(), List.of(xs.get(0), pad))))),
+                    Attribute.of("to", OnnxGraph.FLOAT_TYPE));
+        }
+        if (layer instanceof Masks.Consumer || !layer.propagatesMask()) return null;
+        String all = null;
+        for (String m : masks) if (m != null) all = all == null ? m : g.node("Mul", layer.name(), List.of(all, m));
+        return all;
+    }
+
+    /** A layer that skips padded steps, on x with its [batch, time] mask. */
+    private static String maskedLayer(OnnxGraph g, Layer layer, String x, String mask) {
+        String name = layer.name();
+        if (!(layer instanceof GlobalPooling1D pool) || pool.dataFormat() != DataFormat.CHANNELS_LAST) {
+            throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " takes a padding mask here,"
+                    + " which its ONNX form does not");
+        }
+        String keep = g.node("Unsqueeze", name, List.of(mask, g.int64s(g.fresh(name + "/axes"), new long[] {2}))); // [b, t, 1]
+        String steps = g.int64s(g.fresh(name + "/axes"), new long[] {1});
+        String real = g.node("ReduceSum", name, List.of(mask, steps), Attribute.of("keepdims", 1L)); // [b, 1]
+        if (layer instanceof GlobalAveragePooling1D) {
+            String sum = g.node("ReduceSum", name, List.of(g.node("Mul", name, List.of(x, keep)), steps), Attribute.of("keepdims", 0L));
+            return g.node("Div", name, List.of(sum, g.node("Max", name, List.of(real, scalar(g, name, 1f)))));
+        }
+        String half = scalar(g, name, 0.5f);
+        String masked = g.node("Where", name, List.of(g.node("Greater", name, List.of(keep, half)), x, scalar(g, name, Float.NEGATIVE_INFINITY)));
+        String max = g.node("ReduceMax", name, List.of(masked), Attribute.of("axes", new long[] {1}), Attribute.of("keepdims", 0L));
+        return g.node("Where", name, List.of(g.node("Greater", name, List.of(real, half)), max, scalar(g, name, 0f)));
+    }
+
     /** ((x0 op x1) op x2) ..., in Nabla's order. */
     private static String fold(OnnxGraph g, String op, String name, List<String> xs) {
         String y = xs.get(0);
@@ -203,6 +256,11 @@ public final class OnnxExporter {
             }
             case "ActivationLayer":
                 return activation(g, name, x, Activation.parse((String) c.get("activation")));
+            case "Embedding": {
+                // The float32 ids become int64 indices into the [vocab, dim] table.
+                String ids = g.node("Cast", name, List.of(x), Attribute.of("to", OnnxGraph.INT64_TYPE));
+                return g.node("Gather", name, List.of(init(g, layer.weights().get(0)), ids), Attribute.of("axis", 0L));
+            }
             case "Conv2D": {
                 List<Weight> w = layer.weights();
                 int k = number(c, "kernel_size"), s = number(c, "stride");
@@ -220,6 +278,16 @@ public final class OnnxExporter {
                         Attribute.of("pads", pads));
                 return activation(g, name, y, Activation.parse((String) c.get("activation")));
             }
+            case "Conv1D": {
+                Conv1D conv = (Conv1D) layer;
+                int[] pads = conv.pads(shape[2]);
+                List<String> inputs = new ArrayList<>(List.of(x, init(g, layer.weights().get(0))));
+                if (conv.bias() != null) inputs.add(init(g, layer.weights().get(1)));
+                String y = g.node("Conv", name, inputs, Attribute.of("kernel_shape", new long[] {number(c, "kernel_size")}),
+                        Attribute.of("strides", new long[] {conv.stride()}), Attribute.of("dilations", new long[] {conv.dilation()}),
+                        Attribute.of("pads", new long[] {pads[0], pads[1]}));
+                return activation(g, name, y, conv.activation());
+            }
             case "MaxPool2D":
             case "AvgPool2D": {
                 long p = number(c, "pool_size"), s = number(c, "stride");
@@ -228,6 +296,18 @@ public final class OnnxExporter {
             }
             case "GlobalAveragePooling2D":
                 return g.node("Flatten", name, List.of(g.node("GlobalAveragePool", name, List.of(x))), Attribute.of("axis", 1L));
+            case "MaxPool1D":
+            case "AvgPool1D": {
+                long p = number(c, "pool_size"), s = number(c, "stride");
+                return g.node(layer.type().equals("MaxPool1D") ? "MaxPool" : "AveragePool", name, List.of(x),
+                        Attribute.of("kernel_shape", new long[] {p}), Attribute.of("strides", new long[] {s}));
+            }
+            case "GlobalAveragePooling1D":
+            case "GlobalMaxPooling1D": {
+                long axis = ((GlobalPooling1D) layer).dataFormat() == DataFormat.CHANNELS_LAST ? 1 : 2;
+                return g.node(layer.type().equals("GlobalMaxPooling1D") ? "ReduceMax" : "ReduceMean", name, List.of(x),
+                        Attribute.of("axes", new long[] {axis}), Attribute.of("keepdims", 0L));
+            }
             case "Flatten":
                 return g.node("Flatten", name, List.of(x), Attribute.of("axis", 1L));
             case "Reshape": {
@@ -275,7 +355,8 @@ public final class OnnxExporter {
             }
             default:
                 throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
-                        + " supported: Dense, ActivationLayer, Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape,"
+                        + " supported: Dense, ActivationLayer, Embedding, Conv1D, Conv2D, MaxPool1D, AvgPool1D, MaxPool2D, AvgPool2D,"
+                        + " GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling2D, Flatten, Reshape,"
                         + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D, Add, Subtract,"
                         + " Multiply, Average, Maximum, Minimum, Concatenate, Dot");
         }

@@ -10,6 +10,7 @@ import dev.nabla.nn.ActivationLayer;
 import dev.nabla.nn.Add;
 import dev.nabla.nn.Average;
 import dev.nabla.nn.Concatenate;
+import dev.nabla.nn.DataFormat;
 import dev.nabla.nn.Dot;
 import dev.nabla.nn.Input;
 import dev.nabla.nn.Maximum;
@@ -19,10 +20,16 @@ import dev.nabla.nn.Subtract;
 import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.nn.AvgPool2D;
 import dev.nabla.nn.BatchNormalization;
+import dev.nabla.nn.Conv1D;
 import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Dropout;
+import dev.nabla.nn.Embedding;
 import dev.nabla.nn.Flatten;
+import dev.nabla.nn.AvgPool1D;
+import dev.nabla.nn.GlobalAveragePooling1D;
+import dev.nabla.nn.GlobalMaxPooling1D;
+import dev.nabla.nn.MaxPool1D;
 import dev.nabla.nn.GlobalAveragePooling2D;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.LayerNormalization;
@@ -165,6 +172,57 @@ class OnnxExportTest {
         m.buildFor(1, 32);
         randomise(m, 5);
         assertOrtMatches(m, randomInput(6, 5, 32));
+    }
+
+    @Test
+    void anEmbeddingGathersTheRowsOfItsIds() throws Exception {
+        Sequential m = Sequential.of(Embedding.of(9, 4).paddingIndex(0), new Flatten(), Dense.of(3));
+        m.buildFor(1, 5);
+        randomise(m, 30);
+        assertOrtMatches(m, Tensor.of(new float[] {1, 8, 0, 0, 3, 5, 5, 2, 7, 0}, 2, 5));
+    }
+
+    @Test
+    void conv1dWithEveryKindOfPadding() throws Exception {
+        // [n, 3, 10] -> SAME stride 2 dilation 2 [n, 4, 5] (pads 1 and 2) -> 1 zero each side dilation 2 [n, 5, 5] -> VALID [n, 2, 4]
+        Sequential m = Sequential.of(new Conv1D(4, 3, 2, Padding.SAME, 2, true, Activation.RELU), new Conv1D(5, 2, 1, 1, 2, true, Activation.TANH),
+                new Conv1D(2, 2, 1, Padding.VALID, 1, false, Activation.LINEAR));
+        m.buildFor(1, 3, 10);
+        randomise(m, 31);
+        assertOrtMatches(m, randomInput(32, 2, 3, 10));
+    }
+
+    @Test
+    void poolingOverSequencesInBothLayouts() throws Exception {
+        // [n, 3, 12] -> conv [n, 4, 12] -> max pool 3 stride 2 [n, 4, 5] -> avg pool 2 [n, 4, 2] -> mean over length [n, 4]
+        Sequential conv = Sequential.of(new Conv1D(4, 3, 1, Padding.SAME, 1, true, Activation.RELU), new MaxPool1D(3, 2), new AvgPool1D(2),
+                new GlobalAveragePooling1D(DataFormat.CHANNELS_FIRST), Dense.of(2));
+        conv.buildFor(1, 3, 12);
+        randomise(conv, 33);
+        assertOrtMatches(conv, randomInput(34, 2, 3, 12));
+        Sequential steps = Sequential.of(new Conv1D(4, 2, 1, 1, 1, true, Activation.TANH), new Permute(2, 1), new GlobalMaxPooling1D(), Dense.of(2));
+        steps.buildFor(1, 3, 7);
+        randomise(steps, 35);
+        assertOrtMatches(steps, randomInput(36, 2, 3, 7));
+    }
+
+    /** Padded steps are left out of the pooling in ONNX as in Nabla: the mask is computed from the ids in the graph. */
+    @Test
+    void maskedPoolingOfAnEmbeddingLeavesOutThePaddedSteps() throws Exception {
+        Tensor ids = Tensor.of(new float[] {3, 1, 0, 0, 2, 4, 4, 0, 0, 0, 0, 0, 5, 5, 5, 5}, 4, 4); // row 3 is all padding
+        for (Layer pool : List.of(new GlobalAveragePooling1D(), new GlobalMaxPooling1D())) {
+            Sequential m = Sequential.of(Embedding.of(6, 3).paddingIndex(0), new Dropout(0.2), new ActivationLayer(Activation.TANH), pool, Dense.of(2));
+            m.buildFor(1, 4);
+            randomise(m, 37);
+            assertOrtMatches(m, ids);
+        }
+        // In a graph: the mask of the embedding's output survives a residual Add with a step-wise branch.
+        SymbolicTensor in = Input.of("ids", 4);
+        SymbolicTensor e = Embedding.of(6, 3).paddingIndex(0).call(in);
+        SymbolicTensor sum = new Add().call(e, Dense.of(3, Activation.TANH).call(e));
+        Functional f = Model.of(in, Dense.of(2).call(new GlobalAveragePooling1D().call(sum)));
+        randomise(f, 38);
+        assertOrtMatches(f, Map.of("ids", ids));
     }
 
     @Test
