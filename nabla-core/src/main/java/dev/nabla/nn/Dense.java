@@ -130,7 +130,7 @@ public class Dense extends Layer {
         return Autograd.record(relu ? "linear_relu" : "linear", () -> relu
                 ? "for Y = relu(Z), Z = X @ W + b: dZ = dY where Z > 0 or NaN (else 0), then dX = dZ @ W^T,"
                         + " dW = X^T @ dZ, db = dZ summed over the rows"
-                : "for Y = X @ W + b: dX = dY @ W^T, dW = X^T @ dY, db = dY summed over the rows", y, (g, need) -> {
+                : "for Y = X @ W + b: dX = dY @ W^T, dW = X^T @ dY, db = dY summed over the rows", y, (g, need, leaves) -> {
             float[] dz = g.data();
             if (relu) {
                 float[] masked = new float[dz.length];
@@ -145,7 +145,7 @@ public class Dense extends Layer {
             }
             if (need[1]) {
                 // A large kernel's gradient goes straight into its .grad() when the backward pass allows it.
-                float[] into = k * n >= DIRECT_GRADIENT_MIN ? Autograd.leafGradientBuffer(kernel) : null;
+                float[] into = k * n >= DIRECT_GRADIENT_MIN ? leaves.of(1) : null;
                 float[] dw = into != null ? into : new float[k * n];
                 Gemms.get().sgemm(true, false, k, n, m, 1f, x.data(), 0, k, dz, 0, n, into != null ? 1f : 0f, dw, 0, n);
                 if (into == null) grads[1] = Tensor.of(dw, k, n);
