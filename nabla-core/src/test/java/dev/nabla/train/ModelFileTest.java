@@ -377,6 +377,32 @@ class ModelFileTest {
     }
 
     @Test
+    void modelsUsedAsLayersSaveAndLoadWithoutRegistrationAndPredictBitForBit() {
+        // A Sequential inside a Sequential, its weights frozen.
+        Sequential block = Sequential.of(Dense.of(4, Activation.RELU), Dense.of(3));
+        block.setTrainable(false);
+        Sequential stacked = Sequential.of(block, Dense.of(1));
+        stacked.seed(7);
+        stacked.buildFor(1, 5);
+        // A functional model called twice (shared weights) and a Sequential, inside a two-input functional model.
+        dev.nabla.nn.SymbolicTensor v = dev.nabla.nn.Input.of("v", 5);
+        Functional tower = Model.of(v, Dense.of(2, Activation.TANH).call(v));
+        dev.nabla.nn.SymbolicTensor a = dev.nabla.nn.Input.of("a", 5), b = dev.nabla.nn.Input.of("b", 5);
+        dev.nabla.nn.SymbolicTensor merged = new dev.nabla.nn.Add().call(tower.call(a), tower.call(b));
+        Functional graph = Model.of(List.of(a, b), List.of(Sequential.of(Dense.of(3, Activation.RELU), Dense.of(1)).call(merged)));
+        graph.seed(8);
+        Tensor xa = Tensor.randn(new dev.nabla.tensor.Rng(9), 6, 5), xb = Tensor.randn(new dev.nabla.tensor.Rng(10), 6, 5);
+        for (Model m : List.of(stacked, graph)) {
+            Model back = ModelFile.fromBytes(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())), "m.nabla").model();
+            List<Tensor> in = m.inputNames().size() == 1 ? List.of(xa) : List.of(xa, xb);
+            assertThat(back.apply(in).get(0).data()).as(m.name()).containsExactly(m.apply(in).get(0).data());
+            assertThat(back.summary()).isEqualTo(m.summary());
+            assertThat(back.trainableParameterCount()).isEqualTo(m.trainableParameterCount());
+        }
+        assertThat(stacked.trainableParameterCount()).isEqualTo(3 + 1); // the frozen block's weights stay frozen
+    }
+
+    @Test
     void aMalformedPerOutputCompileFieldIsRefusedNamingTheField() throws Exception {
         dev.nabla.nn.SymbolicTensor x = dev.nabla.nn.Input.of("x", 4);
         dev.nabla.nn.SymbolicTensor h = Dense.of(8, Activation.RELU).call(x);
