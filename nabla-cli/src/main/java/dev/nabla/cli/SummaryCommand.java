@@ -1,5 +1,7 @@
 package dev.nabla.cli;
 
+import dev.nabla.nn.SymbolicTensor;
+import dev.nabla.train.Functional;
 import dev.nabla.train.Model;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
@@ -33,7 +35,7 @@ final class SummaryCommand implements Runnable {
         Model model = saved.model();
         out.println(model.summary());
         if (GraphModels.severalInputsOrOutputs(model)) {
-            out.println("Inputs: " + String.join(", ", model.inputNames()));
+            out.println("Inputs: " + inputs(model));
             out.println("Outputs: " + String.join(", ", model.outputNames()));
             if (!model.losses().isEmpty()) out.println("Losses: " + outputLosses(model));
         } else if (model.loss() != null) {
@@ -54,6 +56,14 @@ final class SummaryCommand implements Runnable {
             out.println(sb);
         }
         out.flush();
+    }
+
+    /** "image [None, 28, 28], side [None, 3]": a graph's inputs with their shapes; another model's names. */
+    private static String inputs(Model model) {
+        if (!(model instanceof Functional graph)) return String.join(", ", model.inputNames());
+        StringJoiner sj = new StringJoiner(", ");
+        for (SymbolicTensor in : graph.inputs()) sj.add(in.toString());
+        return sj.toString();
     }
 
     /** "aux mean_absolute_error (weight 0.5), main mean_squared_error (weight 1.0)" */

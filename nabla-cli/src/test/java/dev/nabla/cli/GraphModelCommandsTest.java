@@ -121,7 +121,7 @@ class GraphModelCommandsTest {
     void summaryShowsAGraphModelsInputsOutputsAndEachOutputsLoss() {
         CliTest.Run r = inProcess("summary", twoInputsTwoOutputs().toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Inputs: image, side", "Outputs: aux, main", "Losses: aux mean_absolute_error (weight 0.5), main mean_squared_error (weight 1.0)");
+        assertThat(r.out()).contains("Inputs: image [None, 3], side [None, 1]", "Outputs: aux, main", "Losses: aux mean_absolute_error (weight 0.5), main mean_squared_error (weight 1.0)");
     }
 
     @Test

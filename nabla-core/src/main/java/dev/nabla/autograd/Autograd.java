@@ -21,8 +21,6 @@ public final class Autograd {
     private Autograd() {}
 
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-    /** Set while this thread runs a backward pass that adds leaf gradients into their {@code .grad()}. */
-    private static final ThreadLocal<boolean[]> INTO_LEAVES = ThreadLocal.withInitial(() -> new boolean[1]);
     private static final AtomicLong VISIT = new AtomicLong();
 
     /** Opens a scope in which nothing is recorded; close it (try-with-resources) to restore recording. */
@@ -48,31 +46,27 @@ public final class Autograd {
      * explanations print it; asked for only then, so it may be built from the op's parameters).
      */
     public static Tensor record(String op, Supplier<String> rule, Tensor out, Node.Backward backward, Tensor... inputs) {
-        if (rule == null) throw new IllegalArgumentException(op + ": recorded without its rule in words");
-        if (!isGradEnabled()) return out;
-        boolean any = false;
-        for (Tensor t : inputs) {
-            if (t.requiresGrad()) {
-                any = true;
-                break;
-            }
-        }
-        if (!any) return out;
-        out.attach(new Node(op, rule, inputs, backward));
+        if (recording(op, rule, inputs)) out.attach(new Node(op, rule, inputs, backward));
         return out;
     }
 
     /**
-     * For a backward rule: the {@code .grad()} array of {@code leaf} to add its gradient into directly, when the
-     * running pass is a plain {@link #backward} (which would add it there anyway) and {@code leaf} is a leaf that
-     * requires grad; the rule then returns null for that input. Null otherwise (inside {@link #grad}, or for a
-     * tensor computed by an op): the rule returns the gradient. Saves a large layer's weight gradient an array
-     * and a pass over it per step. A missing {@code .grad()} is created as zeros.
+     * As {@link #record(String, Supplier, Tensor, Node.Backward, Tensor...)}, for an op whose backward may add a
+     * leaf input's gradient straight into its {@code .grad()} where the engine allows it (a plain {@link #backward}).
      */
-    public static float[] leafGradientBuffer(Tensor leaf) {
-        if (!INTO_LEAVES.get()[0] || leaf.node() != null || !leaf.requiresGrad()) return null;
-        if (leaf.grad() == null) leaf.setGrad(Tensor.zeros(leaf.shape()));
-        return leaf.grad().data();
+    public static Tensor record(String op, Supplier<String> rule, Tensor out, Node.AccumulatingBackward backward, Tensor... inputs) {
+        if (recording(op, rule, inputs)) out.attach(new Node(op, rule, inputs, backward));
+        return out;
+    }
+
+    /** Whether an op on {@code inputs} is recorded now: recording is on and an input requires grad. */
+    private static boolean recording(String op, Supplier<String> rule, Tensor[] inputs) {
+        if (rule == null) throw new IllegalArgumentException(op + ": recorded without its rule in words");
+        if (!isGradEnabled()) return false;
+        for (Tensor t : inputs) {
+            if (t.requiresGrad()) return true;
+        }
+        return false;
     }
 
     /** Accumulates d(root)/d(leaf) into {@code .grad()} of every leaf that requires grad. */
@@ -126,9 +120,6 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, seed);
-        boolean[] intoLeaves = INTO_LEAVES.get();
-        boolean outer = intoLeaves[0];
-        intoLeaves[0] = wanted == null;
         try (NoGrad ignored = noGrad()) {
             deliverIfLeaf(root, seed, wanted);
             for (int i = order.size() - 1; i >= 0; i--) {
@@ -138,7 +129,8 @@ public final class Autograd {
                 if (g == null) continue;
                 if (t.isRetainingGrad() && wanted == null) accumulateInto(t, g);
                 if (wanted != null && wanted.containsKey(t) && t != root) wanted.put(t, g);
-                Tensor[] inGrads = node.runBackward(g);
+                // A plain backward lets an op add a leaf's gradient into its .grad() itself; grad() must not.
+                Tensor[] inGrads = node.runBackward(g, wanted == null);
                 if (!retainGraph) node.free();
                 for (int k = 0; k < node.inputCount(); k++) {
                     if (!node.needsGrad(k) || inGrads[k] == null) continue;
@@ -152,8 +144,6 @@ public final class Autograd {
                     }
                 }
             }
-        } finally {
-            intoLeaves[0] = outer;
         }
         if (wanted != null && wanted.containsKey(root)) wanted.put(root, seed);
     }

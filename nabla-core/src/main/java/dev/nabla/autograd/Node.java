@@ -22,14 +22,43 @@ public final class Node {
         Tensor[] apply(Tensor gradOutput, boolean[] needsGrad);
     }
 
+    /**
+     * A backward rule that may add a leaf input's gradient into that leaf's {@code .grad()} itself (e.g. as a GEMM's
+     * accumulator), which saves a large weight gradient an array and a pass over it per step; it returns null for
+     * that input then. The engine says, through {@code leaves}, which inputs allow it.
+     */
+    @FunctionalInterface
+    public interface AccumulatingBackward {
+        /** As {@link Backward#apply}, with {@code leaves} giving the buffers an input's gradient may go into. */
+        Tensor[] apply(Tensor gradOutput, boolean[] needsGrad, LeafGradients leaves);
+    }
+
+    /** Where an {@link AccumulatingBackward} may add each input's gradient directly. */
+    @FunctionalInterface
+    public interface LeafGradients {
+        /**
+         * The {@code .grad()} array of input {@code i} to add its gradient into (created as zeros when missing), when
+         * the running pass is a plain {@code backward} (which would add it there anyway) and input {@code i} is a
+         * leaf that requires grad; null otherwise (inside {@code Autograd.grad}, or for a computed tensor), and the
+         * rule returns that gradient.
+         */
+        float[] of(int i);
+    }
+
+    private static final LeafGradients NONE = i -> null;
+
     private final String op;
     private final Supplier<String> rule;
     private final Tensor[] inputs;
     private final boolean[] needsGrad;
-    private Backward backward;
+    private AccumulatingBackward backward;
     long visitMark;
 
     Node(String op, Supplier<String> rule, Tensor[] inputs, Backward backward) {
+        this(op, rule, inputs, (AccumulatingBackward) (g, need, leaves) -> backward.apply(g, need));
+    }
+
+    Node(String op, Supplier<String> rule, Tensor[] inputs, AccumulatingBackward backward) {
         this.op = op;
         this.rule = rule;
         this.inputs = inputs;
@@ -70,17 +99,30 @@ public final class Node {
         return backward == null;
     }
 
+    /** The inputs' gradients, none of them added into a {@code .grad()} by the rule. */
     Tensor[] runBackward(Tensor gradOutput) {
+        return runBackward(gradOutput, false);
+    }
+
+    /** The inputs' gradients; with {@code intoLeaves}, the rule may add a leaf's into its {@code .grad()} (then null). */
+    Tensor[] runBackward(Tensor gradOutput, boolean intoLeaves) {
         if (backward == null) {
             throw new IllegalStateException("backward through '" + op + "' a second time: the graph was freed by"
                     + " the first backward; pass retainGraph=true to the first call if you need to go through it twice");
         }
-        Tensor[] grads = backward.apply(gradOutput, needsGrad);
+        Tensor[] grads = backward.apply(gradOutput, needsGrad, intoLeaves ? this::leafGradient : NONE);
         if (grads.length != inputs.length) {
             throw new IllegalStateException(op + ": backward returned " + grads.length + " gradients for "
                     + inputs.length + " inputs");
         }
         return grads;
+    }
+
+    private float[] leafGradient(int i) {
+        Tensor leaf = inputs[i];
+        if (leaf.node() != null || !needsGrad[i]) return null;
+        if (leaf.grad() == null) leaf.setGrad(Tensor.zeros(leaf.shape()));
+        return leaf.grad().data();
     }
 
     void free() {

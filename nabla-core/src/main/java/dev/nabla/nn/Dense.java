@@ -1,8 +1,5 @@
 package dev.nabla.nn;
 
-import dev.nabla.autograd.Autograd;
-import dev.nabla.kernels.Elementwise;
-import dev.nabla.kernels.Gemms;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
@@ -19,9 +16,6 @@ import java.util.Map;
  * }</pre>
  */
 public class Dense extends Layer {
-
-    /** Kernels from this many weights add their gradient into .grad() directly (smaller ones gain nothing). */
-    private static final int DIRECT_GRADIENT_MIN = 16 * 1024;
 
     private final int units;
     private final Activation activation;
@@ -98,65 +92,36 @@ public class Dense extends Layer {
 
     @Override
     protected Tensor forward(Tensor x) {
+        return forward(x, activation);
+    }
+
+    /**
+     * {@code act(x @ kernel + bias)}: for [batch, in] inputs one {@link Affine} op, which takes the activation in
+     * when {@link Fusions} says so.
+     */
+    private Tensor forward(Tensor x, Activation act) {
         int[] s = x.shape();
         int in = kernel.shape()[0];
         if (s.length < 2 || s[s.length - 1] != in) throw shapeError("[*, " + in + "]", s);
         if (s.length == 2) {
-            boolean relu = activation == Activation.RELU;
-            Tensor z = affine(x, kernel, bias, relu);
-            return relu ? z : activation.apply(z);
+            boolean fuse = Fusions.fusesIntoAffine(act);
+            Tensor z = Affine.apply(x, kernel, bias, fuse);
+            return fuse ? z : act.apply(z);
         }
         Tensor y = x.matmul(kernel);
         if (useBias) y = y.add(bias);
-        return activation.apply(y);
+        return act.apply(y);
     }
 
     /**
-     * {@code relu?(x @ kernel + bias)} for [batch, in] inputs as one op: the bias is the GEMM's starting value and
-     * the ReLU is applied in place, so the forward pass allocates one array; the backward pass masks the gradient
-     * once and needs no gradient for inputs that do not require one (the pixels of a first layer).
+     * {@code next.apply(apply(x))} for a linear Dense layer and the activation layer after it, with the activation as
+     * if it were this layer's own, as {@link Fusions} decides.
      */
-    static Tensor affine(Tensor x, Tensor kernel, Tensor bias, boolean relu) {
-        int m = x.dim(0), k = x.dim(1), n = kernel.dim(1);
-        float[] out = new float[m * n];
-        if (bias != null) {
-            float[] b = bias.data();
-            for (int i = 0; i < m; i++) System.arraycopy(b, 0, out, i * n, n);
-        }
-        Gemms.get().sgemm(false, false, m, n, k, 1f, x.data(), 0, k, kernel.data(), 0, n, bias != null ? 1f : 0f, out, 0, n);
-        if (relu) for (int i = 0; i < out.length; i++) out[i] = Math.max(out[i], 0f);
-        Tensor y = Tensor.of(out, m, n);
-        Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
-        return Autograd.record(relu ? "linear_relu" : "linear", () -> relu
-                ? "for Y = relu(Z), Z = X @ W + b: dZ = dY where Z > 0 or NaN (else 0), then dX = dZ @ W^T,"
-                        + " dW = X^T @ dZ, db = dZ summed over the rows"
-                : "for Y = X @ W + b: dX = dY @ W^T, dW = X^T @ dY, db = dY summed over the rows", y, (g, need) -> {
-            float[] dz = g.data();
-            if (relu) {
-                float[] masked = new float[dz.length];
-                Elementwise.reluGradientFromOutput(out, 0, dz, 0, masked, 0, dz.length);
-                dz = masked;
-            }
-            Tensor[] grads = new Tensor[need.length];
-            if (need[0]) {
-                float[] dx = new float[m * k];
-                Gemms.get().sgemm(false, true, m, k, n, 1f, dz, 0, n, kernel.data(), 0, n, 0f, dx, 0, k);
-                grads[0] = Tensor.of(dx, m, k);
-            }
-            if (need[1]) {
-                // A large kernel's gradient goes straight into its .grad() when the backward pass allows it.
-                float[] into = k * n >= DIRECT_GRADIENT_MIN ? Autograd.leafGradientBuffer(kernel) : null;
-                float[] dw = into != null ? into : new float[k * n];
-                Gemms.get().sgemm(true, false, k, n, m, 1f, x.data(), 0, k, dz, 0, n, into != null ? 1f : 0f, dw, 0, n);
-                if (into == null) grads[1] = Tensor.of(dw, k, n);
-            }
-            if (need.length > 2 && need[2]) {
-                float[] db = new float[n];
-                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) db[j] += dz[i * n + j];
-                grads[2] = Tensor.of(db, n);
-            }
-            return grads;
-        }, inputs);
+    Tensor applyThen(ActivationLayer next, Tensor x) {
+        if (!isBuilt()) buildFor(x.shape());
+        Tensor y = forward(x, next.activation());
+        if (!next.isBuilt()) next.buildFor(y.shape());
+        return y;
     }
 
     public int units() {

@@ -6,8 +6,9 @@ import dev.nabla.tensor.Tensor;
  * The one place that decides which layer calls run as one fused op, asked alike by a {@code Sequential} (each layer
  * and the next) and by a functional model (each node and the one node its output feeds). A fused op gives exactly
  * the values and gradients of the layers applied in turn, with less memory traffic; its code and backward live
- * beside the ops it fuses. The rule today: a ReLU {@link Conv2D} whose output goes only to a 2x2, stride-2
- * {@link MaxPool2D} ({@link Conv2D#convolveReluMaxPool}). (Dense's affine + ReLU is one op inside {@link Dense}.)
+ * beside the ops it fuses. The rules today: a ReLU {@link Conv2D} whose output goes only to a 2x2, stride-2
+ * {@link MaxPool2D} ({@link Conv2D#convolveReluMaxPool}); a {@link Dense} layer's ReLU, its own or that of an
+ * {@link ActivationLayer} after a linear one, inside its {@link Affine} op ({@link #fusesIntoAffine}).
  */
 public final class Fusions {
 
@@ -30,6 +31,18 @@ public final class Fusions {
                 && consumer instanceof MaxPool2D pool && pool.poolSize() == 2 && pool.stride() == 2) {
             return x -> conv.applyReluMaxPool(pool, x);
         }
+        if (layer instanceof Dense dense && dense.activation() == Activation.LINEAR
+                && consumer instanceof ActivationLayer next && fusesIntoAffine(next.activation())) {
+            return x -> dense.applyThen(next, x);
+        }
         return null;
+    }
+
+    /**
+     * Whether a Dense layer's activation runs inside its {@link Affine} op on [batch, in] inputs: the ReLU does (its
+     * backward masks the gradient in place); any other runs as its own op after it.
+     */
+    static boolean fusesIntoAffine(Activation activation) {
+        return activation == Activation.RELU;
     }
 }

@@ -5,7 +5,6 @@ import dev.nabla.nn.Fusions;
 import dev.nabla.nn.Masks;
 import dev.nabla.nn.Input;
 import dev.nabla.nn.Layer;
-import dev.nabla.nn.Layers;
 import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
@@ -365,7 +364,7 @@ public class Functional extends Model {
         Map<String, Layer> layers = new LinkedHashMap<>();
         for (int i = 0; i < f.requireList("layers").size(); i++) {
             JsonFields lf = f.element("layers", i);
-            Layer layer = Layers.fromConfig(lf.object(), lf.where());
+            Layer layer = Models.layerFromConfig(lf);
             if (layers.put(layer.name(), layer) != null) throw lf.error("name", "two layers are named \"" + layer.name() + "\"");
         }
         Set<String> called = new LinkedHashSet<>();

@@ -421,63 +421,54 @@ public abstract class Model extends Layer {
     }
 
     /**
-     * The epoch loop shared by every fit. Steps and samples per epoch are -1 when the source does not know them.
-     * A batch of one features and one targets tensor takes the one-tensor step, which makes no lists.
+     * Every fit runs the shared {@link EpochLoop}; steps and samples per epoch are -1 when the source does not know
+     * them.
      */
     private History run(BatchSource source, TrainContext context, Data validation, FitOptions options) {
         if (validation != null) checked("fit (validation data)", validation);
-        List<Callback> callbacks = options.activeCallbacks();
-        History history = new History();
-        clearStopRequest();
         double[] stepLosses = new double[outputs.size()];
         // The model is built before the first epoch starts its random stream, so weights come from the seed alone
         // (as in a loop), and before callbacks look at the layers.
-        for (Callback c : callbacks) c.onTrainBegin(context);
-        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stopRequested; epoch++) {
-            for (Callback c : callbacks) c.onEpochBegin(epoch);
-            setTraining(true);
-            startEpoch(epoch);
-            for (Output o : outputs) for (Metric m : o.metrics()) m.reset();
-            double lossSum = 0;
-            double[] outputLossSums = new double[outputs.size()];
-            List<Metric> oneOutputMetrics = outputs.size() == 1 ? outputs.get(0).metrics() : List.of(); // the one-tensor step's
-            long samples = 0;
-            int step = 0;
-            try (BatchIterator it = source.batches(epoch)) { // closed also when a batch or a callback throws
-                for (; it.hasNext(); step++) {
-                    Batch b = it.next();
-                    float batchLoss;
-                    if (b.single()) {
-                        batchLoss = step(b.x(), b.y()).item();
-                        for (Metric m : oneOutputMetrics) m.update(b.y(), lastPrediction.detach());
-                    } else {
-                        batchLoss = step(b.xs(), b.ys(), stepLosses);
-                        for (int i = 0; i < outputs.size(); i++) {
-                            outputLossSums[i] += stepLosses[i] * b.size();
-                            for (Metric m : outputs.get(i).metrics()) m.update(b.ys().get(i), lastPredictions.get(i).detach());
-                        }
+        return EpochLoop.run(context, options, (epoch, steps) -> trainEpoch(source, epoch, steps, stepLosses),
+                validation == null ? null : () -> evaluate(validation, Math.max(context.batchSize(), 256)));
+    }
+
+    /**
+     * One epoch over the source's batches, in training mode; returns the epoch's logs. A batch of one features and
+     * one targets tensor takes the one-tensor step, which makes no lists.
+     */
+    private Map<String, Double> trainEpoch(BatchSource source, int epoch, EpochLoop.Steps steps, double[] stepLosses) {
+        setTraining(true);
+        startEpoch(epoch);
+        for (Output o : outputs) for (Metric m : o.metrics()) m.reset();
+        double lossSum = 0;
+        double[] outputLossSums = new double[outputs.size()];
+        List<Metric> oneOutputMetrics = outputs.size() == 1 ? outputs.get(0).metrics() : List.of(); // the one-tensor step's
+        long samples = 0;
+        int step = 0;
+        try (BatchIterator it = source.batches(epoch)) { // closed also when a batch or a callback throws
+            for (; it.hasNext(); step++) {
+                Batch b = it.next();
+                float batchLoss;
+                if (b.single()) {
+                    batchLoss = step(b.x(), b.y()).item();
+                    for (Metric m : oneOutputMetrics) m.update(b.y(), lastPrediction.detach());
+                } else {
+                    batchLoss = step(b.xs(), b.ys(), stepLosses);
+                    for (int i = 0; i < outputs.size(); i++) {
+                        outputLossSums[i] += stepLosses[i] * b.size();
+                        for (Metric m : outputs.get(i).metrics()) m.update(b.ys().get(i), lastPredictions.get(i).detach());
                     }
-                    lossSum += (double) batchLoss * b.size();
-                    samples += b.size();
-                    for (Callback c : callbacks) c.onBatchEnd(step, batchLoss);
                 }
+                lossSum += (double) batchLoss * b.size();
+                samples += b.size();
+                steps.stepEnded(step, batchLoss);
             }
-            lastPrediction = null;
-            lastPredictions = null;
-            for (int i = 0; i < outputLossSums.length; i++) outputLossSums[i] /= samples;
-            Map<String, Double> logs = logs(lossSum / samples, outputLossSums);
-            if (validation != null) {
-                for (Map.Entry<String, Double> e : evaluate(validation, Math.max(context.batchSize(), 256)).entrySet()) {
-                    logs.put("val_" + e.getKey(), e.getValue());
-                }
-            }
-            // Callbacks may add entries (e.g. gradient diagnostics) before the epoch enters the history.
-            for (Callback c : callbacks) c.onEpochEnd(epoch, logs);
-            history.record(logs);
         }
-        setTraining(false);
-        for (Callback c : callbacks) c.onTrainEnd(history);
-        return history;
+        lastPrediction = null;
+        lastPredictions = null;
+        for (int i = 0; i < outputLossSums.length; i++) outputLossSums[i] /= samples;
+        return logs(lossSum / samples, outputLossSums);
     }
 
     /**

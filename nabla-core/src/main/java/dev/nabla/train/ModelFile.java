@@ -6,6 +6,7 @@ import dev.nabla.io.JsonFields;
 import dev.nabla.io.SafeTensors;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Loss;
+import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.nn.Weight;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.optim.Optimizer;
@@ -87,7 +88,12 @@ public final class ModelFile {
         config.put("format", FORMAT);
         config.put("format_version", FORMAT_VERSION);
         config.put("model", model.config());
-        config.put("input_shape", model.inputShape());
+        Map<String, int[]> inputShapes = inputShapes(model);
+        if (inputShapes.size() == 1) {
+            config.put("input_shape", model.inputShape());
+        } else {
+            config.put("input_shapes", inputShapes); // each input's, by name: input_shape would be the first one's only
+        }
         putCompiled(config, model);
         config.put("preprocessing", saved.preprocessing());
 
@@ -234,10 +240,29 @@ public final class ModelFile {
         }
     }
 
-    /** The model the config describes, seeded as saved and built for the saved input shape (weights not yet set). */
+    /** Each input's shape with a batch of 1, by input name: a graph's from its inputs, another model's as built. */
+    private static Map<String, int[]> inputShapes(Model model) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        if (model instanceof Functional graph) {
+            for (SymbolicTensor in : graph.inputs()) shapes.put(in.name(), in.shapeWithBatch(1));
+        } else {
+            shapes.put(model.inputNames().get(0), model.inputShape());
+        }
+        return shapes;
+    }
+
+    /**
+     * The model the config describes, seeded as saved and built for the saved input shape (weights not yet set). A
+     * graph is built by its config; the saved shapes (input_shape, or input_shapes with several inputs) must be its
+     * inputs'.
+     */
     private static Model architecture(JsonFields config, Map<String, Long> seeds) {
         Model model = Models.fromConfig(config.requireObject("model").object(), "model");
         restoreSeeds(model, seeds);
+        if (model instanceof Functional graph) {
+            checkInputShapes(graph, config);
+            return model;
+        }
         int[] inputShape = config.requirePositiveShape("input_shape");
         try {
             model.buildFor(inputShape);
@@ -245,6 +270,34 @@ public final class ModelFile {
             throw new IllegalArgumentException("the model does not fit input_shape " + java.util.Arrays.toString(inputShape) + ": " + e.getMessage(), e);
         }
         return model;
+    }
+
+    private static void checkInputShapes(Functional graph, JsonFields config) {
+        Map<String, int[]> saved = new LinkedHashMap<>();
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (graph.inputs().size() == 1) {
+            saved.put(graph.inputNames().get(0), config.requirePositiveShape("input_shape"));
+            fields.put(graph.inputNames().get(0), "input_shape");
+        } else {
+            JsonFields shapes = config.requireObject("input_shapes");
+            for (Object key : shapes.map().keySet()) {
+                String name = String.valueOf(key);
+                saved.put(name, shapes.requirePositiveShape(name));
+                fields.put(name, shapes.path(name));
+            }
+        }
+        Map<String, int[]> expected = inputShapes(graph);
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
+            int[] s = saved.remove(e.getKey());
+            if (s == null) throw new IllegalArgumentException("input_shapes: no shape for input " + e.getKey());
+            if (!java.util.Arrays.equals(s, e.getValue())) {
+                throw new IllegalArgumentException(fields.get(e.getKey()) + " is " + java.util.Arrays.toString(s) + " but the graph's input "
+                        + e.getKey() + " is " + java.util.Arrays.toString(e.getValue()));
+            }
+        }
+        if (!saved.isEmpty()) {
+            throw new IllegalArgumentException("input_shapes: unknown input " + saved.keySet().iterator().next() + " (the inputs are " + graph.inputNames() + ")");
+        }
     }
 
     /** Compiles the model with the saved optimizer, loss(es) and metrics; returns the optimizer, its state not yet loaded. */

@@ -37,12 +37,29 @@ public final class Models {
             List<?> configs = f.optionalList("layers");
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < configs.size(); i++) {
-                JsonFields layer = f.element("layers", i);
-                layers.add(Layers.fromConfig(layer.object(), layer.where()));
+                layers.add(layerFromConfig(f.element("layers", i)));
             }
             return new Sequential(f.optionalString("name", null), layers.toArray(new Layer[0]));
         }
         if ("Functional".equals(type)) return Functional.fromConfig(f);
+        return registered(type, f, config, where);
+    }
+
+    /**
+     * A layer of a model's config: a model used as a layer (a Sequential or functional model, or a registered
+     * model type) is rebuilt as a model, any other as {@link Layers#fromConfig} rebuilds it.
+     */
+    static Layer layerFromConfig(JsonFields layer) {
+        String type = layer.requireString("type");
+        if (!"Sequential".equals(type) && !"Functional".equals(type) && !FACTORIES.containsKey(type)) {
+            return Layers.fromConfig(layer.object(), layer.where());
+        }
+        Model model = fromConfig(layer.object(), layer.where());
+        if (layer.has("trainable") && !layer.requireBoolean("trainable")) model.setTrainable(false);
+        return model;
+    }
+
+    private static Model registered(String type, JsonFields f, Map<String, Object> config, String where) {
         Function<Map<String, Object>, Model> factory = FACTORIES.get(type);
         if (factory == null) {
             throw f.error("type", "cannot rebuild a model of type " + type + "; register it with Models.register(\"" + type + "\", config -> ...)");

@@ -32,6 +32,45 @@ class AutogradTest {
         assertThat(x.grad()).isNull();
     }
 
+    /** {@code y = 2 * (a + b)} as one op whose rule adds the gradient of a leaf input into its .grad() where allowed. */
+    private static Tensor twiceTheSumAddingIntoLeaves(Tensor a, Tensor b, List<String> offered) {
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = 2 * (a.data()[i] + b.data()[i]);
+        return Autograd.record("twice_sum", () -> "dA = dB = 2 dY", Tensor.of(out, out.length), (g, need, leaves) -> {
+            Tensor[] grads = new Tensor[2];
+            for (int k = 0; k < 2; k++) {
+                float[] into = leaves.of(k);
+                offered.add(into == null ? "-" : "grad");
+                float[] d = into != null ? into : new float[g.size()];
+                for (int i = 0; i < d.length; i++) d[i] += 2 * g.data()[i];
+                if (into == null) grads[k] = Tensor.of(d, d.length);
+            }
+            return grads;
+        }, a, b);
+    }
+
+    @Test
+    void aPlainBackwardLetsAnOpAddALeafGradientIntoItsGradButNotAComputedOnesOrThoseOfFunctionalGrad() {
+        Tensor leaf = Tensor.vector(1, 2).requiresGrad(true), x = Tensor.vector(3, 4).requiresGrad(true);
+        List<String> offered = new java.util.ArrayList<>();
+        twiceTheSumAddingIntoLeaves(leaf, x.mul(1f), offered).sum().backward();
+        assertThat(offered).containsExactly("grad", "-"); // the computed x * 1 gets its gradient returned
+        assertThat(leaf.grad().data()).containsExactly(2, 2);
+        assertThat(x.grad().data()).containsExactly(2, 2);
+        twiceTheSumAddingIntoLeaves(leaf, x, offered).sum().backward(); // adds on top, as any gradient does
+        assertThat(leaf.grad().data()).containsExactly(4, 4);
+        assertThat(x.grad().data()).containsExactly(4, 4);
+
+        offered.clear();
+        Tensor fresh = Tensor.vector(1, 2).requiresGrad(true);
+        List<Tensor> g = Autograd.grad(twiceTheSumAddingIntoLeaves(fresh, leaf, offered).sum(), List.of(fresh, leaf));
+        assertThat(offered).containsExactly("-", "-");
+        assertThat(g.get(0).data()).containsExactly(2, 2);
+        assertThat(g.get(1).data()).containsExactly(2, 2);
+        assertThat(fresh.grad()).isNull();
+        assertThat(leaf.grad().data()).containsExactly(4, 4);
+    }
+
     @Test
     void noGradRecordsNothingAndDetachCutsTheGraph() {
         Tensor x = Tensor.vector(1, 2).requiresGrad(true);

@@ -169,6 +169,76 @@ class LayersTest {
     }
 
     @Test
+    void theFusedAffineOpGivesTheValuesAndInputAndKernelGradientsOfMatmulAddAndReluBitForBit() {
+        dev.nabla.tensor.Rng rng = new dev.nabla.tensor.Rng(30);
+        // [5, 4] @ [4, 3], and [32, 200] @ [200, 96], whose kernel gradient goes straight into .grad().
+        for (int[] mkn : new int[][] {{5, 4, 3}, {32, 200, 96}}) {
+            for (boolean relu : new boolean[] {true, false}) {
+                for (boolean withBias : new boolean[] {true, false}) {
+                    Tensor x = Tensor.randn(rng, mkn[0], mkn[1]).requiresGrad(true);
+                    Tensor w = Tensor.randn(rng, mkn[1], mkn[2]).requiresGrad(true);
+                    Tensor b = withBias ? Tensor.randn(rng, mkn[2]).requiresGrad(true) : null;
+                    Tensor seed = Tensor.randn(rng, mkn[0], mkn[2]);
+                    List<Tensor> leaves = withBias ? List.of(x, w, b) : List.of(x, w);
+                    List<float[]> fused = new java.util.ArrayList<>(), composed = new java.util.ArrayList<>();
+                    Tensor yFused = null, yComposed = null;
+                    for (int pass = 0; pass < 2; pass++) { // the second pass adds onto the first's .grad()
+                        yFused = Affine.apply(x, w, b, relu);
+                        yFused.backward(seed);
+                    }
+                    for (Tensor t : leaves) {
+                        fused.add(t.grad().data().clone());
+                        t.zeroGrad();
+                        t.setGrad(null);
+                    }
+                    for (int pass = 0; pass < 2; pass++) {
+                        Tensor z = withBias ? x.matmul(w).add(b) : x.matmul(w);
+                        yComposed = relu ? z.relu() : z;
+                        yComposed.backward(seed);
+                    }
+                    for (Tensor t : leaves) composed.add(t.grad().data());
+                    String what = java.util.Arrays.toString(mkn) + (relu ? " relu" : "") + (withBias ? " bias" : "");
+                    assertThat(yFused.data()).as(what).containsExactly(yComposed.data());
+                    assertThat(fused.get(0)).as(what + " dX").containsExactly(composed.get(0));
+                    assertThat(fused.get(1)).as(what + " dW").containsExactly(composed.get(1));
+                    // db adds the rows in float, one after another; the composed add's sum() in its own order.
+                    if (withBias) assertThat(fused.get(2)).as(what + " db").containsExactly(composed.get(2), within(1e-5f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLinearDenseAndAReluActivationLayerRunAsOneAffineOpInSequentialAndFunctionalModels() {
+        Dense dense = Dense.of(6);
+        ActivationLayer relu = new ActivationLayer(Activation.RELU);
+        SymbolicTensor in = Input.of("x", 5);
+        for (dev.nabla.train.Model model : List.of(dev.nabla.train.Sequential.of(dense, relu),
+                dev.nabla.train.Model.of(in, relu.call(dense.call(in))))) {
+            model.seed(3);
+            Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(4), 7, 5);
+            Tensor fused = model.apply(x);
+            assertThat(fused.node().op()).isEqualTo("linear_relu");
+            assertThat(relu.isBuilt()).isTrue();
+            fused.sum().backward();
+            float[] dk = dense.kernel().grad().data().clone(), db = dense.bias().grad().data().clone();
+            dense.kernel().zeroGrad();
+            dense.bias().zeroGrad();
+            Tensor separate = relu.apply(dense.apply(x));
+            assertThat(separate.node().op()).isEqualTo("relu");
+            separate.sum().backward();
+            assertThat(fused.data()).containsExactly(separate.data());
+            assertThat(dk).containsExactly(dense.kernel().grad().data());
+            assertThat(db).containsExactly(dense.bias().grad().data());
+            dense.kernel().zeroGrad();
+            dense.bias().zeroGrad();
+        }
+        // Not fused: an activation other than the ReLU, or a Dense layer with an activation of its own.
+        assertThat(Fusions.of(Dense.of(6), new ActivationLayer(Activation.TANH))).isNull();
+        assertThat(Fusions.of(Dense.of(6, Activation.TANH), relu)).isNull();
+    }
+
+    @Test
     void maxPoolingSendsEachWindowsGradientToOneWinnerTheFirstAmongEqualMaxima() {
         // Windows: all equal; top-right ties bottom-left; bottom-right alone; negatives with a tie along the bottom.
         Tensor x = Tensor.of(new float[] {
@@ -197,9 +267,9 @@ class LayersTest {
         System.arraycopy(b.toTensor().data(), 0, dense.bias().data(), 0, 3);
         GradCheck.check(in -> dense.apply(in[0]), in -> in[0].matmul(w).add(b).map(Math::tanh), random(7, 5, 4)).assertPassed();
         // The fused linear / linear+ReLU op, against the composed reference (inputs away from the ReLU kink).
-        GradCheck.check(in -> Dense.affine(in[0], in[1], in[2], true), in -> in[0].matmul(in[1]).add(in[2]).map(v -> Math.max(v, 0)),
+        GradCheck.check(in -> Affine.apply(in[0], in[1], in[2], true), in -> in[0].matmul(in[1]).add(in[2]).map(v -> Math.max(v, 0)),
                 random(13, 6, 4), random(14, 4, 3), random(15, 3)).assertPassed();
-        GradCheck.check(in -> Dense.affine(in[0], in[1], in[2], false), in -> in[0].matmul(in[1]).add(in[2]),
+        GradCheck.check(in -> Affine.apply(in[0], in[1], in[2], false), in -> in[0].matmul(in[1]).add(in[2]),
                 random(16, 6, 4), random(17, 4, 3), random(18, 3)).assertPassed();
         GradCheck.check(in -> new AvgPool2D(2, 1).apply(in[0]), in -> DArray.build(new int[] {1, 2, 3, 3}, i -> (in[0].at(i[0], i[1], i[2], i[3])
                 + in[0].at(i[0], i[1], i[2] + 1, i[3]) + in[0].at(i[0], i[1], i[2], i[3] + 1) + in[0].at(i[0], i[1], i[2] + 1, i[3] + 1)) / 4),

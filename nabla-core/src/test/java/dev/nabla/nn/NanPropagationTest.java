@@ -50,7 +50,7 @@ class NanPropagationTest {
     @Test
     void denseWithFusedReluKeepsNaNAndPassesTheGradientThere() {
         Tensor x = input(5, 1), kernel = Tensor.of(new float[] {1}, 1, 1).requiresGrad(true), bias = Tensor.zeros(1).requiresGrad(true);
-        Tensor y = Dense.affine(x, kernel, bias, true);
+        Tensor y = Affine.apply(x, kernel, bias, true);
         assertThat(y.node().op()).isEqualTo("linear_relu");
         assertThat(y.data()).containsExactly(RELU);
         y.sum().backward();

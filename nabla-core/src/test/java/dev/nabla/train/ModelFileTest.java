@@ -332,6 +332,77 @@ class ModelFileTest {
         assertThat(wrong).as(wrong.size() + " of " + cases.length + " malformed fields not refused clearly").isEmpty();
     }
     @Test
+    void aGraphWithSeveralInputsSavesEachInputsShapeAndAFileWhoseShapesDisagreeWithItsGraphIsRefused() throws Exception {
+        dev.nabla.nn.SymbolicTensor a = dev.nabla.nn.Input.of("a", 3), b = dev.nabla.nn.Input.of("b", 2, 2);
+        dev.nabla.nn.SymbolicTensor joined = new dev.nabla.nn.Concatenate().call(a, new dev.nabla.nn.Flatten().call(b));
+        Functional m = Model.of(List.of(a, b), List.of(Dense.of(1).call(joined)));
+        byte[] good = ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of()));
+        Object[] config = new Object[1];
+        withEntry(good, "config.json", text -> {
+            config[0] = dev.nabla.io.Json.parse(text);
+            return text;
+        });
+        Map<?, ?> fields = (Map<?, ?>) config[0];
+        assertThat(fields.containsKey("input_shape")).isFalse();
+        assertThat(fields.get("input_shapes")).isEqualTo(Map.of("a", List.of(1L, 3L), "b", List.of(1L, 2L, 2L)));
+        Functional loaded = (Functional) ModelFile.fromBytes(good, "m.nabla").model();
+        assertThat(loaded.inputs()).extracting(Object::toString).containsExactly("a [None, 3]", "b [None, 2, 2]");
+        Object[][] cases = {
+            {"input_shapes.b", List.of(1L, 4L), "input_shapes.b is [1, 4] but the graph's input b is [1, 2, 2]"},
+            {"input_shapes.b", REMOVE, "input_shapes: no shape for input b"},
+            {"input_shapes.c", List.of(1L, 3L), "input_shapes: unknown input c (the inputs are [a, b])"},
+            {"input_shapes.a", List.of(1L, -3L), "input_shapes.a[1]"},
+            {"input_shapes", REMOVE, "input_shapes"},
+        };
+        for (Object[] c : cases) {
+            byte[] bad = withEntry(good, "config.json", text -> {
+                Object json = dev.nabla.io.Json.parse(text);
+                set(json, (String) c[0], c[1]);
+                return dev.nabla.io.Json.writePretty(json);
+            });
+            assertThatThrownBy(() -> ModelFile.fromBytes(bad, "m.nabla")).as(c[0] + " = " + c[1])
+                    .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("m.nabla!config.json: ")
+                    .hasMessageContaining((String) c[2]);
+        }
+        // A one-input graph keeps input_shape, which must match its input as well.
+        dev.nabla.nn.SymbolicTensor x = dev.nabla.nn.Input.of("x", 4);
+        byte[] one = ModelFile.toBytes(new SavedModel(Model.of(x, Dense.of(2).call(x)), Map.of(), null, Map.of()));
+        byte[] wrong = withEntry(one, "config.json", text -> {
+            Object json = dev.nabla.io.Json.parse(text);
+            set(json, "input_shape", List.of(1L, 5L));
+            return dev.nabla.io.Json.writePretty(json);
+        });
+        assertThatThrownBy(() -> ModelFile.fromBytes(wrong, "m.nabla")).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("input_shape is [1, 5] but the graph's input x is [1, 4]");
+    }
+
+    @Test
+    void modelsUsedAsLayersSaveAndLoadWithoutRegistrationAndPredictBitForBit() {
+        // A Sequential inside a Sequential, its weights frozen.
+        Sequential block = Sequential.of(Dense.of(4, Activation.RELU), Dense.of(3));
+        block.setTrainable(false);
+        Sequential stacked = Sequential.of(block, Dense.of(1));
+        stacked.seed(7);
+        stacked.buildFor(1, 5);
+        // A functional model called twice (shared weights) and a Sequential, inside a two-input functional model.
+        dev.nabla.nn.SymbolicTensor v = dev.nabla.nn.Input.of("v", 5);
+        Functional tower = Model.of(v, Dense.of(2, Activation.TANH).call(v));
+        dev.nabla.nn.SymbolicTensor a = dev.nabla.nn.Input.of("a", 5), b = dev.nabla.nn.Input.of("b", 5);
+        dev.nabla.nn.SymbolicTensor merged = new dev.nabla.nn.Add().call(tower.call(a), tower.call(b));
+        Functional graph = Model.of(List.of(a, b), List.of(Sequential.of(Dense.of(3, Activation.RELU), Dense.of(1)).call(merged)));
+        graph.seed(8);
+        Tensor xa = Tensor.randn(new dev.nabla.tensor.Rng(9), 6, 5), xb = Tensor.randn(new dev.nabla.tensor.Rng(10), 6, 5);
+        for (Model m : List.of(stacked, graph)) {
+            Model back = ModelFile.fromBytes(ModelFile.toBytes(new SavedModel(m, Map.of(), null, Map.of())), "m.nabla").model();
+            List<Tensor> in = m.inputNames().size() == 1 ? List.of(xa) : List.of(xa, xb);
+            assertThat(back.apply(in).get(0).data()).as(m.name()).containsExactly(m.apply(in).get(0).data());
+            assertThat(back.summary()).isEqualTo(m.summary());
+            assertThat(back.trainableParameterCount()).isEqualTo(m.trainableParameterCount());
+        }
+        assertThat(stacked.trainableParameterCount()).isEqualTo(3 + 1); // the frozen block's weights stay frozen
+    }
+
+    @Test
     void aMalformedPerOutputCompileFieldIsRefusedNamingTheField() throws Exception {
         dev.nabla.nn.SymbolicTensor x = dev.nabla.nn.Input.of("x", 4);
         dev.nabla.nn.SymbolicTensor h = Dense.of(8, Activation.RELU).call(x);

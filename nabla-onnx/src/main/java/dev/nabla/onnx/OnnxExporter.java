@@ -46,7 +46,8 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * Reshape, BatchNormalization (inference form), LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
  * UpSampling2D (Resize, nearest); the merges Add, Subtract, Multiply, Maximum, Minimum (chains of the binary ops),
  * Average (Mean), Concatenate (Concat) and Dot (Transpose + Reshape + MatMul; normalised with ReduceSum, Max, Sqrt,
- * Div). Any other layer is refused with its name and type, and nothing is written.
+ * Div); a Sequential or functional model used as a layer, inlined. Any other layer is refused with its name and type,
+ * and nothing is written.
  */
 public final class OnnxExporter {
 
@@ -107,34 +108,58 @@ public final class OnnxExporter {
         return g.model(model.name(), inputs, outputs, ModelFile.VERSION);
     }
 
-    /** The graph of a functional model; a Sequential's chain of layers. */
+    /**
+     * The graph of a functional model; a Sequential's chain of layers. A model used as a layer is inlined: its calls
+     * join the graph, their tensors named under the call that used it ({@code layers[0]/layers[1]}).
+     */
     private static Graph graphOf(Model model) {
+        Map<String, int[]> inputs = new LinkedHashMap<>();
         if (model instanceof Sequential s) {
             int[] inputShape = s.inputShape();
             if (inputShape == null) throw new IllegalStateException("ONNX export: " + model.name() + " is not built; call buildFor(inputShape) first");
-            List<Call> calls = new ArrayList<>();
-            String x = "input";
-            for (int i = 0; i < s.layers().size(); i++) {
-                calls.add(new Call(s.layers().get(i), List.of(x), "layers[" + i + "]"));
-                x = "layers[" + i + "]";
-            }
-            return new Graph(Map.of("input", Arrays.copyOfRange(inputShape, 1, inputShape.length)), calls, Map.of("output", x));
+            inputs.put("input", Arrays.copyOfRange(inputShape, 1, inputShape.length));
+        } else if (model instanceof Functional f) {
+            for (SymbolicTensor in : f.inputs()) inputs.put(in.name(), in.shape());
+        }
+        List<Call> calls = new ArrayList<>();
+        List<String> results = calls(model, new ArrayList<>(inputs.keySet()), "", calls);
+        Map<String, String> outputs = new LinkedHashMap<>();
+        List<String> names = model instanceof Sequential ? List.of("output") : model.outputNames();
+        for (int i = 0; i < names.size(); i++) outputs.put(names.get(i), results.get(i));
+        return new Graph(inputs, calls, outputs);
+    }
+
+    /**
+     * Adds the calls of {@code model} reading the tensors {@code ins} (in its input order) to {@code calls}, its
+     * tensors' names prefixed by {@code prefix}; returns the tensors of its outputs, in order.
+     */
+    private static List<String> calls(Model model, List<String> ins, String prefix, List<Call> calls) {
+        if (model instanceof Sequential s) {
+            String x = ins.get(0);
+            for (int i = 0; i < s.layers().size(); i++) x = call(s.layers().get(i), List.of(x), prefix + "layers[" + i + "]", calls);
+            return List.of(x);
         }
         if (model instanceof Functional f) {
-            Map<String, int[]> inputs = new LinkedHashMap<>();
-            for (SymbolicTensor in : f.inputs()) inputs.put(in.name(), in.shape());
-            List<Call> calls = new ArrayList<>();
+            Map<SymbolicTensor, String> tensors = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < f.inputs().size(); i++) tensors.put(f.inputs().get(i), ins.get(i));
             for (SymbolicTensor node : f.nodes()) {
                 List<String> reads = new ArrayList<>();
-                for (SymbolicTensor in : node.inputs()) reads.add(in.name());
-                calls.add(new Call(node.layer(), reads, node.name()));
+                for (SymbolicTensor in : node.inputs()) reads.add(tensors.get(in));
+                tensors.put(node, call(node.layer(), reads, prefix + node.name(), calls));
             }
-            Map<String, String> outputs = new LinkedHashMap<>();
-            for (int i = 0; i < f.outputs().size(); i++) outputs.put(f.outputNames().get(i), f.outputs().get(i).name());
-            return new Graph(inputs, calls, outputs);
+            List<String> outs = new ArrayList<>();
+            for (SymbolicTensor out : f.outputs()) outs.add(tensors.get(out));
+            return outs;
         }
         throw new IllegalArgumentException("ONNX export: " + model.name() + " is a " + model.getClass().getSimpleName()
                 + "; only Sequential and functional models (Model.of) export to ONNX");
+    }
+
+    /** One layer call making the tensor {@code output}, or, for a model used as a layer, its calls inlined. */
+    private static String call(Layer layer, List<String> reads, String output, List<Call> calls) {
+        if (layer instanceof Model inner) return calls(inner, reads, output + "/", calls).get(0);
+        calls.add(new Call(layer, reads, output));
+        return output;
     }
 
     private static int[] withBatch(int batch, int[] sample) {

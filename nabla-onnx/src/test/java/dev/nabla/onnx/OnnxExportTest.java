@@ -355,6 +355,41 @@ class OnnxExportTest {
         assertOrtMatches(reused, Map.of("x", randomInput(22, 2, 6)));
     }
 
+    /** A Sequential in a Sequential; a two-input functional model called twice and a Sequential, in a functional model. */
+    @Test
+    void modelsUsedAsLayersMatch() throws Exception {
+        Sequential stacked = Sequential.of(Sequential.of(Dense.of(4, Activation.RELU), Dense.of(3)), Dense.of(2));
+        stacked.buildFor(1, 5);
+        randomise(stacked, 23);
+        assertOrtMatches(stacked, randomInput(24, 3, 5));
+
+        SymbolicTensor p = Input.of("p", 4), q = Input.of("q", 2);
+        Functional pair = Model.of(List.of(p, q), List.of(new Concatenate().call(Dense.of(3, Activation.TANH).call(p), q)));
+        SymbolicTensor a = Input.of("a", 4), b = Input.of("b", 2), c = Input.of("c", 4);
+        SymbolicTensor merged = new Add().call(pair.call(a, b), pair.call(c, b));
+        Functional m = Model.of(List.of(a, b, c), Sequential.of(Dense.of(3, Activation.RELU), Dense.of(1)).call(merged));
+        randomise(m, 25);
+        assertOrtMatches(m, Map.of("a", randomInput(26, 3, 4), "b", randomInput(27, 3, 2), "c", randomInput(28, 3, 4)));
+    }
+
+    @Test
+    void aLayerThatIsAModelOfAnotherKindIsRefusedByName() {
+        class Custom extends Model {
+            Custom() {
+                super("custom");
+            }
+
+            @Override
+            protected Tensor forward(Tensor x) {
+                return x;
+            }
+        }
+        Sequential m = Sequential.of(Dense.of(2), new Custom());
+        m.buildFor(1, 3);
+        assertThatThrownBy(() -> OnnxExporter.toBytes(m)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ONNX export: custom is a Custom; only Sequential and functional models (Model.of) export to ONNX");
+    }
+
     @Test
     void aModelThatIsNeitherSequentialNorFunctionalIsRefused() {
         class Custom extends Model {

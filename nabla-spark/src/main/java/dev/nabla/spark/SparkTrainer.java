@@ -3,7 +3,7 @@ package dev.nabla.spark;
 import dev.nabla.data.Dataset;
 import dev.nabla.nn.Weight;
 import dev.nabla.tensor.Tensor;
-import dev.nabla.train.Callback;
+import dev.nabla.train.EpochLoop;
 import dev.nabla.train.FitOptions;
 import dev.nabla.train.History;
 import dev.nabla.train.Model;
@@ -210,38 +210,27 @@ public final class SparkTrainer {
             this.blueprint = sc.broadcast(new Blueprint(modelFile, shape, n, this.batchSize, stepsPerEpoch, shuffle, seed));
         }
 
+        /** The shared epoch loop, with the cluster's steps as each epoch's training. */
         History epochs(FitOptions options) {
-            List<Callback> callbacks = options.activeCallbacks();
             TrainContext context = new TrainContext(model, options.epochs(), options.initialEpoch(), stepsPerEpoch,
                     (int) Math.min(examples, Integer.MAX_VALUE), batchSize);
-            History history = new History();
-            model.clearStopRequest();
-            for (Callback c : callbacks) c.onTrainBegin(context);
-            for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.stopRequested(); epoch++) {
-                for (Callback c : callbacks) c.onEpochBegin(epoch);
-                double lossSum = 0;
-                long seen = 0;
-                int stride = strategy == Strategy.SYNCHRONOUS ? 1 : localSteps;
-                for (int step = 0; step < stepsPerEpoch; step += stride) {
-                    int steps = Math.min(stride, stepsPerEpoch - step);
-                    double[] loss = strategy == Strategy.SYNCHRONOUS ? synchronousStep(epoch, step) : averagingRound(epoch, step, steps);
-                    lossSum += loss[0];
-                    seen += (long) loss[1];
-                    for (Callback c : callbacks) c.onBatchEnd(step + steps - 1, loss[0] / loss[1]);
-                }
-                Map<String, Double> logs = new LinkedHashMap<>();
-                logs.put("loss", lossSum / seen);
-                if (options.validationX() != null) {
-                    for (Map.Entry<String, Double> e : model.evaluate(options.validationX(), options.validationY()).entrySet()) {
-                        logs.put("val_" + e.getKey(), e.getValue());
-                    }
-                }
-                for (Callback c : callbacks) c.onEpochEnd(epoch, logs);
-                history.record(logs);
+            return EpochLoop.run(context, options, this::trainEpoch, options.validationX() == null ? null
+                    : () -> model.evaluate(options.validationX(), options.validationY()));
+        }
+
+        /** One epoch of synchronous steps or averaging rounds; the logs hold the loss (metrics do not merge). */
+        private Map<String, Double> trainEpoch(int epoch, EpochLoop.Steps steps) {
+            double lossSum = 0;
+            long seen = 0;
+            int stride = strategy == Strategy.SYNCHRONOUS ? 1 : localSteps;
+            for (int step = 0; step < stepsPerEpoch; step += stride) {
+                int count = Math.min(stride, stepsPerEpoch - step);
+                double[] loss = strategy == Strategy.SYNCHRONOUS ? synchronousStep(epoch, step) : averagingRound(epoch, step, count);
+                lossSum += loss[0];
+                seen += (long) loss[1];
+                steps.stepEnded(step + count - 1, loss[0] / loss[1]);
             }
-            model.setTraining(false);
-            for (Callback c : callbacks) c.onTrainEnd(history);
-            return history;
+            return Map.of("loss", lossSum / seen);
         }
 
         /** Computes the step's mean gradient on the cluster, applies the optimizer; returns {loss sum, examples}. */

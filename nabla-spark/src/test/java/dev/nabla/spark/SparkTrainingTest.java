@@ -77,6 +77,32 @@ class SparkTrainingTest {
     }
 
     @Test
+    void sparkTrainingRunsTheFitCallbacksThroughTheSharedEpochLoopAndStopsWhenOneAsks() {
+        Dataset[] d = scaledIris();
+        Sequential model = irisModel();
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        dev.nabla.train.Callback stopAfterSecond = new dev.nabla.train.Callback() {
+            @Override
+            public void onBatchEnd(int step, double loss) {
+                seen.add("step " + step);
+            }
+
+            @Override
+            public void onEpochEnd(int epoch, java.util.Map<String, Double> logs) {
+                seen.add("end " + epoch + " " + logs.keySet());
+                if (epoch == 2) model.stopTraining();
+            }
+        };
+        // Parameter averaging, 3 local steps a round: 8 steps per epoch end rounds at steps 2, 5 and 7.
+        History h = SparkTrainer.parameterAveraging(LocalSpark.context(), 3).partitions(2).fit(model, d[0],
+                FitOptions.epochs(6).initialEpoch(1).batchSize(16).seed(5).callbacks(stopAfterSecond).validationData(d[1].x(), d[1].y()));
+        assertThat(seen).containsExactly("step 2", "step 5", "step 7", "end 1 [loss, val_loss, val_accuracy]",
+                "step 2", "step 5", "step 7", "end 2 [loss, val_loss, val_accuracy]");
+        assertThat(h.epochs()).isEqualTo(2);
+        assertThat(model.isTraining()).isFalse();
+    }
+
+    @Test
     void aFashionMnistSubsetTrainedThroughSparkMatchesLocalTraining() {
         assumeTrue(Files.isDirectory(IdxReader.FASHION_MNIST_DIR), "Fashion-MNIST is not installed");
         Dataset[] all = IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false);
