@@ -100,9 +100,9 @@ public class Embedding extends Layer implements Masks.Source {
         });
         int[] shape = Arrays.copyOf(idShape, idShape.length + 1);
         shape[idShape.length] = dim;
-        return Autograd.record("embedding", () -> RULE, Tensor.of(out, shape), (grad, need) -> {
+        return Autograd.record("embedding", () -> RULE, Tensor.of(out, shape), (grad, need, leaves) -> {
             float[] g = grad.data();
-            float[] into = Autograd.leafGradientBuffer(table);
+            float[] into = leaves.of(0);
             float[] d = into != null ? into : new float[vocab * dim];
             // One thread: two positions with the same id add into the same row.
             for (int i = 0; i < rows.length; i++) {
