@@ -53,6 +53,9 @@ public final class Layers {
                 return new Conv2D(name, f.requirePositiveInt("filters"), f.requirePositiveInt("kernel_size"), f.requirePositiveInt("stride"),
                         padding(f), f.requireBoolean("use_bias"), activation(f),
                         initializer(f, "kernel_initializer"), initializer(f, "bias_initializer"));
+            case "Embedding":
+                return new Embedding(name, f.requirePositiveInt("input_dim"), f.requirePositiveInt("output_dim"), f.requireInt("padding_index"),
+                        initializer(f, "embeddings_initializer"));
             case "MaxPool2D": return new MaxPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
             case "AvgPool2D": return new AvgPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
             case "GlobalAveragePooling2D": return new GlobalAveragePooling2D(name);

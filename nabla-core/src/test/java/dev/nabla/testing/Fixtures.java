@@ -23,20 +23,34 @@ public final class Fixtures {
 
     private Fixtures() {}
 
+    private static Map<String, Object> sequence;
+
     private static synchronized Map<String, Object> all() {
-        if (all == null) {
-            try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/pytorch-reference.json")) {
-                all = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        if (all == null) all = load("/fixtures/pytorch-reference.json");
         return all;
+    }
+
+    /** The sequence layers' references, {@code fixtures/pytorch-sequence.json}. */
+    private static synchronized Map<String, Object> sequence() {
+        if (sequence == null) sequence = load("/fixtures/pytorch-sequence.json");
+        return sequence;
+    }
+
+    private static Map<String, Object> load(String resource) {
+        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
+            return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The value at a path of keys, e.g. ("losses", "mse", "value"). */
     public static Object get(String... path) {
-        Object o = all();
+        return at(all(), path);
+    }
+
+    private static Object at(Map<String, Object> root, String... path) {
+        Object o = root;
         for (String k : path) {
             if (!(o instanceof Map<?, ?> m) || !m.containsKey(k)) throw new IllegalArgumentException("fixture has no " + String.join("/", path));
             o = m.get(k);
@@ -50,7 +64,20 @@ public final class Fixtures {
 
     /** A nested list as a tensor (shape from the nesting). */
     public static Tensor tensor(String... path) {
-        Object o = get(path);
+        return asTensor(get(path));
+    }
+
+    /** As {@link #tensor}, from {@code pytorch-sequence.json}: {@code Fixtures.sequenceTensor("conv1d", "x")}. */
+    public static Tensor sequenceTensor(String... path) {
+        return asTensor(at(sequence(), path));
+    }
+
+    /** As {@link #number}, from {@code pytorch-sequence.json}. */
+    public static double sequenceNumber(String... path) {
+        return ((Number) at(sequence(), path)).doubleValue();
+    }
+
+    private static Tensor asTensor(Object o) {
         List<Integer> shape = new ArrayList<>();
         for (Object cur = o; cur instanceof List<?> l; cur = l.isEmpty() ? null : l.get(0)) shape.add(l.size());
         List<Double> flat = new ArrayList<>();

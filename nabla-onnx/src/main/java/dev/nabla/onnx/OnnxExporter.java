@@ -34,7 +34,7 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * }</pre>
  *
  * Layers: Dense, ActivationLayer and every activation (GELU is composed from Erf / Tanh, opset 17 having no Gelu),
- * Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape, BatchNormalization (inference form),
+ * Embedding (Cast of the ids to int64, then Gather), Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape, BatchNormalization (inference form),
  * LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
  * UpSampling2D (Resize, nearest); the merges Add, Subtract, Multiply, Maximum, Minimum (chains of the binary ops),
  * Average (Mean), Concatenate (Concat) and Dot (Transpose + Reshape + MatMul; normalised with ReduceSum, Max, Sqrt,
@@ -203,6 +203,11 @@ public final class OnnxExporter {
             }
             case "ActivationLayer":
                 return activation(g, name, x, Activation.parse((String) c.get("activation")));
+            case "Embedding": {
+                // The float32 ids become int64 indices into the [vocab, dim] table.
+                String ids = g.node("Cast", name, List.of(x), Attribute.of("to", OnnxGraph.INT64_TYPE));
+                return g.node("Gather", name, List.of(init(g, layer.weights().get(0)), ids), Attribute.of("axis", 0L));
+            }
             case "Conv2D": {
                 List<Weight> w = layer.weights();
                 int k = number(c, "kernel_size"), s = number(c, "stride");
@@ -275,7 +280,7 @@ public final class OnnxExporter {
             }
             default:
                 throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
-                        + " supported: Dense, ActivationLayer, Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape,"
+                        + " supported: Dense, ActivationLayer, Embedding, Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape,"
                         + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D, Add, Subtract,"
                         + " Multiply, Average, Maximum, Minimum, Concatenate, Dot");
         }

@@ -22,6 +22,7 @@ import dev.nabla.nn.BatchNormalization;
 import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Dropout;
+import dev.nabla.nn.Embedding;
 import dev.nabla.nn.Flatten;
 import dev.nabla.nn.GlobalAveragePooling2D;
 import dev.nabla.nn.Layer;
@@ -165,6 +166,14 @@ class OnnxExportTest {
         m.buildFor(1, 32);
         randomise(m, 5);
         assertOrtMatches(m, randomInput(6, 5, 32));
+    }
+
+    @Test
+    void anEmbeddingGathersTheRowsOfItsIds() throws Exception {
+        Sequential m = Sequential.of(Embedding.of(9, 4).paddingIndex(0), new Flatten(), Dense.of(3));
+        m.buildFor(1, 5);
+        randomise(m, 30);
+        assertOrtMatches(m, Tensor.of(new float[] {1, 8, 0, 0, 3, 5, 5, 2, 7, 0}, 2, 5));
     }
 
     @Test
