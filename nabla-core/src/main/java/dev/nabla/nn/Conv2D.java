@@ -75,21 +75,22 @@ public class Conv2D extends Layer {
         if (inputShape.length != 4) throw shapeError("[batch, channels, height, width]", inputShape);
         int[] shape = {filters, inputShape[1], kernelSize, kernelSize};
         kernel = addWeight("kernel", shape, kernelInitializer, true);
-        if (useBias) {
-            int[] fans = Initializers.fans(shape);
-            Initializer withKernelFans = new Initializer() {
-                @Override
-                public Tensor create(int[] s, int in, int out, dev.nabla.tensor.Rng rng) {
-                    return biasInitializer.create(s, fans[0], fans[1], rng);
-                }
+        if (useBias) bias = addWeight("bias", new int[] {filters}, withFans(biasInitializer, Initializers.fans(shape)), true);
+    }
 
-                @Override
-                public String name() {
-                    return biasInitializer.name();
-                }
-            };
-            bias = addWeight("bias", new int[] {filters}, withKernelFans, true);
-        }
+    /** {@code init} drawing with the given fans whatever the weight's shape: a bias initialised with its kernel's. */
+    static Initializer withFans(Initializer init, int[] fans) {
+        return new Initializer() {
+            @Override
+            public Tensor create(int[] s, int in, int out, dev.nabla.tensor.Rng rng) {
+                return init.create(s, fans[0], fans[1], rng);
+            }
+
+            @Override
+            public String name() {
+                return init.name();
+            }
+        };
     }
 
     @Override
@@ -121,38 +122,80 @@ public class Conv2D extends Layer {
 
     /**
      * With {@code relu}, the ReLU is applied in place and its mask folded into the backward pass (one op, no copies).
-     * Computed image by image: each image's columns fit in cache and its product lands directly in NCHW order, so no
-     * batch-sized column matrix or layout copy is ever allocated.
+     * Computed image by image ({@link #convolveSamples}).
      */
     static Tensor convolve(Tensor x, Tensor kernel, Tensor bias, int stride, Padding padding, boolean relu) {
-        int filters = kernel.dim(0), k = kernel.dim(2);
-        Geometry g = Geometry.of(x.shape(), k, stride, padding);
-        int rows = g.c * k * k, plane = g.outH * g.outW, image = filters * plane;
-        float[] in = x.data(), w = kernel.data(), b = bias == null ? null : bias.data();
-        float[] out = new float[g.n * image];
-        Gemm gemm = Gemms.get();
-        Parallel.forRange(g.n, 1, (from, to) -> {
-            float[] cols = new float[rows * plane];
-            for (int n = from; n < to; n++) {
-                im2col(in, g, n, cols);
-                gemm.sgemm(false, false, filters, plane, rows, 1f, w, 0, rows, cols, 0, plane, 0f, out, n * image, plane);
-                addBias(out, n * image, filters, plane, b, relu);
-            }
-        });
-        Tensor y = Tensor.of(out, g.n, filters, g.outH, g.outW);
+        Geometry g = Geometry.of(x.shape(), kernel.dim(2), stride, padding);
+        return convolution("conv2d", x, kernel, bias, g, new int[] {g.n, kernel.dim(0), g.outH, g.outW}, relu);
+    }
+
+    /**
+     * The differentiable convolution of any {@link Unfolding}, as the op {@code op} (or {@code op_relu}): the output
+     * of {@link #convolveSamples} as a tensor of {@code outShape}, and its backward pass.
+     */
+    static Tensor convolution(String op, Tensor x, Tensor kernel, Tensor bias, Unfolding u, int[] outShape, boolean relu) {
+        int image = kernel.dim(0) * u.columns();
+        float[] in = x.data();
+        float[] out = convolveSamples(in, u, kernel, bias, relu);
+        Tensor y = Tensor.of(out, outShape);
         Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
-        return Autograd.record(relu ? "conv2d_relu" : "conv2d", () -> (relu ? "the ReLU's mask first (the gradient passes"
+        return Autograd.record(relu ? op + "_relu" : op, () -> (relu ? "the ReLU's mask first (the gradient passes"
                 + " where the output was positive or NaN), then " : "") + "dW = dY convolved with the input patches;"
                 + " dX = dY scattered back through the kernel (col2im); db = sum of dY", y, (grad, need) -> {
             float[] dy = grad.data();
-            return backward(need, in, g, kernel, (n, d) -> {
+            return backward(need, in, u, kernel, (n, d) -> {
                 if (relu) Elementwise.reluGradientFromOutput(out, n * image, dy, n * image, d, 0, image);
                 else System.arraycopy(dy, n * image, d, 0, image);
             });
         }, inputs);
     }
 
-    /** Writes image n's gradient with respect to the convolution's output ([filters, outH * outW]) into {@code d}. */
+    /**
+     * How a convolution turns each sample of its input into the columns of one matrix product (im2col) and folds a
+     * column gradient back (col2im): {@link Geometry} for images, {@link Conv1D}'s for sequences. The products, the
+     * bias, the fused ReLU and the backward pass are then shared.
+     */
+    interface Unfolding {
+        int samples();
+
+        /** Rows of a sample's column matrix: input channels times kernel positions (the kernel's row length). */
+        int rows();
+
+        /** Columns: the output positions of one sample. */
+        int columns();
+
+        /** The input's shape, batch first. */
+        int[] inputShape();
+
+        /** Writes sample n's [rows, columns] matrix into {@code cols}, overwriting every entry. */
+        void im2col(float[] x, int n, float[] cols);
+
+        /** The adjoint of {@link #im2col}: adds sample n's column gradient onto {@code dx}. */
+        void col2im(float[] cols, int n, float[] dx);
+    }
+
+    /**
+     * Sample by sample, kernel [filters, rows] times the sample's columns, plus the bias (then the ReLU when asked):
+     * the output [samples, filters, columns]. Each sample's columns fit in cache and its product lands directly in
+     * channels-first order, so no batch-sized column matrix or layout copy is ever allocated.
+     */
+    static float[] convolveSamples(float[] in, Unfolding u, Tensor kernel, Tensor bias, boolean relu) {
+        int filters = kernel.dim(0), rows = u.rows(), plane = u.columns(), image = filters * plane;
+        float[] w = kernel.data(), b = bias == null ? null : bias.data();
+        float[] out = new float[u.samples() * image];
+        Gemm gemm = Gemms.get();
+        Parallel.forRange(u.samples(), 1, (from, to) -> {
+            float[] cols = new float[rows * plane];
+            for (int n = from; n < to; n++) {
+                u.im2col(in, n, cols);
+                gemm.sgemm(false, false, filters, plane, rows, 1f, w, 0, rows, cols, 0, plane, 0f, out, n * image, plane);
+                addBias(out, n * image, filters, plane, b, relu);
+            }
+        });
+        return out;
+    }
+
+    /** Writes sample n's gradient with respect to the convolution's output ([filters, columns]) into {@code d}. */
     @FunctionalInterface
     private interface ImageGradient {
         void fill(int n, float[] d);
@@ -237,17 +280,17 @@ public class Conv2D extends Layer {
      * sums are added in chunk order, so the result does not depend on the thread count. {@code source} gives each
      * image's gradient with respect to the convolution's output (before any fused ReLU or pooling).
      */
-    private static Tensor[] backward(boolean[] need, float[] in, Geometry g, Tensor k, ImageGradient source) {
-        int filters = k.dim(0), rows = g.c * g.k * g.k, plane = g.outH * g.outW, image = filters * plane;
+    private static Tensor[] backward(boolean[] need, float[] in, Unfolding u, Tensor k, ImageGradient source) {
+        int filters = k.dim(0), rows = u.rows(), plane = u.columns(), image = filters * plane, samples = u.samples();
         boolean needKernel = need[1], needBias = need.length > 2 && need[2], needInput = need[0];
         float[] w = k.data();
-        float[] dx = needInput ? new float[g.n * g.c * g.h * g.w] : null;
-        int chunk = Math.max(1, (g.n + KERNEL_GRADIENT_CHUNKS - 1) / KERNEL_GRADIENT_CHUNKS);
-        int chunks = (g.n + chunk - 1) / chunk;
+        float[] dx = needInput ? new float[dev.nabla.tensor.Shape.size(u.inputShape())] : null;
+        int chunk = Math.max(1, (samples + KERNEL_GRADIENT_CHUNKS - 1) / KERNEL_GRADIENT_CHUNKS);
+        int chunks = (samples + chunk - 1) / chunk;
         float[][] dkParts = new float[chunks][];
         double[][] dbParts = new double[chunks][];
         Gemm gemm = Gemms.get();
-        Parallel.forEachChunk(g.n, chunk, (from, to) -> {
+        Parallel.forEachChunk(samples, chunk, (from, to) -> {
             float[] d = new float[image];
             float[] cols = needKernel ? new float[rows * plane] : null;
             float[] dCols = needInput ? new float[rows * plane] : null;
@@ -257,19 +300,19 @@ public class Conv2D extends Layer {
                 source.fill(n, d);
                 if (needBias) for (int f = 0; f < filters; f++) db[f] += Reduce.sum(d, f * plane, plane);
                 if (needKernel) {
-                    im2col(in, g, n, cols);
+                    u.im2col(in, n, cols);
                     gemm.sgemm(false, true, filters, rows, plane, 1f, d, 0, plane, cols, 0, plane, 1f, dk, 0, rows);
                 }
                 if (needInput) {
                     gemm.sgemm(true, false, rows, plane, filters, 1f, w, 0, rows, d, 0, plane, 0f, dCols, 0, plane);
-                    col2im(dCols, g, n, dx);
+                    u.col2im(dCols, n, dx);
                 }
             }
             dkParts[from / chunk] = dk;
             dbParts[from / chunk] = db;
         });
         Tensor[] grads = new Tensor[need.length];
-        if (needInput) grads[0] = Tensor.of(dx, g.n, g.c, g.h, g.w);
+        if (needInput) grads[0] = Tensor.of(dx, u.inputShape());
         if (needKernel) {
             float[] dk = dkParts[0];
             for (int p = 1; p < chunks; p++) for (int i = 0; i < dk.length; i++) dk[i] += dkParts[p][i];
@@ -288,7 +331,7 @@ public class Conv2D extends Layer {
     }
 
     /** Output size and padding of one convolution or pooling window sweep. */
-    record Geometry(int n, int c, int h, int w, int k, int stride, int padTop, int padLeft, int outH, int outW) {
+    record Geometry(int n, int c, int h, int w, int k, int stride, int padTop, int padLeft, int outH, int outW) implements Unfolding {
         static Geometry of(int[] s, int k, int stride, Padding padding) {
             int h = s[2], w = s[3], outH, outW, padTop = 0, padLeft = 0;
             if (padding == Padding.SAME) {
@@ -302,6 +345,36 @@ public class Conv2D extends Layer {
                 outW = w >= k ? (w - k) / stride + 1 : 0;
             }
             return new Geometry(s[0], s[1], h, w, k, stride, padTop, padLeft, outH, outW);
+        }
+
+        @Override
+        public int samples() {
+            return n;
+        }
+
+        @Override
+        public int rows() {
+            return c * k * k;
+        }
+
+        @Override
+        public int columns() {
+            return outH * outW;
+        }
+
+        @Override
+        public int[] inputShape() {
+            return new int[] {n, c, h, w};
+        }
+
+        @Override
+        public void im2col(float[] x, int sample, float[] cols) {
+            Conv2D.im2col(x, this, sample, cols);
+        }
+
+        @Override
+        public void col2im(float[] cols, int sample, float[] dx) {
+            Conv2D.col2im(cols, this, sample, dx);
         }
 
         /** The first output column ox whose input column ox*stride + kx - padLeft is inside the image. */

@@ -56,6 +56,10 @@ public final class Layers {
             case "Embedding":
                 return new Embedding(name, f.requirePositiveInt("input_dim"), f.requirePositiveInt("output_dim"), f.requireInt("padding_index"),
                         initializer(f, "embeddings_initializer"));
+            case "Conv1D":
+                return new Conv1D(name, f.requirePositiveInt("filters"), f.requirePositiveInt("kernel_size"), f.requirePositiveInt("stride"),
+                        conv1dPadding(f), f.requirePositiveInt("dilation"), f.requireBoolean("use_bias"), activation(f),
+                        initializer(f, "kernel_initializer"), initializer(f, "bias_initializer"));
             case "MaxPool2D": return new MaxPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
             case "AvgPool2D": return new AvgPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
             case "GlobalAveragePooling2D": return new GlobalAveragePooling2D(name);
@@ -80,6 +84,10 @@ public final class Layers {
                 return new Dot(name, axes[0], axes[1], f.requireBoolean("normalize"));
             }
             case "Concatenate": return new Concatenate(name, f.requireInt("axis"));
+            case "SimpleRNN": return new SimpleRNN(name, f.requirePositiveInt("units"), f.requireBoolean("return_sequences"));
+            case "LSTM": return new LSTM(name, f.requirePositiveInt("units"), f.requireBoolean("return_sequences"));
+            case "GRU": return new GRU(name, f.requirePositiveInt("units"), f.requireBoolean("return_sequences"));
+            case "Bidirectional": return Bidirectional.fromConfig(name, f);
             default:
                 Function<Map<String, Object>, Layer> factory = CUSTOM.get(type);
                 if (factory == null) throw f.error("type", "unknown layer type '" + type + "'; register it with Layers.register(\"" + type + "\", config -> ...)");
@@ -111,6 +119,17 @@ public final class Layers {
         } catch (IllegalArgumentException e) {
             throw f.error(key, e.getMessage());
         }
+    }
+
+    /** "valid", "same" or a number of zeros on each side; as the Conv1D constructor's padding (-1 for SAME). */
+    private static int conv1dPadding(JsonFields f) {
+        Object p = f.map().get("padding");
+        if (p instanceof Number) {
+            int n = f.requireInt("padding");
+            if (n < 0) throw f.error("padding", "expected \"valid\", \"same\" or a number of zeros at least 0, got " + n);
+            return n;
+        }
+        return padding(f) == Padding.SAME ? -1 : 0;
     }
 
     private static Padding padding(JsonFields f) {

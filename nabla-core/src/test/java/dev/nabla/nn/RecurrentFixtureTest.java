@@ -2,6 +2,7 @@ package dev.nabla.nn;
 
 import dev.nabla.io.Json;
 import dev.nabla.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.nabla.testing.Fixtures.assertClose;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SimpleRNN, LSTM and GRU against PyTorch's nn.RNN / nn.LSTM / nn.GRU (fixtures/pytorch-sequence.json, float64
@@ -22,7 +24,7 @@ import static dev.nabla.testing.Fixtures.assertClose;
  */
 class RecurrentFixtureTest {
 
-    private static Map<String, Object> all;
+    private static final Map<String, Map<String, Object>> FILES = new java.util.HashMap<>();
 
     @ParameterizedTest
     @ValueSource(strings = {"rnn_tanh", "lstm", "gru"})
@@ -51,20 +53,65 @@ class RecurrentFixtureTest {
         for (int i = 0; i < 4; i++) assertClose(entry + " grad " + names[i], params[i].grad(), tensor(entry, "grad.param." + names[i]));
     }
 
-    private static synchronized Map<String, Object> all() {
-        if (all == null) {
-            try (InputStream in = RecurrentFixtureTest.class.getResourceAsStream("/fixtures/pytorch-sequence.json")) {
-                all = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    /** A post-padded batch as a PyTorch packed sequence (fixtures/gen_bidirectional.py): [forward, backward] halves. */
+    @Test
+    void bidirectionalLstmOverAPaddedBatchMatchesPyTorchPackedSequences() {
+        String f = "bidirectional-lstm.json", e = "lstm_bidirectional_packed";
+        LSTM inner = LSTM.of(5).returnSequences(true);
+        Bidirectional bi = Bidirectional.of(inner);
+        Tensor x = tensor(f, e, "x").requiresGrad(true);
+        bi.buildFor(x.shape());
+        String[] names = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"};
+        List<Tensor> params = new ArrayList<>();
+        for (Recurrent r : new Recurrent[] {bi.forwardLayer(), bi.backwardLayer()}) {
+            params.addAll(List.of(r.weightIh(), r.weightHh(), r.biasIh(), r.biasHh()));
+        }
+        for (int i = 0; i < 8; i++) {
+            Tensor p = tensor(f, e, "param." + names[i % 4] + (i < 4 ? "" : "_reverse"));
+            System.arraycopy(p.data(), 0, params.get(i).data(), 0, p.size());
+        }
+        Tensor mask = tensor(f, e, "mask");
+        Tensor y = bi.applyMasked(new Tensor[] {x}, new Tensor[] {mask});
+        assertClose("y", y, tensor(f, e, "y"));
+        // h_n [2, B, H] of PyTorch is the pair of last outputs of a Bidirectional without returnSequences
+        Bidirectional last = new Bidirectional(null, LSTM.of(5));
+        last.buildFor(x.shape());
+        List<Tensor> lastParams = new ArrayList<>();
+        for (Recurrent r : new Recurrent[] {last.forwardLayer(), last.backwardLayer()}) {
+            lastParams.addAll(List.of(r.weightIh(), r.weightHh(), r.biasIh(), r.biasHh()));
+        }
+        for (int i = 0; i < 8; i++) System.arraycopy(params.get(i).data(), 0, lastParams.get(i).data(), 0, params.get(i).size());
+        Tensor hn = last.applyMasked(new Tensor[] {x}, new Tensor[] {mask});
+        Tensor expectedHn = tensor(f, e, "h_n"); // [2, B, H] -> [B, 2H]
+        assertClose("h_n", hn, expectedHn.permute(1, 0, 2).reshape(3, 10));
+        y.mul(tensor(f, e, "up_y")).sum().add(hn.mul(tensor(f, e, "up_h").permute(1, 0, 2).reshape(3, 10)).sum()).backward();
+        assertClose("grad x", x.grad(), tensor(f, e, "grad.x"));
+        for (int i = 0; i < 8; i++) {
+            String n = names[i % 4] + (i < 4 ? "" : "_reverse");
+            Tensor g = params.get(i).grad().add(lastParams.get(i).grad());
+            assertClose("grad " + n, g, tensor(f, e, "grad.param." + n));
+        }
+        assertThat(bi.weights().get(0).name()).isEqualTo("forward_" + inner.name() + "/weight_ih");
+        assertThat(bi.weights().get(4).name()).isEqualTo("backward_" + inner.name() + "/weight_ih");
+    }
+
+    private static synchronized Map<String, Object> file(String name) {
+        return FILES.computeIfAbsent(name, n -> {
+            try (InputStream in = RecurrentFixtureTest.class.getResourceAsStream("/fixtures/" + n)) {
+                return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-        return all;
+        });
     }
 
-    /** A nested list of the fixture as a float32 tensor of its shape. */
+    /** A nested list of pytorch-sequence.json as a float32 tensor of its shape. */
     static Tensor tensor(String entry, String key) {
-        Object o = ((Map<?, ?>) all().get(entry)).get(key);
+        return tensor("pytorch-sequence.json", entry, key);
+    }
+
+    static Tensor tensor(String file, String entry, String key) {
+        Object o = ((Map<?, ?>) file(file).get(entry)).get(key);
         if (o == null) throw new IllegalArgumentException("fixture " + entry + " has no " + key);
         List<Integer> shape = new ArrayList<>();
         for (Object cur = o; cur instanceof List<?> l; cur = l.isEmpty() ? null : l.get(0)) shape.add(l.size());

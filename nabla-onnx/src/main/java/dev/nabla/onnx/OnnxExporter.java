@@ -2,6 +2,7 @@ package dev.nabla.onnx;
 
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.nn.Activation;
+import dev.nabla.nn.Conv1D;
 import dev.nabla.nn.Dot;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.SymbolicTensor;
@@ -34,7 +35,7 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * }</pre>
  *
  * Layers: Dense, ActivationLayer and every activation (GELU is composed from Erf / Tanh, opset 17 having no Gelu),
- * Embedding (Cast of the ids to int64, then Gather), Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape, BatchNormalization (inference form),
+ * Embedding (Cast of the ids to int64, then Gather), Conv1D and Conv2D (Conv), MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape, BatchNormalization (inference form),
  * LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
  * UpSampling2D (Resize, nearest); the merges Add, Subtract, Multiply, Maximum, Minimum (chains of the binary ops),
  * Average (Mean), Concatenate (Concat) and Dot (Transpose + Reshape + MatMul; normalised with ReduceSum, Max, Sqrt,
@@ -225,6 +226,16 @@ public final class OnnxExporter {
                         Attribute.of("pads", pads));
                 return activation(g, name, y, Activation.parse((String) c.get("activation")));
             }
+            case "Conv1D": {
+                Conv1D conv = (Conv1D) layer;
+                int[] pads = conv.pads(shape[2]);
+                List<String> inputs = new ArrayList<>(List.of(x, init(g, layer.weights().get(0))));
+                if (conv.bias() != null) inputs.add(init(g, layer.weights().get(1)));
+                String y = g.node("Conv", name, inputs, Attribute.of("kernel_shape", new long[] {number(c, "kernel_size")}),
+                        Attribute.of("strides", new long[] {conv.stride()}), Attribute.of("dilations", new long[] {conv.dilation()}),
+                        Attribute.of("pads", new long[] {pads[0], pads[1]}));
+                return activation(g, name, y, conv.activation());
+            }
             case "MaxPool2D":
             case "AvgPool2D": {
                 long p = number(c, "pool_size"), s = number(c, "stride");
@@ -280,7 +291,7 @@ public final class OnnxExporter {
             }
             default:
                 throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
-                        + " supported: Dense, ActivationLayer, Embedding, Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape,"
+                        + " supported: Dense, ActivationLayer, Embedding, Conv1D, Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape,"
                         + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D, Add, Subtract,"
                         + " Multiply, Average, Maximum, Minimum, Concatenate, Dot");
         }

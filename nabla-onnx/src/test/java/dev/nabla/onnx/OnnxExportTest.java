@@ -19,6 +19,7 @@ import dev.nabla.nn.Subtract;
 import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.nn.AvgPool2D;
 import dev.nabla.nn.BatchNormalization;
+import dev.nabla.nn.Conv1D;
 import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Dropout;
@@ -174,6 +175,16 @@ class OnnxExportTest {
         m.buildFor(1, 5);
         randomise(m, 30);
         assertOrtMatches(m, Tensor.of(new float[] {1, 8, 0, 0, 3, 5, 5, 2, 7, 0}, 2, 5));
+    }
+
+    @Test
+    void conv1dWithEveryKindOfPadding() throws Exception {
+        // [n, 3, 10] -> SAME stride 2 dilation 2 [n, 4, 5] (pads 1 and 2) -> 1 zero each side dilation 2 [n, 5, 5] -> VALID [n, 2, 4]
+        Sequential m = Sequential.of(new Conv1D(4, 3, 2, Padding.SAME, 2, true, Activation.RELU), new Conv1D(5, 2, 1, 1, 2, true, Activation.TANH),
+                new Conv1D(2, 2, 1, Padding.VALID, 1, false, Activation.LINEAR));
+        m.buildFor(1, 3, 10);
+        randomise(m, 31);
+        assertOrtMatches(m, randomInput(32, 2, 3, 10));
     }
 
     @Test
