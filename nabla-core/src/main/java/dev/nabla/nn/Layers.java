@@ -63,6 +63,10 @@ public final class Layers {
             case "MaxPool2D": return new MaxPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
             case "AvgPool2D": return new AvgPool2D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
             case "GlobalAveragePooling2D": return new GlobalAveragePooling2D(name);
+            case "MaxPool1D": return new MaxPool1D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
+            case "AvgPool1D": return new AvgPool1D(name, f.requirePositiveInt("pool_size"), f.requirePositiveInt("stride"));
+            case "GlobalAveragePooling1D": return new GlobalAveragePooling1D(name, dataFormat(f));
+            case "GlobalMaxPooling1D": return new GlobalMaxPooling1D(name, dataFormat(f));
             case "Flatten": return new Flatten(name);
             case "Reshape": return new Reshape(name, f.requirePositiveShape("target_shape"));
             case "Permute": return new Permute(name, f.requirePositiveShape("dims"));
@@ -130,6 +134,14 @@ public final class Layers {
             return n;
         }
         return padding(f) == Padding.SAME ? -1 : 0;
+    }
+
+    private static DataFormat dataFormat(JsonFields f) {
+        try {
+            return DataFormat.parse(f.requireString("data_format"));
+        } catch (IllegalArgumentException e) {
+            throw f.error("data_format", e.getMessage());
+        }
     }
 
     private static Padding padding(JsonFields f) {

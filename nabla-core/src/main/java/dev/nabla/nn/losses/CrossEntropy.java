@@ -4,11 +4,14 @@ import dev.nabla.autograd.Autograd;
 import dev.nabla.tensor.Tensor;
 
 /**
- * Categorical cross-entropy as one op: per row i, {@code -sum_j w[i, j] log q[i, j]}, where q is the log-softmax of
- * logits or the probabilities clipped to [{@link Losses#EPSILON}, 1 - EPSILON], and w is a one-hot row (class-index
+ * Categorical cross-entropy as one op: per row i (a position of [batch, ..., classes] predictions),
+ * {@code -sum_j w[i, j] log q[i, j]}, where q is the log-softmax of logits or the probabilities clipped to [{@link Losses#EPSILON}, 1 - EPSILON], and w is a one-hot row (class-index
  * targets) or the given target row; then reduced. The same values and gradients as the composed ops
  * (log-softmax or clamp and log, then gather or multiply and sum, then mean) in one pass and one graph node:
  * a small classifier's step spent more time on that chain of ops than on its layers.
+ *
+ * <p>Class-index targets may mark a row {@link #IGNORED}: it adds nothing to the loss, gets no gradient, and the
+ * mean is over the other rows (PyTorch's {@code ignore_index}); with every row ignored the loss is 0.
  *
  * <p>Gradients: from logits {@code g_i (softmax(z)_ij sum_j w_ij - w_ij)}; from probabilities
  * {@code -g_i w_ij / p_ij} where p lies inside the clipping range (else 0, as clamp's); for target rows
@@ -16,14 +19,18 @@ import dev.nabla.tensor.Tensor;
  */
 final class CrossEntropy {
 
+    /** A class-index target that marks its row as ignored. */
+    static final int IGNORED = -1;
+
     private static final String SPARSE_RULE = "for L = -log q[target]: from probabilities dp = -1/p at the target"
-            + " (0 where clipped), from logits dz = softmax(z) - onehot(target); divided by the batch size for the mean";
+            + " (0 where clipped), from logits dz = softmax(z) - onehot(target); 0 for ignored rows; divided by the number"
+            + " of rows kept for the mean";
     private static final String DENSE_RULE = "for L = -sum t log q: from probabilities dp = -t/p (0 where clipped), from"
             + " logits dz = softmax(z) * sum(t) - t; dt = -log q; divided by the batch size for the mean";
 
     private CrossEntropy() {}
 
-    /** Class-index targets: {@code classes[i]} is row i's class. */
+    /** Class-index targets: {@code classes[i]} is row i's class, or {@link #IGNORED}. */
     static Tensor sparse(Tensor p, int[] classes, boolean fromLogits, Reduction reduction) {
         return apply(p, classes, null, fromLogits, reduction);
     }
@@ -34,13 +41,17 @@ final class CrossEntropy {
     }
 
     private static Tensor apply(Tensor p, int[] classes, Tensor targets, boolean fromLogits, Reduction reduction) {
-        int n = p.dim(0), c = p.dim(1);
+        int[] shape = p.shape();
+        int c = shape[shape.length - 1], n = p.size() / c;
         float[] x = p.data(), w = targets == null ? null : targets.data();
         // log q for every entry: the backward pass needs the softmax of logits and, for soft targets, log q itself.
         float[] logq = new float[n * c];
         float[] perSample = new float[n];
         double total = 0;
+        int kept = 0;
         for (int i = 0; i < n; i++) {
+            if (classes != null && classes[i] == IGNORED) continue;
+            kept++;
             int row = i * c;
             if (fromLogits) {
                 float max = Float.NEGATIVE_INFINITY;
@@ -63,20 +74,22 @@ final class CrossEntropy {
             perSample[i] = (float) loss;
             total += loss;
         }
+        int rows = kept;
         Tensor out;
         switch (reduction) {
-            case MEAN: out = Tensor.scalar((float) (total / n)); break;
+            case MEAN: out = Tensor.scalar(rows == 0 ? 0f : (float) (total / rows)); break;
             case SUM: out = Tensor.scalar((float) total); break;
-            default: out = Tensor.of(perSample, n); break;
+            default: out = Tensor.of(perSample, java.util.Arrays.copyOf(shape, shape.length - 1)); break;
         }
         Tensor[] inputs = targets == null ? new Tensor[] {p} : new Tensor[] {p, targets};
         String name = classes != null ? "sparse_categorical_crossentropy" : "categorical_crossentropy";
         return Autograd.record(name, () -> classes != null ? SPARSE_RULE : DENSE_RULE, out, (g, need) -> {
             float[] gd = g.data();
-            float scale = reduction == Reduction.MEAN ? 1f / n : 1f;
+            float scale = reduction == Reduction.MEAN ? (rows == 0 ? 0f : 1f / rows) : 1f;
             float[] dp = need[0] ? new float[n * c] : null;
             float[] dt = need.length > 1 && need[1] ? new float[n * c] : null;
             for (int i = 0; i < n; i++) {
+                if (classes != null && classes[i] == IGNORED) continue;
                 int row = i * c;
                 float gi = (reduction == Reduction.NONE ? gd[i] : gd[0]) * scale;
                 if (dp != null) {
@@ -99,8 +112,8 @@ final class CrossEntropy {
                 if (dt != null) for (int j = row; j < row + c; j++) dt[j] = -gi * logq[j];
             }
             Tensor[] grads = new Tensor[inputs.length];
-            if (dp != null) grads[0] = Tensor.of(dp, n, c);
-            if (dt != null) grads[1] = Tensor.of(dt, n, c);
+            if (dp != null) grads[0] = Tensor.of(dp, shape);
+            if (dt != null) grads[1] = Tensor.of(dt, shape);
             return grads;
         }, inputs);
     }

@@ -95,35 +95,89 @@ public final class Losses {
         });
     }
 
-    /** Cross-entropy with integer class targets (stored as floats), shape [batch] or [batch, 1]. */
+    /**
+     * Cross-entropy with integer class targets (stored as floats): predictions [batch, classes] with targets [batch]
+     * or [batch, 1], or sequences [batch, time, classes] (any [batch, ..., classes]) with targets [batch, time]
+     * ([batch, ...]). Each position is one term: the mean is over all positions, NONE gives one value per position.
+     */
     public static Loss sparseCategoricalCrossentropy(boolean fromLogits) {
         return sparseCategoricalCrossentropy(fromLogits, Reduction.MEAN);
     }
 
     public static Loss sparseCategoricalCrossentropy(boolean fromLogits, Reduction r) {
-        String name = "sparse_categorical_crossentropy";
-        return new FormulaLoss(name, r, Map.of("from_logits", fromLogits), (t, p, reduction) ->
-                CrossEntropy.sparse(p, classIndices(name, t, p), fromLogits, reduction));
+        return sparse(fromLogits, null, r);
     }
 
-    /** Each row's class, after checking the targets' shape and that every target is a class index of {@code p}. */
-    static int[] classIndices(String name, Tensor t, Tensor p) {
-        if (p.rank() != 2) throw new IllegalArgumentException(name + ": predictions must be [batch, classes], got " + Shape.str(p.shape()));
-        int n = p.dim(0), classes = p.dim(1);
-        boolean shapeOk = (t.rank() == 1 && t.dim(0) == n) || (t.rank() == 2 && t.dim(0) == n && t.dim(1) == 1);
+    /** PyTorch's default {@code ignore_index}: the target that marks a position (a padded step) to leave out. */
+    public static final int IGNORE_INDEX = -100;
+
+    /**
+     * As {@link #sparseCategoricalCrossentropy(boolean)}, with positions whose target is {@code ignoreIndex} left out
+     * (PyTorch's {@code ignore_index}, e.g. {@link #IGNORE_INDEX} on the padded steps of a sequence): they add nothing
+     * and get no gradient, and the mean is over the positions kept. A batch with every position ignored has loss 0
+     * and a zero gradient (PyTorch gives NaN), so one empty batch does not spoil a run.
+     *
+     * <pre>{@code
+     * Loss ce = Losses.sparseCategoricalCrossentropy(true, Losses.IGNORE_INDEX);
+     * Tensor loss = ce.apply(Tensor.of(new float[] {2, 0, -100}, 1, 3), Tensor.zeros(1, 3, 5));   // mean over 2 steps
+     * }</pre>
+     */
+    public static Loss sparseCategoricalCrossentropy(boolean fromLogits, int ignoreIndex) {
+        return sparseCategoricalCrossentropy(fromLogits, ignoreIndex, Reduction.MEAN);
+    }
+
+    public static Loss sparseCategoricalCrossentropy(boolean fromLogits, int ignoreIndex, Reduction r) {
+        return sparse(fromLogits, ignoreIndex, r);
+    }
+
+    private static Loss sparse(boolean fromLogits, Integer ignoreIndex, Reduction r) {
+        String name = "sparse_categorical_crossentropy";
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("from_logits", fromLogits);
+        if (ignoreIndex != null) parameters.put("ignore_index", ignoreIndex);
+        return new FormulaLoss(name, r, parameters, (t, p, reduction) ->
+                CrossEntropy.sparse(p, classIndices(name, t, p, ignoreIndex), fromLogits, reduction));
+    }
+
+    /**
+     * Each position's class ({@link CrossEntropy#IGNORED} where the target is {@code ignoreIndex}, if not null), after
+     * checking that the targets are p's shape without its class axis and that every other target is a class index of p.
+     */
+    static int[] classIndices(String name, Tensor t, Tensor p, Integer ignoreIndex) {
+        if (p.rank() < 2) throw new IllegalArgumentException(name + ": predictions must be [batch, classes] or [batch, ..., classes], got " + Shape.str(p.shape()));
+        int[] positions = Arrays.copyOf(p.shape(), p.rank() - 1);
+        int classes = p.dim(p.rank() - 1);
+        boolean shapeOk = Arrays.equals(t.shape(), positions) || (p.rank() == 2 && t.rank() == 2 && t.dim(0) == p.dim(0) && t.dim(1) == 1);
         if (!shapeOk) {
+            String expected = p.rank() == 2 ? "[" + p.dim(0) + "] or [" + p.dim(0) + ", 1]" : Shape.str(positions);
             throw new IllegalArgumentException(name + ": targets " + Shape.str(t.shape()) + " do not match predictions "
-                    + Shape.str(p.shape()) + " (expected [" + n + "] or [" + n + ", 1] class indices)");
+                    + Shape.str(p.shape()) + " (expected " + expected + " class indices)");
         }
         float[] v = t.data();
-        int[] index = new int[n];
+        int[] index = new int[v.length];
         for (int i = 0; i < v.length; i++) {
+            if (ignoreIndex != null && v[i] == ignoreIndex) {
+                index[i] = CrossEntropy.IGNORED;
+                continue;
+            }
             if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] >= classes) {
-                throw new IllegalArgumentException(name + ": target " + v[i] + " at row " + i + " is not a class index in [0, " + classes + ")");
+                String at = p.rank() == 2 ? "row " + i : "position " + position(i, positions);
+                throw new IllegalArgumentException(name + ": target " + v[i] + " at " + at + " is not a class index in [0, " + classes + ")"
+                        + (ignoreIndex != null ? " or the ignore index " + ignoreIndex : ""));
             }
             index[i] = (int) v[i];
         }
         return index;
+    }
+
+    /** The multi-index of flat position {@code i} in {@code shape}, e.g. [1, 3]. */
+    private static String position(int i, int[] shape) {
+        int[] index = new int[shape.length];
+        for (int a = shape.length - 1; a >= 0; a--) {
+            index[a] = i % shape[a];
+            i /= shape[a];
+        }
+        return Arrays.toString(index);
     }
 
     static void checkSameShape(String name, Tensor t, Tensor p) {
@@ -166,7 +220,8 @@ public final class Losses {
             case "huber": return huber(c.optionalDouble("delta", 1.0), r);
             case "binary_crossentropy": case "bce": return binaryCrossentropy(logits, r);
             case "categorical_crossentropy": case "cce": return categoricalCrossentropy(logits, r);
-            case "sparse_categorical_crossentropy": case "scce": return sparseCategoricalCrossentropy(logits, r);
+            case "sparse_categorical_crossentropy": case "scce":
+                return sparse(logits, c.has("ignore_index") ? c.requireInt("ignore_index") : null, r);
             default:
                 throw c.error("name", "unknown loss '" + given + "'; known: mse, mae, huber, binary_crossentropy,"
                         + " categorical_crossentropy, sparse_categorical_crossentropy");
