@@ -12,13 +12,21 @@ import java.util.Locale;
  *   <li>{@code 64} or {@code 64:relu}: Dense with that many units and activation (default linear);</li>
  *   <li>{@code conv:32:3} or {@code conv:32:3:relu} (optionally {@code :s2} stride, {@code :same} padding): Conv2D;</li>
  *   <li>{@code maxpool:2}, {@code avgpool:2}, {@code gap} (global average pooling), {@code flatten};</li>
- *   <li>{@code dropout:0.2}, {@code batchnorm}, {@code layernorm}, and a bare activation such as {@code relu}.</li>
+ *   <li>{@code dropout:0.2}, {@code batchnorm}, {@code layernorm}, and a bare activation such as {@code relu};</li>
+ *   <li>for texts: {@code embedding:64} (token vectors), {@code lstm:64}, {@code gru:64}, {@code rnn:64} (recurrent layers).</li>
  * </ul>
  * Errors name the token: {@code --layers: token 3 'foo:relu': expected units as an integer}.
  */
 final class LayerSpecParser {
 
-    enum Kind { DENSE, CONV, MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL, FLATTEN, DROPOUT, BATCH_NORM, LAYER_NORM, ACTIVATION }
+    enum Kind {
+        DENSE, CONV, MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL, FLATTEN, DROPOUT, BATCH_NORM, LAYER_NORM, ACTIVATION, EMBEDDING, LSTM, GRU, SIMPLE_RNN;
+
+        /** Layers that read [batch, time, features] step by step. */
+        boolean recurrent() {
+            return this == LSTM || this == GRU || this == SIMPLE_RNN;
+        }
+    }
 
     /** One parsed token. {@code size} is units / filters / pool size; {@code kernel}, {@code stride} for conv. */
     record Spec(Kind kind, int size, int kernel, int stride, boolean same, double rate, Activation activation) {}
@@ -63,6 +71,10 @@ final class LayerSpecParser {
                 int size = positive(p[1], "pool size");
                 return new Spec(p[0].equals("maxpool") ? Kind.MAX_POOL : Kind.AVG_POOL, size, 0, size, false, 0, Activation.LINEAR);
             }
+            case "embedding": return sized(Kind.EMBEDDING, p, "DIM", "dimension");
+            case "lstm": return sized(Kind.LSTM, p, "UNITS", "units");
+            case "gru": return sized(Kind.GRU, p, "UNITS", "units");
+            case "rnn": case "simplernn": return sized(Kind.SIMPLE_RNN, p, "UNITS", "units");
             case "gap": return simple(Kind.GLOBAL_AVG_POOL, p);
             case "flatten": return simple(Kind.FLATTEN, p);
             case "batchnorm": return simple(Kind.BATCH_NORM, p);
@@ -87,6 +99,12 @@ final class LayerSpecParser {
                 int units = positive(p[0], "units");
                 return new Spec(Kind.DENSE, units, 0, 0, false, 0, p.length == 2 ? activation(p[1]) : Activation.LINEAR);
         }
+    }
+
+    /** {@code name:N}, e.g. {@code lstm:64}. */
+    private static Spec sized(Kind kind, String[] p, String label, String what) {
+        if (p.length != 2) throw new IllegalArgumentException("expected " + p[0] + ":" + label);
+        return new Spec(kind, positive(p[1], what), 0, 0, false, 0, Activation.LINEAR);
     }
 
     private static Spec simple(Kind kind, String[] p) {

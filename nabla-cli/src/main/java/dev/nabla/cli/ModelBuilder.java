@@ -7,6 +7,11 @@ import dev.nabla.nn.BatchNormalization;
 import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Dropout;
+import dev.nabla.nn.Embedding;
+import dev.nabla.nn.GRU;
+import dev.nabla.nn.Initializers;
+import dev.nabla.nn.LSTM;
+import dev.nabla.nn.SimpleRNN;
 import dev.nabla.nn.Flatten;
 import dev.nabla.nn.GlobalAveragePooling2D;
 import dev.nabla.nn.Layer;
@@ -14,6 +19,7 @@ import dev.nabla.nn.LayerNormalization;
 import dev.nabla.nn.MaxPool2D;
 import dev.nabla.nn.Padding;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.text.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +62,68 @@ final class ModelBuilder {
             case BATCH_NORM: return new BatchNormalization();
             case LAYER_NORM: return new LayerNormalization();
             case ACTIVATION: return new ActivationLayer(s.activation());
+            case EMBEDDING: case LSTM: case GRU: case SIMPLE_RNN:
+                throw new IllegalArgumentException("--layers: " + s.kind().name().toLowerCase(java.util.Locale.ROOT) + " reads token ids or sequences;"
+                        + " train on texts with --text-column (or --task language-model)");
             default: throw new IllegalStateException("unhandled layer kind " + s.kind());
         }
+    }
+
+    /**
+     * A text model's layers: token ids [batch, length] enter an embedding (with padding index 0, whose mask the
+     * recurrent layers after it skip), which must come first. A recurrent layer returns its whole sequence when a
+     * later layer reads sequences or the model is a language model (which predicts every step), else its last
+     * output. A classifier whose last layer still has a time axis is flattened before its output layer; a language
+     * model may not lose the time axis.
+     */
+    static List<Layer> textLayers(List<LayerSpecParser.Spec> specs, Tasks.Task task, int outputs, int vocabulary) {
+        if (specs.get(0).kind() != LayerSpecParser.Kind.EMBEDDING) {
+            throw new IllegalArgumentException("--layers: a text model starts with embedding:DIM (token ids become vectors), e.g. embedding:64,lstm:64");
+        }
+        boolean languageModel = task == Tasks.Task.LANGUAGE_MODEL;
+        List<Layer> layers = new ArrayList<>();
+        boolean sequence = true;
+        for (int i = 0; i < specs.size(); i++) {
+            LayerSpecParser.Spec s = specs.get(i);
+            if (i > 0 && s.kind() == LayerSpecParser.Kind.EMBEDDING) throw new IllegalArgumentException("--layers: token " + (i + 1) + ": embedding comes first only");
+            if (!sequence && readsSequences(s.kind())) {
+                throw new IllegalArgumentException("--layers: token " + (i + 1) + " '" + s.kind().name().toLowerCase(java.util.Locale.ROOT)
+                        + "' reads a sequence, but the layer before it has no time axis left");
+            }
+            boolean keepTime = languageModel || laterReadsSequences(specs, i);
+            layers.add(switch (s.kind()) {
+                case EMBEDDING -> new Embedding(null, vocabulary, s.size(), Tokenizer.PAD, Initializers.normal(0, 1));
+                case LSTM -> new LSTM(null, s.size(), keepTime);
+                case GRU -> new GRU(null, s.size(), keepTime);
+                case SIMPLE_RNN -> new SimpleRNN(null, s.size(), keepTime);
+                case CONV, MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL -> throw new IllegalArgumentException("--layers: token " + (i + 1) + ": "
+                        + s.kind().name().toLowerCase(java.util.Locale.ROOT) + " is a 2-D image layer; a text model's layers are embedding, lstm, gru, rnn,"
+                        + " dense, dropout, layernorm, flatten and activations");
+                default -> layer(s);
+            });
+            if (s.kind().recurrent() && !keepTime || s.kind() == LayerSpecParser.Kind.FLATTEN) sequence = false;
+            if (languageModel && !sequence) {
+                throw new IllegalArgumentException("--layers: token " + (i + 1) + ": a language model predicts every step, but this layer removes the time axis");
+            }
+        }
+        LayerSpecParser.Spec last = specs.get(specs.size() - 1);
+        boolean hasOutput = last.kind() == LayerSpecParser.Kind.DENSE && last.size() == outputs
+                && (languageModel ? last.activation() == Activation.LINEAR : last.activation() == Activation.SOFTMAX || last.activation() == Activation.LINEAR
+                        || task == Tasks.Task.REGRESSION);
+        if (!hasOutput) {
+            if (sequence && !languageModel) layers.add(new Flatten());
+            layers.add(Dense.of(outputs, task == Tasks.Task.CLASSIFICATION ? Activation.SOFTMAX : Activation.LINEAR));
+        }
+        return layers;
+    }
+
+    private static boolean readsSequences(LayerSpecParser.Kind k) {
+        return k.recurrent();
+    }
+
+    private static boolean laterReadsSequences(List<LayerSpecParser.Spec> specs, int i) {
+        for (int j = i + 1; j < specs.size(); j++) if (readsSequences(specs.get(j).kind())) return true;
+        return false;
     }
 
     /** The activation of the last Dense layer (decides whether cross-entropy reads logits). */
