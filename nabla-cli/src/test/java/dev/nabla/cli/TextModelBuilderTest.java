@@ -9,6 +9,8 @@ import dev.nabla.nn.LSTM;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Recurrent;
 import dev.nabla.nn.SimpleRNN;
+import dev.nabla.tensor.Tensor;
+import dev.nabla.train.Sequential;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -53,6 +55,21 @@ class TextModelBuilderTest {
     }
 
     @Test
+    void convolutionsOverStepsAreTransposedToChannelsFirstAndBackAndGlobalPoolingEndsTheSequence() {
+        List<LayerSpecParser.Spec> specs = LayerSpecParser.parse("embedding:8,conv1d:6:3:relu:same,maxpool1d:2,lstm:4,globalmaxpool1d,2");
+        assertThat(specs).extracting(LayerSpecParser.Spec::kind).containsExactly(LayerSpecParser.Kind.EMBEDDING, LayerSpecParser.Kind.CONV_1D,
+                LayerSpecParser.Kind.MAX_POOL_1D, LayerSpecParser.Kind.LSTM, LayerSpecParser.Kind.GLOBAL_MAX_POOL_1D, LayerSpecParser.Kind.DENSE);
+        List<Layer> layers = ModelBuilder.textLayers(specs, Tasks.Task.CLASSIFICATION, 2, 50);
+        assertThat(layers).extracting(Layer::type).containsExactly("Embedding", "Permute", "Conv1D", "MaxPool1D", "Permute", "LSTM",
+                "GlobalMaxPooling1D", "Dense");
+        assertThat(((LSTM) layers.get(5)).returnsSequences()).isTrue();
+        Sequential model = new Sequential("m", layers.toArray(new Layer[0]));
+        assertThat(model.apply(Tensor.of(new float[] {5, 6, 7, 8, 9, 0, 0, 0}, 1, 8)).shape()).containsExactly(1, 2);
+        assertThat(LayerSpecParser.parse("gap1d,avgpool1d:3").get(1)).isEqualTo(new LayerSpecParser.Spec(LayerSpecParser.Kind.AVG_POOL_1D, 3, 0, 3, false, 0,
+                Activation.LINEAR));
+    }
+
+    @Test
     void aLanguageModelReturnsEveryStepAndEndsInLogitsOverTheVocabulary() {
         List<Layer> layers = build("embedding:8,rnn:6,lstm:4", Tasks.Task.LANGUAGE_MODEL, 50);
         assertThat(layers).hasSize(4);
@@ -69,8 +86,12 @@ class TextModelBuilderTest {
         assertThatThrownBy(() -> build("embedding:4,flatten,lstm:4", Tasks.Task.CLASSIFICATION, 2))
                 .hasMessage("--layers: token 3 'lstm' reads a sequence, but the layer before it has no time axis left");
         assertThatThrownBy(() -> build("embedding:4,lstm:4,flatten", Tasks.Task.LANGUAGE_MODEL, 50))
-                .hasMessage("--layers: token 3: a language model predicts every step, but this layer removes the time axis");
-        assertThatThrownBy(() -> build("embedding:4,conv:3:3", Tasks.Task.CLASSIFICATION, 2)).hasMessageContaining("conv is a 2-D image layer");
+                .hasMessage("--layers: token 3 'flatten': a language model predicts every step, but this layer removes the time axis");
+        assertThatThrownBy(() -> build("embedding:4,gru:4,gap1d", Tasks.Task.LANGUAGE_MODEL, 50))
+                .hasMessageContaining("token 3 'globalavgpool1d': a language model predicts every step");
+        assertThatThrownBy(() -> build("embedding:4,conv1d:4:3:same,lstm:4", Tasks.Task.LANGUAGE_MODEL, 50))
+                .hasMessageContaining("token 2 'conv1d': a language model predicts each step from the steps before it");
+        assertThatThrownBy(() -> build("embedding:4,conv:3:3", Tasks.Task.CLASSIFICATION, 2)).hasMessageContaining("token 2 'conv': a 2-D image layer");
         assertThatThrownBy(() -> ModelBuilder.layers(LayerSpecParser.parse("lstm:4"), Tasks.Task.CLASSIFICATION, 2, false))
                 .hasMessageContaining("train on texts with --text-column");
     }
