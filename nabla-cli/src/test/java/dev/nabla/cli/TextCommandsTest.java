@@ -4,12 +4,14 @@ import dev.nabla.examples.TextClassifier;
 import dev.nabla.text.Tokenizer;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +38,10 @@ class TextCommandsTest {
         assertThat(train.out()).contains("text column 'review', 1000 rows; 800 train / 200 test; words, lower-cased", "lstm (LSTM)");
         assertThat(testAccuracy(train.out())).isGreaterThanOrEqualTo(0.9);
 
+        CliTest.Run evaluate = inProcess("evaluate", run.resolve("model.nabla").toString(), "--data", reviews.toString());
+        assertThat(evaluate.exit()).as(evaluate.err()).isZero();
+        assertThat(testAccuracy(evaluate.out())).as("the same held-out rows, tokenized as in training").isEqualTo(testAccuracy(train.out()));
+
         SavedModel saved = ModelFile.load(run.resolve("model.nabla"));
         assertThat(saved.preprocessing()).containsEntry("input", "text").containsEntry("text_column", "review");
         assertThat(Tokenizer.of(saved).level()).isEqualTo(Tokenizer.Level.WORD);
@@ -47,6 +53,44 @@ class TextCommandsTest {
         List<String> lines = predict.out().lines().toList();
         assertThat(lines.get(0)).isEqualTo("class,p_neg,p_pos");
         assertThat(lines.subList(1, lines.size())).extracting(l -> l.split(",")[0]).containsExactly("pos", "neg", "neg");
+    }
+
+    private static double loss(String out, String model) {
+        String line = out.lines().filter(l -> l.startsWith("  " + model + " ")).findFirst().orElseThrow();
+        return Double.parseDouble(line.trim().split("\\s+")[1]);
+    }
+
+    @Test
+    void aLanguageModelOfWordsBeatsTheBigramAndGeneratesMostlyNewWords(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/share/dict/words")), "the English word list is not installed (apt-get install wamerican)");
+        List<String> all = Files.readAllLines(Path.of("/usr/share/dict/words")), some = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 40) some.add(all.get(i));
+        Path words = dir.resolve("words.txt");
+        Files.write(words, some);
+        Path run = dir.resolve("run");
+        CliTest.Run train = inProcess("train", "--data", words.toString(), "--task", "language-model", "--layers", "embedding:16,lstm:64",
+                "--epochs", "6", "--out", run.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains(some.size() + " lines; ", "characters, lower-cased", "Loss per character on " + Math.round(some.size() * 0.2) + " held-out texts");
+        double model = loss(train.out(), "model"), bigram = loss(train.out(), "bigram");
+        System.out.printf("nabla train --task language-model on %d words: loss per character model %.4f, bigram %.4f%n", some.size(), model, bigram);
+        assertThat(model).isLessThan(bigram);
+
+        String file = run.resolve("model.nabla").toString();
+        CliTest.Run generate = inProcess("generate", file, "--count", "20", "--temperature", "0.8", "--seed", "1");
+        assertThat(generate.exit()).as(generate.err()).isZero();
+        List<String> samples = generate.out().lines().toList();
+        assertThat(samples).hasSize(20);
+        assertThat(inProcess("generate", file, "--count", "20", "--temperature", "0.8", "--seed", "1").out()).isEqualTo(generate.out());
+        assertThat(inProcess("generate", file, "--count", "20", "--temperature", "0.8", "--seed", "2").out()).isNotEqualTo(generate.out());
+        Set<String> known = new HashSet<>();
+        for (String w : some) known.add(w.toLowerCase(java.util.Locale.ROOT));
+        assertThat(samples.stream().filter(w -> !known.contains(w)).count()).as("new words among %s", samples).isGreaterThanOrEqualTo(10);
+
+        CliTest.Run predict = inProcess("predict", file, "--data", words.toString());
+        assertThat(predict.exit()).isEqualTo(1);
+        assertThat(predict.err().strip()).isEqualTo("nabla: predict: " + file + " is a language model; sample texts from it with: nabla generate " + file);
+        assertThat(inProcess("generate", file, "--temperature", "0").err()).contains("--temperature: expected a positive number, got 0.0");
     }
 
     @Test
