@@ -31,6 +31,7 @@ import java.util.Map;
  * training reviews only and saved in the model file, so the loaded model classifies raw text.
  *
  * <pre>{@code
+ * import dev.nabla.examples.TextClassifier;
  * TextClassifier.Result r = TextClassifier.run(2000, 8, 1, Path.of("reviews.nabla"));
  * }</pre>
  */

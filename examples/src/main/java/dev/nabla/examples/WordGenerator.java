@@ -28,6 +28,7 @@ import java.util.Set;
  * bigram model of the same training words, and it samples new words.
  *
  * <pre>{@code
+ * import dev.nabla.examples.WordGenerator;
  * WordGenerator.Result r = WordGenerator.run(TextFiles.nonBlankLines(WordGenerator.WORDS), 4, 1);
  * }</pre>
  */

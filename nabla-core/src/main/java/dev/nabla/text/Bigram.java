@@ -6,8 +6,9 @@ package dev.nabla.text;
  * next (every id but padding and {@code <s>}), so an unseen pair keeps a small probability.
  *
  * <pre>{@code
- * Bigram bigram = Bigram.fit(train, tokenizer.vocabularySize());
- * double nats = bigram.lossPerToken(heldOut);
+ * Tokenizer chars = Tokenizer.characters().fit(List.of("anna", "bob"));
+ * Bigram bigram = Bigram.fit(LanguageModels.nextTokens(chars, List.of("anna", "bob"), 5), chars.vocabularySize());
+ * double nats = bigram.lossPerToken(LanguageModels.nextTokens(chars, List.of("ann"), 5));
  * }</pre>
  */
 public final class Bigram {
