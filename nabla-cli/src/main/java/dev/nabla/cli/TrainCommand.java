@@ -55,8 +55,10 @@ final class TrainCommand implements Runnable {
     @Option(names = "--target", description = "CSV target column: name or 0-based index (default: the last column).")
     String target;
 
-    @Option(names = "--layers", description = "Layers, e.g. 64:relu,32:relu,3:softmax or conv:32:3:relu,maxpool:2,flatten,128:relu,10."
-            + " The output layer is added when the list does not end with one. Default: 16:relu,16:relu (tabular), 128:relu (images).")
+    @Option(names = "--layers", description = "Layers, e.g. 64:relu,32:relu,3:softmax or conv:32:3:relu,maxpool:2,flatten,128:relu,10;"
+            + " for texts embedding:64,lstm:64 (also gru, rnn, conv1d, maxpool1d, globalavgpool1d, globalmaxpool1d)."
+            + " The output layer is added when the list does not end with one. Default: 16:relu,16:relu (tabular), 128:relu (images), "
+            + DEFAULT_TEXT_LAYERS + " (texts), " + DEFAULT_LANGUAGE_MODEL_LAYERS + " (language model).")
     String layers;
 
     @Option(names = "--task", description = "auto, classification, regression (default: auto, from the targets) or language-model"
@@ -187,7 +189,9 @@ final class TrainCommand implements Runnable {
                 throw new IllegalArgumentException("--resume: " + resume + " already has " + initialEpoch + " epochs; ask for more with --epochs");
             }
         } else {
-            if (specs == null) specs = LayerSpecParser.parse(text ? DEFAULT_TEXT_LAYERS : imageData ? "128:relu" : "16:relu,16:relu");
+            if (specs == null) {
+                specs = LayerSpecParser.parse(languageModel ? DEFAULT_LANGUAGE_MODEL_LAYERS : text ? DEFAULT_TEXT_LAYERS : imageData ? "128:relu" : "16:relu,16:relu");
+            }
             Layer.resetNames(); // layer names start from "dense" in every run
             List<Layer> stack = text ? ModelBuilder.textLayers(specs, t, outputs, source.tokenizer().vocabularySize())
                     : ModelBuilder.layers(specs, t, outputs, images);
@@ -261,8 +265,8 @@ final class TrainCommand implements Runnable {
         out.flush();
     }
 
-    /** Layers of a text model when --layers is not given. */
-    static final String DEFAULT_TEXT_LAYERS = "embedding:64,lstm:64";
+    /** Layers of a text classifier and of a language model when --layers is not given. */
+    static final String DEFAULT_TEXT_LAYERS = "embedding:64,lstm:64", DEFAULT_LANGUAGE_MODEL_LAYERS = "embedding:32,lstm:128";
 
     /** The --tokens, --lower-case, --vocabulary and --length settings; on --resume the run's own tokenizer instead. */
     private DataSource.Text textOptions(boolean languageModel, Tokenizer saved) {

@@ -46,6 +46,11 @@ class TextCommandsTest {
         assertThat(saved.preprocessing()).containsEntry("input", "text").containsEntry("text_column", "review");
         assertThat(Tokenizer.of(saved).level()).isEqualTo(Tokenizer.Level.WORD);
 
+        CliTest.Run resumed = inProcess("train", "--resume", run.resolve("checkpoint.nabla").toString(), "--epochs", "9", "--out", run.toString());
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("Epoch 9/9");
+        assertThat(Tokenizer.of(ModelFile.load(run.resolve("model.nabla"))).config()).as("the run's own tokenizer").isEqualTo(Tokenizer.of(saved).config());
+
         Path rows = dir.resolve("rows.csv");
         Files.writeString(rows, "review\n\"What a wonderful, charming film!\"\nThe ending was not great\nDULL.\n\n");
         CliTest.Run predict = inProcess("predict", run.resolve("model.nabla").toString(), "--data", rows.toString());
