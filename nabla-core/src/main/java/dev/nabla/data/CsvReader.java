@@ -140,7 +140,8 @@ public final class CsvReader {
         List<String[]> rows = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
         for (List<String> rec = first; rec != null; rec = parser.next()) {
-            if (rec.size() == 1 && rec.get(0).isBlank()) continue; // blank line
+            // A blank line, but not a quoted empty field: in a one-column file that is an empty text, a row of its own.
+            if (rec.size() == 1 && rec.get(0).isBlank() && !parser.hadQuotes()) continue;
             if (rec.size() != columns) {
                 throw new IllegalArgumentException(source + " line " + parser.recordLine() + ": expected " + columns + " fields, got " + rec.size());
             }
@@ -374,6 +375,7 @@ public final class CsvReader {
         private final String source;
         private int line;
         private int recordLine;
+        private boolean hadQuotes;
 
         RecordParser(BufferedReader in, char delimiter, String source) {
             this.in = in;
@@ -385,12 +387,18 @@ public final class CsvReader {
             return recordLine;
         }
 
+        /** Whether the last record had a quoted field. */
+        boolean hadQuotes() {
+            return hadQuotes;
+        }
+
         /** The next record's fields, or null at end of input. */
         List<String> next() throws IOException {
             String l = in.readLine();
             if (l == null) return null;
             line++;
             recordLine = line;
+            hadQuotes = false;
             List<String> fields = new ArrayList<>();
             StringBuilder field = new StringBuilder();
             boolean quoted = false;
@@ -420,6 +428,7 @@ public final class CsvReader {
                     }
                 } else if (c == '"' && field.length() == 0) {
                     quoted = true;
+                    hadQuotes = true;
                 } else if (c == delimiter) {
                     fields.add(field.toString());
                     field.setLength(0);

@@ -24,6 +24,12 @@ class TextCsvTest {
     }
 
     @Test
+    void aQuotedEmptyTextIsARowWhileABlankLineIsNot() {
+        CsvReader.TextData d = CsvReader.withHeader().noTarget().readText("review\nfirst\n\n\"\"\nlast\n", "p.csv", "review");
+        assertThat(d.texts()).containsExactly("first", "", "last");
+    }
+
+    @Test
     void aMissingTextColumnOrOneThatIsAlsoTheTargetIsRefused() {
         assertThatThrownBy(() -> CsvReader.withHeader().readText("a,b\nx,1\n", "r.csv", "review"))
                 .hasMessage("r.csv: no text column 'review'; columns are [a, b]");
