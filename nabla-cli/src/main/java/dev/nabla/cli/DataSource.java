@@ -30,6 +30,16 @@ record DataSource(String description, Dataset train, Dataset test, List<String> 
     }
 
     /**
+     * {@code data} as a saved model reads it: a text model's texts through its own tokenizer (not refitted), other
+     * data as {@link #load} reads it. With the model's split seed the test part is the one it was trained without.
+     */
+    static DataSource forModel(Preprocessing pre, String data, String target, long seed) {
+        if (pre.tokenizer() == null) return load(data, target, pre.images(), seed);
+        Text text = new Text(pre.textColumn(), pre.task() == Tasks.Task.LANGUAGE_MODEL, pre.tokenizer(), null, false, 0, 0);
+        return loadText(data, target, text, seed);
+    }
+
+    /**
      * How texts become ids: a CSV's text {@code column} (or, for a language model without one, the file's lines),
      * tokenized by a {@code saved} tokenizer or one fitted on the training part with the other settings.
      * {@code length} 0 asks for the longest training text's (a classifier's at most {@link #DEFAULT_MAX_LENGTH}).

@@ -41,12 +41,7 @@ final class EvaluateCommand implements Runnable {
         Model model = saved.model();
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to evaluate against");
         Preprocessing pre = Preprocessing.of(saved);
-        String column = target != null ? target : pre.target();
-        long split = seed != null ? seed : pre.splitSeed();
-        // A text model reads its texts with its own tokenizer; the same seed holds out the same rows as in training.
-        DataSource source = pre.tokenizer() != null
-                ? DataSource.loadText(data, column, new DataSource.Text(pre.textColumn(), pre.task() == Tasks.Task.LANGUAGE_MODEL, pre.tokenizer(), null, false, 0, 0), split)
-                : DataSource.load(data, column, pre.images(), split);
+        DataSource source = DataSource.forModel(pre, data, target != null ? target : pre.target(), seed != null ? seed : pre.splitSeed());
         Dataset d = pre.apply(source.test() != null ? source.test() : source.train(), source.featureNames(), data, Main.notes(spec));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Evaluating " + modelFile + " on " + source.description() + (source.test() != null ? ", test part" : ""));
