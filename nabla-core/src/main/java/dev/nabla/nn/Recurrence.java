@@ -3,7 +3,7 @@ package dev.nabla.nn;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
-import dev.nabla.kernels.UnaryOp;
+import dev.nabla.kernels.Activations;
 import dev.nabla.tensor.Tensor;
 
 /**
@@ -15,6 +15,8 @@ import dev.nabla.tensor.Tensor;
  * there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
  * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state and
  * one adding into dW_hh, then one GEMM each for dX and dW_ih over all steps.
+ *
+ * The gate functions run over each row's gates at once ({@link Activations}, vectorised where the Vector API is).
  *
  * <p>Padded steps (mask 0) carry the state through unchanged and output zeros, so they get no gradient.
  */
@@ -113,6 +115,8 @@ final class Recurrence {
         final float[] cs;
         /** [B, T, H]: the GRU candidate's hidden part W_hn h + b_hn at each step. */
         final float[] hn;
+        /** [B, T, H]: the LSTM's tanh(c) at each step. */
+        final float[] tc;
 
         Forward(Cell cell, Tensor x, Tensor mask, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
             this.cell = cell;
@@ -133,6 +137,7 @@ final class Recurrence {
             this.hs = new float[b * (t + 1) * h];
             this.cs = cell == Cell.LSTM ? new float[b * (t + 1) * h] : null;
             this.hn = cell == Cell.GRU ? new float[b * t * h] : null;
+            this.tc = cell == Cell.LSTM ? new float[b * t * h] : null;
         }
 
         boolean real(int row, int step) {
@@ -167,7 +172,7 @@ final class Recurrence {
                         continue;
                     }
                     switch (cell) {
-                        case LSTM: lstmStep(z, prev, next); break;
+                        case LSTM: lstmStep(z, prev, next, (r * t + s) * h); break;
                         case GRU: gruStep(z, prev, next, hp, r * g, (r * t + s) * h); break;
                         default: rnnStep(z, next);
                     }
@@ -176,40 +181,35 @@ final class Recurrence {
         }
 
         private void rnnStep(int z, int next) {
-            for (int j = 0; j < h; j++) {
-                float v = (float) Math.tanh(gates[z + j]);
-                gates[z + j] = v;
-                hs[next + j] = v;
-            }
+            Activations.tanhInPlace(gates, z, h);
+            System.arraycopy(gates, z, hs, next, h);
         }
 
-        private void lstmStep(int z, int prev, int next) {
+        private void lstmStep(int z, int prev, int next, int step) {
+            Activations.sigmoidInPlace(gates, z, 2 * h);          // i, f
+            Activations.tanhInPlace(gates, z + 2 * h, h);         // g
+            Activations.sigmoidInPlace(gates, z + 3 * h, h);      // o
             for (int j = 0; j < h; j++) {
-                float i = UnaryOp.sigmoid(gates[z + j]);
-                float f = UnaryOp.sigmoid(gates[z + h + j]);
-                float c = (float) Math.tanh(gates[z + 2 * h + j]);
-                float o = UnaryOp.sigmoid(gates[z + 3 * h + j]);
-                gates[z + j] = i;
-                gates[z + h + j] = f;
-                gates[z + 2 * h + j] = c;
-                gates[z + 3 * h + j] = o;
-                float cell = f * cs[prev + j] + i * c;
-                cs[next + j] = cell;
-                hs[next + j] = o * (float) Math.tanh(cell);
+                float c = gates[z + h + j] * cs[prev + j] + gates[z + j] * gates[z + 2 * h + j];
+                cs[next + j] = c;
+                tc[step + j] = c;
             }
+            Activations.tanhInPlace(tc, step, h);
+            for (int j = 0; j < h; j++) hs[next + j] = gates[z + 3 * h + j] * tc[step + j];
         }
 
         private void gruStep(int z, int prev, int next, float[] hp, int p, int candidate) {
+            for (int j = 0; j < 2 * h; j++) gates[z + j] += hp[p + j];
+            Activations.sigmoidInPlace(gates, z, 2 * h);          // r, z
             for (int j = 0; j < h; j++) {
-                float r = UnaryOp.sigmoid(gates[z + j] + hp[p + j]);
-                float u = UnaryOp.sigmoid(gates[z + h + j] + hp[p + h + j]);
                 float hidden = hp[p + 2 * h + j];
-                float n = (float) Math.tanh(gates[z + 2 * h + j] + r * hidden);
-                gates[z + j] = r;
-                gates[z + h + j] = u;
-                gates[z + 2 * h + j] = n;
                 hn[candidate + j] = hidden;
-                hs[next + j] = (1f - u) * n + u * hs[prev + j];
+                gates[z + 2 * h + j] += gates[z + j] * hidden;
+            }
+            Activations.tanhInPlace(gates, z + 2 * h, h);         // n
+            for (int j = 0; j < h; j++) {
+                float u = gates[z + h + j];
+                hs[next + j] = (1f - u) * gates[z + 2 * h + j] + u * hs[prev + j];
             }
         }
 
@@ -249,7 +249,7 @@ final class Recurrence {
                     for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
                     int prev = r * stride + s * h, z = (r * t + s) * g;
                     switch (cell) {
-                        case LSTM: lstmBack(dz, z, prev, dh, dc, q); break;
+                        case LSTM: lstmBack(dz, z, prev, dh, dc, q, (r * t + s) * h); break;
                         case GRU: gruBack(dz, z, dzh, r * g, prev, dh, q, (r * t + s) * h); break;
                         default: rnnBack(dz, z, dh, q);
                     }
@@ -293,11 +293,10 @@ final class Recurrence {
             }
         }
 
-        private void lstmBack(float[] dz, int z, int prev, float[] dh, float[] dc, int q) {
-            int next = prev + h;
+        private void lstmBack(float[] dz, int z, int prev, float[] dh, float[] dc, int q, int step) {
             for (int j = 0; j < h; j++) {
                 float i = gates[z + j], f = gates[z + h + j], c = gates[z + 2 * h + j], o = gates[z + 3 * h + j];
-                float tc = (float) Math.tanh(cs[next + j]);
+                float tc = this.tc[step + j];
                 float dhj = dh[q + j];
                 float dcj = dc[q + j] + dhj * o * (1f - tc * tc);
                 dz[z + j] = dcj * c * i * (1f - i);
