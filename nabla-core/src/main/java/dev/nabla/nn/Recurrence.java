@@ -13,8 +13,8 @@ import dev.nabla.tensor.Tensor;
  * <p>Forward: one GEMM projects every step's input at once ({@code [B*T, D] x [D, G]}, G = gates * H), then each
  * step adds {@code h W_hh^T} into that step's rows in place ({@code [B, H] x [H, G]}) and applies the gate functions
  * there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
- * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state and
- * one adding into dW_hh, then one GEMM each for dX and dW_ih over all steps.
+ * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state,
+ * keeping every step's pre-activation gradients, then one GEMM each over all steps for dX, dW_ih and dW_hh.
  *
  * The gate functions run over each row's gates at once ({@link Activations}, vectorised where the Vector API is).
  *
@@ -85,7 +85,7 @@ final class Recurrence {
     private static String rule(Cell cell) {
         String common = "; backward through time, last step first: the state's gradient (from the outputs, the next step and"
                 + " h_n) goes through the gates to dZ_t (the pre-activations), dh_{t-1} = dZ_t W_hh (+ the direct path),"
-                + " dW_hh += dZ_t^T h_{t-1}; then dX = dZ W_ih, dW_ih = dZ^T X, db = dZ summed over batch and time;"
+                + " then over all steps dX = dZ W_ih, dW_ih = dZ^T X, dW_hh = sum_t dZ_t^T h_{t-1}, db = dZ summed over batch and time;"
                 + " padded steps pass the state's gradient through unchanged";
         switch (cell) {
             case LSTM:
@@ -231,10 +231,8 @@ final class Recurrence {
         Tensor[] backward(float[] up, boolean[] need) {
             Gemm gemm = Gemms.get();
             int rows = t + cell.states(), stride = (t + 1) * h;
-            float[] dz = new float[b * t * g];       // the pre-activations' gradient, input side
-            float[] dzh = cell == Cell.GRU ? new float[b * g] : null; // GRU: hidden side of one step
-            float[] dWhh = need[2] ? new float[g * h] : null;
-            float[] dbHh = new float[g];
+            float[] dz = new float[b * t * g];  // the pre-activations' gradient, input side, [B, T, G]
+            float[] dzh = cell == Cell.GRU ? new float[b * t * g] : dz; // hidden side (the GRU's candidate differs)
             float[] dh = new float[b * h];
             float[] dc = cs != null ? new float[b * h] : null;
             for (int r = 0; r < b; r++) {
@@ -242,7 +240,6 @@ final class Recurrence {
                 if (dc != null) System.arraycopy(up, (r * rows + t + 1) * h, dc, r * h, h);
             }
             for (int s = t - 1; s >= 0; s--) {
-                if (dzh != null) java.util.Arrays.fill(dzh, 0f);
                 for (int r = 0; r < b; r++) {
                     if (!real(r, s)) continue; // the state went through unchanged, and so does its gradient
                     int o = (r * rows + s) * h, q = r * h;
@@ -250,15 +247,11 @@ final class Recurrence {
                     int prev = r * stride + s * h, z = (r * t + s) * g;
                     switch (cell) {
                         case LSTM: lstmBack(dz, z, prev, dh, dc, q, (r * t + s) * h); break;
-                        case GRU: gruBack(dz, z, dzh, r * g, prev, dh, q, (r * t + s) * h); break;
+                        case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
                         default: rnnBack(dz, z, dh, q);
                     }
                 }
-                float[] a = dzh != null ? dzh : dz;
-                int aOff = dzh != null ? 0 : s * g, lda = dzh != null ? g : t * g;
-                gemm.sgemm(false, false, b, h, g, 1f, a, aOff, lda, wHh, 0, h, 1f, dh, 0, h);
-                if (dWhh != null) gemm.sgemm(true, false, g, h, b, 1f, a, aOff, lda, hs, s * h, stride, 1f, dWhh, 0, h);
-                if (dzh != null) for (int r = 0; r < b; r++) for (int j = 0; j < g; j++) dbHh[j] += dzh[r * g + j];
+                gemm.sgemm(false, false, b, h, g, 1f, dzh, s * g, t * g, wHh, 0, h, 1f, dh, 0, h);
             }
             Tensor[] grads = new Tensor[need.length];
             if (need[0]) {
@@ -271,11 +264,16 @@ final class Recurrence {
                 gemm.sgemm(true, false, g, d, b * t, 1f, dz, 0, g, x, 0, d, 0f, dw, 0, d);
                 grads[1] = Tensor.of(dw, g, d);
             }
-            if (dWhh != null) grads[2] = Tensor.of(dWhh, g, h);
-            float[] dbIh = new float[g];
-            for (int r = 0; r < b * t; r++) for (int j = 0; j < g; j++) dbIh[j] += dz[r * g + j];
-            if (need[3]) grads[3] = Tensor.of(dbIh, g);
-            if (need[4]) grads[4] = Tensor.of(cell == Cell.GRU ? dbHh : dbIh.clone(), g);
+            if (need[2]) {
+                // dW_hh = sum over steps of dZh_t^T h_{t-1}: one GEMM over all steps, the states before each step in rows
+                float[] before = new float[b * t * h];
+                for (int r = 0; r < b; r++) System.arraycopy(hs, r * stride, before, r * t * h, t * h);
+                float[] dw = new float[g * h];
+                gemm.sgemm(true, false, g, h, b * t, 1f, dzh, 0, g, before, 0, h, 0f, dw, 0, h);
+                grads[2] = Tensor.of(dw, g, h);
+            }
+            if (need[3]) grads[3] = Tensor.of(columnSums(dz), g);
+            if (need[4]) grads[4] = Tensor.of(columnSums(dzh), g);
             int k = 5;
             if (h0 != null) {
                 if (need[k]) grads[k] = Tensor.of(dh, b, h);
@@ -283,6 +281,13 @@ final class Recurrence {
             }
             if (c0 != null && need[k]) grads[k] = Tensor.of(dc, b, h);
             return grads;
+        }
+
+        /** The sum over batch and time of [B, T, G]. */
+        private float[] columnSums(float[] m) {
+            float[] sum = new float[g];
+            for (int r = 0; r < b * t; r++) for (int j = 0; j < g; j++) sum[j] += m[r * g + j];
+            return sum;
         }
 
         private void rnnBack(float[] dz, int z, float[] dh, int q) {
@@ -308,7 +313,7 @@ final class Recurrence {
             }
         }
 
-        private void gruBack(float[] dz, int z, float[] dzh, int p, int prev, float[] dh, int q, int candidate) {
+        private void gruBack(float[] dz, float[] dzh, int z, int prev, float[] dh, int q, int candidate) {
             for (int j = 0; j < h; j++) {
                 float r = gates[z + j], u = gates[z + h + j], n = gates[z + 2 * h + j];
                 float dhj = dh[q + j];
@@ -318,9 +323,9 @@ final class Recurrence {
                 dz[z + j] = dr;
                 dz[z + h + j] = du;
                 dz[z + 2 * h + j] = dn;
-                dzh[p + j] = dr;
-                dzh[p + h + j] = du;
-                dzh[p + 2 * h + j] = dn * r;
+                dzh[z + j] = dr;
+                dzh[z + h + j] = du;
+                dzh[z + 2 * h + j] = dn * r;
                 dh[q + j] = dhj * u;
             }
         }
