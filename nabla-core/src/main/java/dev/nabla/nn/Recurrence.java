@@ -272,8 +272,9 @@ final class Recurrence {
                 gemm.sgemm(true, false, g, h, b * t, 1f, dzh, 0, g, before, 0, h, 0f, dw, 0, h);
                 grads[2] = Tensor.of(dw, g, h);
             }
-            if (need[3]) grads[3] = Tensor.of(columnSums(dz), g);
-            if (need[4]) grads[4] = Tensor.of(columnSums(dzh), g);
+            float[] dbIh = need[3] || dzh == dz ? columnSums(dz) : null;
+            if (need[3]) grads[3] = Tensor.of(dbIh, g);
+            if (need[4]) grads[4] = Tensor.of(dzh == dz ? dbIh.clone() : columnSums(dzh), g);
             int k = 5;
             if (h0 != null) {
                 if (need[k]) grads[k] = Tensor.of(dh, b, h);
