@@ -259,18 +259,12 @@ final class Recurrence {
                 gemm.sgemm(false, false, b * t, d, g, 1f, dz, 0, g, wIh, 0, d, 0f, dx, 0, d);
                 grads[0] = Tensor.of(dx, b, t, d);
             }
-            if (need[1]) {
-                float[] dw = new float[g * d];
-                gemm.sgemm(true, false, g, d, b * t, 1f, dz, 0, g, x, 0, d, 0f, dw, 0, d);
-                grads[1] = Tensor.of(dw, g, d);
-            }
+            if (need[1]) grads[1] = Tensor.of(transposedProduct(gemm, x, d, dz), g, d);
             if (need[2]) {
                 // dW_hh = sum over steps of dZh_t^T h_{t-1}: one GEMM over all steps, the states before each step in rows
                 float[] before = new float[b * t * h];
                 for (int r = 0; r < b; r++) System.arraycopy(hs, r * stride, before, r * t * h, t * h);
-                float[] dw = new float[g * h];
-                gemm.sgemm(true, false, g, h, b * t, 1f, dzh, 0, g, before, 0, h, 0f, dw, 0, h);
-                grads[2] = Tensor.of(dw, g, h);
+                grads[2] = Tensor.of(transposedProduct(gemm, before, h, dzh), g, h);
             }
             float[] dbIh = need[3] || dzh == dz ? columnSums(dz) : null;
             if (need[3]) grads[3] = Tensor.of(dbIh, g);
@@ -282,6 +276,18 @@ final class Recurrence {
             }
             if (c0 != null && need[k]) grads[k] = Tensor.of(dc, b, h);
             return grads;
+        }
+
+        /**
+         * dZ^T A for A [B*T, cols] and dZ [B*T, G], as [G, cols]: computed as (A^T dZ)^T, whose wide output suits
+         * the GEMM's tiles better (half to a third of the time of the narrow product over the same long depth).
+         */
+        private float[] transposedProduct(Gemm gemm, float[] a, int cols, float[] dz) {
+            float[] at = new float[cols * g];
+            gemm.sgemm(true, false, cols, g, b * t, 1f, a, 0, cols, dz, 0, g, 0f, at, 0, g);
+            float[] out = new float[g * cols];
+            for (int i = 0; i < cols; i++) for (int j = 0; j < g; j++) out[j * cols + i] = at[i * g + j];
+            return out;
         }
 
         /** The sum over batch and time of [B, T, G]. */
