@@ -128,12 +128,12 @@ public final class Layers {
     /** "valid", "same" or a number of zeros on each side; as the Conv1D constructor's padding (-1 for SAME). */
     private static int conv1dPadding(JsonFields f) {
         Object p = f.map().get("padding");
-        if (p instanceof Number) {
-            int n = f.requireInt("padding");
-            if (n < 0) throw f.error("padding", "expected \"valid\", \"same\" or a number of zeros at least 0, got " + n);
-            return n;
+        if (p instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 0 && n.doubleValue() < Integer.MAX_VALUE) {
+            return n.intValue();
         }
-        return padding(f) == Padding.SAME ? -1 : 0;
+        if ("valid".equalsIgnoreCase(String.valueOf(p))) return 0;
+        if ("same".equalsIgnoreCase(String.valueOf(p))) return -1;
+        throw f.error("padding", "expected \"valid\", \"same\" or a number of zeros (at least 0), got " + JsonFields.show(p));
     }
 
     private static DataFormat dataFormat(JsonFields f) {

@@ -3,7 +3,7 @@ package dev.nabla.nn;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
-import dev.nabla.kernels.UnaryOp;
+import dev.nabla.kernels.Activations;
 import dev.nabla.tensor.Tensor;
 
 /**
@@ -13,8 +13,10 @@ import dev.nabla.tensor.Tensor;
  * <p>Forward: one GEMM projects every step's input at once ({@code [B*T, D] x [D, G]}, G = gates * H), then each
  * step adds {@code h W_hh^T} into that step's rows in place ({@code [B, H] x [H, G]}) and applies the gate functions
  * there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
- * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state and
- * one adding into dW_hh, then one GEMM each for dX and dW_ih over all steps.
+ * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state,
+ * keeping every step's pre-activation gradients, then one GEMM each over all steps for dX, dW_ih and dW_hh.
+ *
+ * The gate functions run over each row's gates at once ({@link Activations}, vectorised where the Vector API is).
  *
  * <p>Padded steps (mask 0) carry the state through unchanged and output zeros, so they get no gradient.
  */
@@ -83,7 +85,7 @@ final class Recurrence {
     private static String rule(Cell cell) {
         String common = "; backward through time, last step first: the state's gradient (from the outputs, the next step and"
                 + " h_n) goes through the gates to dZ_t (the pre-activations), dh_{t-1} = dZ_t W_hh (+ the direct path),"
-                + " dW_hh += dZ_t^T h_{t-1}; then dX = dZ W_ih, dW_ih = dZ^T X, db = dZ summed over batch and time;"
+                + " then over all steps dX = dZ W_ih, dW_ih = dZ^T X, dW_hh = sum_t dZ_t^T h_{t-1}, db = dZ summed over batch and time;"
                 + " padded steps pass the state's gradient through unchanged";
         switch (cell) {
             case LSTM:
@@ -113,6 +115,8 @@ final class Recurrence {
         final float[] cs;
         /** [B, T, H]: the GRU candidate's hidden part W_hn h + b_hn at each step. */
         final float[] hn;
+        /** [B, T, H]: the LSTM's tanh(c) at each step. */
+        final float[] tc;
 
         Forward(Cell cell, Tensor x, Tensor mask, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
             this.cell = cell;
@@ -133,6 +137,7 @@ final class Recurrence {
             this.hs = new float[b * (t + 1) * h];
             this.cs = cell == Cell.LSTM ? new float[b * (t + 1) * h] : null;
             this.hn = cell == Cell.GRU ? new float[b * t * h] : null;
+            this.tc = cell == Cell.LSTM ? new float[b * t * h] : null;
         }
 
         boolean real(int row, int step) {
@@ -167,7 +172,7 @@ final class Recurrence {
                         continue;
                     }
                     switch (cell) {
-                        case LSTM: lstmStep(z, prev, next); break;
+                        case LSTM: lstmStep(z, prev, next, (r * t + s) * h); break;
                         case GRU: gruStep(z, prev, next, hp, r * g, (r * t + s) * h); break;
                         default: rnnStep(z, next);
                     }
@@ -176,40 +181,35 @@ final class Recurrence {
         }
 
         private void rnnStep(int z, int next) {
-            for (int j = 0; j < h; j++) {
-                float v = (float) Math.tanh(gates[z + j]);
-                gates[z + j] = v;
-                hs[next + j] = v;
-            }
+            Activations.tanhInPlace(gates, z, h);
+            System.arraycopy(gates, z, hs, next, h);
         }
 
-        private void lstmStep(int z, int prev, int next) {
+        private void lstmStep(int z, int prev, int next, int step) {
+            Activations.sigmoidInPlace(gates, z, 2 * h);          // i, f
+            Activations.tanhInPlace(gates, z + 2 * h, h);         // g
+            Activations.sigmoidInPlace(gates, z + 3 * h, h);      // o
             for (int j = 0; j < h; j++) {
-                float i = UnaryOp.sigmoid(gates[z + j]);
-                float f = UnaryOp.sigmoid(gates[z + h + j]);
-                float c = (float) Math.tanh(gates[z + 2 * h + j]);
-                float o = UnaryOp.sigmoid(gates[z + 3 * h + j]);
-                gates[z + j] = i;
-                gates[z + h + j] = f;
-                gates[z + 2 * h + j] = c;
-                gates[z + 3 * h + j] = o;
-                float cell = f * cs[prev + j] + i * c;
-                cs[next + j] = cell;
-                hs[next + j] = o * (float) Math.tanh(cell);
+                float c = gates[z + h + j] * cs[prev + j] + gates[z + j] * gates[z + 2 * h + j];
+                cs[next + j] = c;
+                tc[step + j] = c;
             }
+            Activations.tanhInPlace(tc, step, h);
+            for (int j = 0; j < h; j++) hs[next + j] = gates[z + 3 * h + j] * tc[step + j];
         }
 
         private void gruStep(int z, int prev, int next, float[] hp, int p, int candidate) {
+            for (int j = 0; j < 2 * h; j++) gates[z + j] += hp[p + j];
+            Activations.sigmoidInPlace(gates, z, 2 * h);          // r, z
             for (int j = 0; j < h; j++) {
-                float r = UnaryOp.sigmoid(gates[z + j] + hp[p + j]);
-                float u = UnaryOp.sigmoid(gates[z + h + j] + hp[p + h + j]);
                 float hidden = hp[p + 2 * h + j];
-                float n = (float) Math.tanh(gates[z + 2 * h + j] + r * hidden);
-                gates[z + j] = r;
-                gates[z + h + j] = u;
-                gates[z + 2 * h + j] = n;
                 hn[candidate + j] = hidden;
-                hs[next + j] = (1f - u) * n + u * hs[prev + j];
+                gates[z + 2 * h + j] += gates[z + j] * hidden;
+            }
+            Activations.tanhInPlace(gates, z + 2 * h, h);         // n
+            for (int j = 0; j < h; j++) {
+                float u = gates[z + h + j];
+                hs[next + j] = (1f - u) * gates[z + 2 * h + j] + u * hs[prev + j];
             }
         }
 
@@ -231,10 +231,8 @@ final class Recurrence {
         Tensor[] backward(float[] up, boolean[] need) {
             Gemm gemm = Gemms.get();
             int rows = t + cell.states(), stride = (t + 1) * h;
-            float[] dz = new float[b * t * g];       // the pre-activations' gradient, input side
-            float[] dzh = cell == Cell.GRU ? new float[b * g] : null; // GRU: hidden side of one step
-            float[] dWhh = need[2] ? new float[g * h] : null;
-            float[] dbHh = new float[g];
+            float[] dz = new float[b * t * g];  // the pre-activations' gradient, input side, [B, T, G]
+            float[] dzh = cell == Cell.GRU ? new float[b * t * g] : dz; // hidden side (the GRU's candidate differs)
             float[] dh = new float[b * h];
             float[] dc = cs != null ? new float[b * h] : null;
             for (int r = 0; r < b; r++) {
@@ -242,23 +240,18 @@ final class Recurrence {
                 if (dc != null) System.arraycopy(up, (r * rows + t + 1) * h, dc, r * h, h);
             }
             for (int s = t - 1; s >= 0; s--) {
-                if (dzh != null) java.util.Arrays.fill(dzh, 0f);
                 for (int r = 0; r < b; r++) {
                     if (!real(r, s)) continue; // the state went through unchanged, and so does its gradient
                     int o = (r * rows + s) * h, q = r * h;
                     for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
                     int prev = r * stride + s * h, z = (r * t + s) * g;
                     switch (cell) {
-                        case LSTM: lstmBack(dz, z, prev, dh, dc, q); break;
-                        case GRU: gruBack(dz, z, dzh, r * g, prev, dh, q, (r * t + s) * h); break;
+                        case LSTM: lstmBack(dz, z, prev, dh, dc, q, (r * t + s) * h); break;
+                        case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
                         default: rnnBack(dz, z, dh, q);
                     }
                 }
-                float[] a = dzh != null ? dzh : dz;
-                int aOff = dzh != null ? 0 : s * g, lda = dzh != null ? g : t * g;
-                gemm.sgemm(false, false, b, h, g, 1f, a, aOff, lda, wHh, 0, h, 1f, dh, 0, h);
-                if (dWhh != null) gemm.sgemm(true, false, g, h, b, 1f, a, aOff, lda, hs, s * h, stride, 1f, dWhh, 0, h);
-                if (dzh != null) for (int r = 0; r < b; r++) for (int j = 0; j < g; j++) dbHh[j] += dzh[r * g + j];
+                gemm.sgemm(false, false, b, h, g, 1f, dzh, s * g, t * g, wHh, 0, h, 1f, dh, 0, h);
             }
             Tensor[] grads = new Tensor[need.length];
             if (need[0]) {
@@ -266,16 +259,16 @@ final class Recurrence {
                 gemm.sgemm(false, false, b * t, d, g, 1f, dz, 0, g, wIh, 0, d, 0f, dx, 0, d);
                 grads[0] = Tensor.of(dx, b, t, d);
             }
-            if (need[1]) {
-                float[] dw = new float[g * d];
-                gemm.sgemm(true, false, g, d, b * t, 1f, dz, 0, g, x, 0, d, 0f, dw, 0, d);
-                grads[1] = Tensor.of(dw, g, d);
+            if (need[1]) grads[1] = Tensor.of(transposedProduct(gemm, x, d, dz), g, d);
+            if (need[2]) {
+                // dW_hh = sum over steps of dZh_t^T h_{t-1}: one GEMM over all steps, the states before each step in rows
+                float[] before = new float[b * t * h];
+                for (int r = 0; r < b; r++) System.arraycopy(hs, r * stride, before, r * t * h, t * h);
+                grads[2] = Tensor.of(transposedProduct(gemm, before, h, dzh), g, h);
             }
-            if (dWhh != null) grads[2] = Tensor.of(dWhh, g, h);
-            float[] dbIh = new float[g];
-            for (int r = 0; r < b * t; r++) for (int j = 0; j < g; j++) dbIh[j] += dz[r * g + j];
+            float[] dbIh = need[3] || dzh == dz ? columnSums(dz) : null;
             if (need[3]) grads[3] = Tensor.of(dbIh, g);
-            if (need[4]) grads[4] = Tensor.of(cell == Cell.GRU ? dbHh : dbIh.clone(), g);
+            if (need[4]) grads[4] = Tensor.of(dzh == dz ? dbIh.clone() : columnSums(dzh), g);
             int k = 5;
             if (h0 != null) {
                 if (need[k]) grads[k] = Tensor.of(dh, b, h);
@@ -283,6 +276,25 @@ final class Recurrence {
             }
             if (c0 != null && need[k]) grads[k] = Tensor.of(dc, b, h);
             return grads;
+        }
+
+        /**
+         * dZ^T A for A [B*T, cols] and dZ [B*T, G], as [G, cols]: computed as (A^T dZ)^T, whose wide output suits
+         * the GEMM's tiles better (half to a third of the time of the narrow product over the same long depth).
+         */
+        private float[] transposedProduct(Gemm gemm, float[] a, int cols, float[] dz) {
+            float[] at = new float[cols * g];
+            gemm.sgemm(true, false, cols, g, b * t, 1f, a, 0, cols, dz, 0, g, 0f, at, 0, g);
+            float[] out = new float[g * cols];
+            for (int i = 0; i < cols; i++) for (int j = 0; j < g; j++) out[j * cols + i] = at[i * g + j];
+            return out;
+        }
+
+        /** The sum over batch and time of [B, T, G]. */
+        private float[] columnSums(float[] m) {
+            float[] sum = new float[g];
+            for (int r = 0; r < b * t; r++) for (int j = 0; j < g; j++) sum[j] += m[r * g + j];
+            return sum;
         }
 
         private void rnnBack(float[] dz, int z, float[] dh, int q) {
@@ -293,11 +305,10 @@ final class Recurrence {
             }
         }
 
-        private void lstmBack(float[] dz, int z, int prev, float[] dh, float[] dc, int q) {
-            int next = prev + h;
+        private void lstmBack(float[] dz, int z, int prev, float[] dh, float[] dc, int q, int step) {
             for (int j = 0; j < h; j++) {
                 float i = gates[z + j], f = gates[z + h + j], c = gates[z + 2 * h + j], o = gates[z + 3 * h + j];
-                float tc = (float) Math.tanh(cs[next + j]);
+                float tc = this.tc[step + j];
                 float dhj = dh[q + j];
                 float dcj = dc[q + j] + dhj * o * (1f - tc * tc);
                 dz[z + j] = dcj * c * i * (1f - i);
@@ -309,7 +320,7 @@ final class Recurrence {
             }
         }
 
-        private void gruBack(float[] dz, int z, float[] dzh, int p, int prev, float[] dh, int q, int candidate) {
+        private void gruBack(float[] dz, float[] dzh, int z, int prev, float[] dh, int q, int candidate) {
             for (int j = 0; j < h; j++) {
                 float r = gates[z + j], u = gates[z + h + j], n = gates[z + 2 * h + j];
                 float dhj = dh[q + j];
@@ -319,9 +330,9 @@ final class Recurrence {
                 dz[z + j] = dr;
                 dz[z + h + j] = du;
                 dz[z + 2 * h + j] = dn;
-                dzh[p + j] = dr;
-                dzh[p + h + j] = du;
-                dzh[p + 2 * h + j] = dn * r;
+                dzh[z + j] = dr;
+                dzh[z + h + j] = du;
+                dzh[z + 2 * h + j] = dn * r;
                 dh[q + j] = dhj * u;
             }
         }

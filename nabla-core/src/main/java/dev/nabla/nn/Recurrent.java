@@ -16,10 +16,13 @@ import java.util.Map;
  * stacked in PyTorch's order, so the tensors of a PyTorch {@code nn.LSTM} / {@code nn.GRU} / {@code nn.RNN}
  * ({@code weight_ih_l0} ...) load as they are. They start as PyTorch's: uniform in +-1/sqrt(units).
  *
- * <p><b>Several outputs.</b> A layer's {@link #apply} returns one tensor (the output). The final states come from
- * {@link #applyWithState}, which returns a {@link State} record (this is Keras's {@code return_state}); initial
- * states go in there too, or, in a functional graph, as extra inputs: {@code lstm.call(x, h0, c0)}. In a graph the
- * last state h_n is the output of a layer without {@code returnSequences}.
+ * <p><b>Several outputs.</b> A layer's {@link #apply} returns one tensor, the output, so that it fits a
+ * {@code Sequential} and a graph node like any layer. The final states come from {@link #applyWithState}, which
+ * returns a {@link State} record (Keras's {@code return_state}; a flag changing what {@code apply} returns would make
+ * the output's type depend on configuration). Initial states go in there too, or, in a functional graph, as extra
+ * inputs: {@code lstm.call(x, h0, c0)}. In a graph, h_n is the output of a layer without {@code returnSequences}
+ * (equal to its last output, padded steps or not); an LSTM's c_n is not a graph value: take it from
+ * {@code applyWithState}.
  *
  * <pre>{@code
  * LSTM lstm = LSTM.of(16).returnSequences(true);

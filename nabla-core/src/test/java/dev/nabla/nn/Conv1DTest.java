@@ -151,7 +151,10 @@ class Conv1DTest {
         assertThat(new Conv1D(4, 3, 1, 2, 3, false, Activation.GELU).config()).containsEntry("padding", 2);
         assertThat(new Conv1D(4, 3).config()).containsEntry("padding", "valid");
         assertThatThrownBy(() -> Layers.fromConfig(Map.of("type", "Conv1D", "filters", 2, "kernel_size", 3, "stride", 1, "padding", -3, "dilation", 1,
-                "use_bias", true, "activation", "linear"), "model.layers[0]")).hasMessageContaining("model.layers[0].padding");
+                "use_bias", true, "activation", "linear"), "model.layers[0]")).hasMessageContaining("model.layers[0].padding")
+                .hasMessageContaining("expected \"valid\", \"same\" or a number of zeros (at least 0), got -3");
+        assertThatThrownBy(() -> Layers.fromConfig(Map.of("type", "Conv1D", "filters", 2, "kernel_size", 3, "stride", 1, "padding", "full", "dilation", 1,
+                "use_bias", true, "activation", "linear"), "model.layers[0]")).hasMessageContaining("got \"full\"");
     }
 
     @Test

@@ -15,8 +15,8 @@ final class OnnxGraph {
     static final int IR_VERSION = 8;
     static final int OPSET = 17;
     private static final int FLOAT = 1, INT64 = 7;
-    /** The int64 element type, as a Cast node's {@code to} attribute. */
-    static final long INT64_TYPE = INT64;
+    /** The int64 and float element types, as a Cast node's {@code to} attribute. */
+    static final long INT64_TYPE = INT64, FLOAT_TYPE = FLOAT;
     private static final int ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_INTS = 7;
 
     private final List<ProtoWriter> nodes = new ArrayList<>();
@@ -75,9 +75,15 @@ final class OnnxGraph {
     }
 
     void nodeWithOutput(String opType, String name, List<String> inputs, String output, Attribute... attributes) {
+        nodeWithOutputs(opType, name, inputs, List.of(output), attributes);
+    }
+
+    /** A node with several outputs, in the op's order; an empty name leaves an optional output out. */
+    void nodeWithOutputs(String opType, String name, List<String> inputs, List<String> outputs, Attribute... attributes) {
         ProtoWriter n = new ProtoWriter();
         for (String in : inputs) n.string(1, in);
-        n.string(2, output).string(3, fresh(name + "/" + opType)).string(4, opType);
+        for (String out : outputs) n.string(2, out);
+        n.string(3, fresh(name + "/" + opType)).string(4, opType);
         for (Attribute a : attributes) n.message(5, a.encode());
         nodes.add(n);
     }

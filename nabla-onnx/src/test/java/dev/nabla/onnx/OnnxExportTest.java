@@ -9,7 +9,12 @@ import dev.nabla.nn.Activation;
 import dev.nabla.nn.ActivationLayer;
 import dev.nabla.nn.Add;
 import dev.nabla.nn.Average;
+import dev.nabla.nn.Bidirectional;
+import dev.nabla.nn.GRU;
+import dev.nabla.nn.LSTM;
+import dev.nabla.nn.SimpleRNN;
 import dev.nabla.nn.Concatenate;
+import dev.nabla.nn.DataFormat;
 import dev.nabla.nn.Dot;
 import dev.nabla.nn.Input;
 import dev.nabla.nn.Maximum;
@@ -25,6 +30,10 @@ import dev.nabla.nn.Dense;
 import dev.nabla.nn.Dropout;
 import dev.nabla.nn.Embedding;
 import dev.nabla.nn.Flatten;
+import dev.nabla.nn.AvgPool1D;
+import dev.nabla.nn.GlobalAveragePooling1D;
+import dev.nabla.nn.GlobalMaxPooling1D;
+import dev.nabla.nn.MaxPool1D;
 import dev.nabla.nn.GlobalAveragePooling2D;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.LayerNormalization;
@@ -188,6 +197,39 @@ class OnnxExportTest {
     }
 
     @Test
+    void poolingOverSequencesInBothLayouts() throws Exception {
+        // [n, 3, 12] -> conv [n, 4, 12] -> max pool 3 stride 2 [n, 4, 5] -> avg pool 2 [n, 4, 2] -> mean over length [n, 4]
+        Sequential conv = Sequential.of(new Conv1D(4, 3, 1, Padding.SAME, 1, true, Activation.RELU), new MaxPool1D(3, 2), new AvgPool1D(2),
+                new GlobalAveragePooling1D(DataFormat.CHANNELS_FIRST), Dense.of(2));
+        conv.buildFor(1, 3, 12);
+        randomise(conv, 33);
+        assertOrtMatches(conv, randomInput(34, 2, 3, 12));
+        Sequential steps = Sequential.of(new Conv1D(4, 2, 1, 1, 1, true, Activation.TANH), new Permute(2, 1), new GlobalMaxPooling1D(), Dense.of(2));
+        steps.buildFor(1, 3, 7);
+        randomise(steps, 35);
+        assertOrtMatches(steps, randomInput(36, 2, 3, 7));
+    }
+
+    /** Padded steps are left out of the pooling in ONNX as in Nabla: the mask is computed from the ids in the graph. */
+    @Test
+    void maskedPoolingOfAnEmbeddingLeavesOutThePaddedSteps() throws Exception {
+        Tensor ids = Tensor.of(new float[] {3, 1, 0, 0, 2, 4, 4, 0, 0, 0, 0, 0, 5, 5, 5, 5}, 4, 4); // row 3 is all padding
+        for (Layer pool : List.of(new GlobalAveragePooling1D(), new GlobalMaxPooling1D())) {
+            Sequential m = Sequential.of(Embedding.of(6, 3).paddingIndex(0), new Dropout(0.2), new ActivationLayer(Activation.TANH), pool, Dense.of(2));
+            m.buildFor(1, 4);
+            randomise(m, 37);
+            assertOrtMatches(m, ids);
+        }
+        // In a graph: the mask of the embedding's output survives a residual Add with a step-wise branch.
+        SymbolicTensor in = Input.of("ids", 4);
+        SymbolicTensor e = Embedding.of(6, 3).paddingIndex(0).call(in);
+        SymbolicTensor sum = new Add().call(e, Dense.of(3, Activation.TANH).call(e));
+        Functional f = Model.of(in, Dense.of(2).call(new GlobalAveragePooling1D().call(sum)));
+        randomise(f, 38);
+        assertOrtMatches(f, Map.of("ids", ids));
+    }
+
+    @Test
     void shapeLayersPermuteRepeatVectorZeroPaddingAndUpSampling() throws Exception {
         // [n, 2, 5, 4] -> conv [n, 3, 3, 2] -> pad [n, 3, 6, 3] -> up [n, 3, 12, 9] -> NHWC [n, 12, 9, 3] -> ... -> [n, 4, 3]
         Sequential m = Sequential.of(new Conv2D(3, 2, 1, Padding.VALID, true, Activation.TANH), new ZeroPadding2D(1, 2, 0, 1),
@@ -264,6 +306,36 @@ class OnnxExportTest {
             assertThat(in.getShape()).containsExactly(-1, 6);
             assertThat(s.getOutputNames()).containsExactly(y.name());
         }
+    }
+
+    @Test
+    void recurrentLayersWithGatesReorderedForOnnxMatch() throws Exception {
+        Sequential m = Sequential.of(SimpleRNN.of(3).returnSequences(true), LSTM.of(4).returnSequences(true), GRU.of(5), Dense.of(2));
+        m.buildFor(1, 6, 4);
+        randomise(m, 21);
+        assertOrtMatches(m, randomInput(22, 3, 6, 4));
+        Sequential last = Sequential.of(LSTM.of(4), Dense.of(2));
+        last.buildFor(1, 6, 4);
+        randomise(last, 25);
+        assertOrtMatches(last, randomInput(26, 3, 6, 4));
+    }
+
+    @Test
+    void bidirectionalLayersMatchWithTheirHalvesSideBySide() throws Exception {
+        Sequential m = Sequential.of(Bidirectional.of(LSTM.of(4).returnSequences(true)), Bidirectional.of(GRU.of(3).returnSequences(true)),
+                Bidirectional.of(SimpleRNN.of(2)), Dense.of(2));
+        m.buildFor(1, 5, 3);
+        randomise(m, 23);
+        assertOrtMatches(m, randomInput(24, 2, 5, 3));
+    }
+
+    @Test
+    void initialStatesGivenAsGraphInputsMatch() throws Exception {
+        SymbolicTensor x = Input.of("x", 5, 3), h0 = Input.of("h0", 4), c0 = Input.of("c0", 4);
+        SymbolicTensor seq = LSTM.of(4).returnSequences(true).call(x, h0, c0);
+        Functional m = Model.of(List.of(x, h0, c0), GRU.of(4).call(seq, h0));
+        randomise(m, 27);
+        assertOrtMatches(m, Map.of("x", randomInput(28, 2, 5, 3), "h0", randomInput(29, 2, 4), "c0", randomInput(30, 2, 4)));
     }
 
     @Test

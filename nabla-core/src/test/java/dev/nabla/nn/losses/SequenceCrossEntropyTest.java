@@ -111,6 +111,28 @@ class SequenceCrossEntropyTest {
                 .hasMessage("sparse_categorical_crossentropy: targets [2, 4] do not match predictions [2, 3, 4] (expected [2, 3] class indices)");
     }
 
+    /** A tagger (embedding, then a class per step) learns to tag each token with its parity; padded steps are ignored. */
+    @Test
+    void aSequenceTaggerTrainsWithPaddedStepsIgnored() {
+        Rng rng = new Rng(11);
+        int n = 64, steps = 6;
+        float[] ids = new float[n * steps], tags = new float[n * steps];
+        for (int i = 0; i < n; i++) {
+            int length = 2 + rng.nextInt(steps - 1);
+            for (int t = 0; t < steps; t++) {
+                int id = t < length ? 1 + rng.nextInt(9) : 0;
+                ids[i * steps + t] = id;
+                tags[i * steps + t] = id == 0 ? Losses.IGNORE_INDEX : id % 2;
+            }
+        }
+        dev.nabla.train.Sequential tagger = dev.nabla.train.Sequential.of(dev.nabla.nn.Embedding.of(10, 8).paddingIndex(0), dev.nabla.nn.Dense.of(2));
+        tagger.seed(12);
+        tagger.compile(dev.nabla.optim.Optimizers.adam(0.05f), CE);
+        dev.nabla.train.History h = tagger.fit(Tensor.of(ids, n, steps), Tensor.of(tags, n, steps), dev.nabla.train.FitOptions.epochs(30).batchSize(16).seed(13));
+        assertThat(h.get("loss").get(0)).isGreaterThan(0.5);
+        assertThat(h.last("loss")).isLessThan(0.05);
+    }
+
     @Test
     void theIgnoreIndexIsKeptInTheConfig() {
         for (Loss l : List.of(CE, Losses.sparseCategoricalCrossentropy(false, 0, Reduction.SUM))) {
