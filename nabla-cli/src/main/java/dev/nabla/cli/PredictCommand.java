@@ -50,6 +50,10 @@ final class PredictCommand implements Runnable {
         if (!Files.isRegularFile(data)) throw new IllegalArgumentException("--data: " + data + " is not a file");
         Tensor x;
         if (pre.tokenizer() != null) {
+            if (pre.textColumn() == null) {
+                throw new IllegalArgumentException("predict: " + modelFile + " has a tokenizer but names no text column (preprocessing.text_column);"
+                        + " save it with one, as nabla train --text-column does");
+            }
             // Raw texts, tokenized as the model's training texts were.
             x = pre.tokenizer().encode(CsvReader.withHeader().noTarget().readText(data, pre.textColumn()).texts());
         } else {

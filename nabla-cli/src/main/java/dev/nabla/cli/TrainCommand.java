@@ -62,7 +62,8 @@ final class TrainCommand implements Runnable {
     String layers;
 
     @Option(names = "--task", description = "auto, classification, regression (default: auto, from the targets) or language-model"
-            + " (next-character prediction over --text-column or the file's lines, one sample each; sample with nabla generate).")
+            + " (next-token prediction, by characters unless --tokens words, over --text-column or the file's lines, one sample each;"
+            + " sample with nabla generate).")
     String task = "auto";
 
     @Option(names = "--text-column", description = "CSV column holding texts: train on token ids of it (e.g. --layers embedding:64,lstm:64).")
