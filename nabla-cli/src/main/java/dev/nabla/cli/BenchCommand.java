@@ -3,6 +3,7 @@ package dev.nabla.cli;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.Datasets;
 import dev.nabla.data.IdxReader;
+import dev.nabla.examples.FashionLstm;
 import dev.nabla.examples.FashionMnist;
 import dev.nabla.examples.IrisClassifier;
 import dev.nabla.examples.Spiral;
@@ -43,7 +44,7 @@ final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1 (xor), W2 (iris), W3 (spiral), W4 (Fashion-MNIST MLP), W5 (CNN), or all.")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1 (xor), W2 (iris), W3 (spiral), W4 (Fashion-MNIST MLP), W5 (CNN), W6 (LSTM), or all (W1-W5).")
     List<String> workloads;
 
     @Option(names = "--runs", description = "Timed runs of W1-W3 after the warm-up (default: 5); 0 runs each once, cold, as a job_s measurement.")
@@ -128,8 +129,12 @@ final class BenchCommand implements Runnable {
                 FashionMnist.Result r = FashionMnist.train(cnn ? FashionMnist.cnn() : FashionMnist.mlp(), d, e, 1, false);
                 return new Row(cnn ? "W5" : "W4", r.warmEpochSeconds(), r.history().last("loss"), r.testAccuracy());
             }
+            case "W6": {
+                FashionMnist.Result r = FashionLstm.train(IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false), epochs != null ? epochs : 2, 1, false);
+                return new Row("W6", r.warmEpochSeconds(), r.history().last("loss"), r.testAccuracy());
+            }
             default:
-                throw new IllegalArgumentException("unknown workload '" + id + "'; known: W1, W2, W3, W4, W5, all");
+                throw new IllegalArgumentException("unknown workload '" + id + "'; known: W1, W2, W3, W4, W5, W6, all");
         }
     }
 

@@ -41,7 +41,7 @@ final class EvaluateCommand implements Runnable {
         Model model = saved.model();
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to evaluate against");
         Preprocessing pre = Preprocessing.of(saved);
-        DataSource source = DataSource.load(data, target != null ? target : pre.target(), pre.images(), seed != null ? seed : pre.splitSeed());
+        DataSource source = DataSource.forModel(pre, data, target != null ? target : pre.target(), seed != null ? seed : pre.splitSeed());
         Dataset d = pre.apply(source.test() != null ? source.test() : source.train(), source.featureNames(), data, Main.notes(spec));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Evaluating " + modelFile + " on " + source.description() + (source.test() != null ? ", test part" : ""));

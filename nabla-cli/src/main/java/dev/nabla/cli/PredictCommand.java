@@ -32,7 +32,8 @@ final class PredictCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file written by nabla train.")
     Path modelFile;
 
-    @Option(names = "--data", required = true, description = "CSV file with a header; a column named like the model's target is ignored.")
+    @Option(names = "--data", required = true, description = "CSV file with a header; a column named like the model's target is ignored."
+            + " A text model reads the column it was trained on, raw texts.")
     Path data;
 
     @Option(names = "--out", description = "Output CSV (default: standard output).")
@@ -43,10 +44,23 @@ final class PredictCommand implements Runnable {
         SavedModel saved = GraphModels.loadOneInputOneOutput("predict", modelFile,
                 "predict reads one CSV, writes one table and supports one input and one output; use the Java API's Model.predict(Map)");
         Preprocessing pre = Preprocessing.of(saved);
+        if (pre.task() == Tasks.Task.LANGUAGE_MODEL) {
+            throw new IllegalArgumentException("predict: " + modelFile + " is a language model; sample texts from it with: nabla generate " + modelFile);
+        }
         if (!Files.isRegularFile(data)) throw new IllegalArgumentException("--data: " + data + " is not a file");
-        CsvReader.CsvData csv = readFeatures(pre);
-        Dataset d = pre.apply(csv.dataset(), csv.featureNames(), data.toString(), Main.notes(spec));
-        Tensor p = saved.model().predict(d.x());
+        Tensor x;
+        if (pre.tokenizer() != null) {
+            if (pre.textColumn() == null) {
+                throw new IllegalArgumentException("predict: " + modelFile + " has a tokenizer but names no text column (preprocessing.text_column);"
+                        + " save it with one, as nabla train --text-column does");
+            }
+            // Raw texts, tokenized as the model's training texts were.
+            x = pre.tokenizer().encode(CsvReader.withHeader().noTarget().readText(data, pre.textColumn()).texts());
+        } else {
+            CsvReader.CsvData csv = readFeatures(pre);
+            x = pre.apply(csv.dataset(), csv.featureNames(), data.toString(), Main.notes(spec)).x();
+        }
+        Tensor p = saved.model().predict(x);
         String text = format(p, pre);
         if (outFile == null) {
             PrintWriter out = spec.commandLine().getOut();
@@ -54,7 +68,7 @@ final class PredictCommand implements Runnable {
             out.flush();
         } else {
             AtomicFiles.write(outFile, text.getBytes(StandardCharsets.UTF_8));
-            spec.commandLine().getOut().println("Wrote " + d.size() + " predictions to " + outFile);
+            spec.commandLine().getOut().println("Wrote " + x.dim(0) + " predictions to " + outFile);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.nabla.cli;
 
 import dev.nabla.data.Dataset;
 import dev.nabla.data.Scaler;
+import dev.nabla.text.Tokenizer;
 import dev.nabla.train.SavedModel;
 
 import java.util.ArrayList;
@@ -9,9 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Applies what a model file says about its inputs (task, scaler, class names, feature columns) to new data. */
+/**
+ * Applies what a model file says about its inputs (task, scaler, class names, feature columns; for a text model its
+ * tokenizer and text column) to new data.
+ */
 record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, boolean images, String target, List<String> featureNames,
-        long splitSeed) {
+        long splitSeed, Tokenizer tokenizer, String textColumn) {
 
     static Preprocessing of(SavedModel saved) {
         Map<String, Object> p = saved.preprocessing();
@@ -22,7 +26,7 @@ record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, bo
         // The seed that split the data into train and test parts (nabla train's default for older files).
         long splitSeed = p.get("split") instanceof Map<?, ?> split && split.get("seed") instanceof Number n ? n.longValue() : 42;
         return new Preprocessing(task, scaler, names, "image".equals(p.get("input")), p.get("target") == null ? null : String.valueOf(p.get("target")),
-                features, splitSeed);
+                features, splitSeed, Tokenizer.of(saved), p.get("text_column") == null ? null : String.valueOf(p.get("text_column")));
     }
 
     /**

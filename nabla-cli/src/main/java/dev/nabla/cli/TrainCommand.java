@@ -9,6 +9,7 @@ import dev.nabla.nn.losses.Losses;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.optim.Optimizers;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.text.Tokenizer;
 import dev.nabla.train.CsvLogger;
 import dev.nabla.train.FitOptions;
 import dev.nabla.train.GradientDiagnostics;
@@ -54,12 +55,33 @@ final class TrainCommand implements Runnable {
     @Option(names = "--target", description = "CSV target column: name or 0-based index (default: the last column).")
     String target;
 
-    @Option(names = "--layers", description = "Layers, e.g. 64:relu,32:relu,3:softmax or conv:32:3:relu,maxpool:2,flatten,128:relu,10."
-            + " The output layer is added when the list does not end with one. Default: 16:relu,16:relu (tabular), 128:relu (images).")
+    @Option(names = "--layers", description = "Layers, e.g. 64:relu,32:relu,3:softmax or conv:32:3:relu,maxpool:2,flatten,128:relu,10;"
+            + " for texts embedding:64,lstm:64 (also gru, rnn, conv1d, maxpool1d, globalavgpool1d, globalmaxpool1d)."
+            + " The output layer is added when the list does not end with one. Default: 16:relu,16:relu (tabular), 128:relu (images), "
+            + DEFAULT_TEXT_LAYERS + " (texts), " + DEFAULT_LANGUAGE_MODEL_LAYERS + " (language model).")
     String layers;
 
-    @Option(names = "--task", description = "auto, classification or regression (default: auto, from the targets).")
+    @Option(names = "--task", description = "auto, classification, regression (default: auto, from the targets) or language-model"
+            + " (next-token prediction, by characters unless --tokens words, over --text-column or the file's lines, one sample each;"
+            + " sample with nabla generate).")
     String task = "auto";
+
+    @Option(names = "--text-column", description = "CSV column holding texts: train on token ids of it (e.g. --layers embedding:64,lstm:64).")
+    String textColumn;
+
+    @Option(names = "--tokens", description = "Text tokens: words (runs of letters and digits) or chars (default: words, chars for a language model).")
+    String tokens;
+
+    @Option(names = "--lower-case", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Lower-case texts before tokenizing (default: true; --no-lower-case keeps the case).")
+    boolean lowerCase = true;
+
+    @Option(names = "--vocabulary", description = "Largest vocabulary, 4 reserved ids included; rarer tokens become unknown (default: 20000).")
+    int vocabulary = 20000;
+
+    @Option(names = "--length", description = "Tokens per text, padded or truncated (default: the longest training text's, at most "
+            + DataSource.DEFAULT_MAX_LENGTH + "; a language model's: one more, for its begin marker, never truncating).")
+    Integer length;
 
     @Option(names = "--loss", description = "sparse_categorical_crossentropy (default for classes; from logits when the output"
             + " layer is linear), mse (default for regression), mae, huber.")
@@ -120,15 +142,20 @@ final class TrainCommand implements Runnable {
         List<LayerSpecParser.Spec> specs = layers == null ? null : LayerSpecParser.parse(layers);
         boolean images = specs != null && specs.stream().anyMatch(s -> s.kind() == LayerSpecParser.Kind.CONV);
         if (resuming) images = "image".equals(previous.preprocessing().get("input"));
-        DataSource source = DataSource.load(data, target, images, seed);
-        boolean imageData = source.train().x().size() / source.train().size() >= 784 && source.featureNames() == null;
+        Tokenizer savedTokenizer = resuming ? Tokenizer.of(previous) : null;
+        boolean languageModel = resuming ? Tasks.Task.saved(previous.preprocessing()) == Tasks.Task.LANGUAGE_MODEL : Tasks.languageModel(task);
+        if (resuming && savedTokenizer != null) textColumn = previous.preprocessing().get("text_column") instanceof String c ? c : null;
+        boolean text = textColumn != null || languageModel;
+        DataSource source = text ? DataSource.loadText(data, target, textOptions(languageModel, savedTokenizer), seed) : DataSource.load(data, target, images, seed);
+        boolean imageData = !text && source.train().x().size() / source.train().size() >= 784 && source.featureNames() == null;
         Tasks.Task t = resuming ? Tasks.Task.saved(previous.preprocessing())
                 : Tasks.infer(task, source.train());
-        int outputs = Tasks.outputs(t, source.train());
+        int outputs = t == Tasks.Task.LANGUAGE_MODEL ? source.tokenizer().vocabularySize() : Tasks.outputs(t, source.train());
 
         Dataset train = source.train(), test = source.test();
         Scaler scaler = null;
-        String scaleKind = scale != null ? scale.toLowerCase(Locale.ROOT) : imageData ? "none" : "standard";
+        String scaleKind = scale != null ? scale.toLowerCase(Locale.ROOT) : imageData || text ? "none" : "standard";
+        if (text && !scaleKind.equals("none")) throw new IllegalArgumentException("--scale: token ids are not scaled; leave --scale out for text");
         List<String> featureNames = source.featureNames();
         if (resuming) {
             // The resumed model's features, matched by name, scaled with its scaler.
@@ -148,8 +175,8 @@ final class TrainCommand implements Runnable {
             if (test != null) test = test.withX(scaler.transform(test.x()));
         }
         Tensor y = Tasks.targets(t, train);
-        int epochCount = epochs != null ? epochs : imageData ? 5 : 100;
-        int batch = batchSize != null ? batchSize : imageData ? 128 : 32;
+        int epochCount = epochs != null ? epochs : imageData ? 5 : text ? 10 : 100;
+        int batch = batchSize != null ? batchSize : imageData ? 128 : languageModel ? 64 : 32;
 
         Model model;
         History earlier = null;
@@ -163,16 +190,22 @@ final class TrainCommand implements Runnable {
                 throw new IllegalArgumentException("--resume: " + resume + " already has " + initialEpoch + " epochs; ask for more with --epochs");
             }
         } else {
-            if (specs == null) specs = LayerSpecParser.parse(imageData ? "128:relu" : "16:relu,16:relu");
+            if (specs == null) {
+                specs = LayerSpecParser.parse(languageModel ? DEFAULT_LANGUAGE_MODEL_LAYERS : text ? DEFAULT_TEXT_LAYERS : imageData ? "128:relu" : "16:relu,16:relu");
+            }
             Layer.resetNames(); // layer names start from "dense" in every run
-            List<Layer> stack = ModelBuilder.layers(specs, t, outputs, images);
+            List<Layer> stack = text ? ModelBuilder.textLayers(specs, t, outputs, source.tokenizer().vocabularySize())
+                    : ModelBuilder.layers(specs, t, outputs, images);
             model = new Sequential("model", stack.toArray(new Layer[0]));
             model.seed(seed);
             Activation last = ModelBuilder.lastActivation(stack);
             Loss lossFn = Tasks.loss(loss, t, last);
-            float rate = (float) (lr != null ? lr : imageData ? 1e-3 : 1e-2);
-            model.compile(optimizer(optimizer, rate), lossFn, t == Tasks.Task.CLASSIFICATION ? new dev.nabla.train.metrics.Metric[] {Metrics.accuracy()}
-                    : new dev.nabla.train.metrics.Metric[] {Metrics.mae()});
+            float rate = (float) (lr != null ? lr : imageData ? 1e-3 : text ? 3e-3 : 1e-2);
+            model.compile(optimizer(optimizer, rate), lossFn, switch (t) {
+                case CLASSIFICATION -> new dev.nabla.train.metrics.Metric[] {Metrics.accuracy()};
+                case REGRESSION -> new dev.nabla.train.metrics.Metric[] {Metrics.mae()};
+                case LANGUAGE_MODEL -> new dev.nabla.train.metrics.Metric[0]; // the loss is the measure: nats per character
+            });
             model.buildFor(ModelBuilder.inputShape(train.x()));
         }
 
@@ -183,7 +216,9 @@ final class TrainCommand implements Runnable {
         }
         Map<String, Object> preprocessing = new LinkedHashMap<>();
         preprocessing.put("task", t.name().toLowerCase(Locale.ROOT));
-        preprocessing.put("input", images ? "image" : "flat");
+        preprocessing.put("input", images ? "image" : text ? "text" : "flat");
+        if (source.tokenizer() != null) preprocessing.put(Tokenizer.PREPROCESSING_KEY, source.tokenizer().config());
+        if (textColumn != null) preprocessing.put("text_column", textColumn);
         if (scaler != null) preprocessing.put("scaler", scaler.config());
         List<String> classNames = train.classNames();
         if (resuming && previous.preprocessing().get("class_names") instanceof List<?> l) classNames = toStrings(l);
@@ -222,12 +257,33 @@ final class TrainCommand implements Runnable {
         });
         if (!val.isEmpty()) report(out, "validation", val);
         if (test != null) report(out, "test", model.evaluate(test.x(), Tasks.targets(t, test)));
+        if (t == Tasks.Task.LANGUAGE_MODEL) LanguageModelReport.print(out, model, source, seed);
         out.println();
         out.println("Wrote " + modelFile + "  (the model; try: nabla summary " + modelFile + ")");
         out.println("      " + historyCsv);
         for (Path p : plots) out.println("      " + p);
         out.println("      " + checkpoint + "  (resume with --resume " + checkpoint + " --epochs N)");
         out.flush();
+    }
+
+    /** Layers of a text classifier and of a language model when --layers is not given. */
+    static final String DEFAULT_TEXT_LAYERS = "embedding:64,lstm:64", DEFAULT_LANGUAGE_MODEL_LAYERS = "embedding:32,lstm:128";
+
+    /** The --tokens, --lower-case, --vocabulary and --length settings; on --resume the run's own tokenizer instead. */
+    private DataSource.Text textOptions(boolean languageModel, Tokenizer saved) {
+        String kind = tokens != null ? tokens.toLowerCase(Locale.ROOT) : languageModel ? "chars" : "words";
+        Tokenizer.Level level = switch (kind) {
+            case "words", "word" -> Tokenizer.Level.WORD;
+            case "chars", "char", "characters" -> Tokenizer.Level.CHARACTER;
+            default -> throw new IllegalArgumentException("--tokens: expected words or chars, got '" + tokens + "'");
+        };
+        if (vocabulary <= Tokenizer.RESERVED.size() || vocabulary > Tokenizer.MAX_VOCABULARY) {
+            throw new IllegalArgumentException("--vocabulary: expected " + (Tokenizer.RESERVED.size() + 1) + ".." + Tokenizer.MAX_VOCABULARY
+                    + " (4 ids are reserved: padding, unknown, begin, end), got " + vocabulary);
+        }
+        int min = languageModel ? 2 : 1;
+        if (length != null && length < min) throw new IllegalArgumentException("--length: expected at least " + min + ", got " + length);
+        return new DataSource.Text(textColumn, languageModel, saved, level, lowerCase, vocabulary, length == null ? 0 : length);
     }
 
     /**

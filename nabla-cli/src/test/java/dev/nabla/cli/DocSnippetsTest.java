@@ -34,7 +34,7 @@ class DocSnippetsTest {
     private static final List<String> IMPORTS = List.of(
             "dev.nabla.autograd.*", "dev.nabla.data.*", "dev.nabla.data.CsvReader.CsvData", "dev.nabla.explain.*",
             "dev.nabla.io.*", "dev.nabla.kernels.*", "dev.nabla.nn.*", "dev.nabla.nn.losses.*", "dev.nabla.optim.*",
-            "dev.nabla.tensor.*", "dev.nabla.train.*", "dev.nabla.train.metrics.*", "dev.nabla.onnx.*", "dev.nabla.spark.*",
+            "dev.nabla.tensor.*", "dev.nabla.text.*", "dev.nabla.train.*", "dev.nabla.train.metrics.*", "dev.nabla.onnx.*", "dev.nabla.spark.*",
             "org.apache.spark.SparkConf", "org.apache.spark.api.java.JavaRDD", "org.apache.spark.api.java.JavaSparkContext",
             "java.util.*", "java.nio.file.*");
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -82,6 +83,8 @@ public final class CsvReader {
             return read(r, file.getFileName().toString());
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw TextFiles.notUtf8(file);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read", e);
         }
@@ -96,6 +99,32 @@ public final class CsvReader {
     }
 
     private CsvData read(Reader reader, String source) throws IOException {
+        Table table = table(reader, source);
+        List<String> names = table.names();
+        List<String[]> rows = table.rows();
+        int columns = names.size();
+        int target = noTarget ? -1 : resolveTarget(names, source);
+        int n = rows.size(), f = noTarget ? columns : columns - 1;
+        float[] x = new float[n * f];
+        List<String> featureNames = new ArrayList<>(names);
+        if (!noTarget) featureNames.remove(target);
+        for (int i = 0; i < n; i++) {
+            String[] row = rows.get(i);
+            for (int j = 0, k = 0; j < columns; j++) {
+                if (j == target) continue;
+                x[i * f + k++] = number(row[j], source, table.lines().get(i), names.get(j));
+            }
+        }
+        if (noTarget) return new CsvData(new Dataset(Tensor.of(x, n, f), Tensor.zeros(n)), featureNames, null);
+        Targets y = targets(table, target, source);
+        Dataset d = new Dataset(Tensor.of(x, n, f), y.values(), y.classNames());
+        return new CsvData(d, featureNames, names.get(target));
+    }
+
+    /** The column names and the data rows (blank lines left out), each with the line it starts on; ragged rows refused. */
+    private record Table(List<String> names, List<String[]> rows, List<Integer> lines) {}
+
+    private Table table(Reader reader, String source) throws IOException {
         RecordParser parser = new RecordParser(new BufferedReader(reader), delimiter, source);
         List<String> names;
         List<String> first = parser.next();
@@ -108,11 +137,11 @@ public final class CsvReader {
             for (int i = 0; i < first.size(); i++) names.add("column_" + i);
         }
         int columns = names.size();
-        int target = noTarget ? -1 : resolveTarget(names, source);
         List<String[]> rows = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
         for (List<String> rec = first; rec != null; rec = parser.next()) {
-            if (rec.size() == 1 && rec.get(0).isBlank()) continue; // blank line
+            // A blank line, but not a quoted empty field: in a one-column file that is an empty text, a row of its own.
+            if (rec.size() == 1 && rec.get(0).isBlank() && !parser.hadQuotes()) continue;
             if (rec.size() != columns) {
                 throw new IllegalArgumentException(source + " line " + parser.recordLine() + ": expected " + columns + " fields, got " + rec.size());
             }
@@ -120,34 +149,72 @@ public final class CsvReader {
             lines.add(parser.recordLine());
         }
         if (rows.isEmpty()) throw new IllegalArgumentException(source + ": no data rows");
-        int n = rows.size(), f = noTarget ? columns : columns - 1;
-        float[] x = new float[n * f];
-        List<String> featureNames = new ArrayList<>(names);
-        if (!noTarget) featureNames.remove(target);
-        for (int i = 0; i < n; i++) {
-            String[] row = rows.get(i);
-            for (int j = 0, k = 0; j < columns; j++) {
-                if (j == target) continue;
-                x[i * f + k++] = number(row[j], source, lines.get(i), names.get(j));
-            }
-        }
-        if (noTarget) return new CsvData(new Dataset(Tensor.of(x, n, f), Tensor.zeros(n)), featureNames, null);
+        return new Table(names, rows, lines);
+    }
+
+    /** A target column's values [n], and the class names when it holds labels (null when numeric). */
+    private record Targets(Tensor values, List<String> classNames) {}
+
+    private static Targets targets(Table table, int target, String source) {
+        List<String[]> rows = table.rows();
+        List<Integer> lines = table.lines();
+        String name = table.names().get(target);
+        int n = rows.size();
         // An empty cell would make a numeric target a set of labels (and "" a class): refuse it before inferring.
-        for (int i = 0; i < n; i++) requireTarget(rows.get(i)[target], source, lines.get(i), names.get(target));
+        for (int i = 0; i < n; i++) requireTarget(rows.get(i)[target], source, lines.get(i), name);
         boolean numericTarget = true;
         for (String[] row : rows) numericTarget &= isNumber(row[target]);
         float[] y = new float[n];
         List<String> classNames = null;
         if (numericTarget) {
-            for (int i = 0; i < n; i++) y[i] = number(rows.get(i)[target], source, lines.get(i), names.get(target));
+            for (int i = 0; i < n; i++) y[i] = number(rows.get(i)[target], source, lines.get(i), name);
         } else {
             TreeSet<String> labels = new TreeSet<>();
             for (String[] row : rows) labels.add(row[target].trim());
             classNames = new ArrayList<>(labels);
             for (int i = 0; i < n; i++) y[i] = classNames.indexOf(rows.get(i)[target].trim());
         }
-        Dataset d = new Dataset(Tensor.of(x, n, f), Tensor.of(y, n), classNames);
-        return new CsvData(d, featureNames, names.get(target));
+        return new Targets(Tensor.of(y, n), classNames);
+    }
+
+    /**
+     * One text column and the target, for text models: the texts in file order, the targets as {@link #read(Path)}
+     * reads them (zeros and no target name with {@link #noTarget()}). Other columns are not read.
+     */
+    public record TextData(List<String> texts, Tensor y, List<String> classNames, String targetName) {}
+
+    /** The column {@code textColumn} (by header name) and the target; see {@link TextData}. */
+    public TextData readText(Path file, String textColumn) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return readText(r, file.getFileName().toString(), textColumn);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw TextFiles.notUtf8(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read", e);
+        }
+    }
+
+    public TextData readText(String text, String sourceName, String textColumn) {
+        try {
+            return readText(new StringReader(text), sourceName, textColumn);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private TextData readText(Reader reader, String source, String textColumn) throws IOException {
+        Table table = table(reader, source);
+        int column = table.names().indexOf(textColumn);
+        if (column < 0) throw new IllegalArgumentException(source + ": no text column '" + textColumn + "'; columns are " + table.names());
+        List<String> texts = new ArrayList<>();
+        for (String[] row : table.rows()) texts.add(row[column]);
+        if (noTarget) return new TextData(texts, Tensor.zeros(texts.size()), null, null);
+        int target = resolveTarget(table.names(), source);
+        if (target == column) throw new IllegalArgumentException(source + ": the text column '" + textColumn + "' cannot also be the target");
+        Targets y = targets(table, target, source);
+        return new TextData(texts, y.values(), y.classNames(), table.names().get(target));
     }
 
     /**
@@ -308,6 +375,7 @@ public final class CsvReader {
         private final String source;
         private int line;
         private int recordLine;
+        private boolean hadQuotes;
 
         RecordParser(BufferedReader in, char delimiter, String source) {
             this.in = in;
@@ -319,12 +387,18 @@ public final class CsvReader {
             return recordLine;
         }
 
+        /** Whether the last record had a quoted field. */
+        boolean hadQuotes() {
+            return hadQuotes;
+        }
+
         /** The next record's fields, or null at end of input. */
         List<String> next() throws IOException {
             String l = in.readLine();
             if (l == null) return null;
             line++;
             recordLine = line;
+            hadQuotes = false;
             List<String> fields = new ArrayList<>();
             StringBuilder field = new StringBuilder();
             boolean quoted = false;
@@ -354,6 +428,7 @@ public final class CsvReader {
                     }
                 } else if (c == '"' && field.length() == 0) {
                     quoted = true;
+                    hadQuotes = true;
                 } else if (c == delimiter) {
                     fields.add(field.toString());
                     field.setLength(0);

@@ -88,6 +88,10 @@ public final class Layers {
                 return new Dot(name, axes[0], axes[1], f.requireBoolean("normalize"));
             }
             case "Concatenate": return new Concatenate(name, f.requireInt("axis"));
+            case "SimpleRNN": return new SimpleRNN(name, f.requirePositiveInt("units"), f.requireBoolean("return_sequences"));
+            case "LSTM": return new LSTM(name, f.requirePositiveInt("units"), f.requireBoolean("return_sequences"));
+            case "GRU": return new GRU(name, f.requirePositiveInt("units"), f.requireBoolean("return_sequences"));
+            case "Bidirectional": return Bidirectional.fromConfig(name, f);
             default:
                 Function<Map<String, Object>, Layer> factory = CUSTOM.get(type);
                 if (factory == null) throw f.error("type", "unknown layer type '" + type + "'; register it with Layers.register(\"" + type + "\", config -> ...)");

@@ -2,6 +2,7 @@ package dev.nabla.onnx;
 
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.nn.Activation;
+import dev.nabla.nn.Bidirectional;
 import dev.nabla.nn.Conv1D;
 import dev.nabla.nn.DataFormat;
 import dev.nabla.nn.Dot;
@@ -10,6 +11,7 @@ import dev.nabla.nn.GlobalAveragePooling1D;
 import dev.nabla.nn.GlobalPooling1D;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Masks;
+import dev.nabla.nn.Recurrent;
 import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.nn.Weight;
 import dev.nabla.train.Functional;
@@ -46,8 +48,9 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * Reshape, BatchNormalization (inference form), LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
  * UpSampling2D (Resize, nearest); the merges Add, Subtract, Multiply, Maximum, Minimum (chains of the binary ops),
  * Average (Mean), Concatenate (Concat) and Dot (Transpose + Reshape + MatMul; normalised with ReduceSum, Max, Sqrt,
- * Div); a Sequential or functional model used as a layer, inlined. Any other layer is refused with its name and type,
- * and nothing is written.
+ * Div), SimpleRNN / LSTM / GRU / Bidirectional (ONNX's RNN / LSTM / GRU ops, gates reordered; see
+ * {@code recurrent}); a Sequential or functional model used as a layer, inlined. Any other layer is refused with its
+ * name and type, and nothing is written.
  */
 public final class OnnxExporter {
 
@@ -184,6 +187,9 @@ public final class OnnxExporter {
             case "Average": return g.node("Mean", name, xs);
             case "Concatenate": return g.node("Concat", name, xs, Attribute.of("axis", (long) number(layer.config(), "axis")));
             case "Dot": return dot(g, (Dot) layer, xs, shapes);
+            case "SimpleRNN":
+            case "LSTM":
+            case "GRU": return recurrent(g, name, List.of((Recurrent) layer), xs);
             default: return layer(g, layer, xs.get(0), shapes.get(0));
         }
     }
@@ -378,13 +384,64 @@ public final class OnnxExporter {
                 return g.node("LayerNormalization", name, List.of(x, init(g, w.get(0)), init(g, w.get(1))),
                         Attribute.of("axis", -1L), Attribute.of("epsilon", (float) decimal(c, "epsilon")));
             }
+            case "Bidirectional": {
+                Bidirectional bi = (Bidirectional) layer;
+                return recurrent(g, name, List.of(bi.forwardLayer(), bi.backwardLayer()), List.of(x));
+            }
             default:
                 throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
                         + " supported: Dense, ActivationLayer, Embedding, Conv1D, Conv2D, MaxPool1D, AvgPool1D, MaxPool2D, AvgPool2D,"
                         + " GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling2D, Flatten, Reshape,"
                         + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D, Add, Subtract,"
-                        + " Multiply, Average, Maximum, Minimum, Concatenate, Dot");
+                        + " Multiply, Average, Maximum, Minimum, Concatenate, Dot, SimpleRNN, LSTM, GRU, Bidirectional");
         }
+    }
+
+    /**
+     * SimpleRNN / LSTM / GRU (one direction, or a Bidirectional's two) as ONNX's RNN / LSTM / GRU op. ONNX stacks the
+     * gates as i, o, f, c (LSTM) and z, r, h (GRU) where PyTorch has i, f, g, o and r, z, n, so the blocks of rows are
+     * reordered; the GRU's reset gate after the hidden product is {@code linear_before_reset=1}; the biases go in as
+     * [b_ih, b_hh]. The op is time-major (the default layout, which every runtime has), so the input is transposed to
+     * [time, batch, features] and the outputs back: Y [time, dirs, batch, H] to [batch, time, dirs*H], Y_h
+     * [dirs, batch, H] to [batch, dirs*H], the directions side by side as Nabla concatenates them. Initial states
+     * (inputs 2 and 3 of a graph node) become initial_h / initial_c. Padding masks are not exported.
+     */
+    private static String recurrent(OnnxGraph g, String name, List<Recurrent> dirs, List<String> xs) {
+        Recurrent first = dirs.get(0);
+        String op = first.type().equals("SimpleRNN") ? "RNN" : first.type();
+        int[] order = op.equals("LSTM") ? new int[] {0, 3, 1, 2} : op.equals("GRU") ? new int[] {1, 0, 2} : new int[] {0};
+        int h = first.units(), d = first.weightIh().dim(1), gh = order.length * h, n = dirs.size();
+        float[] w = new float[n * gh * d], r = new float[n * gh * h], b = new float[n * 2 * gh];
+        for (int k = 0; k < n; k++) {
+            Recurrent dir = dirs.get(k);
+            gateBlocks(dir.weightIh().data(), d, h, order, w, k * gh * d);
+            gateBlocks(dir.weightHh().data(), h, h, order, r, k * gh * h);
+            gateBlocks(dir.biasIh().data(), 1, h, order, b, k * 2 * gh);
+            gateBlocks(dir.biasHh().data(), 1, h, order, b, k * 2 * gh + gh);
+        }
+        List<String> inputs = new ArrayList<>(List.of(g.node("Transpose", name, List.of(xs.get(0)), Attribute.of("perm", new long[] {1, 0, 2})),
+                g.floats(name + "/W", w, new int[] {n, gh, d}), g.floats(name + "/R", r, new int[] {n, gh, h}),
+                g.floats(name + "/B", b, new int[] {n, 2 * gh})));
+        if (xs.size() > 1) inputs.add(""); // no sequence_lens
+        for (int i = 1; i < xs.size(); i++) inputs.add(g.node("Unsqueeze", name, List.of(xs.get(i), g.int64s(g.fresh(name + "/axes"), new long[] {0}))));
+        List<Attribute> attrs = new ArrayList<>(List.of(Attribute.of("hidden_size", (long) h),
+                Attribute.of("direction", n == 2 ? "bidirectional" : "forward")));
+        if (op.equals("GRU")) attrs.add(Attribute.of("linear_before_reset", 1L));
+        boolean sequences = first.returnsSequences();
+        String out = g.fresh(name + "/" + (sequences ? "Y" : "Y_h"));
+        g.nodeWithOutputs(op, name, inputs, sequences ? List.of(out) : List.of("", out), attrs.toArray(new Attribute[0]));
+        if (sequences) {
+            String batchFirst = g.node("Transpose", name, List.of(out), Attribute.of("perm", new long[] {2, 0, 1, 3}));
+            return g.node("Reshape", name, List.of(batchFirst, g.int64s(g.fresh(name + "/shape"), new long[] {0, 0, (long) n * h})));
+        }
+        String batchFirst = g.node("Transpose", name, List.of(out), Attribute.of("perm", new long[] {1, 0, 2}));
+        return g.node("Reshape", name, List.of(batchFirst, g.int64s(g.fresh(name + "/shape"), new long[] {0, (long) n * h})));
+    }
+
+    /** Copies PyTorch's gate blocks (H rows of {@code cols} each) into {@code into} in the order {@code order} names. */
+    private static void gateBlocks(float[] from, int cols, int h, int[] order, float[] into, int offset) {
+        int block = h * cols;
+        for (int i = 0; i < order.length; i++) System.arraycopy(from, order[i] * block, into, offset + i * block, block);
     }
 
     /** Dense on inputs of rank above 2: MatMul then Add (Gemm takes matrices only). */

@@ -75,9 +75,15 @@ final class OnnxGraph {
     }
 
     void nodeWithOutput(String opType, String name, List<String> inputs, String output, Attribute... attributes) {
+        nodeWithOutputs(opType, name, inputs, List.of(output), attributes);
+    }
+
+    /** A node with several outputs, in the op's order; an empty name leaves an optional output out. */
+    void nodeWithOutputs(String opType, String name, List<String> inputs, List<String> outputs, Attribute... attributes) {
         ProtoWriter n = new ProtoWriter();
         for (String in : inputs) n.string(1, in);
-        n.string(2, output).string(3, fresh(name + "/" + opType)).string(4, opType);
+        for (String out : outputs) n.string(2, out);
+        n.string(3, fresh(name + "/" + opType)).string(4, opType);
         for (Attribute a : attributes) n.message(5, a.encode());
         nodes.add(n);
     }

@@ -9,6 +9,10 @@ import dev.nabla.nn.Activation;
 import dev.nabla.nn.ActivationLayer;
 import dev.nabla.nn.Add;
 import dev.nabla.nn.Average;
+import dev.nabla.nn.Bidirectional;
+import dev.nabla.nn.GRU;
+import dev.nabla.nn.LSTM;
+import dev.nabla.nn.SimpleRNN;
 import dev.nabla.nn.Concatenate;
 import dev.nabla.nn.DataFormat;
 import dev.nabla.nn.Dot;
@@ -302,6 +306,36 @@ class OnnxExportTest {
             assertThat(in.getShape()).containsExactly(-1, 6);
             assertThat(s.getOutputNames()).containsExactly(y.name());
         }
+    }
+
+    @Test
+    void recurrentLayersWithGatesReorderedForOnnxMatch() throws Exception {
+        Sequential m = Sequential.of(SimpleRNN.of(3).returnSequences(true), LSTM.of(4).returnSequences(true), GRU.of(5), Dense.of(2));
+        m.buildFor(1, 6, 4);
+        randomise(m, 21);
+        assertOrtMatches(m, randomInput(22, 3, 6, 4));
+        Sequential last = Sequential.of(LSTM.of(4), Dense.of(2));
+        last.buildFor(1, 6, 4);
+        randomise(last, 25);
+        assertOrtMatches(last, randomInput(26, 3, 6, 4));
+    }
+
+    @Test
+    void bidirectionalLayersMatchWithTheirHalvesSideBySide() throws Exception {
+        Sequential m = Sequential.of(Bidirectional.of(LSTM.of(4).returnSequences(true)), Bidirectional.of(GRU.of(3).returnSequences(true)),
+                Bidirectional.of(SimpleRNN.of(2)), Dense.of(2));
+        m.buildFor(1, 5, 3);
+        randomise(m, 23);
+        assertOrtMatches(m, randomInput(24, 2, 5, 3));
+    }
+
+    @Test
+    void initialStatesGivenAsGraphInputsMatch() throws Exception {
+        SymbolicTensor x = Input.of("x", 5, 3), h0 = Input.of("h0", 4), c0 = Input.of("c0", 4);
+        SymbolicTensor seq = LSTM.of(4).returnSequences(true).call(x, h0, c0);
+        Functional m = Model.of(List.of(x, h0, c0), GRU.of(4).call(seq, h0));
+        randomise(m, 27);
+        assertOrtMatches(m, Map.of("x", randomInput(28, 2, 5, 3), "h0", randomInput(29, 2, 4), "c0", randomInput(30, 2, 4)));
     }
 
     @Test

@@ -1,0 +1,340 @@
+package dev.nabla.nn;
+
+import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.Gemm;
+import dev.nabla.kernels.Gemms;
+import dev.nabla.kernels.Activations;
+import dev.nabla.tensor.Tensor;
+
+/**
+ * The time loop of {@link SimpleRNN}, {@link LSTM} and {@link GRU} as one recorded op with its own backward pass
+ * (backpropagation through time), so that a sequence costs one graph node instead of a dozen per step.
+ *
+ * <p>Forward: one GEMM projects every step's input at once ({@code [B*T, D] x [D, G]}, G = gates * H), then each
+ * step adds {@code h W_hh^T} into that step's rows in place ({@code [B, H] x [H, G]}) and applies the gate functions
+ * there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
+ * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state,
+ * keeping every step's pre-activation gradients, then one GEMM each over all steps for dX, dW_ih and dW_hh.
+ *
+ * The gate functions run over each row's gates at once ({@link Activations}, vectorised where the Vector API is).
+ *
+ * <p>Padded steps (mask 0) carry the state through unchanged and output zeros, so they get no gradient.
+ */
+final class Recurrence {
+
+    /** The cell: gate count and the order of the gates in the stacked weights (PyTorch's). */
+    enum Cell {
+        /** h' = tanh(W_ih x + b_ih + W_hh h + b_hh). */
+        RNN_TANH(1),
+        /** gates i, f, g, o; c' = f c + i g, h' = o tanh(c'). */
+        LSTM(4),
+        /** gates r, z, n; n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h' = (1 - z) n + z h. */
+        GRU(3);
+
+        final int gates;
+
+        Cell(int gates) {
+            this.gates = gates;
+        }
+
+        /** How many final states follow the outputs in the op's result: h_n, and c_n for an LSTM. */
+        int states() {
+            return this == LSTM ? 2 : 1;
+        }
+    }
+
+    private Recurrence() {
+    }
+
+    /**
+     * Runs the recurrence over {@code x} [B, T, D] and returns {@code [B, T + states, H]}: rows 0..T-1 are the outputs
+     * (zeros at padded steps), row T is h_n and, for an LSTM, row T+1 is c_n. {@code mask} ([B, T] of 1/0), {@code h0}
+     * and {@code c0} ([B, H]) may be null (no padding, zero states).
+     */
+    static Tensor run(Cell cell, Tensor x, Tensor mask, Tensor h0, Tensor c0,
+                      Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+        Forward f = new Forward(cell, x, mask, h0, c0, wIh, wHh, bIh, bHh);
+        f.compute();
+        Tensor out = Tensor.of(f.result(), f.b, f.t + cell.states(), f.h);
+        Tensor[] inputs = inputs(x, wIh, wHh, bIh, bHh, h0, c0);
+        return Autograd.record(opName(cell), () -> rule(cell), out, (g, need) -> f.backward(g.data(), need), inputs);
+    }
+
+    private static Tensor[] inputs(Tensor x, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, Tensor h0, Tensor c0) {
+        int n = 5 + (h0 != null ? 1 : 0) + (c0 != null ? 1 : 0);
+        Tensor[] in = new Tensor[n];
+        in[0] = x;
+        in[1] = wIh;
+        in[2] = wHh;
+        in[3] = bIh;
+        in[4] = bHh;
+        int k = 5;
+        if (h0 != null) in[k++] = h0;
+        if (c0 != null) in[k] = c0;
+        return in;
+    }
+
+    static String opName(Cell cell) {
+        switch (cell) {
+            case LSTM: return "lstm";
+            case GRU: return "gru";
+            default: return "rnn_tanh";
+        }
+    }
+
+    private static String rule(Cell cell) {
+        String common = "; backward through time, last step first: the state's gradient (from the outputs, the next step and"
+                + " h_n) goes through the gates to dZ_t (the pre-activations), dh_{t-1} = dZ_t W_hh (+ the direct path),"
+                + " then over all steps dX = dZ W_ih, dW_ih = dZ^T X, dW_hh = sum_t dZ_t^T h_{t-1}, db = dZ summed over batch and time;"
+                + " padded steps pass the state's gradient through unchanged";
+        switch (cell) {
+            case LSTM:
+                return "for i,f,g,o = sigmoid, sigmoid, tanh, sigmoid of (x W_ih^T + b_ih + h W_hh^T + b_hh), c' = f c + i g,"
+                        + " h' = o tanh(c'): do = dh tanh(c'), dc += dh o (1 - tanh(c')^2), di = dc g, df = dc c, dg = dc i,"
+                        + " dc_prev = dc f" + common;
+            case GRU:
+                return "for r,z = sigmoid(x W_i^T + b_i + h W_h^T + b_h), n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)),"
+                        + " h' = (1 - z) n + z h: dn = dh (1 - z), dz = dh (h - n), dh_prev gets dh z directly,"
+                        + " dr = dn (1 - n^2) (h W_hn^T + b_hn), and the candidate's hidden part gets dn (1 - n^2) r" + common;
+            default:
+                return "for h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh): dZ = dh (1 - h'^2)" + common;
+        }
+    }
+
+    /** The forward pass and what the backward pass needs of it. */
+    private static final class Forward {
+        final Cell cell;
+        final int b, t, d, h, g;
+        final float[] x, mask, wIh, wHh, bIh, bHh;
+        final Tensor h0, c0;
+        /** [B, T, G]: the pre-activations, then (after each step) the activated gates. */
+        final float[] gates;
+        /** [B, T+1, H]: the state before step 0 (h0), then after each step (carried through padded steps). */
+        final float[] hs;
+        /** [B, T+1, H]: the LSTM cell state, likewise. */
+        final float[] cs;
+        /** [B, T, H]: the GRU candidate's hidden part W_hn h + b_hn at each step. */
+        final float[] hn;
+        /** [B, T, H]: the LSTM's tanh(c) at each step. */
+        final float[] tc;
+
+        Forward(Cell cell, Tensor x, Tensor mask, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+            this.cell = cell;
+            this.b = x.dim(0);
+            this.t = x.dim(1);
+            this.d = x.dim(2);
+            this.h = wHh.dim(1);
+            this.g = cell.gates * h;
+            this.x = x.data();
+            this.mask = mask == null ? null : mask.data();
+            this.wIh = wIh.data();
+            this.wHh = wHh.data();
+            this.bIh = bIh.data();
+            this.bHh = bHh.data();
+            this.h0 = h0;
+            this.c0 = c0;
+            this.gates = new float[b * t * g];
+            this.hs = new float[b * (t + 1) * h];
+            this.cs = cell == Cell.LSTM ? new float[b * (t + 1) * h] : null;
+            this.hn = cell == Cell.GRU ? new float[b * t * h] : null;
+            this.tc = cell == Cell.LSTM ? new float[b * t * h] : null;
+        }
+
+        boolean real(int row, int step) {
+            return mask == null || mask[row * t + step] != 0f;
+        }
+
+        void compute() {
+            Gemm gemm = Gemms.get();
+            // Biases as the GEMM's starting value; b_hh joins them except for the GRU, whose b_hn sits inside r * (...).
+            float[] rowBias = bIh.clone();
+            if (cell != Cell.GRU) for (int j = 0; j < g; j++) rowBias[j] += bHh[j];
+            for (int r = 0; r < b * t; r++) System.arraycopy(rowBias, 0, gates, r * g, g);
+            gemm.sgemm(false, true, b * t, g, d, 1f, x, 0, d, wIh, 0, d, 1f, gates, 0, g);
+            int stride = (t + 1) * h;
+            for (int r = 0; r < b; r++) {
+                if (h0 != null) System.arraycopy(h0.data(), r * h, hs, r * stride, h);
+                if (c0 != null) System.arraycopy(c0.data(), r * h, cs, r * stride, h);
+            }
+            float[] hp = cell == Cell.GRU ? new float[b * g] : null;
+            for (int s = 0; s < t; s++) {
+                if (cell == Cell.GRU) {
+                    for (int r = 0; r < b; r++) System.arraycopy(bHh, 0, hp, r * g, g);
+                    gemm.sgemm(false, true, b, g, h, 1f, hs, s * h, stride, wHh, 0, h, 1f, hp, 0, g);
+                } else {
+                    gemm.sgemm(false, true, b, g, h, 1f, hs, s * h, stride, wHh, 0, h, 1f, gates, s * g, t * g);
+                }
+                for (int r = 0; r < b; r++) {
+                    int prev = r * stride + s * h, next = prev + h, z = (r * t + s) * g;
+                    if (!real(r, s)) {
+                        System.arraycopy(hs, prev, hs, next, h);
+                        if (cs != null) System.arraycopy(cs, prev, cs, next, h);
+                        continue;
+                    }
+                    switch (cell) {
+                        case LSTM: lstmStep(z, prev, next, (r * t + s) * h); break;
+                        case GRU: gruStep(z, prev, next, hp, r * g, (r * t + s) * h); break;
+                        default: rnnStep(z, next);
+                    }
+                }
+            }
+        }
+
+        private void rnnStep(int z, int next) {
+            Activations.tanhInPlace(gates, z, h);
+            System.arraycopy(gates, z, hs, next, h);
+        }
+
+        private void lstmStep(int z, int prev, int next, int step) {
+            Activations.sigmoidInPlace(gates, z, 2 * h);          // i, f
+            Activations.tanhInPlace(gates, z + 2 * h, h);         // g
+            Activations.sigmoidInPlace(gates, z + 3 * h, h);      // o
+            for (int j = 0; j < h; j++) {
+                float c = gates[z + h + j] * cs[prev + j] + gates[z + j] * gates[z + 2 * h + j];
+                cs[next + j] = c;
+                tc[step + j] = c;
+            }
+            Activations.tanhInPlace(tc, step, h);
+            for (int j = 0; j < h; j++) hs[next + j] = gates[z + 3 * h + j] * tc[step + j];
+        }
+
+        private void gruStep(int z, int prev, int next, float[] hp, int p, int candidate) {
+            for (int j = 0; j < 2 * h; j++) gates[z + j] += hp[p + j];
+            Activations.sigmoidInPlace(gates, z, 2 * h);          // r, z
+            for (int j = 0; j < h; j++) {
+                float hidden = hp[p + 2 * h + j];
+                hn[candidate + j] = hidden;
+                gates[z + 2 * h + j] += gates[z + j] * hidden;
+            }
+            Activations.tanhInPlace(gates, z + 2 * h, h);         // n
+            for (int j = 0; j < h; j++) {
+                float u = gates[z + h + j];
+                hs[next + j] = (1f - u) * gates[z + 2 * h + j] + u * hs[prev + j];
+            }
+        }
+
+        /** [B, T + states, H]: the outputs (zeros at padded steps), h_n, c_n. */
+        float[] result() {
+            int rows = t + cell.states(), stride = (t + 1) * h;
+            float[] out = new float[b * rows * h];
+            for (int r = 0; r < b; r++) {
+                for (int s = 0; s < t; s++) {
+                    if (real(r, s)) System.arraycopy(hs, r * stride + (s + 1) * h, out, (r * rows + s) * h, h);
+                }
+                System.arraycopy(hs, r * stride + t * h, out, (r * rows + t) * h, h);
+                if (cs != null) System.arraycopy(cs, r * stride + t * h, out, (r * rows + t + 1) * h, h);
+            }
+            return out;
+        }
+
+        /** Gradients for (x, W_ih, W_hh, b_ih, b_hh[, h0][, c0]) from the gradient of {@link #result()}. */
+        Tensor[] backward(float[] up, boolean[] need) {
+            Gemm gemm = Gemms.get();
+            int rows = t + cell.states(), stride = (t + 1) * h;
+            float[] dz = new float[b * t * g];  // the pre-activations' gradient, input side, [B, T, G]
+            float[] dzh = cell == Cell.GRU ? new float[b * t * g] : dz; // hidden side (the GRU's candidate differs)
+            float[] dh = new float[b * h];
+            float[] dc = cs != null ? new float[b * h] : null;
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(up, (r * rows + t) * h, dh, r * h, h);
+                if (dc != null) System.arraycopy(up, (r * rows + t + 1) * h, dc, r * h, h);
+            }
+            for (int s = t - 1; s >= 0; s--) {
+                for (int r = 0; r < b; r++) {
+                    if (!real(r, s)) continue; // the state went through unchanged, and so does its gradient
+                    int o = (r * rows + s) * h, q = r * h;
+                    for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
+                    int prev = r * stride + s * h, z = (r * t + s) * g;
+                    switch (cell) {
+                        case LSTM: lstmBack(dz, z, prev, dh, dc, q, (r * t + s) * h); break;
+                        case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
+                        default: rnnBack(dz, z, dh, q);
+                    }
+                }
+                gemm.sgemm(false, false, b, h, g, 1f, dzh, s * g, t * g, wHh, 0, h, 1f, dh, 0, h);
+            }
+            Tensor[] grads = new Tensor[need.length];
+            if (need[0]) {
+                float[] dx = new float[b * t * d];
+                gemm.sgemm(false, false, b * t, d, g, 1f, dz, 0, g, wIh, 0, d, 0f, dx, 0, d);
+                grads[0] = Tensor.of(dx, b, t, d);
+            }
+            if (need[1]) grads[1] = Tensor.of(transposedProduct(gemm, x, d, dz), g, d);
+            if (need[2]) {
+                // dW_hh = sum over steps of dZh_t^T h_{t-1}: one GEMM over all steps, the states before each step in rows
+                float[] before = new float[b * t * h];
+                for (int r = 0; r < b; r++) System.arraycopy(hs, r * stride, before, r * t * h, t * h);
+                grads[2] = Tensor.of(transposedProduct(gemm, before, h, dzh), g, h);
+            }
+            float[] dbIh = need[3] || dzh == dz ? columnSums(dz) : null;
+            if (need[3]) grads[3] = Tensor.of(dbIh, g);
+            if (need[4]) grads[4] = Tensor.of(dzh == dz ? dbIh.clone() : columnSums(dzh), g);
+            int k = 5;
+            if (h0 != null) {
+                if (need[k]) grads[k] = Tensor.of(dh, b, h);
+                k++;
+            }
+            if (c0 != null && need[k]) grads[k] = Tensor.of(dc, b, h);
+            return grads;
+        }
+
+        /**
+         * dZ^T A for A [B*T, cols] and dZ [B*T, G], as [G, cols]: computed as (A^T dZ)^T, whose wide output suits
+         * the GEMM's tiles better (half to a third of the time of the narrow product over the same long depth).
+         */
+        private float[] transposedProduct(Gemm gemm, float[] a, int cols, float[] dz) {
+            float[] at = new float[cols * g];
+            gemm.sgemm(true, false, cols, g, b * t, 1f, a, 0, cols, dz, 0, g, 0f, at, 0, g);
+            float[] out = new float[g * cols];
+            for (int i = 0; i < cols; i++) for (int j = 0; j < g; j++) out[j * cols + i] = at[i * g + j];
+            return out;
+        }
+
+        /** The sum over batch and time of [B, T, G]. */
+        private float[] columnSums(float[] m) {
+            float[] sum = new float[g];
+            for (int r = 0; r < b * t; r++) for (int j = 0; j < g; j++) sum[j] += m[r * g + j];
+            return sum;
+        }
+
+        private void rnnBack(float[] dz, int z, float[] dh, int q) {
+            for (int j = 0; j < h; j++) {
+                float y = gates[z + j];
+                dz[z + j] = dh[q + j] * (1f - y * y);
+                dh[q + j] = 0f; // the GEMM with W_hh gives the previous state's gradient
+            }
+        }
+
+        private void lstmBack(float[] dz, int z, int prev, float[] dh, float[] dc, int q, int step) {
+            for (int j = 0; j < h; j++) {
+                float i = gates[z + j], f = gates[z + h + j], c = gates[z + 2 * h + j], o = gates[z + 3 * h + j];
+                float tc = this.tc[step + j];
+                float dhj = dh[q + j];
+                float dcj = dc[q + j] + dhj * o * (1f - tc * tc);
+                dz[z + j] = dcj * c * i * (1f - i);
+                dz[z + h + j] = dcj * cs[prev + j] * f * (1f - f);
+                dz[z + 2 * h + j] = dcj * i * (1f - c * c);
+                dz[z + 3 * h + j] = dhj * tc * o * (1f - o);
+                dc[q + j] = dcj * f;
+                dh[q + j] = 0f;
+            }
+        }
+
+        private void gruBack(float[] dz, float[] dzh, int z, int prev, float[] dh, int q, int candidate) {
+            for (int j = 0; j < h; j++) {
+                float r = gates[z + j], u = gates[z + h + j], n = gates[z + 2 * h + j];
+                float dhj = dh[q + j];
+                float dn = dhj * (1f - u) * (1f - n * n);
+                float dr = dn * hn[candidate + j] * r * (1f - r);
+                float du = dhj * (hs[prev + j] - n) * u * (1f - u);
+                dz[z + j] = dr;
+                dz[z + h + j] = du;
+                dz[z + 2 * h + j] = dn;
+                dzh[z + j] = dr;
+                dzh[z + h + j] = du;
+                dzh[z + 2 * h + j] = dn * r;
+                dh[q + j] = dhj * u;
+            }
+        }
+    }
+}
