@@ -3,7 +3,6 @@ package dev.nabla.nn;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -14,9 +13,9 @@ import java.util.Map;
  * total padding {@code max((outLength - 1) * stride + (k - 1) * dilation + 1 - length, 0)}, the smaller half on the
  * left (for stride 1 this is PyTorch's {@code padding='same'}, which refuses larger strides).
  *
- * <p>Computed as Conv2D is, one matrix product per sequence ({@link Conv2D#convolution}): each sequence is unfolded
- * into [channels * k, outLength] columns and multiplied by the [filters, channels * k] kernel; a ReLU is fused into
- * the op. Defaults as Keras: Glorot-uniform kernel, zero bias; {@link #pytorchStyle} matches PyTorch's init.
+ * <p>The layer holds the weights and checks shapes; the op is {@link Convolution}, as for Conv2D: one matrix product
+ * per sequence, with a ReLU inside the op. Defaults as Keras: Glorot-uniform kernel, zero bias; {@link #pytorchStyle}
+ * matches PyTorch's init.
  *
  * <pre>{@code
  * Conv1D conv = new Conv1D(16, 5, 1, Padding.SAME, 1, true, Activation.RELU);
@@ -26,7 +25,7 @@ import java.util.Map;
 public class Conv1D extends Layer {
 
     /** The padding amount that stands for SAME. */
-    private static final int SAME = -1;
+    private static final int SAME = Convolution.Sequences.SAME;
 
     private final int filters;
     private final int kernelSize;
@@ -98,100 +97,20 @@ public class Conv1D extends Layer {
 
     @Override
     protected Tensor forward(Tensor x) {
-        Geometry g = checkedGeometry(x);
         boolean relu = activation == Activation.RELU;
-        Tensor y = Conv2D.convolution("conv1d", x, kernel, bias, g, new int[] {g.n, filters, g.outL}, relu);
+        Tensor y = Convolution.apply("conv1d", x, kernel, bias, checkedGeometry(x), relu);
         return relu ? y : activation.apply(y);
     }
 
-    private Geometry checkedGeometry(Tensor x) {
+    private Convolution.Sequences checkedGeometry(Tensor x) {
         int channels = kernel.dim(1);
         if (x.rank() != 3 || x.dim(1) != channels) throw shapeError("[batch, " + channels + ", length]", x.shape());
-        Geometry g = Geometry.of(x.shape(), kernelSize, stride, padding, dilation);
-        if (g.outL <= 0) {
+        Convolution.Sequences g = Convolution.Sequences.of(x.shape(), kernelSize, stride, padding, dilation);
+        if (g.outL() <= 0) {
             throw new IllegalArgumentException(name() + ": kernel " + kernelSize + " with dilation " + dilation + " and padding "
                     + paddingName() + " does not fit input " + Shape.str(x.shape()));
         }
         return g;
-    }
-
-    /**
-     * The differentiable convolution itself: x [n, c, l], kernel [f, c, k], bias [f] or null; {@code padding} zeros on
-     * each side or -1 for SAME. The layer calls it with its weights; tests call it with their own leaves.
-     */
-    static Tensor convolve(Tensor x, Tensor kernel, Tensor bias, int stride, int padding, int dilation) {
-        Geometry g = Geometry.of(x.shape(), kernel.dim(2), stride, padding, dilation);
-        return Conv2D.convolution("conv1d", x, kernel, bias, g, new int[] {g.n, kernel.dim(0), g.outL}, false);
-    }
-
-    /** One sequence sweep: sizes, the zeros added on the left, and the output length. */
-    record Geometry(int n, int c, int l, int k, int stride, int dilation, int padLeft, int outL) implements Conv2D.Unfolding {
-        static Geometry of(int[] s, int k, int stride, int padding, int dilation) {
-            int l = s[2], span = (k - 1) * dilation + 1, outL, padLeft;
-            if (padding == SAME) {
-                outL = (l + stride - 1) / stride;
-                padLeft = Math.max((outL - 1) * stride + span - l, 0) / 2;
-            } else {
-                int padded = l + 2 * padding;
-                outL = padded >= span ? (padded - span) / stride + 1 : 0;
-                padLeft = padding;
-            }
-            return new Geometry(s[0], s[1], l, k, stride, dilation, padLeft, outL);
-        }
-
-        @Override
-        public int samples() {
-            return n;
-        }
-
-        @Override
-        public int rows() {
-            return c * k;
-        }
-
-        @Override
-        public int columns() {
-            return outL;
-        }
-
-        @Override
-        public int[] inputShape() {
-            return new int[] {n, c, l};
-        }
-
-        /** Row (ch, j), column o = x[sample, ch, o * stride + j * dilation - padLeft], or 0 outside the sequence. */
-        @Override
-        public void im2col(float[] x, int sample, float[] cols) {
-            for (int row = 0; row < c * k; row++) {
-                int src = (sample * c + row / k) * l, offset = row % k * dilation - padLeft, d = row * outL;
-                int lo = firstInside(offset), hi = endInside(offset);
-                Arrays.fill(cols, d, d + lo, 0f);
-                if (stride == 1) {
-                    System.arraycopy(x, src + lo + offset, cols, d + lo, hi - lo);
-                } else {
-                    for (int o = lo; o < hi; o++) cols[d + o] = x[src + o * stride + offset];
-                }
-                Arrays.fill(cols, d + hi, d + outL, 0f);
-            }
-        }
-
-        @Override
-        public void col2im(float[] cols, int sample, float[] dx) {
-            for (int row = 0; row < c * k; row++) {
-                int dst = (sample * c + row / k) * l, offset = row % k * dilation - padLeft, s = row * outL;
-                for (int o = firstInside(offset), hi = endInside(offset); o < hi; o++) dx[dst + o * stride + offset] += cols[s + o];
-            }
-        }
-
-        /** The first output position o whose input o * stride + offset is at or after the sequence's start. */
-        private int firstInside(int offset) {
-            return Math.min(outL, Math.max(0, -Math.floorDiv(offset, stride)));
-        }
-
-        /** One past the last output position whose input is before the sequence's end (at least {@link #firstInside}). */
-        private int endInside(int offset) {
-            return Math.max(firstInside(offset), Math.min(outL, -Math.floorDiv(offset - l, stride)));
-        }
     }
 
     private String paddingName() {
@@ -225,9 +144,9 @@ public class Conv1D extends Layer {
 
     /** The zeros this layer adds on the left and on the right of a sequence of {@code length} (as ONNX's pads need). */
     public int[] pads(int length) {
-        Geometry g = Geometry.of(new int[] {1, 1, length}, kernelSize, stride, padding, dilation);
-        int right = (g.outL - 1) * stride + (kernelSize - 1) * dilation + 1 - length - g.padLeft;
-        return new int[] {g.padLeft, padding == SAME ? Math.max(right, 0) : padding};
+        Convolution.Sequences g = Convolution.Sequences.of(new int[] {1, 1, length}, kernelSize, stride, padding, dilation);
+        int right = (g.outL() - 1) * stride + (kernelSize - 1) * dilation + 1 - length - g.padLeft();
+        return new int[] {g.padLeft(), padding == SAME ? Math.max(right, 0) : padding};
     }
 
     @Override

@@ -7,7 +7,7 @@ import dev.nabla.tensor.Tensor;
  * and the next) and by a functional model (each node and the one node its output feeds). A fused op gives exactly
  * the values and gradients of the layers applied in turn, with less memory traffic; its code and backward live
  * beside the ops it fuses. The rules today: a ReLU {@link Conv2D} whose output goes only to a 2x2, stride-2
- * {@link MaxPool2D} ({@link Conv2D#convolveReluMaxPool}); a {@link Dense} layer's ReLU, its own or that of an
+ * {@link MaxPool2D} ({@link ConvReluMaxPool}); a {@link Dense} layer's ReLU, its own or that of an
  * {@link ActivationLayer} after a linear one, inside its {@link Affine} op ({@link #fusesIntoAffine}).
  */
 public final class Fusions {
@@ -29,13 +29,26 @@ public final class Fusions {
     public static Fused of(Layer layer, Layer consumer) {
         if (layer instanceof Conv2D conv && conv.activation() == Activation.RELU
                 && consumer instanceof MaxPool2D pool && pool.poolSize() == 2 && pool.stride() == 2) {
-            return x -> conv.applyReluMaxPool(pool, x);
+            return x -> convReluMaxPool(conv, pool, x);
         }
         if (layer instanceof Dense dense && dense.activation() == Activation.LINEAR
                 && consumer instanceof ActivationLayer next && fusesIntoAffine(next.activation())) {
             return x -> dense.applyThen(next, x);
         }
         return null;
+    }
+
+    /**
+     * {@code pool.apply(conv.apply(x))} as the one op {@link ConvReluMaxPool}, with the layers' weights and shape
+     * checks; the layers in turn when the convolution's output is smaller than 2x2 (the pooling layer's own error
+     * says why).
+     */
+    private static Tensor convReluMaxPool(Conv2D conv, MaxPool2D pool, Tensor x) {
+        if (!conv.isBuilt()) conv.buildFor(x.shape());
+        Convolution.Images g = conv.checkedGeometry(x);
+        if (g.outH() < 2 || g.outW() < 2) return pool.apply(conv.apply(x));
+        pool.buildFor(g.n(), conv.kernel().dim(0), g.outH(), g.outW());
+        return ConvReluMaxPool.apply(x, conv.kernel(), conv.bias(), conv.stride(), conv.padding());
     }
 
     /**

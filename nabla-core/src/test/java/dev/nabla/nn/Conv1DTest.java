@@ -96,14 +96,14 @@ class Conv1DTest {
     void stridedDilatedAndPaddedConvolutionsMatchTheirDefinitionAndItsGradients() {
         DArray x = random(1, 2, 3, 11), w = random(2, 4, 3, 3), b = random(3, 4);
         // VALID, stride 2, dilation 2: span 5, output (11 - 5) / 2 + 1 = 4
-        GradCheck.check(in -> Conv1D.convolve(in[0], in[1], in[2], 2, 0, 2), in -> conv(in[0], in[1], in[2], 2, 2, 0, 4), x, w, b).assertPassed();
+        GradCheck.check(in -> Convolution.conv1d(in[0], in[1], in[2], 2, 0, 2, false), in -> conv(in[0], in[1], in[2], 2, 2, 0, 4), x, w, b).assertPassed();
         // SAME, stride 3, dilation 2: output ceil(11 / 3) = 4, total padding 3 * 3 + 5 - 11 = 3, so 1 on the left
-        GradCheck.check(in -> Conv1D.convolve(in[0], in[1], in[2], 3, -1, 2), in -> conv(in[0], in[1], in[2], 3, 2, 1, 4), x, w, b).assertPassed();
+        GradCheck.check(in -> Convolution.conv1d(in[0], in[1], in[2], 3, -1, 2, false), in -> conv(in[0], in[1], in[2], 3, 2, 1, 4), x, w, b).assertPassed();
         // two zeros on each side, stride 2: output (15 - 3) / 2 + 1 = 7
-        GradCheck.check(in -> Conv1D.convolve(in[0], in[1], in[2], 2, 2, 1), in -> conv(in[0], in[1], in[2], 2, 1, 2, 7), x, w, b).assertPassed();
+        GradCheck.check(in -> Convolution.conv1d(in[0], in[1], in[2], 2, 2, 1, false), in -> conv(in[0], in[1], in[2], 2, 1, 2, 7), x, w, b).assertPassed();
         // 11 sequences (uneven backward chunks), the fused ReLU, padding wider than the kernel's reach at the edges
         DArray xb = random(4, 11, 2, 6), wb = random(5, 3, 2, 2), bb = random(6, 3);
-        GradCheck.check(in -> Conv2D.convolution("conv1d", in[0], in[1], in[2], Conv1D.Geometry.of(in[0].shape(), 2, 1, 3, 1), new int[] {11, 3, 11}, true),
+        GradCheck.check(in -> Convolution.conv1d(in[0], in[1], in[2], 1, 3, 1, true),
                 in -> conv(in[0], in[1], in[2], 1, 1, 3, 11).map(v -> Math.max(v, 0)), xb, wb, bb).assertPassed();
     }
 
@@ -113,7 +113,7 @@ class Conv1DTest {
         Tensor x = Tensor.normal(new dev.nabla.tensor.Rng(3), 0, 1, 2, 4, 6);
         Tensor y = conv.apply(x);
         assertThat(conv.weights()).hasSize(1);
-        assertThat(y.data()).containsExactly(Conv1D.convolve(x, conv.kernel(), null, 1, 0, 1).tanh().data());
+        assertThat(y.data()).containsExactly(Convolution.conv1d(x, conv.kernel(), null, 1, 0, 1, false).tanh().data());
     }
 
     @Test

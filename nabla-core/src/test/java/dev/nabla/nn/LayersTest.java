@@ -53,16 +53,16 @@ class LayersTest {
     void conv2dStrideTwoSamePaddingMatchesADirectConvolutionAndItsGradients() {
         DArray x = random(1, 2, 3, 7, 6), w = random(2, 4, 3, 3, 3), b = random(3, 4);
         // SAME with stride 2: out = ceil(7/2) x ceil(6/2) = 4 x 3; padding totals 2 and 1, so top 1 and left 0.
-        GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 2, Padding.SAME),
+        GradCheck.check(in -> Convolution.conv2d(in[0], in[1], in[2], 2, Padding.SAME, false),
                 in -> conv(in[0], in[1], in[2], 2, 1, 0, 4, 3), x, w, b).assertPassed();
-        GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 2, Padding.SAME, true),
+        GradCheck.check(in -> Convolution.conv2d(in[0], in[1], in[2], 2, Padding.SAME, true),
                 in -> conv(in[0], in[1], in[2], 2, 1, 0, 4, 3).map(v -> Math.max(v, 0)), x, w, b).assertPassed();
         DArray xv = random(4, 1, 2, 6, 6), wv = random(5, 3, 2, 3, 3), bv = random(6, 3);
-        GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 1, Padding.VALID),
+        GradCheck.check(in -> Convolution.conv2d(in[0], in[1], in[2], 1, Padding.VALID, false),
                 in -> conv(in[0], in[1], in[2], 1, 0, 0, 4, 4), xv, wv, bv).assertPassed();
         // 11 images: the backward pass's chunks of images are uneven (2, 2, 2, 2, 2, 1); stride 2 with SAME padding.
         DArray xb = random(7, 11, 2, 5, 5), wb = random(8, 3, 2, 3, 3), bb = random(9, 3);
-        GradCheck.check(in -> Conv2D.convolve(in[0], in[1], in[2], 2, Padding.SAME, true),
+        GradCheck.check(in -> Convolution.conv2d(in[0], in[1], in[2], 2, Padding.SAME, true),
                 in -> conv(in[0], in[1], in[2], 2, 1, 1, 3, 3).map(v -> Math.max(v, 0)), xb, wb, bb).assertPassed();
     }
 
@@ -80,10 +80,10 @@ class LayersTest {
     void fusedConvolutionReluAndMaxPoolingMatchesTheReferenceAndItsGradients() {
         // 9 images (uneven backward chunks); odd 5x5 outputs, so the pool drops the last row and column.
         DArray x = random(21, 9, 2, 7, 7), w = random(22, 3, 2, 3, 3), b = random(23, 3);
-        GradCheck.check(in -> Conv2D.convolveReluMaxPool(in[0], in[1], in[2], 1, Padding.VALID),
+        GradCheck.check(in -> ConvReluMaxPool.apply(in[0], in[1], in[2], 1, Padding.VALID),
                 in -> reluMaxPool(conv(in[0], in[1], in[2], 1, 0, 0, 5, 5)), x, w, b).assertPassed();
         DArray xs = random(24, 2, 2, 6, 5);
-        GradCheck.check(in -> Conv2D.convolveReluMaxPool(in[0], in[1], in[2], 2, Padding.SAME),
+        GradCheck.check(in -> ConvReluMaxPool.apply(in[0], in[1], in[2], 2, Padding.SAME),
                 in -> reluMaxPool(conv(in[0], in[1], in[2], 2, 0, 1, 3, 3)), xs, w, b).assertPassed(); // pads: top 0, left 1
     }
 
@@ -111,16 +111,18 @@ class LayersTest {
     /** {@code model} (conv, pool, flatten) runs one fused op with the values and gradients of the three layers. */
     private static void assertFusedAsTheLayers(dev.nabla.train.Model model, Conv2D conv, MaxPool2D pool) {
         model.seed(3);
-        Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(4), 11, 2, 10, 9);
+        Tensor x = Tensor.randn(new dev.nabla.tensor.Rng(4), 11, 2, 10, 9).requiresGrad(true);
         Tensor fused = model.apply(x);
         assertThat(fused.node().inputs()[0].node().op()).isEqualTo("conv2d_relu_maxpool2d");
         fused.sum().backward();
-        float[] dk = conv.kernel().grad().data().clone(), db = conv.bias().grad().data().clone();
+        float[] dx = x.grad().data().clone(), dk = conv.kernel().grad().data().clone(), db = conv.bias().grad().data().clone();
+        x.zeroGrad();
         conv.kernel().zeroGrad();
         conv.bias().zeroGrad();
         Tensor separate = new Flatten().apply(pool.apply(conv.apply(x)));
         separate.sum().backward();
         assertThat(fused.data()).containsExactly(separate.data());
+        assertThat(dx).containsExactly(x.grad().data());
         assertThat(dk).containsExactly(conv.kernel().grad().data());
         assertThat(db).containsExactly(conv.bias().grad().data());
     }

@@ -61,7 +61,7 @@ class NanPropagationTest {
     @Test
     void conv2dWithReluKeepsNaNAndPassesTheGradientThere() {
         Tensor x = input(1, 1, 1, 5), kernel = Tensor.of(new float[] {1}, 1, 1, 1, 1).requiresGrad(true), bias = Tensor.zeros(1).requiresGrad(true);
-        Tensor y = Conv2D.convolve(x, kernel, bias, 1, Padding.VALID, true);
+        Tensor y = Convolution.conv2d(x, kernel, bias, 1, Padding.VALID, true);
         assertThat(y.data()).containsExactly(RELU);
         y.sum().backward();
         assertThat(x.grad().data()).containsExactly(RELU_GRADIENT);
@@ -77,7 +77,7 @@ class NanPropagationTest {
     void fusedConv2dReluMaxPoolKeepsNaNAndSendsTheGradientToIt() {
         Tensor x = Tensor.of(WINDOWS.clone(), 1, 1, 2, 6).requiresGrad(true);
         Tensor kernel = Tensor.of(new float[] {1}, 1, 1, 1, 1), bias = Tensor.zeros(1);
-        Tensor y = Conv2D.convolveReluMaxPool(x, kernel, bias, 1, Padding.VALID);
+        Tensor y = ConvReluMaxPool.apply(x, kernel, bias, 1, Padding.VALID);
         assertThat(y.data()).containsExactly(NAN, NAN, 7);
         y.sum().backward();
         assertThat(x.grad().data()).containsExactly(0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0);

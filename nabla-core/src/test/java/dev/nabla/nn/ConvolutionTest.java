@@ -1,0 +1,89 @@
+package dev.nabla.nn;
+
+import dev.nabla.tensor.Rng;
+import dev.nabla.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The convolution's fused ops give bit for bit the values and gradients of the ops they fuse, applied in turn. */
+class ConvolutionTest {
+
+    private final Rng rng = new Rng(41);
+
+    /** x, kernel and (when asked) bias as leaves needing gradients. */
+    private List<Tensor> leaves(int[] xShape, int[] kernelShape, boolean withBias) {
+        List<Tensor> leaves = new ArrayList<>(List.of(Tensor.randn(rng, xShape).requiresGrad(true), Tensor.randn(rng, kernelShape).requiresGrad(true)));
+        if (withBias) leaves.add(Tensor.randn(rng, kernelShape[0]).requiresGrad(true));
+        return leaves;
+    }
+
+    private static Tensor bias(List<Tensor> leaves) {
+        return leaves.size() > 2 ? leaves.get(2) : null;
+    }
+
+    /** The op's output followed by each leaf's gradient for a random upstream gradient; the leaves' .grad() reset. */
+    private List<float[]> valueAndGradients(Supplier<Tensor> op, List<Tensor> leaves) {
+        Tensor y = op.get();
+        y.backward(Tensor.randn(new Rng(7), y.shape()));
+        List<float[]> out = new ArrayList<>(List.of(y.data()));
+        for (Tensor t : leaves) {
+            out.add(t.grad().data().clone());
+            t.setGrad(null);
+        }
+        return out;
+    }
+
+    private static void assertBitForBit(List<float[]> fused, List<float[]> composed, String what) {
+        String[] names = {"value", "dX", "dKernel", "dBias"};
+        assertThat(fused).hasSameSizeAs(composed);
+        for (int i = 0; i < fused.size(); i++) assertThat(fused.get(i)).as(what + " " + names[i]).containsExactly(composed.get(i));
+    }
+
+    @Test
+    void conv2dWithItsReluInsideGivesBitForBitTheValuesAndGradientsOfConv2dThenRelu() {
+        // 11 images (uneven backward chunks); VALID stride 1, and SAME stride 2 with odd sizes; with and without bias.
+        for (Padding padding : Padding.values()) {
+            for (boolean withBias : new boolean[] {true, false}) {
+                int stride = padding == Padding.SAME ? 2 : 1;
+                List<Tensor> in = leaves(new int[] {11, 2, 7, 6}, new int[] {3, 2, 3, 3}, withBias);
+                List<float[]> fused = valueAndGradients(() -> Convolution.conv2d(in.get(0), in.get(1), bias(in), stride, padding, true), in);
+                List<float[]> composed = valueAndGradients(() -> Convolution.conv2d(in.get(0), in.get(1), bias(in), stride, padding, false).relu(), in);
+                assertBitForBit(fused, composed, padding + (withBias ? " bias" : ""));
+            }
+        }
+    }
+
+    @Test
+    void conv1dWithItsReluInsideGivesBitForBitTheValuesAndGradientsOfConv1dThenRelu() {
+        // SAME with stride 2 and dilation 2, and two zeros each side; 11 sequences.
+        for (int padding : new int[] {Convolution.Sequences.SAME, 2}) {
+            for (boolean withBias : new boolean[] {true, false}) {
+                List<Tensor> in = leaves(new int[] {11, 3, 13}, new int[] {4, 3, 3}, withBias);
+                List<float[]> fused = valueAndGradients(() -> Convolution.conv1d(in.get(0), in.get(1), bias(in), 2, padding, 2, true), in);
+                List<float[]> composed = valueAndGradients(() -> Convolution.conv1d(in.get(0), in.get(1), bias(in), 2, padding, 2, false).relu(), in);
+                assertBitForBit(fused, composed, "padding " + padding + (withBias ? " bias" : ""));
+            }
+        }
+    }
+
+    @Test
+    void fusedConvReluMaxPoolGivesBitForBitTheValuesAndGradientsOfConv2dReluAndMaxPoolInTurn() {
+        // 9 images; VALID 7x7 -> 5x5 (the pool drops the last row and column), SAME stride 2 over 9x6 -> 5x3.
+        for (Padding padding : Padding.values()) {
+            for (boolean withBias : new boolean[] {true, false}) {
+                int stride = padding == Padding.SAME ? 2 : 1;
+                int[] xShape = padding == Padding.SAME ? new int[] {9, 2, 9, 6} : new int[] {9, 2, 7, 7};
+                List<Tensor> in = leaves(xShape, new int[] {4, 2, 3, 3}, withBias);
+                List<float[]> fused = valueAndGradients(() -> ConvReluMaxPool.apply(in.get(0), in.get(1), bias(in), stride, padding), in);
+                List<float[]> composed = valueAndGradients(() -> new MaxPool2D(2, 2).apply(
+                        Convolution.conv2d(in.get(0), in.get(1), bias(in), stride, padding, false).relu()), in);
+                assertBitForBit(fused, composed, padding + (withBias ? " bias" : ""));
+            }
+        }
+    }
+}
