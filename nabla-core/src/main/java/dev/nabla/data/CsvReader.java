@@ -77,14 +77,9 @@ public final class CsvReader {
     /** The columns, the dataset, and the class names when the target holds labels. */
     public record CsvData(Dataset dataset, List<String> featureNames, String targetName) {}
 
+    /** Reads the file as UTF-8; other bytes are refused naming their line. */
     public CsvData read(Path file) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return read(r, file.getFileName().toString());
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read", e);
-        }
+        return read(CsvParser.readUtf8(file), file.getFileName().toString());
     }
 
     public CsvData read(String text, String sourceName) {
@@ -96,7 +91,7 @@ public final class CsvReader {
     }
 
     private CsvData read(Reader reader, String source) throws IOException {
-        RecordParser parser = new RecordParser(new BufferedReader(reader), delimiter, source);
+        CsvParser parser = new CsvParser(new BufferedReader(reader), delimiter, source);
         List<String> names;
         List<String> first = parser.next();
         if (first == null) throw new IllegalArgumentException(source + ": empty file");
@@ -164,7 +159,7 @@ public final class CsvReader {
         if (batchSize <= 0) throw new IllegalArgumentException("CsvReader.stream: batch size must be positive, got " + batchSize);
         return epoch -> new BatchIterator() {
             private final BufferedReader in = open.get();
-            private final RecordParser parser = new RecordParser(in, delimiter, source);
+            private final CsvParser parser = new CsvParser(in, delimiter, source);
             private final List<String> names;
             private final int columns;
             private final int target;
@@ -299,70 +294,5 @@ public final class CsvReader {
         String t = cell.trim();
         if (t.isEmpty()) throw new IllegalArgumentException(source + " line " + line + ": target column '" + column + "' is empty");
         return t;
-    }
-
-    /** Splits records per RFC 4180, tracking the line each record starts on. */
-    private static final class RecordParser {
-        private final BufferedReader in;
-        private final char delimiter;
-        private final String source;
-        private int line;
-        private int recordLine;
-
-        RecordParser(BufferedReader in, char delimiter, String source) {
-            this.in = in;
-            this.delimiter = delimiter;
-            this.source = source;
-        }
-
-        int recordLine() {
-            return recordLine;
-        }
-
-        /** The next record's fields, or null at end of input. */
-        List<String> next() throws IOException {
-            String l = in.readLine();
-            if (l == null) return null;
-            line++;
-            recordLine = line;
-            List<String> fields = new ArrayList<>();
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false;
-            int i = 0;
-            while (true) {
-                if (i == l.length()) {
-                    if (!quoted) break;
-                    String more = in.readLine(); // a quoted field spans lines
-                    if (more == null) throw new IllegalArgumentException(source + " line " + recordLine + ": unterminated quoted field");
-                    line++;
-                    field.append('\n');
-                    l = more;
-                    i = 0;
-                    continue;
-                }
-                char c = l.charAt(i++);
-                if (quoted) {
-                    if (c == '"') {
-                        if (i < l.length() && l.charAt(i) == '"') {
-                            field.append('"');
-                            i++;
-                        } else {
-                            quoted = false;
-                        }
-                    } else {
-                        field.append(c);
-                    }
-                } else if (c == '"' && field.length() == 0) {
-                    quoted = true;
-                } else if (c == delimiter) {
-                    fields.add(field.toString());
-                    field.setLength(0);
-                } else {
-                    field.append(c);
-                }
-            }
-            fields.add(field.toString());
-            return fields;
-        }
     }
 }
