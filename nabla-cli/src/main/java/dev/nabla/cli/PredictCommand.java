@@ -44,8 +44,13 @@ final class PredictCommand implements Runnable {
                 "predict reads one CSV, writes one table and supports one input and one output; use the Java API's Model.predict(Map)");
         Preprocessing pre = Preprocessing.of(saved);
         if (!Files.isRegularFile(data)) throw new IllegalArgumentException("--data: " + data + " is not a file");
-        CsvReader.CsvData csv = readFeatures(pre);
-        Dataset d = pre.apply(csv.dataset(), csv.featureNames(), data.toString(), Main.notes(spec));
+        Dataset d;
+        if (pre.table() != null) {
+            d = pre.apply(TableData.features(data, pre.table(), Main.notes(spec), TableData.warnings(spec))); // raw rows, by column name
+        } else {
+            CsvReader.CsvData csv = readFeatures(pre);
+            d = pre.apply(csv.dataset(), csv.featureNames(), data.toString(), Main.notes(spec));
+        }
         Tensor p = saved.model().predict(d.x());
         String text = format(p, pre);
         if (outFile == null) {

@@ -45,6 +45,12 @@ final class TrainCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    TableOptions table;
+
+    @Mixin
+    TrainingOptions training;
+
     @Spec
     CommandSpec spec;
 
@@ -120,15 +126,21 @@ final class TrainCommand implements Runnable {
         List<LayerSpecParser.Spec> specs = layers == null ? null : LayerSpecParser.parse(layers);
         boolean images = specs != null && specs.stream().anyMatch(s -> s.kind() == LayerSpecParser.Kind.CONV);
         if (resuming) images = "image".equals(previous.preprocessing().get("input"));
-        DataSource source = DataSource.load(data, target, images, seed);
+        String scaleKind = scale != null ? scale.toLowerCase(Locale.ROOT) : "standard";
+        // A CSV file is read as a raw table (types inferred, missing values, categories), except to resume older runs.
+        TableData tableData = !images && DataSource.isCsvFile(data) && (!resuming || previous.preprocessing().get("table") != null)
+                ? (resuming ? TableData.apply(data, Preprocessing.of(previous).table(), seed, Main.notes(spec), TableData.warnings(spec))
+                : TableData.fit(data, target, task, table, scaleKind.equals("standard"), seed, TableData.warnings(spec))) : null;
+        DataSource source = tableData != null ? tableData.source() : DataSource.load(data, target, images, seed);
         boolean imageData = source.train().x().size() / source.train().size() >= 784 && source.featureNames() == null;
         Tasks.Task t = resuming ? Tasks.Task.saved(previous.preprocessing())
+                : tableData != null ? (tableData.preprocessor().classNames() != null ? Tasks.Task.CLASSIFICATION : Tasks.Task.REGRESSION)
                 : Tasks.infer(task, source.train());
         int outputs = Tasks.outputs(t, source.train());
 
         Dataset train = source.train(), test = source.test();
         Scaler scaler = null;
-        String scaleKind = scale != null ? scale.toLowerCase(Locale.ROOT) : imageData ? "none" : "standard";
+        if (scale == null && imageData) scaleKind = "none";
         List<String> featureNames = source.featureNames();
         if (resuming) {
             // The resumed model's features, matched by name, scaled with its scaler.
@@ -137,7 +149,7 @@ final class TrainCommand implements Runnable {
             if (test != null) test = pre.apply(test, featureNames, data, Main.notes(spec));
             if (pre.featureNames() != null) featureNames = pre.featureNames();
             scaler = pre.scaler();
-        } else if (!scaleKind.equals("none")) {
+        } else if (!scaleKind.equals("none") && !(tableData != null && scaleKind.equals("standard"))) { // the table's preprocessor scales
             if (!scaleKind.equals("standard") && !scaleKind.equals("minmax")) {
                 throw new IllegalArgumentException("--scale: expected none, standard or minmax, got '" + scale + "'");
             }
@@ -165,14 +177,15 @@ final class TrainCommand implements Runnable {
         } else {
             if (specs == null) specs = LayerSpecParser.parse(imageData ? "128:relu" : "16:relu,16:relu");
             Layer.resetNames(); // layer names start from "dense" in every run
-            List<Layer> stack = ModelBuilder.layers(specs, t, outputs, images);
+            List<Layer> stack = training.withDropout(ModelBuilder.layers(specs, t, outputs, images));
             model = new Sequential("model", stack.toArray(new Layer[0]));
             model.seed(seed);
             Activation last = ModelBuilder.lastActivation(stack);
             Loss lossFn = Tasks.loss(loss, t, last);
             float rate = (float) (lr != null ? lr : imageData ? 1e-3 : 1e-2);
-            model.compile(optimizer(optimizer, rate), lossFn, t == Tasks.Task.CLASSIFICATION ? new dev.nabla.train.metrics.Metric[] {Metrics.accuracy()}
-                    : new dev.nabla.train.metrics.Metric[] {Metrics.mae()});
+            int fitRows = train.size() - (int) Math.floor(train.size() * validationSplit);
+            int steps = batch == -1 ? 1 : (fitRows + batch - 1) / batch;
+            model.compile(training.optimizer(optimizer, rate, epochCount, steps), lossFn, training.metrics(t));
             model.buildFor(ModelBuilder.inputShape(train.x()));
         }
 
@@ -189,10 +202,12 @@ final class TrainCommand implements Runnable {
         if (resuming && previous.preprocessing().get("class_names") instanceof List<?> l) classNames = toStrings(l);
         if (classNames != null) preprocessing.put("class_names", classNames);
         if (featureNames != null) preprocessing.put("feature_names", featureNames);
+        if (tableData != null) preprocessing.put("table", tableData.preprocessor().config());
         preprocessing.put("target", source.targetName());
         preprocessing.put("split", splitSettings());
 
         out.println("Data: " + source.description() + (scaler != null ? ", " + scaleKind + "-scaled" : ""));
+        if (tableData != null) out.println("Columns (inferred from the training part):\n" + tableData.preprocessor().schema());
         out.println(model.summary());
         out.printf(Locale.ROOT, "Training: %s, loss %s, %s lr %s, %d epochs, batch %s, validation %.0f%%, seed %d%n",
                 t.name().toLowerCase(Locale.ROOT), model.loss().name(), model.optimizer().config().get("type"), model.optimizer().learningRate(),
@@ -202,8 +217,19 @@ final class TrainCommand implements Runnable {
         Path historyCsv = dir.resolve("history.csv");
         ModelCheckpoint saver = ModelCheckpoint.every(1, checkpoint, () -> preprocessing).continuing(earlier);
         FitOptions options = FitOptions.epochs(epochCount).initialEpoch(initialEpoch).batchSize(batch).seed(seed)
-                .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null), saver);
-        History history = sparkMaster == null ? model.fit(train.x(), y, options.validationSplit(validationSplit)) : fitOnSpark(model, train.x(), y, options, out);
+                .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null, training.diagnostics), saver)
+                .callbacks(training.callbacks(validationSplit > 0).toArray(new dev.nabla.train.Callback[0]));
+        History history;
+        if (tableData != null && sparkMaster == null) {
+            // A stratified validation part, and each row's weight (--class-weight, --sample-weight) in the loss.
+            Tensor weights = resuming ? table.weights(train.y(), train.classNames(), null) : tableData.trainWeights();
+            TableData.Fit fit = TableData.holdOut(train, y, weights, t == Tasks.Task.CLASSIFICATION, validationSplit, seed);
+            if (fit.validation() != null) options.validationData(fit.validation().x(), fit.validation().y());
+            history = model.fit(fit.x(), fit.y(), options.sampleWeights(fit.weights()));
+        } else {
+            if (table.weighted()) throw new IllegalArgumentException("--class-weight and --sample-weight need a CSV file as --data, trained in this process");
+            history = sparkMaster == null ? model.fit(train.x(), y, options.validationSplit(validationSplit)) : fitOnSpark(model, train.x(), y, options, out);
+        }
         History all = new History();
         if (earlier != null) all.append(earlier);
         all.append(history);
@@ -221,11 +247,34 @@ final class TrainCommand implements Runnable {
             if (k.startsWith("val_")) val.put(k.substring(4), v.get(v.size() - 1));
         });
         if (!val.isEmpty()) report(out, "validation", val);
-        if (test != null) report(out, "test", model.evaluate(test.x(), Tasks.targets(t, test)));
+        Map<String, Double> testMetrics = test != null ? model.evaluate(test.x(), Tasks.targets(t, test)) : null;
+        if (test != null) report(out, "test", testMetrics);
+        Reports.Report testReport = test != null ? Reports.of(model, test, t, classNames) : null;
+        if (testReport != null) {
+            out.println();
+            out.println("Test report (" + test.size() + " rows)");
+            out.print(testReport);
+            if (testReport.classification() != null) {
+                Path confusion = dir.resolve("confusion.png");
+                dev.nabla.io.AtomicFiles.write(confusion, Plots.confusionPng(testReport.classification().confusionMatrix(), testReport.classification().rows()
+                        .stream().map(r -> r.label()).toList()));
+                plots = new ArrayList<>(plots);
+                plots.add(confusion);
+            }
+        }
+        if (training.json != null) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("train", model.evaluate(train.x(), y));
+            if (!val.isEmpty()) json.put("validation", val);
+            if (testMetrics != null) json.put("test", testMetrics);
+            if (testReport != null) json.put("test_report", testReport.toMap());
+            Reports.writeJson(training.json, json);
+        }
         out.println();
         out.println("Wrote " + modelFile + "  (the model; try: nabla summary " + modelFile + ")");
         out.println("      " + historyCsv);
         for (Path p : plots) out.println("      " + p);
+        if (training.json != null) out.println("      " + training.json);
         out.println("      " + checkpoint + "  (resume with --resume " + checkpoint + " --epochs N)");
         out.flush();
     }
@@ -331,18 +380,6 @@ final class TrainCommand implements Runnable {
     private String runName() {
         String base = Path.of(data).getFileName().toString().replaceAll("\\.csv$", "").replaceAll("[^A-Za-z0-9_-]", "_");
         return base + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    }
-
-    static Optimizer optimizer(String name, float lr) {
-        if (!(lr > 0)) throw new IllegalArgumentException("--lr: must be positive, got " + lr);
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "adam": return Optimizers.adam(lr);
-            case "adamw": return Optimizers.adamW(lr, 0.01);
-            case "sgd": return Optimizers.sgd(lr);
-            case "rmsprop": return Optimizers.rmsprop(lr);
-            case "adagrad": return Optimizers.adagrad(lr);
-            default: throw new IllegalArgumentException("--optimizer: unknown '" + name + "'; known: adam, adamw, sgd, rmsprop, adagrad");
-        }
     }
 
     static List<String> toStrings(List<?> l) {

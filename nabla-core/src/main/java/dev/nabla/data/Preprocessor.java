@@ -198,11 +198,11 @@ public final class Preprocessor {
         return this;
     }
 
-    private void fitTarget(Table train) {
-        String[] cells = train.column(target);
-        for (int i = 0; i < cells.length; i++) {
-            if (isMissing(cells[i])) throw new IllegalArgumentException(train.source() + " line " + train.line(i) + ": target column '" + target + "' is empty");
-        }
+    /**
+     * Whether target cells hold classes: labels, or non-negative integers with at most 50 distinct values some of
+     * which repeat (so 4 distinct salaries over 4 rows stay values); the rule {@link TargetKind#AUTO} applies.
+     */
+    public static boolean holdsClasses(String[] cells) {
         boolean numeric = true, integers = true;
         Set<String> distinct = new HashSet<>();
         for (String c : cells) {
@@ -211,10 +211,38 @@ public final class Preprocessor {
             integers &= v != null && v == Math.rint(v) && v >= 0;
             distinct.add(c.trim());
         }
+        return !numeric || (integers && distinct.size() <= MAX_INTEGER_CLASSES && distinct.size() < cells.length);
+    }
+
+    /** The distinct labels of target cells in class-index order: numbers in numeric order, else sorted as strings. */
+    public static List<String> classLabels(String[] cells) {
+        Set<String> distinct = new HashSet<>();
+        boolean numeric = true;
+        for (String c : cells) {
+            distinct.add(c.trim());
+            numeric &= number(c) != null;
+        }
+        if (!numeric) return new ArrayList<>(new TreeSet<>(distinct));
+        TreeMap<Double, String> byValue = new TreeMap<>();
+        for (String c : distinct) byValue.put(number(c), c);
+        return new ArrayList<>(byValue.values());
+    }
+
+    private void fitTarget(Table train) {
+        String[] cells = train.column(target);
+        for (int i = 0; i < cells.length; i++) {
+            if (isMissing(cells[i])) throw new IllegalArgumentException(train.source() + " line " + train.line(i) + ": target column '" + target + "' is empty");
+        }
+        boolean numeric = true;
+        Set<String> distinct = new HashSet<>();
+        for (String c : cells) {
+            numeric &= number(c) != null;
+            distinct.add(c.trim());
+        }
         boolean classes = switch (targetKind) {
             case CLASSES -> true;
             case VALUES -> false;
-            case AUTO -> !numeric || (integers && distinct.size() <= MAX_INTEGER_CLASSES && distinct.size() < cells.length);
+            case AUTO -> holdsClasses(cells);
         };
         if (!classes) {
             if (!numeric) {
@@ -231,13 +259,7 @@ public final class Preprocessor {
             throw new IllegalArgumentException(train.source() + ": target column '" + target + "' has a single class '" + distinct.iterator().next()
                     + "' in the training rows; a classifier needs at least two");
         }
-        if (numeric) {
-            TreeMap<Double, String> byValue = new TreeMap<>();
-            for (String c : distinct) byValue.put(number(c), c);
-            classNames = new ArrayList<>(byValue.values());
-        } else {
-            classNames = new ArrayList<>(new TreeSet<>(distinct));
-        }
+        classNames = classLabels(cells);
     }
 
     private Column fitColumn(Table train, String name) {
@@ -394,6 +416,15 @@ public final class Preprocessor {
      * otherwise), its sample weights when it has that column, and what it held that training had not seen.
      */
     public Transformed transform(Table table) {
+        return transform(table, true);
+    }
+
+    /** As {@link #transform(Table)}, leaving the target column unread (and y null) for prediction. */
+    public Transformed features(Table table) {
+        return transform(table, false);
+    }
+
+    private Transformed transform(Table table, boolean withTarget) {
         requireFitted("transform");
         List<String> absent = table.missing(inputColumns());
         if (!absent.isEmpty()) {
@@ -411,7 +442,7 @@ public final class Preprocessor {
         Map<String, Integer> unseen = new LinkedHashMap<>();
         int offset = 0;
         for (Column c : columns) offset = fill(c, table, x, f, offset, unseen);
-        Tensor y = target != null && table.has(target) ? targets(table) : null;
+        Tensor y = withTarget && target != null && table.has(target) ? targets(table) : null;
         Tensor w = sampleWeight != null && table.has(sampleWeight) ? weights(table) : null;
         return new Transformed(Tensor.of(x, n, f), y, w, unseen, notes);
     }
