@@ -55,7 +55,7 @@ final class EvaluateCommand implements Runnable {
         out.println("Evaluating " + modelFile + " on " + source.description() + (source.test() != null ? ", test part" : ""));
         Map<String, Double> metrics = model.evaluate(d.x(), Tasks.targets(pre.task(), d));
         TrainCommand.report(out, source.test() != null ? "test" : "data", metrics);
-        Reports.Report report = Reports.of(model, d, pre.task(), pre.classNames());
+        Reports.Report report = Reports.of(model, d, pre.task(), pre.classNames(), pre.table());
         out.println();
         out.print(report);
         if (json != null) {

@@ -52,6 +52,7 @@ final class PredictCommand implements Runnable {
             d = pre.apply(csv.dataset(), csv.featureNames(), data.toString(), Main.notes(spec));
         }
         Tensor p = saved.model().predict(d.x());
+        if (pre.table() != null && pre.task() == Tasks.Task.REGRESSION) p = pre.table().inverseTarget(p); // in the file's units
         String text = format(p, pre);
         if (outFile == null) {
             PrintWriter out = spec.commandLine().getOut();

@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.data.Dataset;
+import dev.nabla.data.Preprocessor;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.tensor.Tensor;
@@ -36,11 +37,16 @@ final class Reports {
         }
     }
 
-    /** The report of the model's predictions on {@code d}; classes are named by {@code classNames} (indices when null). */
-    static Report of(Model model, Dataset d, Tasks.Task task, List<String> classNames) {
+    /**
+     * The report of the model's predictions on {@code d}; classes are named by {@code classNames} (indices when null);
+     * {@code table} (or null) turns scaled values back into the file's units.
+     */
+    static Report of(Model model, Dataset d, Tasks.Task task, List<String> classNames, Preprocessor table) {
         Tensor p = model.predict(d.x());
         Tensor y = Tasks.targets(task, d);
-        if (task == Tasks.Task.REGRESSION) return new Report(null, RegressionReport.of(y, p));
+        if (task == Tasks.Task.REGRESSION) {
+            return new Report(null, table == null ? RegressionReport.of(y, p) : RegressionReport.of(table.inverseTarget(y), table.inverseTarget(p)));
+        }
         List<String> labels = classNames;
         if (labels == null) {
             labels = new ArrayList<>();

@@ -249,7 +249,7 @@ final class TrainCommand implements Runnable {
         if (!val.isEmpty()) report(out, "validation", val);
         Map<String, Double> testMetrics = test != null ? model.evaluate(test.x(), Tasks.targets(t, test)) : null;
         if (test != null) report(out, "test", testMetrics);
-        Reports.Report testReport = test != null ? Reports.of(model, test, t, classNames) : null;
+        Reports.Report testReport = test != null ? Reports.of(model, test, t, classNames, tableData == null ? null : tableData.preprocessor()) : null;
         if (testReport != null) {
             out.println();
             out.println("Test report (" + test.size() + " rows)");

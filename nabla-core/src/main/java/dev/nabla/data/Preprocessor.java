@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * 1: missing, 2 + i: the i-th category, see {@link #embeddingInputs()}); a category not seen in training maps to
  * the unknown bucket (all zeros for one-hot) and {@link Transformed#unseen()} counts it per column;</li>
  * <li>numeric and date features are standard-scaled (training mean 0, standard deviation 1);</li>
- * <li>the target becomes class indices (labels in sorted order, numbers in numeric order) or values.</li>
+ * <li>the target becomes class indices (labels in sorted order, numbers in numeric order) or values, which are
+ * standard-scaled too when scaling is on (a price in the hundreds of thousands would otherwise take a network many
+ * epochs to reach); {@link #inverseTarget} turns predictions back into the file's units.</li>
  * </ul>
  * A table is matched by column name, so a reordered one works, an extra column is ignored (a note says so) and a
  * missing one is refused naming it. {@link #config()} saves everything fitted; {@link #fromConfig} restores it.
@@ -106,6 +108,9 @@ public final class Preprocessor {
     // Fitted
     private List<Column> columns;
     private List<String> classNames;
+    /** Scaling of a values target (mean 0, std 1 when not scaled). */
+    private double targetMean;
+    private double targetStd = 1;
 
     private Preprocessor(String target) {
         this.target = target;
@@ -253,6 +258,11 @@ public final class Preprocessor {
                 }
             }
             classNames = null;
+            double[] v = new double[cells.length];
+            for (int i = 0; i < cells.length; i++) v[i] = number(cells[i]);
+            targetMean = scale ? mean(v) : 0;
+            double sd = scale ? Math.sqrt(variance(v, targetMean)) : 1;
+            targetStd = sd > 1e-12 ? sd : 1;
             return;
         }
         if (distinct.size() < 2) {
@@ -327,6 +337,15 @@ public final class Preprocessor {
         return classNames.get(index);
     }
 
+    /** Predictions of a values target in the file's units (the training targets were scaled as {@link #fit} says). */
+    public Tensor inverseTarget(Tensor predictions) {
+        requireFitted("inverseTarget");
+        if (classNames != null) throw new IllegalStateException("Preprocessor.inverseTarget: the target holds classes");
+        float[] p = predictions.data(), out = new float[p.length];
+        for (int i = 0; i < p.length; i++) out[i] = (float) (p[i] * targetStd + targetMean);
+        return Tensor.of(out, predictions.shape());
+    }
+
     /** The names of the features, in the order of {@link Transformed#x()}'s columns. */
     public List<String> featureNames() {
         requireFitted("featureNames");
@@ -399,7 +418,9 @@ public final class Preprocessor {
         for (String d : drop) sb.append(String.format(Locale.ROOT, fmt, d, "dropped"));
         if (sampleWeight != null) sb.append(String.format(Locale.ROOT, fmt, sampleWeight, "sample weights"));
         if (target != null) {
-            sb.append(String.format(Locale.ROOT, fmt, target, classNames != null ? "target: " + classNames.size() + " classes " + classNames : "target: numeric values"));
+            sb.append(String.format(Locale.ROOT, fmt, target, classNames != null ? "target: " + classNames.size() + " classes " + classNames
+                    : "target: numeric values" + (targetStd != 1 || targetMean != 0 ? String.format(Locale.ROOT,
+                    ", standard-scaled for training (mean %.4g, sd %.4g); predictions and reports in the file's units", targetMean, targetStd) : "")));
         }
         return sb.toString().stripTrailing();
     }
@@ -517,7 +538,7 @@ public final class Preprocessor {
             } else {
                 Double v = number(t);
                 if (v == null) throw new IllegalArgumentException(table.source() + " line " + table.line(i) + ": target column '" + target + "' must be numeric, got '" + t + "'");
-                y[i] = v.floatValue();
+                y[i] = (float) ((v - targetMean) / targetStd);
             }
         }
         return Tensor.of(y, cells.length);
@@ -557,6 +578,7 @@ public final class Preprocessor {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", target);
         if (classNames != null) m.put("class_names", classNames);
+        else m.put("target_scaling", List.of(targetMean, targetStd));
         m.put("missing_values", missingValues);
         m.put("impute", impute.name().toLowerCase(Locale.ROOT));
         if (impute == Impute.CONSTANT) m.put("impute_constant", imputeConstant);
@@ -592,6 +614,12 @@ public final class Preprocessor {
         JsonFields f = new JsonFields(config, where);
         Preprocessor p = new Preprocessor(f.has("target") && f.map().get("target") != null ? f.requireString("target") : null);
         if (f.has("class_names")) p.classNames = strings(f, "class_names");
+        if (f.has("target_scaling")) {
+            double[] ts = numbers(f, "target_scaling", 2);
+            if (!(ts[1] > 0)) throw f.error("target_scaling[1]", "expected a positive standard deviation, got " + ts[1]);
+            p.targetMean = ts[0];
+            p.targetStd = ts[1];
+        }
         p.missingValues = strings(f, "missing_values");
         String impute = f.requireString("impute");
         try {

@@ -145,7 +145,9 @@ class PreprocessorTest {
         Table values = Table.read("a,y\n1,1.5\n2,2.5\n", "t.csv");
         Preprocessor r = Preprocessor.target("y").fit(values);
         assertThat(r.classNames()).isNull();
-        assertThat(r.transform(values).y().data()).containsExactly(1.5f, 2.5f);
+        // Values are standard-scaled for training (mean 2, sd 0.5) and predictions turned back into the file's units.
+        assertThat(r.transform(values).y().data()).containsExactly(-1f, 1f);
+        assertThat(r.inverseTarget(Tensor.of(new float[] {-1, 0, 1}, 3, 1)).data()).containsExactly(1.5f, 2f, 2.5f);
     }
 
     @Test
