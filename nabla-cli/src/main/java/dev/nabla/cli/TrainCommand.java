@@ -240,7 +240,8 @@ final class TrainCommand implements Runnable {
         List<Path> plots = Plots.write(all.metrics(), dir);
 
         out.println();
-        out.println("Final metrics");
+        out.println("Final metrics" + (tableData != null && tableData.preprocessor().scalesTarget()
+                ? " (of the standard-scaled target; the report below is in the file's units)" : ""));
         report(out, "train", model.evaluate(train.x(), y));
         Map<String, Double> val = new LinkedHashMap<>();
         all.metrics().forEach((k, v) -> {

@@ -337,6 +337,12 @@ public final class Preprocessor {
         return classNames.get(index);
     }
 
+    /** Whether a values target is scaled for training (so losses and per-epoch metrics are in standard deviations). */
+    public boolean scalesTarget() {
+        requireFitted("scalesTarget");
+        return classNames == null && (targetStd != 1 || targetMean != 0);
+    }
+
     /** Predictions of a values target in the file's units (the training targets were scaled as {@link #fit} says). */
     public Tensor inverseTarget(Tensor predictions) {
         requireFitted("inverseTarget");
