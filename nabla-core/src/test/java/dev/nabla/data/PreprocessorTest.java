@@ -180,4 +180,19 @@ class PreprocessorTest {
         Tensor x = Preprocessor.target("label").drop("id").fit(people()).transform(people()).x();
         assertThat(x.shape()).containsExactly(4, 8); // country 3, age 1, joined 3, zip (numeric) 1
     }
+
+    /** The numbers printed by preprocessor_reference.py beside this test. */
+    @Test
+    void imputationScalingAndOneHotAgreeWithScikitLearn() {
+        Table train = Table.read("a,b,c\n1,3,x\n,1,y\n4,,\n10,8,x\n2.5,2,z\n", "train.csv");
+        Table test = Table.read("a,b,c\n,5,w\n7,,\n", "test.csv");
+        Preprocessor mean = Preprocessor.target(null).fit(train), median = Preprocessor.target(null).impute(Preprocessor.Impute.MEDIAN).fit(train);
+        assertThat(mean.featureNames()).containsExactly("a", "b", "c=x", "c=y", "c=z", "c=(missing)");
+        assertThat(mean.transform(test).x().data()).containsExactly(new float[] {
+            0.0000000f, 0.6228411f, 0.0000000f, 0.0000000f, 0.0000000f, 0.0000000f,
+            0.8590412f, 0.0000000f, 0.0000000f, 0.0000000f, 0.0000000f, 1.0000000f}, within(1e-6f));
+        assertThat(median.transform(test).x().data()).containsExactly(new float[] {
+            -0.2913858f, 0.6963471f, 0.0000000f, 0.0000000f, 0.0000000f, 0.0000000f,
+            0.9227216f, -0.3276928f, 0.0000000f, 0.0000000f, 0.0000000f, 1.0000000f}, within(1e-6f));
+    }
 }
