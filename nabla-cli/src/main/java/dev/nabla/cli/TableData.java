@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * seed first (stratified for classes, as {@link DataSource} splits), the preprocessor fitted on the training part
  * only (or the model's own when evaluating or resuming), then applied to both parts.
  */
-record TableData(DataSource source, Preprocessor preprocessor, Tensor trainWeights) {
+record TableData(DataSource source, Preprocessor preprocessor, Tensor trainSampleWeights) {
 
     /** Reads {@code data}, fits the preprocessor {@code options} describe on its training part, and transforms both parts. */
     static TableData fit(String data, String targetOption, String task, TableOptions options, boolean scale, long seed, Consumer<String> warn) {
@@ -31,9 +31,7 @@ record TableData(DataSource source, Preprocessor preprocessor, Tensor trainWeigh
         Table[] parts = split(all, target, kind == Preprocessor.TargetKind.CLASSES, seed);
         Preprocessor pre = options.preprocessor(target, kind).scale(scale).fit(parts[0]);
         refuseEmbeddingColumns(pre, options.maxOneHot);
-        TableData d = transform(data, all, parts, pre, s -> {}, warn);
-        Tensor weights = options.weighted() ? options.weights(d.source().train().y(), pre.classNames(), pre.transform(parts[0]).sampleWeights()) : null;
-        return new TableData(d.source(), pre, weights);
+        return transform(data, all, parts, pre, s -> {}, warn);
     }
 
     /** Reads {@code data} and transforms it with a model's fitted preprocessor, split as training split it. */
@@ -47,17 +45,21 @@ record TableData(DataSource source, Preprocessor preprocessor, Tensor trainWeigh
     }
 
     private static TableData transform(String data, Table all, Table[] parts, Preprocessor pre, Consumer<String> note, Consumer<String> warn) {
-        Dataset train = dataset(parts[0], pre, note, warn), test = parts[1] == null ? null : dataset(parts[1], pre, s -> {}, warn);
-        String description = data + " (" + all.rows() + " rows" + (test != null ? "; " + train.size() + " train / " + test.size() + " test" : "") + ")";
-        return new TableData(new DataSource(description, train, test, pre.featureNames(), pre.targetName()), pre, null);
+        Preprocessor.Transformed train = transformed(parts[0], pre, note, warn), test = parts[1] == null ? null : transformed(parts[1], pre, s -> {}, warn);
+        String description = data + " (" + all.rows() + " rows" + (test != null ? "; " + parts[0].rows() + " train / " + parts[1].rows() + " test" : "") + ")";
+        DataSource source = new DataSource(description, dataset(train, pre), test == null ? null : dataset(test, pre), pre.featureNames(), pre.targetName());
+        return new TableData(source, pre, train.sampleWeights());
     }
 
-    private static Dataset dataset(Table t, Preprocessor pre, Consumer<String> note, Consumer<String> warn) {
+    private static Preprocessor.Transformed transformed(Table t, Preprocessor pre, Consumer<String> note, Consumer<String> warn) {
         Preprocessor.Transformed tr = pre.transform(t);
         tr.notes().forEach(note);
         for (String w : tr.warnings()) warn.accept(t.source() + ": " + w);
-        Tensor y = tr.y() != null ? tr.y() : Tensor.zeros(t.rows());
-        return new Dataset(tr.x(), y, pre.classNames());
+        return tr;
+    }
+
+    private static Dataset dataset(Preprocessor.Transformed t, Preprocessor pre) {
+        return new Dataset(t.x(), t.y(), pre.classNames());
     }
 
     /** {train, test} rows: 80 / 20 with the seed, stratified for classes (all rows are training below 5). */

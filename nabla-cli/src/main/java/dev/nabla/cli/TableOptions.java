@@ -61,7 +61,7 @@ final class TableOptions {
         return p;
     }
 
-    /** Whether training rows are weighted. */
+    /** Whether training rows are weighted by these options. */
     boolean weighted() {
         return classWeight != null || sampleWeight != null;
     }

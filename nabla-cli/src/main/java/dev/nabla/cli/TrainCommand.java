@@ -222,7 +222,7 @@ final class TrainCommand implements Runnable {
         History history;
         if (tableData != null && sparkMaster == null) {
             // A stratified validation part, and each row's weight (--class-weight, --sample-weight) in the loss.
-            Tensor weights = resuming ? table.weights(train.y(), train.classNames(), null) : tableData.trainWeights();
+            Tensor weights = table.weights(train.y(), train.classNames(), tableData.trainSampleWeights());
             TableData.Fit fit = TableData.holdOut(train, y, weights, t == Tasks.Task.CLASSIFICATION, validationSplit, seed);
             if (fit.validation() != null) options.validationData(fit.validation().x(), fit.validation().y());
             history = model.fit(fit.x(), fit.y(), options.sampleWeights(fit.weights()));

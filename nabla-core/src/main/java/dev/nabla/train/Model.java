@@ -405,6 +405,7 @@ public abstract class Model extends Layer {
         if (options.validationSplit() > 0) {
             throw new IllegalArgumentException(name() + ".fit: a stream cannot be split for validation; pass FitOptions.validationData");
         }
+        if (options.sampleWeights() != null) throw new IllegalArgumentException(name() + ".fit: a stream's weights come with its batches (Batch(x, y, weights)), not FitOptions.sampleWeights");
         try (BatchIterator first = source.batches(options.initialEpoch())) { // a peek: the pass must not stay open
             if (!first.hasNext()) throw new IllegalArgumentException(name() + ".fit: the batch source is empty");
             if (!isBuilt()) buildFor(first.next().xs().get(0).slice(0, 0, 1).shape());

@@ -81,4 +81,15 @@ class SampleWeightsTest {
         b.fit(x.slice(0, 0, 3).detach(), y.slice(0, 0, 3).detach(), FitOptions.epochs(2).batchSize(FitOptions.FULL_BATCH).shuffle(false));
         assertThat(a.getWeights().get(0).data()).containsExactly(b.getWeights().get(0).data(), within(1e-6f));
     }
+
+    @Test
+    void aBatchSourceCarriesItsWeightsInItsBatches() {
+        Tensor x = Tensor.of(new float[] {1, 2, -1, 0.5f, 0.3f, -2}, 3, 2), y = Tensor.of(new float[] {0, 1, 2}, 3), w = Tensor.of(new float[] {2, 1, 0.5f}, 3);
+        Sequential fromOptions = classifier(0.2), fromBatches = classifier(0.2);
+        fromOptions.fit(x, y, FitOptions.epochs(3).batchSize(FitOptions.FULL_BATCH).shuffle(false).sampleWeights(w));
+        fromBatches.fit(epoch -> dev.nabla.data.Batches.ofRows(3, -1, false, 0, rows -> new dev.nabla.data.Batch(x, y, w)).batches(epoch), FitOptions.epochs(3));
+        assertThat(fromBatches.getWeights().get(0).data()).containsExactly(fromOptions.getWeights().get(0).data());
+        assertThatThrownBy(() -> classifier(0.1).fit(epoch -> dev.nabla.data.Batches.ofRows(3, -1, false, 0, rows -> new dev.nabla.data.Batch(x, y)).batches(epoch),
+                FitOptions.epochs(1).sampleWeights(w))).hasMessageContaining("a stream's weights come with its batches");
+    }
 }
