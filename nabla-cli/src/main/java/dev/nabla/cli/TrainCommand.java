@@ -45,12 +45,6 @@ final class TrainCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Mixin
-    TableOptions table;
-
-    @Mixin
-    TrainingOptions training;
-
     @Spec
     CommandSpec spec;
 
@@ -113,6 +107,13 @@ final class TrainCommand implements Runnable {
 
     @Option(names = "--spark-partitions", description = "Partitions of the training data (default: the cluster's parallelism).")
     Integer sparkPartitions;
+
+    /** How a CSV file's columns are read and its rows weighed (after the general options in --help). */
+    @Mixin
+    TableOptions table;
+
+    @Mixin
+    TrainingOptions training;
 
     @Override
     public void run() {
