@@ -9,6 +9,7 @@ import dev.nabla.train.Model;
 import dev.nabla.train.metrics.ClassificationReport;
 import dev.nabla.train.metrics.RegressionReport;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +54,35 @@ final class Reports {
             for (int k = 0; k < p.size() / p.dim(0); k++) labels.add(String.valueOf(k));
         }
         return new Report(ClassificationReport.of(y, p, labels), null);
+    }
+
+    /**
+     * The end of {@code nabla train}: the test part's report printed, {@code confusion.png} in {@code dir} for classes,
+     * and with {@code json} the final metrics by part ({@code finals}) and the report as JSON; returns the files written.
+     */
+    static List<Path> afterTraining(PrintWriter out, Path dir, Model model, Dataset test, Tasks.Task task, List<String> classNames, Preprocessor table,
+            Map<String, Object> finals, Path json) {
+        List<Path> written = new ArrayList<>();
+        Map<String, Object> content = new LinkedHashMap<>(finals);
+        if (test != null) {
+            content.put("test", model.evaluate(test.x(), Tasks.targets(task, test)));
+            Report report = of(model, test, task, classNames, table);
+            out.println();
+            out.println("Test report (" + test.size() + " rows)");
+            out.print(report);
+            if (report.classification() != null) {
+                Path confusion = dir.resolve("confusion.png");
+                List<String> labels = report.classification().rows().stream().map(ClassificationReport.ClassRow::label).toList();
+                AtomicFiles.write(confusion, Plots.confusionPng(report.classification().confusionMatrix(), labels));
+                written.add(confusion);
+            }
+            content.put("test_report", report.toMap());
+        }
+        if (json != null) {
+            writeJson(json, content);
+            written.add(json);
+        }
+        return written;
     }
 
     /** Writes {@code content} as pretty JSON to {@code file}, all at once (no half-written file on a crash). */

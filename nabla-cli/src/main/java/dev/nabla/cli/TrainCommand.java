@@ -6,8 +6,6 @@ import dev.nabla.nn.Activation;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.losses.Losses;
-import dev.nabla.optim.Optimizer;
-import dev.nabla.optim.Optimizers;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.train.CsvLogger;
 import dev.nabla.train.FitOptions;
@@ -18,7 +16,6 @@ import dev.nabla.train.ModelCheckpoint;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import dev.nabla.train.Sequential;
-import dev.nabla.train.metrics.Metrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -243,40 +240,23 @@ final class TrainCommand implements Runnable {
         out.println();
         out.println("Final metrics" + (tableData != null && tableData.preprocessor().scalesTarget()
                 ? " (of the standard-scaled target; the report below is in the file's units)" : ""));
-        report(out, "train", model.evaluate(train.x(), y));
+        Map<String, Double> trainMetrics = model.evaluate(train.x(), y);
+        report(out, "train", trainMetrics);
         Map<String, Double> val = new LinkedHashMap<>();
         all.metrics().forEach((k, v) -> {
             if (k.startsWith("val_")) val.put(k.substring(4), v.get(v.size() - 1));
         });
         if (!val.isEmpty()) report(out, "validation", val);
-        Map<String, Double> testMetrics = test != null ? model.evaluate(test.x(), Tasks.targets(t, test)) : null;
-        if (test != null) report(out, "test", testMetrics);
-        Reports.Report testReport = test != null ? Reports.of(model, test, t, classNames, tableData == null ? null : tableData.preprocessor()) : null;
-        if (testReport != null) {
-            out.println();
-            out.println("Test report (" + test.size() + " rows)");
-            out.print(testReport);
-            if (testReport.classification() != null) {
-                Path confusion = dir.resolve("confusion.png");
-                dev.nabla.io.AtomicFiles.write(confusion, Plots.confusionPng(testReport.classification().confusionMatrix(), testReport.classification().rows()
-                        .stream().map(r -> r.label()).toList()));
-                plots = new ArrayList<>(plots);
-                plots.add(confusion);
-            }
-        }
-        if (training.json != null) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("train", model.evaluate(train.x(), y));
-            if (!val.isEmpty()) json.put("validation", val);
-            if (testMetrics != null) json.put("test", testMetrics);
-            if (testReport != null) json.put("test_report", testReport.toMap());
-            Reports.writeJson(training.json, json);
-        }
+        if (test != null) report(out, "test", model.evaluate(test.x(), Tasks.targets(t, test)));
+        Map<String, Object> finals = new LinkedHashMap<>(); // by part, for --json
+        finals.put("train", trainMetrics);
+        if (!val.isEmpty()) finals.put("validation", val);
+        List<Path> written = new ArrayList<>(plots);
+        written.addAll(Reports.afterTraining(out, dir, model, test, t, classNames, tableData == null ? null : tableData.preprocessor(), finals, training.json));
         out.println();
         out.println("Wrote " + modelFile + "  (the model; try: nabla summary " + modelFile + ")");
         out.println("      " + historyCsv);
-        for (Path p : plots) out.println("      " + p);
-        if (training.json != null) out.println("      " + training.json);
+        for (Path p : written) out.println("      " + p);
         out.println("      " + checkpoint + "  (resume with --resume " + checkpoint + " --epochs N)");
         out.flush();
     }
