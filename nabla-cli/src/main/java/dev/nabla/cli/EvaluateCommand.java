@@ -47,9 +47,7 @@ final class EvaluateCommand implements Runnable {
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to evaluate against");
         Preprocessing pre = Preprocessing.of(saved);
         long splitSeed = seed != null ? seed : pre.splitSeed();
-        DataSource source = pre.table() != null && DataSource.isCsvFile(data)
-                ? TableData.apply(data, pre.table(), splitSeed, Main.notes(spec), TableData.warnings(spec)).source()
-                : DataSource.load(data, target != null ? target : pre.target(), pre.images(), splitSeed);
+        DataSource source = TableData.forModel(data, pre, target, splitSeed, spec);
         Dataset d = pre.apply(source.test() != null ? source.test() : source.train(), source.featureNames(), data, Main.notes(spec));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Evaluating " + modelFile + " on " + source.description() + (source.test() != null ? ", test part" : ""));

@@ -88,6 +88,21 @@ record TableData(DataSource source, Preprocessor preprocessor, Tensor trainSampl
         return new Dataset(tr.x(), Tensor.zeros(t.rows()), pre.classNames());
     }
 
+    /**
+     * The data a saved model is evaluated or checked on: a CSV file through the model's own table preprocessor
+     * (split as training split it), anything else as {@link DataSource} reads it.
+     */
+    static DataSource forModel(String data, Preprocessing pre, String target, long seed, picocli.CommandLine.Model.CommandSpec spec) {
+        if (pre.table() != null && DataSource.isCsvFile(data)) return apply(data, pre.table(), seed, Main.notes(spec), warnings(spec)).source();
+        return DataSource.load(data, target != null ? target : pre.target(), pre.images(), seed);
+    }
+
+    /** One row of raw cells in the model's input columns' order (as {@code nabla explain --input} gives it), as features. */
+    static Tensor row(Preprocessing pre, String cells) {
+        Table t = Table.read(String.join(",", pre.table().inputColumns()) + "\n" + cells + "\n", "--input");
+        return pre.apply(new Dataset(pre.table().features(t).x(), Tensor.zeros(1))).x();
+    }
+
     /** What a fit of the training part trains on and validates with. */
     record Fit(Tensor x, Tensor y, Tensor weights, Dataset validation) {}
 

@@ -217,6 +217,17 @@ class TablesCliTest {
                 + " categories: raise --max-one-hot, or --drop code");
     }
 
+    @Test
+    void gradcheckAndExplainReadATableModelsRawRows(@TempDir Path dir) throws Exception {
+        Path model = trainSmall(dir);
+        CliTest.Run check = inProcess("gradcheck", model.toString(), "--data", dir.resolve("small.csv").toString());
+        assertThat(check.err()).isEmpty();
+        assertThat(check.out()).startsWith("Gradient check of " + model + " on 8 rows of " + dir.resolve("small.csv"));
+        CliTest.Run explain = inProcess("explain", model.toString(), "--input", "green,3");
+        assertThat(explain.exit()).as(explain.err()).isZero();
+        assertThat(explain.out()).contains("Forward pass", "Backward pass");
+    }
+
     /** A model of a tiny table with a category (red, blue, green) and a number; returns its file. */
     private static Path trainSmall(Path dir) throws Exception {
         Path csv = dir.resolve("small.csv"), run = dir.resolve("small");
