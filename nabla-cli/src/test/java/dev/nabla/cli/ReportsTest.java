@@ -28,6 +28,7 @@ class ReportsTest {
         assertThat(text).doesNotContain("NaN", "Infinity");
         Map<String, Object> back = Json.parseObject(text);
         assertThat(back).containsEntry("loss", null);
-        assertThat((Map<?, ?>) back.get("report")).containsEntry("roc_auc", null).containsEntry("f1", 0.5);
+        @SuppressWarnings("unchecked") Map<String, Object> report = (Map<String, Object>) back.get("report");
+        assertThat(report).containsEntry("roc_auc", null).containsEntry("f1", 0.5);
     }
 }
