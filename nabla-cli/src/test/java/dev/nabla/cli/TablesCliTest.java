@@ -156,6 +156,17 @@ class TablesCliTest {
     }
 
     @Test
+    void anEmptyTargetCellIsNamedByItsLine(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("holes.csv");
+        StringBuilder sb = new StringBuilder("x,price\n");
+        for (int i = 0; i < 20; i++) sb.append(i).append(',').append(i == 13 ? "" : String.valueOf(1000 + 37 * i)).append('\n');
+        Files.writeString(csv, sb.toString());
+        CliTest.Run r = inProcess("train", "--data", csv.toString(), "--out", dir.resolve("run").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("nabla: holes.csv line 15: target column 'price' is empty");
+    }
+
+    @Test
     void anEntirelyEmptyColumnIsNamed(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("empty.csv");
         Files.writeString(csv, "x,notes,y\n1,,a\n2,,b\n3,NA,a\n4,,b\n5,,a\n6,,b\n");

@@ -459,9 +459,9 @@ public final class Preprocessor {
                     + String.join(", ", inputColumns()) + ")");
         }
         List<String> notes = new ArrayList<>();
-        List<String> extra = new ArrayList<>();
+        List<String> extra = new ArrayList<>(), inputs = inputColumns();
         for (String name : table.names()) {
-            if (!inputColumns().contains(name) && !name.equals(target) && !drop.contains(name) && !name.equals(sampleWeight)) extra.add(name);
+            if (!inputs.contains(name) && !name.equals(target) && !drop.contains(name) && !name.equals(sampleWeight)) extra.add(name);
         }
         if (!extra.isEmpty()) notes.add(table.source() + ": column(s) " + String.join(", ", extra) + " are not in the training schema; ignored");
         int n = table.rows(), f = featureNames().size();
