@@ -253,7 +253,8 @@ public final class Preprocessor {
             if (!numeric) {
                 for (int i = 0; i < cells.length; i++) {
                     if (number(cells[i]) == null) {
-                        throw new IllegalArgumentException(train.source() + " line " + train.line(i) + ": target column '" + target + "' must be numeric for regression, got '" + cells[i] + "'");
+                        throw new IllegalArgumentException(train.source() + " line " + train.line(i) + ": target column '" + target
+                                + "' must be numeric for regression, got '" + cells[i] + "'");
                     }
                 }
             }
@@ -543,7 +544,9 @@ public final class Preprocessor {
                 y[i] = k;
             } else {
                 Double v = number(t);
-                if (v == null) throw new IllegalArgumentException(table.source() + " line " + table.line(i) + ": target column '" + target + "' must be numeric, got '" + t + "'");
+                if (v == null) {
+                    throw new IllegalArgumentException(table.source() + " line " + table.line(i) + ": target column '" + target + "' must be numeric, got '" + t + "'");
+                }
                 y[i] = (float) ((v - targetMean) / targetStd);
             }
         }

@@ -132,9 +132,10 @@ public final class FitOptions {
     }
 
     /**
-     * Each training row's weight in the loss ([samples], non-negative; e.g. {@link SampleWeights#balanced}), as
-     * Keras's {@code sample_weight}: a batch's loss is the mean of weight times per-sample loss. The validation
-     * split holds out the weights with their rows; validation losses are unweighted. One input and one output only.
+     * Each training row's weight in the loss ([samples], non-negative; e.g. from
+     * {@link SampleWeights#balancedClassWeights}), as Keras's {@code sample_weight}: a batch's loss is the mean of
+     * weight times per-sample loss. The validation split holds out the weights with their rows; validation losses are
+     * unweighted. One input and one output only.
      */
     public FitOptions sampleWeights(Tensor weights) {
         this.sampleWeights = weights;
