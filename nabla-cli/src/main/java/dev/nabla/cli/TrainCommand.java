@@ -119,6 +119,7 @@ final class TrainCommand implements Runnable {
         SavedModel previous = resuming ? GraphModels.loadOneInputOneOutput("train --resume", resume,
                 "train reads one table and supports one input and one output; use the Java API's Model.fit(Map, Map, options)") : null;
         if (resuming) reuseTheRunsSplit(previous);
+        if (resuming && table.classWeight == null && previous.preprocessing().get("class_weight") instanceof String w) table.classWeight = w; // as trained
         Path dir = outDir != null ? outDir : freshRunDir();
         refuseToReplaceARun(dir);
         List<LayerSpecParser.Spec> specs = layers == null ? null : LayerSpecParser.parse(layers);
@@ -201,6 +202,7 @@ final class TrainCommand implements Runnable {
         if (classNames != null) preprocessing.put("class_names", classNames);
         if (featureNames != null) preprocessing.put("feature_names", featureNames);
         if (tableData != null) preprocessing.put("table", tableData.preprocessor().config());
+        if (table.classWeight != null) preprocessing.put("class_weight", table.classWeight);
         preprocessing.put("target", source.targetName());
         preprocessing.put("split", splitSettings());
 

@@ -143,6 +143,17 @@ class TablesCliTest {
         assertThat(bad.err().strip()).isEqualTo("nabla: --class-weight: no class 'c'; the classes are [a, b]");
     }
 
+    @Test
+    void aResumedRunKeepsItsClassWeights(@TempDir Path dir) throws Exception {
+        String csv = table("imbalanced.csv").toString();
+        CliTest.Run straight = inProcess("train", "--data", csv, "--epochs", "4", "--class-weight", "balanced", "--out", dir.resolve("straight").toString());
+        CliTest.Run first = inProcess("train", "--data", csv, "--epochs", "2", "--class-weight", "balanced", "--out", dir.resolve("resumed").toString());
+        CliTest.Run resumed = inProcess("train", "--resume", dir.resolve("resumed/checkpoint.nabla").toString(), "--epochs", "4", "--out", dir.resolve("resumed").toString());
+        assertThat(List.of(straight.exit(), first.exit(), resumed.exit())).as(resumed.err()).containsOnly(0);
+        String last = straight.out().lines().filter(l -> l.startsWith("Epoch 4/4")).findFirst().orElseThrow();
+        assertThat(resumed.out()).contains(last.substring(last.indexOf("loss")));
+    }
+
     // Bad input (issue 18): one clear line, a non-zero exit where nothing useful can be done, no half-written output.
 
     @Test
