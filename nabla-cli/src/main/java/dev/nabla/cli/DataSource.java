@@ -143,7 +143,7 @@ record DataSource(String description, Dataset train, Dataset test, List<String> 
     static DataSource load(String data, String target, boolean images, long seed) {
         Path path = Path.of(data);
         if (Files.isDirectory(path)) return idx(path, images);
-        if (data.toLowerCase(Locale.ROOT).endsWith(".csv") || Files.isRegularFile(path)) {
+        if (isCsvFile(data)) {
             CsvReader reader = CsvReader.withHeader();
             if (target != null) {
                 if (target.matches("-?\\d+")) reader.target(Integer.parseInt(target));
@@ -170,6 +170,12 @@ record DataSource(String description, Dataset train, Dataset test, List<String> 
                 Dataset d = Datasets.byName(name);
                 return new DataSource("built-in " + name + " (" + d.size() + " rows)", d, null, null, "target");
         }
+    }
+
+    /** Whether {@code --data} names a CSV file (a file, or a name ending in .csv) rather than a directory or a built-in. */
+    static boolean isCsvFile(String data) {
+        Path path = Path.of(data);
+        return !Files.isDirectory(path) && (data.toLowerCase(Locale.ROOT).endsWith(".csv") || Files.isRegularFile(path));
     }
 
     private static DataSource idx(Path dir, boolean images) {

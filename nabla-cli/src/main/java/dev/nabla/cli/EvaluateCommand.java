@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 @Command(name = "evaluate", description = "Loss and metrics of a saved model on data (its test part when it has one).")
 final class EvaluateCommand implements Runnable {
@@ -34,6 +36,9 @@ final class EvaluateCommand implements Runnable {
     @Option(names = "--seed", description = "Seed of the train/test split of a CSV file (default: the one the model was trained with, else 42).")
     Long seed;
 
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the metrics and the report as JSON.")
+    Path json;
+
     @Override
     public void run() {
         SavedModel saved = GraphModels.loadOneInputOneOutput("evaluate", modelFile,
@@ -41,11 +46,24 @@ final class EvaluateCommand implements Runnable {
         Model model = saved.model();
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to evaluate against");
         Preprocessing pre = Preprocessing.of(saved);
-        DataSource source = DataSource.forModel(pre, data, target != null ? target : pre.target(), seed != null ? seed : pre.splitSeed());
+        long splitSeed = seed != null ? seed : pre.splitSeed();
+        DataSource source = TableData.forModel(data, pre, target, splitSeed, spec);
         Dataset d = pre.apply(source.test() != null ? source.test() : source.train(), source.featureNames(), data, Main.notes(spec));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Evaluating " + modelFile + " on " + source.description() + (source.test() != null ? ", test part" : ""));
-        TrainCommand.report(out, source.test() != null ? "test" : "data", model.evaluate(d.x(), Tasks.targets(pre.task(), d)));
+        Map<String, Double> metrics = model.evaluate(d.x(), Tasks.targets(pre.task(), d));
+        TrainCommand.report(out, source.test() != null ? "test" : "data", metrics);
+        Reports.Report report = Reports.of(model, d, pre.task(), pre.classNames(), pre.table());
+        out.println();
+        out.print(report);
+        if (json != null) {
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("part", source.test() != null ? "test" : "data");
+            content.put("metrics", metrics);
+            content.put("report", report.toMap());
+            Reports.writeJson(json, content);
+            out.println("Wrote " + json);
+        }
         out.flush();
     }
 }

@@ -47,7 +47,7 @@ final class ExplainCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "neuron", description = "neuron (default), layer, xor, or a model file.")
     String what;
 
-    @Option(names = "--input", description = "For a model file: one input row, comma-separated.")
+    @Option(names = "--input", description = "For a model file: one input row, comma-separated (a model of a CSV table: the raw cells of its columns, in training order).")
     String input;
 
     @Option(names = "--target", description = "For a model file: the row's target (class index or value); explains the loss. Without it, the sum of the outputs.")
@@ -141,17 +141,9 @@ final class ExplainCommand implements Runnable {
             throw GraphModels.refusal("explain", file, m, "explain takes one --input row and supports one input and one output"
                     + " (several outputs only without --target, explaining the sum of the outputs)");
         }
-        String[] parts = input.split(",");
-        float[] row = new float[parts.length];
-        for (int i = 0; i < row.length; i++) {
-            try {
-                row[i] = Float.parseFloat(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--input: value " + (i + 1) + " '" + parts[i] + "' is not a number");
-            }
-        }
         Preprocessing pre = Preprocessing.of(saved);
-        Tensor x = pre.apply(new dev.nabla.data.Dataset(Tensor.of(row, 1, row.length), Tensor.zeros(1))).x();
+        // A table's model reads the row as the CSV had it (its columns, raw cells); others read numbers.
+        Tensor x = pre.table() != null ? TableData.row(pre, input) : pre.apply(new dev.nabla.data.Dataset(numbers(input), Tensor.zeros(1))).x();
         m.setTraining(false);
         if (target != null && m.loss() != null) {
             Tensor y = pre.task() == Tasks.Task.CLASSIFICATION ? Tensor.vector(target) : Tensor.of(new float[] {target}, 1, 1);
@@ -162,6 +154,20 @@ final class ExplainCommand implements Runnable {
                     () -> sumOfOutputs(m, x));
         }
         return modelSubject(what + " on one row (gradient of the sum of the outputs)", m, x, () -> m.apply(x));
+    }
+
+    /** --input as one row of numbers, [1, values]. */
+    private static Tensor numbers(String input) {
+        String[] parts = input.split(",");
+        float[] row = new float[parts.length];
+        for (int i = 0; i < row.length; i++) {
+            try {
+                row[i] = Float.parseFloat(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--input: value " + (i + 1) + " '" + parts[i] + "' is not a number");
+            }
+        }
+        return Tensor.of(row, 1, row.length);
     }
 
     /** The sum of every element of every output, one scalar to differentiate. */

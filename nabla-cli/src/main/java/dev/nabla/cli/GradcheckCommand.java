@@ -46,7 +46,7 @@ final class GradcheckCommand implements Callable<Integer> {
         Model model = saved.model();
         if (model.loss() == null) throw new IllegalArgumentException(modelFile + ": saved without a loss; nothing to differentiate");
         Preprocessing pre = Preprocessing.of(saved);
-        DataSource source = DataSource.forModel(pre, data, pre.target(), 42);
+        DataSource source = TableData.forModel(data, pre, null, 42, spec);
         Dataset d = pre.apply(source.train(), source.featureNames(), data, Main.notes(spec));
         int n = Math.min(Math.max(rows, 1), d.size());
         Tensor x = d.x().slice(0, 0, n).detach(), y = Tasks.targets(pre.task(), d).slice(0, 0, n).detach();

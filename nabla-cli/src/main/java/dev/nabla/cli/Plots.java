@@ -91,6 +91,29 @@ final class Plots {
         }
     }
 
+    /** The confusion matrix as a heat map with the counts written in: rows the true class, columns the predicted one. */
+    static byte[] confusionPng(dev.nabla.train.metrics.ConfusionMatrix cm, List<String> labels) {
+        int k = cm.classes(), size = Math.min(1200, 300 + 60 * k);
+        org.knowm.xchart.HeatMapChart chart = new org.knowm.xchart.HeatMapChartBuilder().width(size).height(size)
+                .title("Confusion matrix").xAxisTitle("Predicted class").yAxisTitle("True class").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
+        chart.getStyler().setHeatMapValueDecimalPattern("#");
+        List<Number[]> cells = new ArrayList<>();
+        // The heat map's y axis grows upwards; the first class goes on top, as in a printed matrix.
+        List<String> rows = new ArrayList<>(labels);
+        java.util.Collections.reverse(rows);
+        for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) cells.add(new Number[] {j, k - 1 - i, cm.get(i, j)});
+        chart.addSeries("counts", labels, rows, cells);
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     private static void addSeries(XYChart chart, String name, List<Double> values, Color color) {
         double[] x = new double[values.size()], y = new double[values.size()];
         for (int i = 0; i < x.length; i++) {

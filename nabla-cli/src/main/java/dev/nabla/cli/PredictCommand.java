@@ -48,19 +48,23 @@ final class PredictCommand implements Runnable {
             throw new IllegalArgumentException("predict: " + modelFile + " is a language model; sample texts from it with: nabla generate " + modelFile);
         }
         if (!Files.isRegularFile(data)) throw new IllegalArgumentException("--data: " + data + " is not a file");
-        Tensor x;
+        Dataset d;
         if (pre.tokenizer() != null) {
             if (pre.textColumn() == null) {
                 throw new IllegalArgumentException("predict: " + modelFile + " has a tokenizer but names no text column (preprocessing.text_column);"
                         + " save it with one, as nabla train --text-column does");
             }
             // Raw texts, tokenized as the model's training texts were.
-            x = pre.tokenizer().encode(CsvReader.withHeader().noTarget().readText(data, pre.textColumn()).texts());
+            Tensor ids = pre.tokenizer().encode(CsvReader.withHeader().noTarget().readText(data, pre.textColumn()).texts());
+            d = new Dataset(ids, Tensor.zeros(ids.dim(0)));
+        } else if (pre.table() != null) {
+            d = pre.apply(TableData.features(data, pre.table(), Main.notes(spec), TableData.warnings(spec))); // raw rows, by column name
         } else {
             CsvReader.CsvData csv = readFeatures(pre);
-            x = pre.apply(csv.dataset(), csv.featureNames(), data.toString(), Main.notes(spec)).x();
+            d = pre.apply(csv.dataset(), csv.featureNames(), data.toString(), Main.notes(spec));
         }
-        Tensor p = saved.model().predict(x);
+        Tensor p = saved.model().predict(d.x());
+        if (pre.table() != null && pre.task() == Tasks.Task.REGRESSION) p = pre.table().inverseTarget(p); // in the file's units
         String text = format(p, pre);
         if (outFile == null) {
             PrintWriter out = spec.commandLine().getOut();
@@ -68,7 +72,7 @@ final class PredictCommand implements Runnable {
             out.flush();
         } else {
             AtomicFiles.write(outFile, text.getBytes(StandardCharsets.UTF_8));
-            spec.commandLine().getOut().println("Wrote " + x.dim(0) + " predictions to " + outFile);
+            spec.commandLine().getOut().println("Wrote " + d.size() + " predictions to " + outFile);
         }
     }
 

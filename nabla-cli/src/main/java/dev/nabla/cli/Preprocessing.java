@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.data.Dataset;
+import dev.nabla.data.Preprocessor;
 import dev.nabla.data.Scaler;
 import dev.nabla.text.Tokenizer;
 import dev.nabla.train.SavedModel;
@@ -12,10 +13,10 @@ import java.util.function.Consumer;
 
 /**
  * Applies what a model file says about its inputs (task, scaler, class names, feature columns; for a text model its
- * tokenizer and text column) to new data.
+ * tokenizer and text column; for a CSV table its fitted {@link Preprocessor}) to new data.
  */
 record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, boolean images, String target, List<String> featureNames,
-        long splitSeed, Tokenizer tokenizer, String textColumn) {
+        long splitSeed, Tokenizer tokenizer, String textColumn, Preprocessor table) {
 
     static Preprocessing of(SavedModel saved) {
         Map<String, Object> p = saved.preprocessing();
@@ -25,8 +26,10 @@ record Preprocessing(Tasks.Task task, Scaler scaler, List<String> classNames, bo
         List<String> features = p.get("feature_names") instanceof List<?> l ? TrainCommand.toStrings(l) : null;
         // The seed that split the data into train and test parts (nabla train's default for older files).
         long splitSeed = p.get("split") instanceof Map<?, ?> split && split.get("seed") instanceof Number n ? n.longValue() : 42;
+        // A CSV table's column types, fill values, categories and scaling (files written before it have none).
+        Preprocessor table = p.get("table") instanceof Map<?, ?> m ? Preprocessor.fromConfig(m, "preprocessing.table") : null;
         return new Preprocessing(task, scaler, names, "image".equals(p.get("input")), p.get("target") == null ? null : String.valueOf(p.get("target")),
-                features, splitSeed, Tokenizer.of(saved), p.get("text_column") == null ? null : String.valueOf(p.get("text_column")));
+                features, splitSeed, Tokenizer.of(saved), p.get("text_column") == null ? null : String.valueOf(p.get("text_column")), table);
     }
 
     /**

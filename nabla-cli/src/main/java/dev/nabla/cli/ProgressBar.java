@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The live progress of {@code nabla train}: on a terminal, one line per epoch redrawn in place
  * ({@code Epoch 2/5 [=========>          ] 240/469  ETA 3s  loss 0.4123}); otherwise (a pipe or a file) just the
- * finished line of each epoch.
+ * finished line of each epoch. The line shows the loss and the metrics, and the time left for the run; the per-layer
+ * gradient diagnostics ({@code grad_norm/...}, {@code weight_norm/...}) only when asked for.
  */
 final class ProgressBar implements Callback {
 
@@ -20,6 +21,9 @@ final class ProgressBar implements Callback {
 
     private final PrintWriter out;
     private final boolean live;
+    private final boolean diagnostics;
+    private long trainStart;
+    private int firstEpoch;
     private int epochs;
     private int steps;
     private int epoch;
@@ -28,14 +32,22 @@ final class ProgressBar implements Callback {
     private double lossSum;
 
     ProgressBar(PrintWriter out, boolean live) {
+        this(out, live, false);
+    }
+
+    /** {@code diagnostics}: also show the per-layer entries that callbacks add to the logs. */
+    ProgressBar(PrintWriter out, boolean live, boolean diagnostics) {
         this.out = out;
         this.live = live;
+        this.diagnostics = diagnostics;
     }
 
     @Override
     public void onTrainBegin(TrainContext c) {
         epochs = c.epochs();
         steps = c.stepsPerEpoch();
+        firstEpoch = c.initialEpoch();
+        trainStart = System.nanoTime();
     }
 
     @Override
@@ -72,12 +84,30 @@ final class ProgressBar implements Callback {
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
-        String line = prefix() + (live ? bar(steps) + " " : "") + "- " + seconds(elapsed) + ProgressLogger.format(logs);
+        String line = prefix() + (live ? bar(steps) + " " : "") + "- " + seconds(elapsed) + ProgressLogger.format(shown(logs)) + runEta(epoch);
         int every = Math.max(1, epochs / 10);
         boolean keep = epoch == 0 || epoch == epochs - 1 || (epoch + 1) % every == 0;
         if (live) out.print("\r" + line + "\u001B[K" + (keep ? "\n" : ""));
         else if (keep) out.print(line + "\n");
         out.flush();
+    }
+
+    /** The logs without the per-layer diagnostics (keys with a '/'), unless they were asked for. */
+    private Map<String, Double> shown(Map<String, Double> logs) {
+        if (diagnostics) return logs;
+        Map<String, Double> kept = new java.util.LinkedHashMap<>();
+        logs.forEach((k, v) -> {
+            if (k.indexOf('/') < 0) kept.put(k, v);
+        });
+        return kept;
+    }
+
+    /** " - ETA 12s" for the epochs still to run at the mean pace so far; empty after the last. */
+    private String runEta(int epoch) {
+        int done = epoch + 1 - firstEpoch, left = epochs - epoch - 1;
+        if (left <= 0 || done <= 0) return "";
+        double perEpoch = (System.nanoTime() - trainStart) / 1e9 / done;
+        return " - ETA " + seconds(perEpoch * left);
     }
 
     private String prefix() {

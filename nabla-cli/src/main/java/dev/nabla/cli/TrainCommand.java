@@ -6,8 +6,6 @@ import dev.nabla.nn.Activation;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.losses.Losses;
-import dev.nabla.optim.Optimizer;
-import dev.nabla.optim.Optimizers;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.text.Tokenizer;
 import dev.nabla.train.CsvLogger;
@@ -19,7 +17,6 @@ import dev.nabla.train.ModelCheckpoint;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
 import dev.nabla.train.Sequential;
-import dev.nabla.train.metrics.Metrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -130,6 +127,13 @@ final class TrainCommand implements Runnable {
     @Option(names = "--spark-partitions", description = "Partitions of the training data (default: the cluster's parallelism).")
     Integer sparkPartitions;
 
+    /** How a CSV file's columns are read and its rows weighed (after the general options in --help). */
+    @Mixin
+    TableOptions table;
+
+    @Mixin
+    TrainingOptions training;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
@@ -137,6 +141,7 @@ final class TrainCommand implements Runnable {
         SavedModel previous = resuming ? GraphModels.loadOneInputOneOutput("train --resume", resume,
                 "train reads one table and supports one input and one output; use the Java API's Model.fit(Map, Map, options)") : null;
         if (resuming) reuseTheRunsSplit(previous);
+        if (resuming && table.classWeight == null && previous.preprocessing().get("class_weight") instanceof String w) table.classWeight = w; // as trained
         Path dir = outDir != null ? outDir : freshRunDir();
         refuseToReplaceARun(dir);
         List<LayerSpecParser.Spec> specs = layers == null ? null : LayerSpecParser.parse(layers);
@@ -146,9 +151,16 @@ final class TrainCommand implements Runnable {
         boolean languageModel = resuming ? Tasks.Task.saved(previous.preprocessing()) == Tasks.Task.LANGUAGE_MODEL : Tasks.languageModel(task);
         if (resuming && savedTokenizer != null) textColumn = previous.preprocessing().get("text_column") instanceof String c ? c : null;
         boolean text = textColumn != null || languageModel;
-        DataSource source = text ? DataSource.loadText(data, target, textOptions(languageModel, savedTokenizer), seed) : DataSource.load(data, target, images, seed);
+        // Any other CSV file is read as a raw table (types inferred, missing values, categories), except to resume older runs.
+        boolean standardScaling = scale == null || scale.equalsIgnoreCase("standard");
+        TableData tableData = !text && !images && DataSource.isCsvFile(data) && (!resuming || previous.preprocessing().get("table") != null)
+                ? (resuming ? TableData.apply(data, Preprocessing.of(previous).table(), seed, Main.notes(spec), TableData.warnings(spec))
+                : TableData.fit(data, target, task, table, standardScaling, seed, TableData.warnings(spec))) : null;
+        DataSource source = text ? DataSource.loadText(data, target, textOptions(languageModel, savedTokenizer), seed)
+                : tableData != null ? tableData.source() : DataSource.load(data, target, images, seed);
         boolean imageData = !text && source.train().x().size() / source.train().size() >= 784 && source.featureNames() == null;
         Tasks.Task t = resuming ? Tasks.Task.saved(previous.preprocessing())
+                : tableData != null ? (tableData.preprocessor().classNames() != null ? Tasks.Task.CLASSIFICATION : Tasks.Task.REGRESSION)
                 : Tasks.infer(task, source.train());
         int outputs = t == Tasks.Task.LANGUAGE_MODEL ? source.tokenizer().vocabularySize() : Tasks.outputs(t, source.train());
 
@@ -164,7 +176,7 @@ final class TrainCommand implements Runnable {
             if (test != null) test = pre.apply(test, featureNames, data, Main.notes(spec));
             if (pre.featureNames() != null) featureNames = pre.featureNames();
             scaler = pre.scaler();
-        } else if (!scaleKind.equals("none")) {
+        } else if (!scaleKind.equals("none") && !(tableData != null && scaleKind.equals("standard"))) { // the table's preprocessor scales
             if (!scaleKind.equals("standard") && !scaleKind.equals("minmax")) {
                 throw new IllegalArgumentException("--scale: expected none, standard or minmax, got '" + scale + "'");
             }
@@ -194,18 +206,16 @@ final class TrainCommand implements Runnable {
                 specs = LayerSpecParser.parse(languageModel ? DEFAULT_LANGUAGE_MODEL_LAYERS : text ? DEFAULT_TEXT_LAYERS : imageData ? "128:relu" : "16:relu,16:relu");
             }
             Layer.resetNames(); // layer names start from "dense" in every run
-            List<Layer> stack = text ? ModelBuilder.textLayers(specs, t, outputs, source.tokenizer().vocabularySize())
-                    : ModelBuilder.layers(specs, t, outputs, images);
+            List<Layer> stack = training.withDropout(text ? ModelBuilder.textLayers(specs, t, outputs, source.tokenizer().vocabularySize())
+                    : ModelBuilder.layers(specs, t, outputs, images));
             model = new Sequential("model", stack.toArray(new Layer[0]));
             model.seed(seed);
             Activation last = ModelBuilder.lastActivation(stack);
             Loss lossFn = Tasks.loss(loss, t, last);
             float rate = (float) (lr != null ? lr : imageData ? 1e-3 : text ? 3e-3 : 1e-2);
-            model.compile(optimizer(optimizer, rate), lossFn, switch (t) {
-                case CLASSIFICATION -> new dev.nabla.train.metrics.Metric[] {Metrics.accuracy()};
-                case REGRESSION -> new dev.nabla.train.metrics.Metric[] {Metrics.mae()};
-                case LANGUAGE_MODEL -> new dev.nabla.train.metrics.Metric[0]; // the loss is the measure: nats per character
-            });
+            int fitRows = train.size() - (int) Math.floor(train.size() * validationSplit);
+            int steps = batch == -1 ? 1 : (fitRows + batch - 1) / batch;
+            model.compile(training.optimizer(optimizer, rate, epochCount, steps), lossFn, training.metrics(t));
             model.buildFor(ModelBuilder.inputShape(train.x()));
         }
 
@@ -224,10 +234,13 @@ final class TrainCommand implements Runnable {
         if (resuming && previous.preprocessing().get("class_names") instanceof List<?> l) classNames = toStrings(l);
         if (classNames != null) preprocessing.put("class_names", classNames);
         if (featureNames != null) preprocessing.put("feature_names", featureNames);
+        if (tableData != null) preprocessing.put("table", tableData.preprocessor().config());
+        if (table.classWeight != null) preprocessing.put("class_weight", table.classWeight);
         preprocessing.put("target", source.targetName());
         preprocessing.put("split", splitSettings());
 
         out.println("Data: " + source.description() + (scaler != null ? ", " + scaleKind + "-scaled" : ""));
+        if (tableData != null) out.println("Columns (inferred from the training part):\n" + tableData.preprocessor().schema());
         out.println(model.summary());
         out.printf(Locale.ROOT, "Training: %s, loss %s, %s lr %s, %d epochs, batch %s, validation %.0f%%, seed %d%n",
                 t.name().toLowerCase(Locale.ROOT), model.loss().name(), model.optimizer().config().get("type"), model.optimizer().learningRate(),
@@ -237,8 +250,19 @@ final class TrainCommand implements Runnable {
         Path historyCsv = dir.resolve("history.csv");
         ModelCheckpoint saver = ModelCheckpoint.every(1, checkpoint, () -> preprocessing).continuing(earlier);
         FitOptions options = FitOptions.epochs(epochCount).initialEpoch(initialEpoch).batchSize(batch).seed(seed)
-                .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null), saver);
-        History history = sparkMaster == null ? model.fit(train.x(), y, options.validationSplit(validationSplit)) : fitOnSpark(model, train.x(), y, options, out);
+                .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null, training.diagnostics), saver)
+                .callbacks(training.callbacks(validationSplit > 0).toArray(new dev.nabla.train.Callback[0]));
+        History history;
+        if (tableData != null && sparkMaster == null) {
+            // A stratified validation part, and each row's weight (--class-weight, --sample-weight) in the loss.
+            Tensor weights = table.weights(train.y(), train.classNames(), tableData.trainSampleWeights());
+            TableData.Fit fit = TableData.holdOut(train, y, weights, t == Tasks.Task.CLASSIFICATION, validationSplit, seed);
+            if (fit.validation() != null) options.validationData(fit.validation().x(), fit.validation().y());
+            history = model.fit(fit.x(), fit.y(), options.sampleWeights(fit.weights()));
+        } else {
+            if (table.weighted()) throw new IllegalArgumentException("--class-weight and --sample-weight need a CSV file as --data, trained in this process");
+            history = sparkMaster == null ? model.fit(train.x(), y, options.validationSplit(validationSplit)) : fitOnSpark(model, train.x(), y, options, out);
+        }
         History all = new History();
         if (earlier != null) all.append(earlier);
         all.append(history);
@@ -249,8 +273,10 @@ final class TrainCommand implements Runnable {
         List<Path> plots = Plots.write(all.metrics(), dir);
 
         out.println();
-        out.println("Final metrics");
-        report(out, "train", model.evaluate(train.x(), y));
+        out.println("Final metrics" + (tableData != null && tableData.preprocessor().scalesTarget()
+                ? " (of the standard-scaled target; the report below is in the file's units)" : ""));
+        Map<String, Double> trainMetrics = model.evaluate(train.x(), y);
+        report(out, "train", trainMetrics);
         Map<String, Double> val = new LinkedHashMap<>();
         all.metrics().forEach((k, v) -> {
             if (k.startsWith("val_")) val.put(k.substring(4), v.get(v.size() - 1));
@@ -258,10 +284,15 @@ final class TrainCommand implements Runnable {
         if (!val.isEmpty()) report(out, "validation", val);
         if (test != null) report(out, "test", model.evaluate(test.x(), Tasks.targets(t, test)));
         if (t == Tasks.Task.LANGUAGE_MODEL) LanguageModelReport.print(out, model, source, seed);
+        Map<String, Object> finals = new LinkedHashMap<>(); // by part, for --json
+        finals.put("train", trainMetrics);
+        if (!val.isEmpty()) finals.put("validation", val);
+        List<Path> written = new ArrayList<>(plots);
+        written.addAll(Reports.afterTraining(out, dir, model, test, t, classNames, tableData == null ? null : tableData.preprocessor(), finals, training.json));
         out.println();
         out.println("Wrote " + modelFile + "  (the model; try: nabla summary " + modelFile + ")");
         out.println("      " + historyCsv);
-        for (Path p : plots) out.println("      " + p);
+        for (Path p : written) out.println("      " + p);
         out.println("      " + checkpoint + "  (resume with --resume " + checkpoint + " --epochs N)");
         out.flush();
     }
@@ -387,18 +418,6 @@ final class TrainCommand implements Runnable {
     private String runName() {
         String base = Path.of(data).getFileName().toString().replaceAll("\\.csv$", "").replaceAll("[^A-Za-z0-9_-]", "_");
         return base + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    }
-
-    static Optimizer optimizer(String name, float lr) {
-        if (!(lr > 0)) throw new IllegalArgumentException("--lr: must be positive, got " + lr);
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "adam": return Optimizers.adam(lr);
-            case "adamw": return Optimizers.adamW(lr, 0.01);
-            case "sgd": return Optimizers.sgd(lr);
-            case "rmsprop": return Optimizers.rmsprop(lr);
-            case "adagrad": return Optimizers.adagrad(lr);
-            default: throw new IllegalArgumentException("--optimizer: unknown '" + name + "'; known: adam, adamw, sgd, rmsprop, adagrad");
-        }
     }
 
     static List<String> toStrings(List<?> l) {

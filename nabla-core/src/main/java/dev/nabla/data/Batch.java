@@ -18,12 +18,20 @@ public final class Batch {
     private final List<Tensor> xs;
     /** Null when there is one targets tensor. */
     private final List<Tensor> ys;
+    /** Each row's weight in the loss, or null (all weigh the same). */
+    private final Tensor sampleWeights;
 
     public Batch(Tensor x, Tensor y) {
+        this(x, y, null);
+    }
+
+    /** One features and one targets tensor with each row's weight in the loss ([rows]; null: unweighted). */
+    public Batch(Tensor x, Tensor y, Tensor sampleWeights) {
         this.x = x;
         this.y = y;
         this.xs = null;
         this.ys = null;
+        this.sampleWeights = sampleWeights;
     }
 
     /** Several features and/or targets tensors; each must have the same number of rows (first axis). */
@@ -42,6 +50,7 @@ public final class Batch {
         this.y = ys.get(0);
         this.xs = xs.size() == 1 ? null : List.copyOf(xs);
         this.ys = ys.size() == 1 ? null : List.copyOf(ys);
+        this.sampleWeights = null;
     }
 
     private static int rows(Tensor t) {
@@ -68,6 +77,11 @@ public final class Batch {
     /** Every targets tensor, in output order. */
     public List<Tensor> ys() {
         return ys == null ? List.of(y) : ys;
+    }
+
+    /** Each row's weight in the loss, or null when the rows weigh the same. */
+    public Tensor sampleWeights() {
+        return sampleWeights;
     }
 
     /** Whether there is one features and one targets tensor. */

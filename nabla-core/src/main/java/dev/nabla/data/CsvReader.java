@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -78,16 +77,9 @@ public final class CsvReader {
     /** The columns, the dataset, and the class names when the target holds labels. */
     public record CsvData(Dataset dataset, List<String> featureNames, String targetName) {}
 
+    /** Reads the file as UTF-8; other bytes are refused naming their line. */
     public CsvData read(Path file) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return read(r, file.getFileName().toString());
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
-        } catch (CharacterCodingException e) {
-            throw TextFiles.notUtf8(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read", e);
-        }
+        return read(TextFiles.readUtf8(file), file.getFileName().toString());
     }
 
     public CsvData read(String text, String sourceName) {
@@ -99,7 +91,7 @@ public final class CsvReader {
     }
 
     private CsvData read(Reader reader, String source) throws IOException {
-        Table table = table(reader, source);
+        Rows table = rows(reader, source);
         List<String> names = table.names();
         List<String[]> rows = table.rows();
         int columns = names.size();
@@ -122,10 +114,10 @@ public final class CsvReader {
     }
 
     /** The column names and the data rows (blank lines left out), each with the line it starts on; ragged rows refused. */
-    private record Table(List<String> names, List<String[]> rows, List<Integer> lines) {}
+    private record Rows(List<String> names, List<String[]> rows, List<Integer> lines) {}
 
-    private Table table(Reader reader, String source) throws IOException {
-        RecordParser parser = new RecordParser(new BufferedReader(reader), delimiter, source);
+    private Rows rows(Reader reader, String source) throws IOException {
+        CsvParser parser = new CsvParser(new BufferedReader(reader), delimiter, source);
         List<String> names;
         List<String> first = parser.next();
         if (first == null) throw new IllegalArgumentException(source + ": empty file");
@@ -149,13 +141,13 @@ public final class CsvReader {
             lines.add(parser.recordLine());
         }
         if (rows.isEmpty()) throw new IllegalArgumentException(source + ": no data rows");
-        return new Table(names, rows, lines);
+        return new Rows(names, rows, lines);
     }
 
     /** A target column's values [n], and the class names when it holds labels (null when numeric). */
     private record Targets(Tensor values, List<String> classNames) {}
 
-    private static Targets targets(Table table, int target, String source) {
+    private static Targets targets(Rows table, int target, String source) {
         List<String[]> rows = table.rows();
         List<Integer> lines = table.lines();
         String name = table.names().get(target);
@@ -185,15 +177,7 @@ public final class CsvReader {
 
     /** The column {@code textColumn} (by header name) and the target; see {@link TextData}. */
     public TextData readText(Path file, String textColumn) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return readText(r, file.getFileName().toString(), textColumn);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
-        } catch (CharacterCodingException e) {
-            throw TextFiles.notUtf8(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read", e);
-        }
+        return readText(TextFiles.readUtf8(file), file.getFileName().toString(), textColumn);
     }
 
     public TextData readText(String text, String sourceName, String textColumn) {
@@ -205,7 +189,7 @@ public final class CsvReader {
     }
 
     private TextData readText(Reader reader, String source, String textColumn) throws IOException {
-        Table table = table(reader, source);
+        Rows table = rows(reader, source);
         int column = table.names().indexOf(textColumn);
         if (column < 0) throw new IllegalArgumentException(source + ": no text column '" + textColumn + "'; columns are " + table.names());
         List<String> texts = new ArrayList<>();
@@ -231,7 +215,7 @@ public final class CsvReader {
         if (batchSize <= 0) throw new IllegalArgumentException("CsvReader.stream: batch size must be positive, got " + batchSize);
         return epoch -> new BatchIterator() {
             private final BufferedReader in = open.get();
-            private final RecordParser parser = new RecordParser(in, delimiter, source);
+            private final CsvParser parser = new CsvParser(in, delimiter, source);
             private final List<String> names;
             private final int columns;
             private final int target;
@@ -261,10 +245,7 @@ public final class CsvReader {
             }
 
             private List<String> nextRecord() throws IOException {
-                List<String> rec;
-                do {
-                    rec = parser.next();
-                } while (rec != null && rec.size() == 1 && rec.get(0).isBlank());
+                List<String> rec = parser.nextNonBlank();
                 if (rec == null) in.close();
                 return rec;
             }
@@ -366,78 +347,5 @@ public final class CsvReader {
         String t = cell.trim();
         if (t.isEmpty()) throw new IllegalArgumentException(source + " line " + line + ": target column '" + column + "' is empty");
         return t;
-    }
-
-    /** Splits records per RFC 4180, tracking the line each record starts on. */
-    private static final class RecordParser {
-        private final BufferedReader in;
-        private final char delimiter;
-        private final String source;
-        private int line;
-        private int recordLine;
-        private boolean hadQuotes;
-
-        RecordParser(BufferedReader in, char delimiter, String source) {
-            this.in = in;
-            this.delimiter = delimiter;
-            this.source = source;
-        }
-
-        int recordLine() {
-            return recordLine;
-        }
-
-        /** Whether the last record had a quoted field. */
-        boolean hadQuotes() {
-            return hadQuotes;
-        }
-
-        /** The next record's fields, or null at end of input. */
-        List<String> next() throws IOException {
-            String l = in.readLine();
-            if (l == null) return null;
-            line++;
-            recordLine = line;
-            hadQuotes = false;
-            List<String> fields = new ArrayList<>();
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false;
-            int i = 0;
-            while (true) {
-                if (i == l.length()) {
-                    if (!quoted) break;
-                    String more = in.readLine(); // a quoted field spans lines
-                    if (more == null) throw new IllegalArgumentException(source + " line " + recordLine + ": unterminated quoted field");
-                    line++;
-                    field.append('\n');
-                    l = more;
-                    i = 0;
-                    continue;
-                }
-                char c = l.charAt(i++);
-                if (quoted) {
-                    if (c == '"') {
-                        if (i < l.length() && l.charAt(i) == '"') {
-                            field.append('"');
-                            i++;
-                        } else {
-                            quoted = false;
-                        }
-                    } else {
-                        field.append(c);
-                    }
-                } else if (c == '"' && field.length() == 0) {
-                    quoted = true;
-                    hadQuotes = true;
-                } else if (c == delimiter) {
-                    fields.add(field.toString());
-                    field.setLength(0);
-                } else {
-                    field.append(c);
-                }
-            }
-            fields.add(field.toString());
-            return fields;
-        }
     }
 }

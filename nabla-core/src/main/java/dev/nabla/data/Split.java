@@ -39,20 +39,35 @@ public final class Split {
      * splits keep each class's share in both parts (targets must be class indices, shape [n] or [n, 1]).
      */
     public static Dataset[] trainTest(Dataset d, double testFraction, long seed, boolean stratified) {
-        if (!(testFraction > 0 && testFraction < 1)) throw new IllegalArgumentException("Split.trainTest: test fraction must be in (0, 1), got " + testFraction);
         int n = d.size();
+        int[] strata = null;
+        if (stratified) {
+            if (d.y().size() != n) throw new IllegalArgumentException("Split.trainTest: stratifying needs one class index per row");
+            strata = new int[n];
+            float[] y = d.y().data();
+            for (int i = 0; i < n; i++) strata[i] = Math.round(y[i]);
+        }
+        int[][] rows = trainTestRows(n, strata, testFraction, seed);
+        return new Dataset[] {d.subset(rows[0]), d.subset(rows[1])};
+    }
+
+    /**
+     * The row indices {train, test} of {@link #trainTest} for {@code n} rows, so that other per-row data (a raw
+     * {@link Table}, sample weights) can be split the same way; {@code strata} (null: not stratified) gives each
+     * row's class, whose share is kept in both parts.
+     */
+    public static int[][] trainTestRows(int n, int[] strata, double testFraction, long seed) {
+        if (!(testFraction > 0 && testFraction < 1)) throw new IllegalArgumentException("Split.trainTest: test fraction must be in (0, 1), got " + testFraction);
         int nTest = (int) Math.round(testFraction * n);
         if (nTest == 0 || nTest == n) throw new IllegalArgumentException("Split.trainTest: a test fraction of " + testFraction + " leaves an empty part of " + n + " rows");
         Rng rng = new Rng(seed);
         List<Integer> train = new ArrayList<>(), test = new ArrayList<>();
-        if (!stratified) {
+        if (strata == null) {
             int[] perm = rng.permutation(n);
             for (int i = 0; i < n; i++) (i < nTest ? test : train).add(perm[i]);
         } else {
-            if (d.y().size() != n) throw new IllegalArgumentException("Split.trainTest: stratifying needs one class index per row");
             Map<Integer, List<Integer>> byClass = new TreeMap<>();
-            float[] y = d.y().data();
-            for (int i = 0; i < n; i++) byClass.computeIfAbsent(Math.round(y[i]), k -> new ArrayList<>()).add(i);
+            for (int i = 0; i < n; i++) byClass.computeIfAbsent(strata[i], k -> new ArrayList<>()).add(i);
             for (List<Integer> rows : byClass.values()) {
                 int[] perm = rng.permutation(rows.size());
                 int k = (int) Math.round(testFraction * rows.size());
@@ -62,7 +77,7 @@ public final class Split {
             shuffle(train, rng);
             shuffle(test, rng);
         }
-        return new Dataset[] {d.subset(toArray(train)), d.subset(toArray(test))};
+        return new int[][] {toArray(train), toArray(test)};
     }
 
     private static void shuffle(List<Integer> list, Rng rng) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -29,38 +28,39 @@ public final class TextFiles {
 
     /** The file's lines, trimmed, blank ones left out. */
     public static List<String> nonBlankLines(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
-        } catch (CharacterCodingException e) {
-            throw notUtf8(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read", e);
-        }
         List<String> kept = new ArrayList<>();
-        for (String l : lines) if (!l.isBlank()) kept.add(l.strip());
+        for (String l : readUtf8(file).split("\\R")) if (!l.isBlank()) kept.add(l.strip());
         if (kept.isEmpty()) throw new IllegalArgumentException(file + ": no non-blank lines");
         return kept;
     }
 
-    /** The error for a file that failed to decode as UTF-8: where the first bad byte is. */
-    static IllegalArgumentException notUtf8(Path file) {
+    /**
+     * The whole file decoded as UTF-8 (a byte-order mark dropped); bytes that are not UTF-8 (a Latin-1 export, say)
+     * are refused naming the line and the offset of the first, rather than the decoder's bare "Input length = 1".
+     */
+    public static String readUtf8(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read", e);
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CoderResult r = decoder.decode(in, CharBuffer.allocate(bytes.length + 1), true);
-        int at = r.isError() ? in.position() : bytes.length;
-        int line = 1;
-        for (int i = 0; i < at; i++) if (bytes[i] == '\n') line++;
-        String bad = at < bytes.length ? String.format(" (byte 0x%02X at offset %d)", bytes[at] & 0xFF, at) : "";
-        return new IllegalArgumentException(file + " line " + line + ": not UTF-8" + bad + "; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)");
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = decoder.decode(in, out, true);
+        if (r.isUnderflow()) r = decoder.flush(out);
+        if (r.isError()) {
+            int at = in.position(), line = 1;
+            for (int i = 0; i < at; i++) if (bytes[i] == '\n') line++;
+            throw new IllegalArgumentException(file + " line " + line + ": not UTF-8 (byte " + String.format("0x%02X", bytes[at] & 0xFF)
+                    + " at offset " + at + "); convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)");
+        }
+        out.flip();
+        String text = out.toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte-order mark is not part of the header
     }
 }

@@ -37,6 +37,7 @@ public final class FitOptions {
     private final List<Callback> callbacks = new ArrayList<>();
     private boolean verbose;
     private boolean nanGuard = true;
+    private Tensor sampleWeights;
 
     private FitOptions(int epochs) {
         if (epochs < 0) throw new IllegalArgumentException("fit: epochs must not be negative, got " + epochs);
@@ -130,6 +131,17 @@ public final class FitOptions {
         return this;
     }
 
+    /**
+     * Each training row's weight in the loss ([samples], non-negative; e.g. from
+     * {@link SampleWeights#balancedClassWeights}), as Keras's {@code sample_weight}: a batch's loss is the mean of
+     * weight times per-sample loss. The validation split holds out the weights with their rows; validation losses are
+     * unweighted. One input and one output only.
+     */
+    public FitOptions sampleWeights(Tensor weights) {
+        this.sampleWeights = weights;
+        return this;
+    }
+
     public int epochs() { return epochs; }
     public int initialEpoch() { return initialEpoch; }
     public int batchSize() { return batchSize; }
@@ -145,6 +157,7 @@ public final class FitOptions {
     public List<Callback> callbacks() { return List.copyOf(callbacks); }
     public boolean verbose() { return verbose; }
     public boolean nanGuard() { return nanGuard; }
+    public Tensor sampleWeights() { return sampleWeights; }
 
     /** The callbacks a fit runs, in order: the NaN guard and progress logger when on, then the user's. */
     public List<Callback> activeCallbacks() {

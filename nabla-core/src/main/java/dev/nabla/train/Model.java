@@ -294,7 +294,7 @@ public abstract class Model extends Layer {
     public float trainStep(Tensor x, Tensor y) {
         requireCompiled("trainStep");
         setTraining(true);
-        return step(x, y).item();
+        return step(x, y, null).item();
     }
 
     /** One optimizer step on one batch of several tensors (input and output order); returns the total loss. */
@@ -304,10 +304,10 @@ public abstract class Model extends Layer {
         return step(xs, ys, new double[outputs.size()]);
     }
 
-    private Tensor step(Tensor x, Tensor y) {
+    private Tensor step(Tensor x, Tensor y, Tensor sampleWeights) {
         Tensor prediction = apply(x);
         Output only = outputs.get(0);
-        Tensor value = only.loss().apply(y, prediction);
+        Tensor value = sampleWeights == null ? only.loss().apply(y, prediction) : SampleWeights.loss(only.loss(), y, prediction, sampleWeights);
         if (only.weight() != 1) value = value.mul((float) only.weight()); // a one-output model may be given a weight too
         optimizer.zeroGrad();
         value.backward();
@@ -371,16 +371,19 @@ public abstract class Model extends Layer {
      */
     private History fit(Data train, FitOptions options) {
         Data validation = validation(options);
+        Tensor weights = SampleWeights.checked(name(), options, train.samples(), train.xs().size() == 1 && train.ys().size() == 1);
         if (options.validationSplit() > 0) {
             int n = train.samples(), nVal = Split.heldOutRows(n, options.validationSplit(), name() + ".fit");
             validation = new Data(rows(train.xs(), n - nVal, n), rows(train.ys(), n - nVal, n));
             train = new Data(rows(train.xs(), 0, n - nVal), rows(train.ys(), 0, n - nVal));
+            if (weights != null) weights = weights.slice(0, 0, n - nVal).detach();
         }
         int n = train.samples();
         int batch = options.batchSize() == FitOptions.FULL_BATCH ? n : Math.min(options.batchSize(), n);
         int steps = (n + batch - 1) / batch;
         if (!isBuilt()) buildFor(train.xs().get(0).slice(0, 0, 1).shape());
-        BatchSource source = train.xs().size() == 1 && train.ys().size() == 1
+        BatchSource source = weights != null ? SampleWeights.batches(train.xs().get(0), train.ys().get(0), weights, batch, options.shuffle(), options.seed())
+                : train.xs().size() == 1 && train.ys().size() == 1
                 ? new Dataset(train.xs().get(0), train.ys().get(0)).batches(batch, options.shuffle(), options.seed())
                 : Batches.of(train.xs(), train.ys(), batch, options.shuffle(), options.seed());
         return run(source, new TrainContext(this, options.epochs(), options.initialEpoch(), steps, n, batch), validation, options);
@@ -402,6 +405,7 @@ public abstract class Model extends Layer {
         if (options.validationSplit() > 0) {
             throw new IllegalArgumentException(name() + ".fit: a stream cannot be split for validation; pass FitOptions.validationData");
         }
+        if (options.sampleWeights() != null) throw new IllegalArgumentException(name() + ".fit: a stream's weights come with its batches (Batch(x, y, weights)), not FitOptions.sampleWeights");
         try (BatchIterator first = source.batches(options.initialEpoch())) { // a peek: the pass must not stay open
             if (!first.hasNext()) throw new IllegalArgumentException(name() + ".fit: the batch source is empty");
             if (!isBuilt()) buildFor(first.next().xs().get(0).slice(0, 0, 1).shape());
@@ -451,7 +455,7 @@ public abstract class Model extends Layer {
                 Batch b = it.next();
                 float batchLoss;
                 if (b.single()) {
-                    batchLoss = step(b.x(), b.y()).item();
+                    batchLoss = step(b.x(), b.y(), b.sampleWeights()).item();
                     for (Metric m : oneOutputMetrics) m.update(b.y(), lastPrediction.detach());
                 } else {
                     batchLoss = step(b.xs(), b.ys(), stepLosses);

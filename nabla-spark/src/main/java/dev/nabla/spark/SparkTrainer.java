@@ -127,6 +127,7 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("SparkTrainer.fit: a validation split is not supported on an RDD; "
                     + "split it (randomSplit) and pass FitOptions.validationData, or evaluate afterwards");
         }
+        if (options.sampleWeights() != null) throw new IllegalArgumentException("SparkTrainer.fit: sample weights are not supported on an RDD (they would be ignored)");
         if (!model.isBuilt()) model.buildFor(ExampleShape.batchShape(1, shape.features()));
         try (Run run = new Run(model, examples, shape, options.batchSize(), options.shuffle(), options.seed())) {
             History history = run.epochs(options);

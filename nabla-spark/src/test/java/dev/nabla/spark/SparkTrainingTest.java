@@ -171,6 +171,8 @@ class SparkTrainingTest {
                 .hasStackTraceContaining("needs 5 and 1");
         assertThatThrownBy(() -> trainer.fit(irisModel(), d[0], FitOptions.epochs(1).validationSplit(0.2)))
                 .hasMessageContaining("validation split is not supported");
+        assertThatThrownBy(() -> trainer.fit(irisModel(), d[0], FitOptions.epochs(1).sampleWeights(dev.nabla.tensor.Tensor.ones(d[0].size()))))
+                .hasMessageContaining("sample weights are not supported on an RDD");
         Sequential uncompiled = Sequential.of(Dense.of(3));
         assertThatThrownBy(() -> trainer.fit(uncompiled, d[0], FitOptions.epochs(1)))
                 .hasMessageContaining("SparkTrainer.fit: call compile");
