@@ -146,11 +146,11 @@ final class Recurrence {
 
         void compute() {
             Gemm gemm = Gemms.get();
-            // Biases as the GEMM's starting value; b_hh joins them except for the GRU, whose b_hn sits inside r * (...).
+            // The biases are added to each row just before its gates are applied, while it is in cache; b_hh joins
+            // b_ih except for the GRU, whose b_hn sits inside r * (...).
             float[] rowBias = bIh.clone();
             if (cell != Cell.GRU) for (int j = 0; j < g; j++) rowBias[j] += bHh[j];
-            for (int r = 0; r < b * t; r++) System.arraycopy(rowBias, 0, gates, r * g, g);
-            gemm.sgemm(false, true, b * t, g, d, 1f, x, 0, d, wIh, 0, d, 1f, gates, 0, g);
+            gemm.sgemm(false, true, b * t, g, d, 1f, x, 0, d, wIh, 0, d, 0f, gates, 0, g);
             int stride = (t + 1) * h;
             for (int r = 0; r < b; r++) {
                 if (h0 != null) System.arraycopy(h0.data(), r * h, hs, r * stride, h);
@@ -171,6 +171,7 @@ final class Recurrence {
                         if (cs != null) System.arraycopy(cs, prev, cs, next, h);
                         continue;
                     }
+                    for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
                     switch (cell) {
                         case LSTM: lstmStep(z, prev, next, (r * t + s) * h); break;
                         case GRU: gruStep(z, prev, next, hp, r * g, (r * t + s) * h); break;
@@ -233,6 +234,7 @@ final class Recurrence {
             int rows = t + cell.states(), stride = (t + 1) * h;
             float[] dz = new float[b * t * g];  // the pre-activations' gradient, input side, [B, T, G]
             float[] dzh = cell == Cell.GRU ? new float[b * t * g] : dz; // hidden side (the GRU's candidate differs)
+            float[] dbIh = new float[g], dbHh = dzh != dz ? new float[g] : dbIh; // the bias gradients: dZ summed
             float[] dh = new float[b * h];
             float[] dc = cs != null ? new float[b * h] : null;
             for (int r = 0; r < b; r++) {
@@ -250,6 +252,8 @@ final class Recurrence {
                         case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
                         default: rnnBack(dz, z, dh, q);
                     }
+                    for (int j = 0; j < g; j++) dbIh[j] += dz[z + j];
+                    if (dzh != dz) for (int j = 0; j < g; j++) dbHh[j] += dzh[z + j];
                 }
                 gemm.sgemm(false, false, b, h, g, 1f, dzh, s * g, t * g, wHh, 0, h, 1f, dh, 0, h);
             }
@@ -266,9 +270,8 @@ final class Recurrence {
                 for (int r = 0; r < b; r++) System.arraycopy(hs, r * stride, before, r * t * h, t * h);
                 grads[2] = Tensor.of(transposedProduct(gemm, before, h, dzh), g, h);
             }
-            float[] dbIh = need[3] || dzh == dz ? columnSums(dz) : null;
             if (need[3]) grads[3] = Tensor.of(dbIh, g);
-            if (need[4]) grads[4] = Tensor.of(dzh == dz ? dbIh.clone() : columnSums(dzh), g);
+            if (need[4]) grads[4] = Tensor.of(dbHh == dbIh ? dbIh.clone() : dbHh, g);
             int k = 5;
             if (h0 != null) {
                 if (need[k]) grads[k] = Tensor.of(dh, b, h);
@@ -288,13 +291,6 @@ final class Recurrence {
             float[] out = new float[g * cols];
             for (int i = 0; i < cols; i++) for (int j = 0; j < g; j++) out[j * cols + i] = at[i * g + j];
             return out;
-        }
-
-        /** The sum over batch and time of [B, T, G]. */
-        private float[] columnSums(float[] m) {
-            float[] sum = new float[g];
-            for (int r = 0; r < b * t; r++) for (int j = 0; j < g; j++) sum[j] += m[r * g + j];
-            return sum;
         }
 
         private void rnnBack(float[] dz, int z, float[] dh, int q) {
