@@ -3,6 +3,7 @@ package dev.nabla.nn;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
+import dev.nabla.kernels.Parallel;
 import dev.nabla.kernels.Activations;
 import dev.nabla.tensor.Tensor;
 
@@ -42,6 +43,9 @@ final class Recurrence {
             return this == LSTM ? 2 : 1;
         }
     }
+
+    /** Rows of a step one thread takes at least (the gate work of a row is about a microsecond). */
+    private static final int ROWS_PER_TASK = 32;
 
     private Recurrence() {
     }
@@ -164,19 +168,26 @@ final class Recurrence {
                 } else {
                     gemm.sgemm(false, true, b, g, h, 1f, hs, s * h, stride, wHh, 0, h, 1f, gates, s * g, t * g);
                 }
-                for (int r = 0; r < b; r++) {
-                    int prev = r * stride + s * h, next = prev + h, z = (r * t + s) * g;
-                    if (!real(r, s)) {
-                        System.arraycopy(hs, prev, hs, next, h);
-                        if (cs != null) System.arraycopy(cs, prev, cs, next, h);
-                        continue;
-                    }
-                    for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
-                    switch (cell) {
-                        case LSTM: lstmStep(z, prev, next, (r * t + s) * h); break;
-                        case GRU: gruStep(z, prev, next, hp, r * g, (r * t + s) * h); break;
-                        default: rnnStep(z, next);
-                    }
+                int step = s;
+                Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> forwardRows(step, from, to, rowBias, hp));
+            }
+        }
+
+        /** Step s for rows [from, to): the gate functions, then the new state (carried over a padded step). */
+        private void forwardRows(int s, int from, int to, float[] rowBias, float[] hp) {
+            int stride = (t + 1) * h;
+            for (int r = from; r < to; r++) {
+                int prev = r * stride + s * h, next = prev + h, z = (r * t + s) * g;
+                if (!real(r, s)) {
+                    System.arraycopy(hs, prev, hs, next, h);
+                    if (cs != null) System.arraycopy(cs, prev, cs, next, h);
+                    continue;
+                }
+                for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
+                switch (cell) {
+                    case LSTM: lstmStep(z, prev, next, (r * t + s) * h); break;
+                    case GRU: gruStep(z, prev, next, hp, r * g, (r * t + s) * h); break;
+                    default: rnnStep(z, next);
                 }
             }
         }
@@ -234,7 +245,6 @@ final class Recurrence {
             int rows = t + cell.states(), stride = (t + 1) * h;
             float[] dz = new float[b * t * g];  // the pre-activations' gradient, input side, [B, T, G]
             float[] dzh = cell == Cell.GRU ? new float[b * t * g] : dz; // hidden side (the GRU's candidate differs)
-            float[] dbIh = new float[g], dbHh = dzh != dz ? new float[g] : dbIh; // the bias gradients: dZ summed
             float[] dh = new float[b * h];
             float[] dc = cs != null ? new float[b * h] : null;
             for (int r = 0; r < b; r++) {
@@ -242,21 +252,11 @@ final class Recurrence {
                 if (dc != null) System.arraycopy(up, (r * rows + t + 1) * h, dc, r * h, h);
             }
             for (int s = t - 1; s >= 0; s--) {
-                for (int r = 0; r < b; r++) {
-                    if (!real(r, s)) continue; // the state went through unchanged, and so does its gradient
-                    int o = (r * rows + s) * h, q = r * h;
-                    for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
-                    int prev = r * stride + s * h, z = (r * t + s) * g;
-                    switch (cell) {
-                        case LSTM: lstmBack(dz, z, prev, dh, dc, q, (r * t + s) * h); break;
-                        case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
-                        default: rnnBack(dz, z, dh, q);
-                    }
-                    for (int j = 0; j < g; j++) dbIh[j] += dz[z + j];
-                    if (dzh != dz) for (int j = 0; j < g; j++) dbHh[j] += dzh[z + j];
-                }
+                int step = s;
+                Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> backwardRows(step, from, to, up, dz, dzh, dh, dc));
                 gemm.sgemm(false, false, b, h, g, 1f, dzh, s * g, t * g, wHh, 0, h, 1f, dh, 0, h);
             }
+            float[] dbIh = columnSums(dz), dbHh = dzh != dz ? columnSums(dzh) : dbIh.clone(); // the biases': dZ summed
             Tensor[] grads = new Tensor[need.length];
             if (need[0]) {
                 float[] dx = new float[b * t * d];
@@ -271,7 +271,7 @@ final class Recurrence {
                 grads[2] = Tensor.of(transposedProduct(gemm, before, h, dzh), g, h);
             }
             if (need[3]) grads[3] = Tensor.of(dbIh, g);
-            if (need[4]) grads[4] = Tensor.of(dbHh == dbIh ? dbIh.clone() : dbHh, g);
+            if (need[4]) grads[4] = Tensor.of(dbHh, g);
             int k = 5;
             if (h0 != null) {
                 if (need[k]) grads[k] = Tensor.of(dh, b, h);
@@ -291,6 +291,29 @@ final class Recurrence {
             float[] out = new float[g * cols];
             for (int i = 0; i < cols; i++) for (int j = 0; j < g; j++) out[j * cols + i] = at[i * g + j];
             return out;
+        }
+
+        /** Step s backwards for rows [from, to): the state's gradient through the cell to dZ (none at a padded step). */
+        private void backwardRows(int s, int from, int to, float[] up, float[] dz, float[] dzh, float[] dh, float[] dc) {
+            int rows = t + cell.states(), stride = (t + 1) * h;
+            for (int r = from; r < to; r++) {
+                if (!real(r, s)) continue; // the state went through unchanged, and so does its gradient
+                int o = (r * rows + s) * h, q = r * h;
+                for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
+                int prev = r * stride + s * h, z = (r * t + s) * g;
+                switch (cell) {
+                    case LSTM: lstmBack(dz, z, prev, dh, dc, q, (r * t + s) * h); break;
+                    case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
+                    default: rnnBack(dz, z, dh, q);
+                }
+            }
+        }
+
+        /** The sum over batch and time of [B, T, G]. */
+        private float[] columnSums(float[] m) {
+            float[] sum = new float[g];
+            for (int r = 0; r < b * t; r++) for (int j = 0; j < g; j++) sum[j] += m[r * g + j];
+            return sum;
         }
 
         private void rnnBack(float[] dz, int z, float[] dh, int q) {
