@@ -111,7 +111,7 @@ final class Recurrence {
         final int b, t, d, h, g;
         final float[] x, mask, wIh, wHh, bIh, bHh;
         final Tensor h0, c0;
-        /** [B, T, G]: the pre-activations, then (after each step) the activated gates. */
+        /** [B, T, G]: the pre-activations, then (after each step) the activated gates, then (backward) their gradients. */
         final float[] gates;
         /** [B, T+1, H]: the state before step 0 (h0), then after each step (carried through padded steps). */
         final float[] hs;
@@ -121,6 +121,8 @@ final class Recurrence {
         final float[] hn;
         /** [B, T, H]: the LSTM's tanh(c) at each step. */
         final float[] tc;
+        /** Whether a backward pass has overwritten {@link #gates} with their gradients. */
+        boolean gatesHoldGradients;
 
         Forward(Cell cell, Tensor x, Tensor mask, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
             this.cell = cell;
@@ -243,7 +245,12 @@ final class Recurrence {
         Tensor[] backward(float[] up, boolean[] need) {
             Gemm gemm = Gemms.get();
             int rows = t + cell.states(), stride = (t + 1) * h;
-            float[] dz = new float[b * t * g];  // the pre-activations' gradient, input side, [B, T, G]
+            // The pre-activations' gradient (input side, [B, T, G]) replaces the gates in place: each row's gates are
+            // read for the last time where its gradient is written. A second backward pass (a retained graph)
+            // computes the forward pass again first.
+            if (gatesHoldGradients) compute();
+            gatesHoldGradients = true;
+            float[] dz = gates;
             float[] dzh = cell == Cell.GRU ? new float[b * t * g] : dz; // hidden side (the GRU's candidate differs)
             float[] dh = new float[b * h];
             float[] dc = cs != null ? new float[b * h] : null;
@@ -297,7 +304,10 @@ final class Recurrence {
         private void backwardRows(int s, int from, int to, float[] up, float[] dz, float[] dzh, float[] dh, float[] dc) {
             int rows = t + cell.states(), stride = (t + 1) * h;
             for (int r = from; r < to; r++) {
-                if (!real(r, s)) continue; // the state went through unchanged, and so does its gradient
+                if (!real(r, s)) { // the state went through unchanged, and so does its gradient
+                    java.util.Arrays.fill(dz, (r * t + s) * g, (r * t + s + 1) * g, 0f);
+                    continue;
+                }
                 int o = (r * rows + s) * h, q = r * h;
                 for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
                 int prev = r * stride + s * h, z = (r * t + s) * g;

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static dev.nabla.testing.Fixtures.assertClose;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fused recurrence op ({@link Recurrence}) against the same recurrence composed of ordinary tensor ops (float32,
@@ -57,6 +58,20 @@ class RecurrenceTest {
         List<Tensor> gFused = Autograd.grad(fused, in, up, false);
         List<Tensor> gComposed = Autograd.grad(composed, in, up, false);
         for (int i = 0; i < in.size(); i++) assertClose(cell + " gradient of input " + i, gFused.get(i), gComposed.get(i), 1e-4, 1e-5);
+    }
+
+    /** The backward pass reuses the forward pass's buffers; a retained graph must give the same gradients again. */
+    @ParameterizedTest
+    @EnumSource(Recurrence.Cell.class)
+    void aRetainedGraphGivesTheSameGradientsOnASecondBackwardPass(Recurrence.Cell cell) {
+        Rng rng = new Rng(9);
+        int g = cell.gates * H;
+        List<Tensor> in = List.of(Tensor.randn(rng, B, T, D).requiresGrad(true), Tensor.randn(rng, g, D).requiresGrad(true),
+                Tensor.randn(rng, g, H).requiresGrad(true), Tensor.randn(rng, g).requiresGrad(true), Tensor.randn(rng, g).requiresGrad(true));
+        Tensor out = Recurrence.run(cell, in.get(0), Tensor.of(MASK, B, T), null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+        Tensor up = Tensor.randn(rng, out.shape());
+        List<Tensor> first = Autograd.grad(out, in, up, true), second = Autograd.grad(out, in, up, true);
+        for (int i = 0; i < in.size(); i++) assertThat(second.get(i).data()).as(cell + " input " + i).containsExactly(first.get(i).data());
     }
 
     /** The recurrence step by step with matmul, sigmoid, tanh, mul, add and slicing; the fused op's result layout. */
