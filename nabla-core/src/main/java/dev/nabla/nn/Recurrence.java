@@ -1,10 +1,10 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.Activations;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.Parallel;
-import dev.nabla.kernels.Activations;
 import dev.nabla.tensor.Tensor;
 
 /**
@@ -15,9 +15,11 @@ import dev.nabla.tensor.Tensor;
  * step adds {@code h W_hh^T} into that step's rows in place ({@code [B, H] x [H, G]}) and applies the gate functions
  * there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
  * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state,
- * keeping every step's pre-activation gradients, then one GEMM each over all steps for dX, dW_ih and dW_hh.
+ * keeping every step's pre-activation gradients (in place of the gates), then one GEMM each over all steps for dX,
+ * dW_ih and dW_hh.
  *
- * The gate functions run over each row's gates at once ({@link Activations}, vectorised where the Vector API is).
+ * <p>The gate functions run over each row's gates at once ({@link Activations}, vectorised where the Vector API is),
+ * and a step's rows are split across the worker threads ({@link Parallel}).
  *
  * <p>Padded steps (mask 0) carry the state through unchanged and output zeros, so they get no gradient.
  */
