@@ -1,9 +1,10 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.Activations;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
-import dev.nabla.kernels.Activations;
+import dev.nabla.kernels.Parallel;
 import dev.nabla.tensor.Tensor;
 
 /**
@@ -14,9 +15,11 @@ import dev.nabla.tensor.Tensor;
  * step adds {@code h W_hh^T} into that step's rows in place ({@code [B, H] x [H, G]}) and applies the gate functions
  * there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
  * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state,
- * keeping every step's pre-activation gradients, then one GEMM each over all steps for dX, dW_ih and dW_hh.
+ * keeping every step's pre-activation gradients (in place of the gates), then one GEMM each over all steps for dX,
+ * dW_ih and dW_hh.
  *
- * The gate functions run over each row's gates at once ({@link Activations}, vectorised where the Vector API is).
+ * <p>The gate functions run over each row's gates at once ({@link Activations}, vectorised where the Vector API is),
+ * and a step's rows are split across the worker threads ({@link Parallel}).
  *
  * <p>Padded steps (mask 0) carry the state through unchanged and output zeros, so they get no gradient.
  */
@@ -42,6 +45,9 @@ final class Recurrence {
             return this == LSTM ? 2 : 1;
         }
     }
+
+    /** Rows of a step one thread takes at least (the gate work of a row is about a microsecond). */
+    private static final int ROWS_PER_TASK = 32;
 
     private Recurrence() {
     }
@@ -107,7 +113,7 @@ final class Recurrence {
         final int b, t, d, h, g;
         final float[] x, mask, wIh, wHh, bIh, bHh;
         final Tensor h0, c0;
-        /** [B, T, G]: the pre-activations, then (after each step) the activated gates. */
+        /** [B, T, G]: the pre-activations, then (after each step) the activated gates, then (backward) their gradients. */
         final float[] gates;
         /** [B, T+1, H]: the state before step 0 (h0), then after each step (carried through padded steps). */
         final float[] hs;
@@ -117,6 +123,8 @@ final class Recurrence {
         final float[] hn;
         /** [B, T, H]: the LSTM's tanh(c) at each step. */
         final float[] tc;
+        /** Whether a backward pass has overwritten {@link #gates} with their gradients. */
+        boolean gatesHoldGradients;
 
         Forward(Cell cell, Tensor x, Tensor mask, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
             this.cell = cell;
@@ -146,11 +154,11 @@ final class Recurrence {
 
         void compute() {
             Gemm gemm = Gemms.get();
-            // Biases as the GEMM's starting value; b_hh joins them except for the GRU, whose b_hn sits inside r * (...).
+            // The biases are added to each row just before its gates are applied, while it is in cache; b_hh joins
+            // b_ih except for the GRU, whose b_hn sits inside r * (...).
             float[] rowBias = bIh.clone();
             if (cell != Cell.GRU) for (int j = 0; j < g; j++) rowBias[j] += bHh[j];
-            for (int r = 0; r < b * t; r++) System.arraycopy(rowBias, 0, gates, r * g, g);
-            gemm.sgemm(false, true, b * t, g, d, 1f, x, 0, d, wIh, 0, d, 1f, gates, 0, g);
+            gemm.sgemm(false, true, b * t, g, d, 1f, x, 0, d, wIh, 0, d, 0f, gates, 0, g);
             int stride = (t + 1) * h;
             for (int r = 0; r < b; r++) {
                 if (h0 != null) System.arraycopy(h0.data(), r * h, hs, r * stride, h);
@@ -164,18 +172,26 @@ final class Recurrence {
                 } else {
                     gemm.sgemm(false, true, b, g, h, 1f, hs, s * h, stride, wHh, 0, h, 1f, gates, s * g, t * g);
                 }
-                for (int r = 0; r < b; r++) {
-                    int prev = r * stride + s * h, next = prev + h, z = (r * t + s) * g;
-                    if (!real(r, s)) {
-                        System.arraycopy(hs, prev, hs, next, h);
-                        if (cs != null) System.arraycopy(cs, prev, cs, next, h);
-                        continue;
-                    }
-                    switch (cell) {
-                        case LSTM: lstmStep(z, prev, next, (r * t + s) * h); break;
-                        case GRU: gruStep(z, prev, next, hp, r * g, (r * t + s) * h); break;
-                        default: rnnStep(z, next);
-                    }
+                int step = s;
+                Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> forwardRows(step, from, to, rowBias, hp));
+            }
+        }
+
+        /** Step s for rows [from, to): the gate functions, then the new state (carried over a padded step). */
+        private void forwardRows(int s, int from, int to, float[] rowBias, float[] hp) {
+            int stride = (t + 1) * h;
+            for (int r = from; r < to; r++) {
+                int prev = r * stride + s * h, next = prev + h, z = (r * t + s) * g;
+                if (!real(r, s)) {
+                    System.arraycopy(hs, prev, hs, next, h);
+                    if (cs != null) System.arraycopy(cs, prev, cs, next, h);
+                    continue;
+                }
+                for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
+                switch (cell) {
+                    case LSTM: lstmStep(z, prev, next, (r * t + s) * h); break;
+                    case GRU: gruStep(z, prev, next, hp, r * g, (r * t + s) * h); break;
+                    default: rnnStep(z, next);
                 }
             }
         }
@@ -231,7 +247,12 @@ final class Recurrence {
         Tensor[] backward(float[] up, boolean[] need) {
             Gemm gemm = Gemms.get();
             int rows = t + cell.states(), stride = (t + 1) * h;
-            float[] dz = new float[b * t * g];  // the pre-activations' gradient, input side, [B, T, G]
+            // The pre-activations' gradient (input side, [B, T, G]) replaces the gates in place: each row's gates are
+            // read for the last time where its gradient is written. A second backward pass (a retained graph)
+            // computes the forward pass again first.
+            if (gatesHoldGradients) compute();
+            gatesHoldGradients = true;
+            float[] dz = gates;
             float[] dzh = cell == Cell.GRU ? new float[b * t * g] : dz; // hidden side (the GRU's candidate differs)
             float[] dh = new float[b * h];
             float[] dc = cs != null ? new float[b * h] : null;
@@ -240,19 +261,11 @@ final class Recurrence {
                 if (dc != null) System.arraycopy(up, (r * rows + t + 1) * h, dc, r * h, h);
             }
             for (int s = t - 1; s >= 0; s--) {
-                for (int r = 0; r < b; r++) {
-                    if (!real(r, s)) continue; // the state went through unchanged, and so does its gradient
-                    int o = (r * rows + s) * h, q = r * h;
-                    for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
-                    int prev = r * stride + s * h, z = (r * t + s) * g;
-                    switch (cell) {
-                        case LSTM: lstmBack(dz, z, prev, dh, dc, q, (r * t + s) * h); break;
-                        case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
-                        default: rnnBack(dz, z, dh, q);
-                    }
-                }
+                int step = s;
+                Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> backwardRows(step, from, to, up, dz, dzh, dh, dc));
                 gemm.sgemm(false, false, b, h, g, 1f, dzh, s * g, t * g, wHh, 0, h, 1f, dh, 0, h);
             }
+            float[] dbIh = columnSums(dz), dbHh = dzh != dz ? columnSums(dzh) : dbIh.clone(); // the biases': dZ summed
             Tensor[] grads = new Tensor[need.length];
             if (need[0]) {
                 float[] dx = new float[b * t * d];
@@ -266,9 +279,8 @@ final class Recurrence {
                 for (int r = 0; r < b; r++) System.arraycopy(hs, r * stride, before, r * t * h, t * h);
                 grads[2] = Tensor.of(transposedProduct(gemm, before, h, dzh), g, h);
             }
-            float[] dbIh = need[3] || dzh == dz ? columnSums(dz) : null;
             if (need[3]) grads[3] = Tensor.of(dbIh, g);
-            if (need[4]) grads[4] = Tensor.of(dzh == dz ? dbIh.clone() : columnSums(dzh), g);
+            if (need[4]) grads[4] = Tensor.of(dbHh, g);
             int k = 5;
             if (h0 != null) {
                 if (need[k]) grads[k] = Tensor.of(dh, b, h);
@@ -288,6 +300,25 @@ final class Recurrence {
             float[] out = new float[g * cols];
             for (int i = 0; i < cols; i++) for (int j = 0; j < g; j++) out[j * cols + i] = at[i * g + j];
             return out;
+        }
+
+        /** Step s backwards for rows [from, to): the state's gradient through the cell to dZ (none at a padded step). */
+        private void backwardRows(int s, int from, int to, float[] up, float[] dz, float[] dzh, float[] dh, float[] dc) {
+            int rows = t + cell.states(), stride = (t + 1) * h;
+            for (int r = from; r < to; r++) {
+                if (!real(r, s)) { // the state went through unchanged, and so does its gradient
+                    java.util.Arrays.fill(dz, (r * t + s) * g, (r * t + s + 1) * g, 0f);
+                    continue;
+                }
+                int o = (r * rows + s) * h, q = r * h;
+                for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
+                int prev = r * stride + s * h, z = (r * t + s) * g;
+                switch (cell) {
+                    case LSTM: lstmBack(dz, z, prev, dh, dc, q, (r * t + s) * h); break;
+                    case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
+                    default: rnnBack(dz, z, dh, q);
+                }
+            }
         }
 
         /** The sum over batch and time of [B, T, G]. */

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static dev.nabla.testing.Fixtures.assertClose;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fused recurrence op ({@link Recurrence}) against the same recurrence composed of ordinary tensor ops (float32,
@@ -28,14 +29,27 @@ class RecurrenceTest {
     @ParameterizedTest
     @EnumSource(Recurrence.Cell.class)
     void fusedOpMatchesTheRecurrenceComposedOfTensorOps(Recurrence.Cell cell) {
+        matchesComposed(cell, B);
+    }
+
+    /** 70 rows: enough for the rows of a step to be split across threads (when there are several). */
+    @ParameterizedTest
+    @EnumSource(Recurrence.Cell.class)
+    void aBatchSplitAcrossThreadsMatchesTheComposedOpsToo(Recurrence.Cell cell) {
+        matchesComposed(cell, 70);
+    }
+
+    private static void matchesComposed(Recurrence.Cell cell, int batch) {
         Rng rng = new Rng(7);
         int g = cell.gates * H;
-        List<Tensor> in = new ArrayList<>(List.of(Tensor.randn(rng, B, T, D), Tensor.randn(rng, g, D).mul(0.5f),
+        List<Tensor> in = new ArrayList<>(List.of(Tensor.randn(rng, batch, T, D), Tensor.randn(rng, g, D).mul(0.5f),
                 Tensor.randn(rng, g, H).mul(0.5f), Tensor.randn(rng, g).mul(0.5f), Tensor.randn(rng, g).mul(0.5f),
-                Tensor.randn(rng, B, H)));
-        if (cell == Recurrence.Cell.LSTM) in.add(Tensor.randn(rng, B, H));
+                Tensor.randn(rng, batch, H)));
+        if (cell == Recurrence.Cell.LSTM) in.add(Tensor.randn(rng, batch, H));
         for (Tensor t : in) t.requiresGrad(true);
-        Tensor mask = Tensor.of(MASK, B, T);
+        float[] m = new float[batch * T];
+        for (int i = 0; i < m.length; i++) m[i] = MASK[i % MASK.length];
+        Tensor mask = Tensor.of(m, batch, T);
         Tensor c0 = cell == Recurrence.Cell.LSTM ? in.get(6) : null;
         Tensor fused = Recurrence.run(cell, in.get(0), mask, in.get(5), c0, in.get(1), in.get(2), in.get(3), in.get(4));
         Tensor composed = composed(cell, in, mask);
@@ -46,14 +60,29 @@ class RecurrenceTest {
         for (int i = 0; i < in.size(); i++) assertClose(cell + " gradient of input " + i, gFused.get(i), gComposed.get(i), 1e-4, 1e-5);
     }
 
+    /** The backward pass reuses the forward pass's buffers; a retained graph must give the same gradients again. */
+    @ParameterizedTest
+    @EnumSource(Recurrence.Cell.class)
+    void aRetainedGraphGivesTheSameGradientsOnASecondBackwardPass(Recurrence.Cell cell) {
+        Rng rng = new Rng(9);
+        int g = cell.gates * H;
+        List<Tensor> in = List.of(Tensor.randn(rng, B, T, D).requiresGrad(true), Tensor.randn(rng, g, D).requiresGrad(true),
+                Tensor.randn(rng, g, H).requiresGrad(true), Tensor.randn(rng, g).requiresGrad(true), Tensor.randn(rng, g).requiresGrad(true));
+        Tensor out = Recurrence.run(cell, in.get(0), Tensor.of(MASK, B, T), null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+        Tensor up = Tensor.randn(rng, out.shape());
+        List<Tensor> first = Autograd.grad(out, in, up, true), second = Autograd.grad(out, in, up, true);
+        for (int i = 0; i < in.size(); i++) assertThat(second.get(i).data()).as(cell + " input " + i).containsExactly(first.get(i).data());
+    }
+
     /** The recurrence step by step with matmul, sigmoid, tanh, mul, add and slicing; the fused op's result layout. */
     private static Tensor composed(Recurrence.Cell cell, List<Tensor> in, Tensor mask) {
         Tensor x = in.get(0), wIh = in.get(1), wHh = in.get(2), bIh = in.get(3), bHh = in.get(4);
+        int batch = x.dim(0);
         Tensor h = in.get(5), c = cell == Recurrence.Cell.LSTM ? in.get(6) : null;
         List<Tensor> outputs = new ArrayList<>();
         for (int s = 0; s < T; s++) {
             Tensor m = mask.slice(1, s, s + 1); // [B, 1]
-            Tensor xp = x.slice(1, s, s + 1).reshape(B, D).matmul(wIh.t()).add(bIh);
+            Tensor xp = x.slice(1, s, s + 1).reshape(batch, D).matmul(wIh.t()).add(bIh);
             Tensor hp = h.matmul(wHh.t()).add(bHh);
             Tensor hNew, cNew = null;
             switch (cell) {

@@ -151,6 +151,16 @@ class RecurrentLayersTest {
     }
 
     @Test
+    void aBidirectionalConfigAroundALayerThatIsNotRecurrentIsRefusedNamingTheField() {
+        Map<String, Object> c = Map.of("type", "Bidirectional", "name", "bi", "layer", Map.of("type", "Flatten", "name", "f"));
+        assertThatThrownBy(() -> Layers.fromConfig(c, "model.layers[1]"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model.layers[1].layer").hasMessageContaining("Flatten");
+        assertThatThrownBy(() -> Layers.fromConfig(Map.of("type", "LSTM", "name", "l", "units", 0, "return_sequences", false), "m"))
+                .hasMessageContaining("m.units");
+    }
+
+    @Test
     void aModelOfRecurrentLayersRoundTripsThroughItsConfigAndFile() {
         Sequential m = Sequential.of(SimpleRNN.of(3).returnSequences(true), Bidirectional.of(LSTM.of(4).returnSequences(true)),
                 GRU.of(5), Dense.of(2));
