@@ -77,6 +77,8 @@ public final class Layers {
                 return new Dot(name, axes[0], axes[1], f.requireBoolean("normalize"));
             }
             case "Concatenate": return new Concatenate(name, f.requireInt("axis"));
+            case "MultiHeadAttention":
+                return new MultiHeadAttention(name, f.requirePositiveInt("heads"), f.requirePositiveInt("key_dim"), f.requireBoolean("causal"));
             default:
                 Function<Map<String, Object>, Layer> factory = CUSTOM.get(type);
                 if (factory == null) throw f.error("type", "unknown layer type '" + type + "'; register it with Layers.register(\"" + type + "\", config -> ...)");

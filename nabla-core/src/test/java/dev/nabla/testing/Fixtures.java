@@ -19,24 +19,42 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class Fixtures {
 
-    private static Map<String, Object> all;
+    private static final Map<String, Map<String, Object>> FILES = new java.util.HashMap<>();
 
     private Fixtures() {}
 
-    private static synchronized Map<String, Object> all() {
-        if (all == null) {
-            try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/pytorch-reference.json")) {
-                all = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    private static Map<String, Object> all() {
+        return file("pytorch-reference.json");
+    }
+
+    /** The parsed fixture file {@code fixtures/<name>} of the test resources. */
+    private static synchronized Map<String, Object> file(String name) {
+        return FILES.computeIfAbsent(name, n -> {
+            try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + n)) {
+                return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-        return all;
+        });
+    }
+
+    /** An entry of {@code fixtures/pytorch-sequence.json} as a tensor: {@code sequence("mha_self_padmask", "x")}. */
+    public static Tensor sequence(String... path) {
+        return tensorIn("pytorch-sequence.json", path);
+    }
+
+    /** An entry of the fixture file {@code fixtures/<file>} as a tensor. */
+    public static Tensor tensorIn(String file, String... path) {
+        return toTensor(find(file(file), path));
     }
 
     /** The value at a path of keys, e.g. ("losses", "mse", "value"). */
     public static Object get(String... path) {
-        Object o = all();
+        return find(all(), path);
+    }
+
+    private static Object find(Map<String, Object> root, String... path) {
+        Object o = root;
         for (String k : path) {
             if (!(o instanceof Map<?, ?> m) || !m.containsKey(k)) throw new IllegalArgumentException("fixture has no " + String.join("/", path));
             o = m.get(k);
@@ -50,7 +68,10 @@ public final class Fixtures {
 
     /** A nested list as a tensor (shape from the nesting). */
     public static Tensor tensor(String... path) {
-        Object o = get(path);
+        return toTensor(get(path));
+    }
+
+    private static Tensor toTensor(Object o) {
         List<Integer> shape = new ArrayList<>();
         for (Object cur = o; cur instanceof List<?> l; cur = l.isEmpty() ? null : l.get(0)) shape.add(l.size());
         List<Double> flat = new ArrayList<>();
