@@ -174,10 +174,10 @@ final class ElementwiseOps {
     private static Tensor geluBackward(Tensor g, Tensor a) {
         // d/dx [x Phi(x)] = Phi(x) + x phi(x)
         float[] gd = g.data, x = a.data, r = new float[x.length];
-        double invSqrt2 = 1 / Math.sqrt(2), invSqrt2Pi = 1 / Math.sqrt(2 * Math.PI);
+        double invSqrt2Pi = 1 / Math.sqrt(2 * Math.PI);
         for (int i = 0; i < r.length; i++) {
             double xi = x[i];
-            double cdf = 0.5 * (1 + UnaryOp.erf(xi * invSqrt2));
+            double cdf = UnaryOp.normalCdf(xi);
             double pdf = Math.exp(-0.5 * xi * xi) * invSqrt2Pi;
             r[i] = (float) (gd[i] * (cdf + xi * pdf));
         }
