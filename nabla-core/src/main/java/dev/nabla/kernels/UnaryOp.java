@@ -30,7 +30,7 @@ public enum UnaryOp {
             case SOFTPLUS: for (int i = 0; i < n; i++) out[i] = softplus(a[i]); break;
             case SQUARE: for (int i = 0; i < n; i++) out[i] = a[i] * a[i]; break;
             case RECIPROCAL: for (int i = 0; i < n; i++) out[i] = 1f / a[i]; break;
-            case GELU: for (int i = 0; i < n; i++) out[i] = (float) (a[i] * normalCdf(a[i])); break;
+            case GELU: Gelu.forward(a, out); break;
             case GELU_TANH:
                 for (int i = 0; i < n; i++) {
                     float x = a[i];
