@@ -4,6 +4,7 @@ import dev.nabla.data.Dataset;
 import dev.nabla.data.Datasets;
 import dev.nabla.data.IdxReader;
 import dev.nabla.examples.FashionMnist;
+import dev.nabla.examples.FashionVit;
 import dev.nabla.examples.IrisClassifier;
 import dev.nabla.examples.Spiral;
 import dev.nabla.examples.Xor;
@@ -43,7 +44,7 @@ final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1 (xor), W2 (iris), W3 (spiral), W4 (Fashion-MNIST MLP), W5 (CNN), or all.")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1 (xor), W2 (iris), W3 (spiral), W4 (Fashion-MNIST MLP), W5 (CNN), W7 (vision Transformer), or all.")
     List<String> workloads;
 
     @Option(names = "--runs", description = "Timed runs of W1-W3 after the warm-up (default: 5); 0 runs each once, cold, as a job_s measurement.")
@@ -128,8 +129,12 @@ final class BenchCommand implements Runnable {
                 FashionMnist.Result r = FashionMnist.train(cnn ? FashionMnist.cnn() : FashionMnist.mlp(), d, e, 1, false);
                 return new Row(cnn ? "W5" : "W4", r.warmEpochSeconds(), r.history().last("loss"), r.testAccuracy());
             }
+            case "W7": {
+                FashionMnist.Result r = FashionVit.train(IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false), epochs != null ? epochs : 2, 1, false);
+                return new Row("W7", r.warmEpochSeconds(), r.history().last("loss"), r.testAccuracy());
+            }
             default:
-                throw new IllegalArgumentException("unknown workload '" + id + "'; known: W1, W2, W3, W4, W5, all");
+                throw new IllegalArgumentException("unknown workload '" + id + "'; known: W1, W2, W3, W4, W5, W7, all");
         }
     }
 
