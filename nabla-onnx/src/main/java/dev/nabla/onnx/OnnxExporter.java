@@ -38,7 +38,9 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
  * UpSampling2D (Resize, nearest); the merges Add, Subtract, Multiply, Maximum, Minimum (chains of the binary ops),
  * Average (Mean), Concatenate (Concat) and Dot (Transpose + Reshape + MatMul; normalised with ReduceSum, Max, Sqrt,
- * Div). Any other layer is refused with its name and type, and nothing is written.
+ * Div); MultiHeadAttention, TransformerEncoderLayer, TransformerDecoderLayer, PositionalEmbedding and
+ * SinusoidalPositionalEmbedding decomposed into standard ops ({@link TransformerOnnx}). Any other layer is refused
+ * with its name and type, and nothing is written.
  */
 public final class OnnxExporter {
 
@@ -144,6 +146,8 @@ public final class OnnxExporter {
             case "Average": return g.node("Mean", name, xs);
             case "Concatenate": return g.node("Concat", name, xs, Attribute.of("axis", (long) number(layer.config(), "axis")));
             case "Dot": return dot(g, (Dot) layer, xs, shapes);
+            case "MultiHeadAttention": return TransformerOnnx.multiHeadAttention(g, layer, xs, shapes);
+            case "TransformerDecoderLayer": return TransformerOnnx.decoder(g, layer, xs, shapes);
             default: return layer(g, layer, xs.get(0), shapes.get(0));
         }
     }
@@ -263,6 +267,9 @@ public final class OnnxExporter {
             }
             case "Dropout":
                 return g.node("Identity", name, List.of(x));
+            case "PositionalEmbedding": return TransformerOnnx.positionalEmbedding(g, layer, x, shape);
+            case "SinusoidalPositionalEmbedding": return TransformerOnnx.sinusoidal(g, layer, x, shape);
+            case "TransformerEncoderLayer": return TransformerOnnx.encoder(g, layer, x, shape);
             case "BatchNormalization": {
                 List<Weight> w = layer.weights();
                 List<String> in = List.of(x, init(g, w.get(0)), init(g, w.get(1)), init(g, w.get(2)), init(g, w.get(3)));
@@ -277,7 +284,8 @@ public final class OnnxExporter {
                 throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
                         + " supported: Dense, ActivationLayer, Conv2D, MaxPool2D, AvgPool2D, GlobalAveragePooling2D, Flatten, Reshape,"
                         + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D, Add, Subtract,"
-                        + " Multiply, Average, Maximum, Minimum, Concatenate, Dot");
+                        + " Multiply, Average, Maximum, Minimum, Concatenate, Dot, MultiHeadAttention, PositionalEmbedding,"
+                        + " SinusoidalPositionalEmbedding, TransformerEncoderLayer, TransformerDecoderLayer");
         }
     }
 
@@ -291,7 +299,7 @@ public final class OnnxExporter {
         return g.floats(w.name(), w.value().data(), w.value().shape());
     }
 
-    private static String activation(OnnxGraph g, String name, String x, Activation a) {
+    static String activation(OnnxGraph g, String name, String x, Activation a) {
         switch (a) {
             case LINEAR: return x;
             case RELU: return g.node("Relu", name, List.of(x));
