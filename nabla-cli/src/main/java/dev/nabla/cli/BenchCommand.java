@@ -5,6 +5,7 @@ import dev.nabla.data.Datasets;
 import dev.nabla.data.IdxReader;
 import dev.nabla.examples.FashionLstm;
 import dev.nabla.examples.FashionMnist;
+import dev.nabla.examples.FashionVit;
 import dev.nabla.examples.IrisClassifier;
 import dev.nabla.examples.Spiral;
 import dev.nabla.examples.Xor;
@@ -31,10 +32,10 @@ import java.util.function.DoubleSupplier;
 /**
  * Runs the benchmark workloads of {@code shared/bench/WORKLOADS.md} in this process and prints one line per workload,
  * e.g. {@code W2 loop_s=0.021 job_s=0.41 loss=0.163 acc=1.000 rss_mb=120}: loop seconds (W1-W3: median of timed runs
- * after a warm-up run; W4/W5: median epoch after the first), job seconds since the JVM started, final loss, test
+ * after a warm-up run; W4-W7: median epoch after the first), job seconds since the JVM started, final loss, test
  * accuracy and peak RSS.
  */
-@Command(name = "bench", description = {"Run benchmark workloads W1-W5 (see WORKLOADS.md) and print their timings.",
+@Command(name = "bench", description = {"Run benchmark workloads W1-W7 (see WORKLOADS.md) and print their timings.",
         "Example: nabla bench W4"})
 final class BenchCommand implements Runnable {
 
@@ -44,13 +45,13 @@ final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1 (xor), W2 (iris), W3 (spiral), W4 (Fashion-MNIST MLP), W5 (CNN), W6 (LSTM), or all (W1-W5).")
+    @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "W1 (xor), W2 (iris), W3 (spiral), W4 (Fashion-MNIST MLP), W5 (CNN), W6 (LSTM), W7 (vision Transformer), or all (W1-W7).")
     List<String> workloads;
 
     @Option(names = "--runs", description = "Timed runs of W1-W3 after the warm-up (default: 5); 0 runs each once, cold, as a job_s measurement.")
     int runs = 5;
 
-    @Option(names = "--epochs", description = "Override the epochs of W4/W5 (default: 5 and 2, as defined); at least 2.")
+    @Option(names = "--epochs", description = "Override the epochs of W4-W7 (default: 5 for W4, 2 for W5-W7, as defined); at least 2.")
     Integer epochs;
 
     @Option(names = "--spark-master", description = "With W4: also train it through Spark on this master (e.g. local[2]) and compare.")
@@ -70,11 +71,11 @@ final class BenchCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         List<String> ids = new ArrayList<>();
         for (String w : workloads) {
-            if (w.equalsIgnoreCase("all")) ids.addAll(List.of("W1", "W2", "W3", "W4", "W5"));
+            if (w.equalsIgnoreCase("all")) ids.addAll(List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7"));
             else ids.add(w.toUpperCase(Locale.ROOT));
         }
         if (runs < 0) throw new IllegalArgumentException("--runs: must be 0 (one cold run) or more, got " + runs);
-        if (epochs != null && epochs < 2) throw new IllegalArgumentException("--epochs: W4/W5 need at least 2 epochs (the first is warm-up), got " + epochs);
+        if (epochs != null && epochs < 2) throw new IllegalArgumentException("--epochs: W4-W7 need at least 2 epochs (the first is warm-up), got " + epochs);
         out.printf("# Nabla %s, Java %s, GEMM kernel %s, %d threads%n", dev.nabla.train.ModelFile.VERSION, System.getProperty("java.version"),
                 Gemms.get().name(), Parallel.threads());
         out.flush();
@@ -133,8 +134,12 @@ final class BenchCommand implements Runnable {
                 FashionMnist.Result r = FashionLstm.train(IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false), epochs != null ? epochs : 2, 1, false);
                 return new Row("W6", r.warmEpochSeconds(), r.history().last("loss"), r.testAccuracy());
             }
+            case "W7": {
+                FashionMnist.Result r = FashionVit.train(IdxReader.fashionMnist(IdxReader.FASHION_MNIST_DIR, false), epochs != null ? epochs : 2, 1, false);
+                return new Row("W7", r.warmEpochSeconds(), r.history().last("loss"), r.testAccuracy());
+            }
             default:
-                throw new IllegalArgumentException("unknown workload '" + id + "'; known: W1, W2, W3, W4, W5, W6, all");
+                throw new IllegalArgumentException("unknown workload '" + id + "'; known: W1, W2, W3, W4, W5, W6, W7, all");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.nabla.nn;
 
+import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.Parallel;
 import dev.nabla.tensor.Tensor;
 
 import java.util.Map;
@@ -39,10 +41,71 @@ public class LayerNormalization extends Layer {
     protected Tensor forward(Tensor x) {
         int features = gamma.size();
         if (x.rank() < 1 || x.dim(x.rank() - 1) != features) throw shapeError("[*, " + features + "]", x.shape());
-        int last = x.rank() - 1;
-        Tensor centred = x.sub(x.mean(new int[] {last}, true));
-        Tensor variance = centred.square().mean(new int[] {last}, true);
-        return centred.div(variance.add((float) epsilon).sqrt()).mul(gamma).add(beta);
+        return normalize(x, gamma, beta, (float) epsilon);
+    }
+
+    /** Rows per parallel task: below this a row's work does not pay for a hand-off. */
+    private static final int ROWS_PER_TASK = 256;
+
+    /**
+     * {@code (x - mean) / sqrt(var + eps) * gamma + beta} over the last axis as one op (the composed form is nine ops
+     * and their backward passes, a fifth of a small Transformer's step), saving the normalised values and 1/std for
+     * the backward rule.
+     */
+    static Tensor normalize(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
+        int d = gamma.size(), rows = x.size() / d;
+        float[] xs = x.data(), g = gamma.data(), b = beta.data();
+        float[] y = new float[xs.length], xhat = new float[xs.length], rstd = new float[rows];
+        Parallel.forRange(rows, ROWS_PER_TASK, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * d;
+                double sum = 0;
+                for (int j = 0; j < d; j++) sum += xs[o + j];
+                float mean = (float) (sum / d);
+                double sq = 0;
+                for (int j = 0; j < d; j++) {
+                    float c = xs[o + j] - mean;
+                    sq += c * c;
+                }
+                float inv = (float) (1 / Math.sqrt(sq / d + epsilon));
+                rstd[r] = inv;
+                for (int j = 0; j < d; j++) {
+                    float h = (xs[o + j] - mean) * inv;
+                    xhat[o + j] = h;
+                    y[o + j] = h * g[j] + b[j];
+                }
+            }
+        });
+        Tensor out = Tensor.of(y, x.shape());
+        return Autograd.record("layer_norm", () -> "for y = xhat * gamma + beta, xhat = (x - mean) / std over the last axis: "
+                + "dgamma = sum of dy * xhat, dbeta = sum of dy over the rows, dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std"
+                + " with dxhat = dy * gamma", out, (grad, need) -> {
+            float[] dy = grad.data();
+            float[] dx = need[0] ? new float[xs.length] : null;
+            if (dx != null) {
+                Parallel.forRange(rows, ROWS_PER_TASK, (from, to) -> {
+                    for (int r = from; r < to; r++) {
+                        int o = r * d;
+                        double meanG = 0, meanGX = 0;
+                        for (int j = 0; j < d; j++) {
+                            float gh = dy[o + j] * g[j];
+                            meanG += gh;
+                            meanGX += gh * xhat[o + j];
+                        }
+                        float mg = (float) (meanG / d), mgx = (float) (meanGX / d), inv = rstd[r];
+                        for (int j = 0; j < d; j++) dx[o + j] = (dy[o + j] * g[j] - mg - xhat[o + j] * mgx) * inv;
+                    }
+                });
+            }
+            float[] dg = need[1] ? new float[d] : null, db = need[2] ? new float[d] : null;
+            for (int r = 0; r < rows; r++) {
+                int o = r * d;
+                if (dg != null) for (int j = 0; j < d; j++) dg[j] += dy[o + j] * xhat[o + j];
+                if (db != null) for (int j = 0; j < d; j++) db[j] += dy[o + j];
+            }
+            return new Tensor[] {dx == null ? null : Tensor.of(dx, x.shape()), dg == null ? null : Tensor.of(dg, d),
+                    db == null ? null : Tensor.of(db, d)};
+        }, x, gamma, beta);
     }
 
     @Override

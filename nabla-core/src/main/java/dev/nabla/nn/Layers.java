@@ -92,6 +92,17 @@ public final class Layers {
             case "LSTM": return new LSTM(name, f.requirePositiveInt("units"), f.requireBoolean("return_sequences"));
             case "GRU": return new GRU(name, f.requirePositiveInt("units"), f.requireBoolean("return_sequences"));
             case "Bidirectional": return Bidirectional.fromConfig(name, f);
+            case "MultiHeadAttention":
+                return new MultiHeadAttention(name, f.requirePositiveInt("heads"), f.requirePositiveInt("key_dim"), f.requireBoolean("causal"));
+            case "PositionalEmbedding":
+                return new PositionalEmbedding(name, f.requirePositiveInt("max_length"), f.requirePositiveInt("dim"), initializer(f, "initializer"));
+            case "SinusoidalPositionalEmbedding": return new SinusoidalPositionalEmbedding(name);
+            case "TransformerEncoderLayer":
+                return new TransformerEncoderLayer(name, f.requirePositiveInt("d_model"), f.requirePositiveInt("heads"), f.requirePositiveInt("dim_feedforward"),
+                        f.requireDouble("dropout"), feedForwardActivation(f), f.requireBoolean("norm_first"), f.requireDouble("epsilon"));
+            case "TransformerDecoderLayer":
+                return new TransformerDecoderLayer(name, f.requirePositiveInt("d_model"), f.requirePositiveInt("heads"), f.requirePositiveInt("dim_feedforward"),
+                        f.requireDouble("dropout"), feedForwardActivation(f), f.requireBoolean("norm_first"), f.requireDouble("epsilon"));
             default:
                 Function<Map<String, Object>, Layer> factory = CUSTOM.get(type);
                 if (factory == null) throw f.error("type", "unknown layer type '" + type + "'; register it with Layers.register(\"" + type + "\", config -> ...)");
@@ -114,6 +125,15 @@ public final class Layers {
             return Activation.parse(name);
         } catch (IllegalArgumentException e) {
             throw f.error("activation", e.getMessage());
+        }
+    }
+
+    private static TransformerBlock.FeedForwardActivation feedForwardActivation(JsonFields f) {
+        String a = f.requireString("activation");
+        switch (a) {
+            case "relu": return TransformerBlock.FeedForwardActivation.RELU;
+            case "gelu": return TransformerBlock.FeedForwardActivation.GELU;
+            default: throw f.error("activation", "expected \"relu\" or \"gelu\", got \"" + a + "\"");
         }
     }
 

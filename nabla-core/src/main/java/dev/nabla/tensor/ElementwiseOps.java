@@ -3,6 +3,7 @@ package dev.nabla.tensor;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.BinaryOp;
 import dev.nabla.kernels.Elementwise;
+import dev.nabla.kernels.Gelu;
 import dev.nabla.kernels.UnaryOp;
 
 import java.util.Arrays;
@@ -173,14 +174,8 @@ final class ElementwiseOps {
 
     private static Tensor geluBackward(Tensor g, Tensor a) {
         // d/dx [x Phi(x)] = Phi(x) + x phi(x)
-        float[] gd = g.data, x = a.data, r = new float[x.length];
-        double invSqrt2 = 1 / Math.sqrt(2), invSqrt2Pi = 1 / Math.sqrt(2 * Math.PI);
-        for (int i = 0; i < r.length; i++) {
-            double xi = x[i];
-            double cdf = 0.5 * (1 + UnaryOp.erf(xi * invSqrt2));
-            double pdf = Math.exp(-0.5 * xi * xi) * invSqrt2Pi;
-            r[i] = (float) (gd[i] * (cdf + xi * pdf));
-        }
+        float[] r = new float[a.data.length];
+        Gelu.backward(a.data, g.data, r);
         return new Tensor(r, a.shape);
     }
 

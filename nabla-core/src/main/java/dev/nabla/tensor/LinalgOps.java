@@ -34,8 +34,9 @@ final class LinalgOps {
         Gemm gemm = Gemms.get();
         int lda = ta ? m : k, ldb = tb ? k : n;
         int batches = Shape.size(batch);
-        if (batches == 1) {
-            gemm.sgemm(ta, tb, m, n, k, 1f, a.data, 0, lda, b.data, 0, ldb, 0f, c, 0, n);
+        if (batches == 1 || foldsIntoRows(a, ta, b)) {
+            // [..., m, k] @ [k, n] is one [rows, k] @ [k, n] product: the leading dimensions are more rows of A
+            gemm.sgemm(ta, tb, batches * m, n, k, 1f, a.data, 0, lda, b.data, 0, ldb, 0f, c, 0, n);
         } else {
             int[] sa = Elementwise.broadcastStrides(batchA, batch), sb = Elementwise.broadcastStrides(batchB, batch);
             int[] idx = new int[batch.length];
@@ -66,8 +67,21 @@ final class LinalgOps {
         return ta ? matmul(bd, tb, g, true) : matmul(g, false, bd, !tb);
     }
 
+    /**
+     * Whether the batch dimensions of A can simply be more rows: A batched and not transposed, B a matrix (a Dense
+     * kernel applied to a [batch, time, features] sequence).
+     */
+    private static boolean foldsIntoRows(Tensor a, boolean ta, Tensor b) {
+        return !ta && a.shape.length > 2 && b.shape.length == 2;
+    }
+
     /** Gradient for B as stored: op(A)^T @ g, transposed back when B was used transposed. */
     private static Tensor gradB(Tensor g, Tensor a, boolean ta, Tensor b, boolean tb) {
+        if (foldsIntoRows(a, ta, b)) {
+            // one [k, rows] @ [rows, n] product instead of a product per batch entry summed afterwards
+            int k = a.shape[a.shape.length - 1];
+            return gradB(g.reshape(-1, g.shape[g.shape.length - 1]), a.detach().reshape(-1, k), false, b, tb);
+        }
         Tensor ad = a.detach();
         return tb ? matmul(g, true, ad, ta) : matmul(ad, !ta, g, false);
     }

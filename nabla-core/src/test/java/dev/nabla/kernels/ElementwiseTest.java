@@ -1,8 +1,10 @@
 package dev.nabla.kernels;
 
+import dev.nabla.testing.DArray;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ElementwiseTest {
 
@@ -30,5 +32,24 @@ class ElementwiseTest {
         float[] g = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f}, out = new float[y.length];
         Elementwise.reluGradientFromOutput(y, 0, g, 0, out, 0, y.length);
         assertArrayEquals(new float[] {1f, 2f, 3f, 4f, 5f, 0f, 0f, 0f}, out);
+    }
+
+    @Test
+    void erfAndItsComplementAreWithinFloatPrecisionOfTheDoubleReference() {
+        for (int i = -8000; i <= 8000; i++) {
+            double x = i / 1000.0, got = UnaryOp.erf(x), want = DArray.erf(x);
+            assertTrue(Math.abs(got - want) <= 1.5e-7, "erf(" + x + ") = " + got + ", reference " + want);
+            if (Math.abs(x) < 0.5 || Math.abs(x) > 5) continue;
+            double tail = erfcBySimpson(Math.abs(x)); // GELU's x Phi(x) for negative x lives on erfc(|x|)
+            assertTrue(Math.abs((1 - Math.abs(got)) - tail) <= 1.5e-7 * tail + 2.3e-16, "erfc(" + Math.abs(x) + ") = " + (1 - Math.abs(got)) + ", reference " + tail);
+        }
+    }
+
+    /** 2/sqrt(pi) times the integral of e^(-t^2) from x to x + 8 (the rest is below 1e-28), by Simpson's rule. */
+    private static double erfcBySimpson(double x) {
+        int n = 8000;
+        double h = 8.0 / n, s = Math.exp(-x * x) + Math.exp(-(x + 8) * (x + 8));
+        for (int i = 1; i < n; i++) s += (i % 2 == 1 ? 4 : 2) * Math.exp(-(x + i * h) * (x + i * h));
+        return s * h / 3 * 2 / Math.sqrt(Math.PI);
     }
 }

@@ -14,7 +14,7 @@ import java.util.function.IntToDoubleFunction;
 
 import static dev.nabla.testing.DArray.random;
 import static dev.nabla.testing.Fixtures.assertClose;
-import static dev.nabla.testing.Fixtures.sequenceTensor;
+import static dev.nabla.testing.Fixtures.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,16 +29,16 @@ class Conv1DTest {
     void conv1dWithPaddingOneMatchesPyTorch() {
         String c = "conv1d";
         Conv1D conv = new Conv1D(4, 3, 1, 1, 1, true, Activation.LINEAR);
-        Tensor x = sequenceTensor(c, "x").requiresGrad(true);
+        Tensor x = sequence(c, "x").requiresGrad(true);
         conv.buildFor(x.shape());
-        System.arraycopy(sequenceTensor(c, "param.weight").data(), 0, conv.kernel().data(), 0, conv.kernel().size());
-        System.arraycopy(sequenceTensor(c, "param.bias").data(), 0, conv.bias().data(), 0, 4);
+        System.arraycopy(sequence(c, "param.weight").data(), 0, conv.kernel().data(), 0, conv.kernel().size());
+        System.arraycopy(sequence(c, "param.bias").data(), 0, conv.bias().data(), 0, 4);
         Tensor y = conv.apply(x);
-        assertClose("y", y, sequenceTensor(c, "y"));
-        y.mul(sequenceTensor(c, "up")).sum().backward();
-        assertClose("grad x", x.grad(), sequenceTensor(c, "grad.x"));
-        assertClose("grad weight", conv.kernel().grad(), sequenceTensor(c, "grad.param.weight"));
-        assertClose("grad bias", conv.bias().grad(), sequenceTensor(c, "grad.param.bias"));
+        assertClose("y", y, sequence(c, "y"));
+        y.mul(sequence(c, "up")).sum().backward();
+        assertClose("grad x", x.grad(), sequence(c, "grad.x"));
+        assertClose("grad weight", conv.kernel().grad(), sequence(c, "grad.param.weight"));
+        assertClose("grad bias", conv.bias().grad(), sequence(c, "grad.param.bias"));
     }
 
     // PyTorch's numbers, from conv1d_same_reference.py beside this test.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static dev.nabla.testing.Fixtures.assertClose;
-import static dev.nabla.testing.Fixtures.sequenceTensor;
+import static dev.nabla.testing.Fixtures.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,14 +25,14 @@ class EmbeddingTest {
     @Test
     void embeddingWithPaddingIndexMatchesPyTorch() {
         String c = "embedding";
-        Tensor ids = sequenceTensor(c, "ids");
+        Tensor ids = sequence(c, "ids");
         Embedding e = Embedding.of(7, 3).paddingIndex(0);
         e.buildFor(ids.shape());
-        System.arraycopy(sequenceTensor(c, "param.weight").data(), 0, e.embeddings().data(), 0, 21);
+        System.arraycopy(sequence(c, "param.weight").data(), 0, e.embeddings().data(), 0, 21);
         Tensor y = e.apply(ids);
-        assertClose("y", y, sequenceTensor(c, "y"));
-        y.mul(sequenceTensor(c, "up")).sum().backward();
-        assertClose("grad weight", e.embeddings().grad(), sequenceTensor(c, "grad.param.weight"));
+        assertClose("y", y, sequence(c, "y"));
+        y.mul(sequence(c, "up")).sum().backward();
+        assertClose("grad weight", e.embeddings().grad(), sequence(c, "grad.param.weight"));
     }
 
     @Test

@@ -123,6 +123,9 @@ public class OpGradientTest {
         // Linear algebra.
         c.add(new Case("matmul 2-D", in -> in[0].matmul(in[1]), in -> in[0].matmul(in[1]), randn(3, 4), randn(4, 5)));
         c.add(new Case("matmul batched broadcast", in -> in[0].matmul(in[1]), in -> in[0].matmul(in[1]), randn(2, 1, 3, 4), randn(3, 4, 2)));
+        c.add(new Case("matmul sequence @ matrix", in -> in[0].matmul(in[1]), in -> in[0].matmul(in[1]), randn(2, 3, 4), randn(4, 5)));
+        c.add(new Case("matmul sequence @ transposed matrix", in -> in[0].matmul(in[1], false, true), in -> in[0].matmul(in[1].transposeLast()),
+                randn(2, 2, 3, 4), randn(5, 4)));
         c.add(new Case("matmul transposed A", in -> in[0].matmul(in[1], true, false), in -> in[0].transposeLast().matmul(in[1]), randn(4, 3), randn(4, 5)));
         c.add(new Case("matmul transposed B", in -> in[0].matmul(in[1], false, true), in -> in[0].matmul(in[1].transposeLast()), randn(3, 4), randn(5, 4)));
         c.add(new Case("matmul both transposed", in -> in[0].matmul(in[1], true, true), in -> in[0].transposeLast().matmul(in[1].transposeLast()), randn(2, 4, 3), randn(5, 4)));

@@ -19,37 +19,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class Fixtures {
 
-    private static Map<String, Object> all;
+    private static final Map<String, Map<String, Object>> FILES = new java.util.HashMap<>();
 
     private Fixtures() {}
 
-    private static Map<String, Object> sequence;
-
-    private static synchronized Map<String, Object> all() {
-        if (all == null) all = load("/fixtures/pytorch-reference.json");
-        return all;
+    private static Map<String, Object> all() {
+        return file("pytorch-reference.json");
     }
 
-    /** The sequence layers' references, {@code fixtures/pytorch-sequence.json}. */
-    private static synchronized Map<String, Object> sequence() {
-        if (sequence == null) sequence = load("/fixtures/pytorch-sequence.json");
-        return sequence;
+    /** The parsed fixture file {@code fixtures/<name>} of the test resources. */
+    private static synchronized Map<String, Object> file(String name) {
+        return FILES.computeIfAbsent(name, n -> {
+            try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + n)) {
+                return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
-    private static Map<String, Object> load(String resource) {
-        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
-            return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** An entry of {@code fixtures/pytorch-sequence.json} as a tensor: {@code sequence("mha_self_padmask", "x")}. */
+    public static Tensor sequence(String... path) {
+        return tensorIn("pytorch-sequence.json", path);
+    }
+
+    /** An entry of the fixture file {@code fixtures/<file>} as a tensor. */
+    public static Tensor tensorIn(String file, String... path) {
+        return toTensor(find(file(file), path));
     }
 
     /** The value at a path of keys, e.g. ("losses", "mse", "value"). */
     public static Object get(String... path) {
-        return at(all(), path);
+        return find(all(), path);
     }
 
-    private static Object at(Map<String, Object> root, String... path) {
+    private static Object find(Map<String, Object> root, String... path) {
         Object o = root;
         for (String k : path) {
             if (!(o instanceof Map<?, ?> m) || !m.containsKey(k)) throw new IllegalArgumentException("fixture has no " + String.join("/", path));
@@ -64,20 +68,15 @@ public final class Fixtures {
 
     /** A nested list as a tensor (shape from the nesting). */
     public static Tensor tensor(String... path) {
-        return asTensor(get(path));
-    }
-
-    /** As {@link #tensor}, from {@code pytorch-sequence.json}: {@code Fixtures.sequenceTensor("conv1d", "x")}. */
-    public static Tensor sequenceTensor(String... path) {
-        return asTensor(at(sequence(), path));
+        return toTensor(get(path));
     }
 
     /** As {@link #number}, from {@code pytorch-sequence.json}. */
     public static double sequenceNumber(String... path) {
-        return ((Number) at(sequence(), path)).doubleValue();
+        return ((Number) find(file("pytorch-sequence.json"), path)).doubleValue();
     }
 
-    private static Tensor asTensor(Object o) {
+    private static Tensor toTensor(Object o) {
         List<Integer> shape = new ArrayList<>();
         for (Object cur = o; cur instanceof List<?> l; cur = l.isEmpty() ? null : l.get(0)) shape.add(l.size());
         List<Double> flat = new ArrayList<>();

@@ -49,8 +49,9 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * UpSampling2D (Resize, nearest); the merges Add, Subtract, Multiply, Maximum, Minimum (chains of the binary ops),
  * Average (Mean), Concatenate (Concat) and Dot (Transpose + Reshape + MatMul; normalised with ReduceSum, Max, Sqrt,
  * Div), SimpleRNN / LSTM / GRU / Bidirectional (ONNX's RNN / LSTM / GRU ops, gates reordered; see
- * {@code recurrent}); a Sequential or functional model used as a layer, inlined. Any other layer is refused with its
- * name and type, and nothing is written.
+ * {@code recurrent}); MultiHeadAttention, TransformerEncoderLayer, TransformerDecoderLayer, PositionalEmbedding and
+ * SinusoidalPositionalEmbedding decomposed into standard ops ({@link TransformerOnnx}); a Sequential or functional
+ * model used as a layer, inlined. Any other layer is refused with its name and type, and nothing is written.
  */
 public final class OnnxExporter {
 
@@ -190,6 +191,8 @@ public final class OnnxExporter {
             case "SimpleRNN":
             case "LSTM":
             case "GRU": return recurrent(g, name, List.of((Recurrent) layer), xs);
+            case "MultiHeadAttention": return TransformerOnnx.multiHeadAttention(g, layer, xs, shapes);
+            case "TransformerDecoderLayer": return TransformerOnnx.decoder(g, layer, xs, shapes);
             default: return layer(g, layer, xs.get(0), shapes.get(0));
         }
     }
@@ -374,6 +377,9 @@ public final class OnnxExporter {
             }
             case "Dropout":
                 return g.node("Identity", name, List.of(x));
+            case "PositionalEmbedding": return TransformerOnnx.positionalEmbedding(g, layer, x, shape);
+            case "SinusoidalPositionalEmbedding": return TransformerOnnx.sinusoidal(g, layer, x, shape);
+            case "TransformerEncoderLayer": return TransformerOnnx.encoder(g, layer, x, shape);
             case "BatchNormalization": {
                 List<Weight> w = layer.weights();
                 List<String> in = List.of(x, init(g, w.get(0)), init(g, w.get(1)), init(g, w.get(2)), init(g, w.get(3)));
@@ -393,7 +399,8 @@ public final class OnnxExporter {
                         + " supported: Dense, ActivationLayer, Embedding, Conv1D, Conv2D, MaxPool1D, AvgPool1D, MaxPool2D, AvgPool2D,"
                         + " GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling2D, Flatten, Reshape,"
                         + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D, Add, Subtract,"
-                        + " Multiply, Average, Maximum, Minimum, Concatenate, Dot, SimpleRNN, LSTM, GRU, Bidirectional");
+                        + " Multiply, Average, Maximum, Minimum, Concatenate, Dot, SimpleRNN, LSTM, GRU, Bidirectional, MultiHeadAttention,"
+                        + " PositionalEmbedding, SinusoidalPositionalEmbedding, TransformerEncoderLayer, TransformerDecoderLayer");
         }
     }
 
@@ -454,7 +461,7 @@ public final class OnnxExporter {
         return g.floats(w.name(), w.value().data(), w.value().shape());
     }
 
-    private static String activation(OnnxGraph g, String name, String x, Activation a) {
+    static String activation(OnnxGraph g, String name, String x, Activation a) {
         switch (a) {
             case LINEAR: return x;
             case RELU: return g.node("Relu", name, List.of(x));

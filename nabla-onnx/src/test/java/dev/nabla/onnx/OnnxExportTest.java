@@ -38,6 +38,12 @@ import dev.nabla.nn.GlobalAveragePooling2D;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.LayerNormalization;
 import dev.nabla.nn.MaxPool2D;
+import dev.nabla.nn.MultiHeadAttention;
+import dev.nabla.nn.PositionalEmbedding;
+import dev.nabla.nn.SinusoidalPositionalEmbedding;
+import dev.nabla.nn.TransformerBlock.FeedForwardActivation;
+import dev.nabla.nn.TransformerDecoderLayer;
+import dev.nabla.nn.TransformerEncoderLayer;
 import dev.nabla.nn.Padding;
 import dev.nabla.nn.Permute;
 import dev.nabla.nn.RepeatVector;
@@ -448,5 +454,41 @@ class OnnxExportTest {
         Functional m = Model.of(List.of(x), Map.of("dense_2", h, "dense_1_4", Dense.of(2).call(h)));
         randomise(m, 23);
         assertOrtMatches(m, Map.of("dense_0", randomInput(24, 3, 4)));
+    }
+
+    @Test
+    void positionEmbeddingsAttentionAndEncoderLayersMatch() throws Exception {
+        Sequential m = Sequential.of(new PositionalEmbedding(7, 8), new SinusoidalPositionalEmbedding(),
+                new MultiHeadAttention("causal", 2, 4, true), new MultiHeadAttention("narrow", 4, 3, false),
+                new TransformerEncoderLayer(null, 8, 2, 12, 0.1, FeedForwardActivation.GELU, true, 1e-5),
+                new TransformerEncoderLayer(null, 8, 4, 6, 0.0, FeedForwardActivation.RELU, false, 1e-6), Dense.of(3));
+        m.buildFor(1, 5, 8);
+        randomise(m, 25);
+        assertOrtMatches(m, randomInput(26, 3, 5, 8));
+    }
+
+    @Test
+    void crossAttentionAndTheDecoderLayerMatch() throws Exception {
+        SymbolicTensor x = Input.of("x", 4, 6), memory = Input.of("memory", 5, 6), other = Input.of("other", 5, 6);
+        SymbolicTensor cross = new MultiHeadAttention(null, 3, 2, true).call(x, memory);
+        SymbolicTensor keyUnlikeValue = new MultiHeadAttention(null, 2, 3, false).call(cross, memory, other);
+        SymbolicTensor pre = new TransformerDecoderLayer(null, 6, 2, 10, 0.0, FeedForwardActivation.GELU, true, 1e-5).call(keyUnlikeValue, memory);
+        SymbolicTensor post = new TransformerDecoderLayer(null, 6, 3, 10, 0.0, FeedForwardActivation.RELU, false, 1e-5).call(pre, other);
+        Functional m = Model.of(List.of(x, memory, other), post);
+        randomise(m, 27);
+        assertOrtMatches(m, Map.of("x", randomInput(28, 2, 4, 6), "memory", randomInput(29, 2, 5, 6), "other", randomInput(30, 2, 5, 6)));
+    }
+
+    /** The W7 vision Transformer's layers, patches to logits. */
+    @Test
+    void theW7VisionTransformerMatches() throws Exception {
+        Sequential m = Sequential.of(new Reshape(4, 7, 4, 7), new Permute(1, 3, 2, 4), new Reshape(16, 49),
+                Dense.pytorchStyle(64, Activation.LINEAR), new PositionalEmbedding(16, 64),
+                new TransformerEncoderLayer(null, 64, 4, 128, 0.0, FeedForwardActivation.GELU, true, 1e-5),
+                new TransformerEncoderLayer(null, 64, 4, 128, 0.0, FeedForwardActivation.GELU, true, 1e-5),
+                new Permute(2, 1), new Reshape(64, 16, 1), new GlobalAveragePooling2D(), new LayerNormalization(),
+                Dense.pytorchStyle(10, Activation.LINEAR));
+        m.seed(3).buildFor(1, 784);
+        assertOrtMatches(m, Tensor.uniform(new Rng(31), 0, 1, 4, 784));
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 
 import static dev.nabla.testing.Fixtures.assertClose;
 import static dev.nabla.testing.Fixtures.sequenceNumber;
-import static dev.nabla.testing.Fixtures.sequenceTensor;
+import static dev.nabla.testing.Fixtures.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,11 +23,11 @@ class SequenceCrossEntropyTest {
     @Test
     void sequenceCrossEntropyWithIgnoreIndexMatchesPyTorch() {
         String c = "sequence_ce_ignore_index";
-        Tensor logits = sequenceTensor(c, "logits").requiresGrad(true);
-        Tensor loss = CE.apply(sequenceTensor(c, "target"), logits);
+        Tensor logits = sequence(c, "logits").requiresGrad(true);
+        Tensor loss = CE.apply(sequence(c, "target"), logits);
         assertThat((double) loss.item()).isCloseTo(sequenceNumber(c, "value"), org.assertj.core.data.Offset.offset(1e-5));
         loss.backward();
-        assertClose("grad logits", logits.grad(), sequenceTensor(c, "grad.logits"));
+        assertClose("grad logits", logits.grad(), sequence(c, "grad.logits"));
     }
 
     /** The mean over kept steps of -log softmax(z)[target], in double, written from the definition. */

@@ -1,0 +1,53 @@
+package dev.nabla.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** {@link Gelu}'s loops with explicit vectors: the erfc fit of {@link UnaryOp#normalCdf} in float, lane by lane. */
+final class VectorGelu implements Gelu.Kernel {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final float INV_SQRT_2 = (float) (1 / Math.sqrt(2));
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+
+    @Override
+    public void forward(float[] x, float[] out) {
+        int i = 0, bound = S.loopBound(x.length);
+        for (; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.mul(cdf(v)).intoArray(out, i);
+        }
+        Gelu.Scalar.forward(x, out, i);
+    }
+
+    @Override
+    public void backward(float[] x, float[] g, float[] out) {
+        int i = 0, bound = S.loopBound(x.length);
+        for (; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+            FloatVector.fromArray(S, g, i).mul(v.fma(pdf, cdf(v))).intoArray(out, i);
+        }
+        Gelu.Scalar.backward(x, g, out, i);
+    }
+
+    /** Phi(x) = erfc(|x|/sqrt 2)/2 below 0, 1 - that above. */
+    private static FloatVector cdf(FloatVector x) {
+        FloatVector z = x.abs().mul(INV_SQRT_2);
+        FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
+        FloatVector p = t.fma(0.17087277f, -0.82215223f);
+        p = p.mul(t).add(1.48851587f);
+        p = p.mul(t).add(-1.13520398f);
+        p = p.mul(t).add(0.27886807f);
+        p = p.mul(t).add(-0.18628806f);
+        p = p.mul(t).add(0.09678418f);
+        p = p.mul(t).add(0.37409196f);
+        p = p.mul(t).add(1.00002368f);
+        p = p.mul(t).add(-1.26551223f);
+        FloatVector tail = t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP)).mul(0.5f);
+        VectorMask<Float> negative = x.compare(VectorOperators.LT, 0f);
+        return tail.neg().add(1f).blend(tail, negative);
+    }
+}

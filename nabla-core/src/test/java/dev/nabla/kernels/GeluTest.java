@@ -1,0 +1,43 @@
+package dev.nabla.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GeluTest {
+
+    private static float[] inputs() {
+        float[] x = new float[20003]; // not a multiple of any vector length: the scalar tail runs too
+        for (int i = 0; i < x.length; i++) x[i] = -10f + 20f * i / (x.length - 1);
+        x[1] = Float.NaN; // in the vector part, as the rest
+        x[2] = Float.POSITIVE_INFINITY;
+        x[3] = 0f;
+        return x;
+    }
+
+    @Test
+    void theVectorLoopsAgreeWithTheScalarOnesToFloatPrecision() {
+        assertThat(Gelu.kernelName()).isEqualTo("vector"); // the tests run with the incubator module
+        float[] x = inputs(), g = new float[x.length];
+        for (int i = 0; i < g.length; i++) g[i] = 1f + (i % 7) / 7f;
+        float[] fast = new float[x.length], plain = new float[x.length];
+        Gelu.forward(x, fast);
+        Gelu.scalar().forward(x, plain);
+        assertClose(fast, plain);
+        Gelu.backward(x, g, fast);
+        Gelu.scalar().backward(x, g, plain);
+        assertClose(fast, plain);
+    }
+
+    /** Relative 3e-6, absolute 1e-6 (the backward sum Phi + x phi cancels near x = -0.75). */
+    private static void assertClose(float[] a, float[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b[i]) continue;
+            if (Float.isNaN(b[i])) {
+                assertThat(a[i]).as("at %d", i).isNaN();
+            } else {
+                assertThat((double) Math.abs(a[i] - b[i])).as("at %d: %s vs %s", i, a[i], b[i]).isLessThanOrEqualTo(3e-6 * Math.abs(b[i]) + 1e-6);
+            }
+        }
+    }
+}
