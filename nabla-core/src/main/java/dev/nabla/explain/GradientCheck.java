@@ -18,15 +18,16 @@ import java.util.function.Supplier;
  * below; a wrong backward rule reports errors above 1e-2 (a rule off by 3% gives about 1.5e-2, one off by a factor
  * of 2 about 0.3).
  *
- * <p>How the numeric derivative is made trustworthy in float32: the loss is rounded to about 1e-7 of its size, so a
- * central difference with step h carries a rounding error of order ulp(loss) / h, and a small gradient (an LSTM's
- * recurrent weights, 1e-4 next to a loss of 1) drowns in it at a fixed small step. Each element therefore gets the
- * smallest step whose rounding error fits a quarter of the error budget for that element's gradient size (at most
- * 0.3 of the weight's scale), and the differences at h and h/2 are combined by Richardson extrapolation, which
- * cancels their h^2 truncation terms. The element's error bound is that rounding bound, plus the disagreement of the
- * two steps (truncation, or a kink within reach), plus any jump of the slope at the point itself (seen in the two
- * second differences, e.g. a ReLU input exactly at 0). An element is compared only when its bound is below a quarter
- * of the 1e-2 threshold, so numerical error alone cannot fail a correct rule; the others are counted as not checked.
+ * <p>How the numeric derivative is made trustworthy in float32: the loss carries rounding noise of at least 1e-7 of
+ * its size (more when it is a small difference of large terms), so a central difference with step h is off by about
+ * noise / h, and a small gradient (an LSTM's recurrent weights, 1e-4 next to a loss of 1) drowns in it at a fixed
+ * small step. So the noise is first measured on a few probes (as ECnoise does, Moré and Wild); each element then gets the smallest
+ * step whose noise error fits a quarter of the error budget for that element's gradient size (at most 0.3 of the
+ * weight's scale), and the differences at h and h/2 are combined by Richardson extrapolation, which cancels their
+ * h^2 truncation terms. The element's error bound is the noise bound, plus the disagreement of the two steps
+ * (truncation, or a kink within reach), plus any jump of the slope at the point itself (seen in the two second
+ * differences, e.g. a ReLU input exactly at 0). An element is compared only when its bound is below a quarter of the
+ * 1e-2 threshold, so numerical error alone cannot fail a correct rule; the others are counted as not checked.
  *
  * <pre>{@code
  * for (GradientCheck.Result r : GradientCheck.of(model, () -> lossFn.apply(y, model.apply(x)), 20))
@@ -87,18 +88,21 @@ public final class GradientCheck {
         Rng rng = new Rng(1);
         try (NoGrad ignored = Autograd.noGrad()) {
             double base = scalar.get().item();
+            List<int[]> orders = new ArrayList<>();
+            for (Tensor t : params) orders.add(rng.permutation(t.size()));
+            double noise = noise(scalar, params, orders, base);
             for (int p = 0; p < weights.size(); p++) {
                 float[] w = params.get(p).data();
                 float[] g = analytic.get(p) == null ? new float[w.length] : analytic.get(p).data();
                 int n = Math.min(perWeight, w.length);
-                int[] order = rng.permutation(w.length);
+                int[] order = orders.get(p);
                 double scale = 0;
                 for (float v : g) scale = Math.max(scale, Math.abs(v));
                 double floor = FLOOR * scale, worst = 0;
                 int checked = 0;
                 for (int k = 0; k < n; k++) {
                     int i = order[k];
-                    Numeric numeric = Numeric.of(scalar, w, i, step(w[i], Math.max(Math.abs(g[i]), floor), base), base);
+                    Numeric numeric = Numeric.of(scalar, w, i, step(w[i], Math.max(Math.abs(g[i]), floor), noise), base, noise);
                     double size = Math.max(Math.abs(g[i]) + Math.abs(numeric.value), floor);
                     if (!(numeric.error <= BUDGET * size)) continue; // also skips a NaN or an all-zero weight's noise
                     checked++;
@@ -111,35 +115,69 @@ public final class GradientCheck {
     }
 
     /**
-     * The smallest step (fewest kinks in reach, least truncation) whose rounding error, 3 ulp(loss) / h (see
+     * The smallest step (fewest kinks in reach, least truncation) whose noise bound, 6 s / h for loss noise s (see
      * {@link Numeric}), is a quarter of the budget for a gradient of the given size.
      */
-    private static float step(float w, double gradientSize, double loss) {
+    private static float step(float w, double gradientSize, double noise) {
         double unit = Math.max(1, Math.abs(w));
-        double wanted = 4 * 3 * Math.ulp((float) loss) / (BUDGET * gradientSize);
+        double wanted = 4 * 6 * noise / (BUDGET * gradientSize);
         return (float) Math.min(Math.max(wanted, MIN_STEP * unit), MAX_STEP * unit);
+    }
+
+    /**
+     * The standard deviation of the loss's computational noise, after Moré and Wild's ECnoise: the losses at seven
+     * points w[i] + j t (j = -3..3, t tiny) are smooth far below float32 resolution, so their fourth differences d4
+     * are noise alone, and gamma_4 mean(d4^2) with gamma_4 = (4!)^2 / 8! estimates its variance. One probe per
+     * weight, pooled (probes on which the loss does not move at all carry no information). This sees noise far above
+     * ulp(loss), e.g. a cross-entropy near 0 computed from logits of 20; it is never below the final rounding's.
+     */
+    private static double noise(Supplier<Tensor> scalar, List<Tensor> params, List<int[]> orders, double base) {
+        double sum = 0;
+        int count = 0;
+        for (int p = 0; p < params.size(); p++) {
+            float[] w = params.get(p).data();
+            if (w.length == 0) continue;
+            int i = orders.get(p)[0];
+            float saved = w[i];
+            double t = MIN_STEP * Math.max(1, Math.abs(saved));
+            double[] f = new double[7];
+            for (int j = 0; j < f.length; j++) {
+                w[i] = (float) (saved + (j - 3) * t);
+                f[j] = scalar.get().item();
+            }
+            w[i] = saved;
+            double probe = 0;
+            for (int s = 0; s + 4 < f.length; s++) {
+                double d4 = f[s] - 4 * f[s + 1] + 6 * f[s + 2] - 4 * f[s + 3] + f[s + 4];
+                probe += d4 * d4;
+            }
+            if (probe == 0) continue;
+            sum += probe;
+            count += f.length - 4;
+        }
+        double ecnoise = count == 0 ? 0 : Math.sqrt(sum / count * 576 / 40320);
+        return Math.max(ecnoise, Math.ulp((float) base) / Math.sqrt(12));
     }
 
     /** A numeric derivative and a bound on its error. */
     private record Numeric(double value, double error) {
 
         /** From the loss at w[i] +- h and +- h/2 (w[i] restored afterwards) and at w[i] itself ({@code base}). */
-        static Numeric of(Supplier<Tensor> scalar, float[] w, int i, float h, double base) {
+        static Numeric of(Supplier<Tensor> scalar, float[] w, int i, float h, double base, double noise) {
             Difference coarse = Difference.of(scalar, w, i, h, base), fine = Difference.of(scalar, w, i, h / 2, base);
-            // Each loss is rounded to about one ulp; the extrapolation (4 fine - coarse) / 3 weighs those errors to at
-            // most 3 ulp / h, and the slope-jump estimate below to at most 10 ulp / h.
-            double ulp = Math.ulp((float) Math.max(Math.abs(base), Math.max(coarse.largest(), fine.largest())));
-            double rounding = 3 * ulp / h;
+            // Noise of standard deviation s in each loss gives the extrapolation (4 fine - coarse) / 3 a standard
+            // deviation of 1.9 s / h and the slope-jump estimate below one of 5 s / h: bounds of 3 of them.
+            double rounding = 6 * noise / h;
             double truncation = Math.abs(fine.slope - coarse.slope) / 3;
             // A kink at the point itself (slopes a and b either side) leaves both central differences at (a + b) / 2;
             // the second differences then grow as 1 / step, and h |fine - coarse| / 2 = |b - a| / 2 is that error.
-            double jump = Math.max(0, h * Math.abs(fine.curvature - coarse.curvature) / 2 - 10 * ulp / h);
+            double jump = Math.max(0, h * Math.abs(fine.curvature - coarse.curvature) / 2 - 15 * noise / h);
             return new Numeric((4 * fine.slope - coarse.slope) / 3, rounding + truncation + jump);
         }
     }
 
     /** The central difference (slope) and second difference (curvature) at one step, from the losses either side. */
-    private record Difference(double slope, double curvature, double plus, double minus) {
+    private record Difference(double slope, double curvature) {
 
         static Difference of(Supplier<Tensor> scalar, float[] w, int i, float h, double base) {
             float saved = w[i], up = saved + h, down = saved - h;
@@ -151,11 +189,7 @@ public final class GradientCheck {
             // The steps actually taken, as float32 represents saved +- h.
             double right = (double) up - saved, left = (double) saved - down;
             double curvature = ((plus - base) / right - (base - minus) / left) * 2 / (right + left);
-            return new Difference((plus - minus) / (right + left), curvature, plus, minus);
-        }
-
-        double largest() {
-            return Math.max(Math.abs(plus), Math.abs(minus));
+            return new Difference((plus - minus) / (right + left), curvature);
         }
     }
 }

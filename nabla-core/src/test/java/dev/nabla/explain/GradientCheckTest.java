@@ -4,7 +4,9 @@ import dev.nabla.autograd.Function;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Dense;
+import dev.nabla.nn.Embedding;
 import dev.nabla.nn.Flatten;
+import dev.nabla.nn.GlobalAveragePooling1D;
 import dev.nabla.nn.Initializers;
 import dev.nabla.nn.MaxPool2D;
 import dev.nabla.nn.Padding;
@@ -112,6 +114,45 @@ class GradientCheckTest {
                 Tensor.normal(new Rng(4), 0, 1, 4, 6), 40));
         assertAllPass(check(Sequential.of(new Conv2D(4, 3, 1, Padding.SAME, true, Activation.RELU), new MaxPool2D(2, 2), new Flatten(),
                 Dense.of(3)), Tensor.normal(new Rng(5), 0, 1, 4, 2, 6, 6), 40));
+    }
+
+    @Test
+    void aReluInputExactlyAtZeroIsNotCheckedRatherThanReportedWrong() {
+        // A zero-bias ReLU layer and an all-zero row: that row's pre-activations sit exactly on the kink, where autograd
+        // takes one side's slope and any central difference the average of both.
+        Sequential model = Sequential.of(Dense.of(6, Activation.RELU), Dense.of(3));
+        Tensor x = Tensor.normal(new Rng(8), 0, 1, 4, 5);
+        java.util.Arrays.fill(x.data(), 0, 5, 0f);
+        List<GradientCheck.Result> results = check(model, x, 20);
+        assertThat(results).noneMatch(GradientCheck.Result::disagrees);
+        assertThat(results.get(1).parameter()).isEqualTo("dense/bias");
+        assertThat(results.get(1).checked()).as(results.get(1).toString()).isLessThan(results.get(1).sampled());
+    }
+
+    @Test
+    void embeddingRowsAbsentFromTheBatchAreCheckedAsExactlyZero() {
+        Sequential model = Sequential.of(Embedding.of(2000, 4), new GlobalAveragePooling1D(), Dense.of(3));
+        Tensor ids = Tensor.of(new float[] {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3}, 4, 4);
+        List<GradientCheck.Result> results = check(model, ids, 20);
+        assertAllPass(results);
+        assertThat(results.get(0).checked()).as(results.get(0).toString()).isEqualTo(20);
+    }
+
+    @Test
+    void aConfidentModelWhoseLossIsNearZeroIsNotReportedWrong() {
+        Sequential model = Sequential.of(Dense.of(8, Activation.TANH), Dense.of(3));
+        Tensor x = Tensor.normal(new Rng(7), 0, 1, 4, 5);
+        model.seed(1);
+        model.buildFor(x.shape());
+        // Logits of about +-20: the cross-entropy is near 0 while the terms it is computed from are large, so its
+        // float32 noise is far above ulp(loss); the gradients are too small to resolve, and must not look wrong.
+        float[] k = ((Dense) model.layers().get(1)).kernel().data();
+        for (int i = 0; i < k.length; i++) k[i] *= 20;
+        Tensor y = model.apply(x).argmax(1);
+        Tensor loss = Losses.sparseCategoricalCrossentropy(true).apply(y, model.apply(x));
+        assertThat(loss.item()).isLessThan(1e-3f);
+        List<GradientCheck.Result> results = GradientCheck.of(model, () -> Losses.sparseCategoricalCrossentropy(true).apply(y, model.apply(x)), 40);
+        assertThat(results).noneMatch(GradientCheck.Result::disagrees);
     }
 
     @Test
