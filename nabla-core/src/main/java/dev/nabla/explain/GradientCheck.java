@@ -168,7 +168,9 @@ public final class GradientCheck {
             // Noise of standard deviation s in each loss gives the extrapolation (4 fine - coarse) / 3 a standard
             // deviation of 1.9 s / h and the slope-jump estimate below one of 5 s / h: bounds of 3 of them.
             double rounding = 6 * noise / h;
-            double truncation = Math.abs(fine.slope - coarse.slope) / 3;
+            // The steps' disagreement: 3 times the h^2 error left in the fine one, so generous for the extrapolation;
+            // for one kink at distance d in (0, h) of the point, it and the jump term together bound the error.
+            double truncation = Math.abs(fine.slope - coarse.slope);
             // A kink at the point itself (slopes a and b either side) leaves both central differences at (a + b) / 2;
             // the second differences then grow as 1 / step, and h |fine - coarse| / 2 = |b - a| / 2 is that error.
             double jump = Math.max(0, h * Math.abs(fine.curvature - coarse.curvature) / 2 - 15 * noise / h);
