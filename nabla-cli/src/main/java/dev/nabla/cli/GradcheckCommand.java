@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "gradcheck", description = {"Check a saved model's gradients against central differences, parameter by parameter.",
-        "On a few rows of data it prints the worst relative error of each (float32: around 1e-3 or below is right)."})
+        "On a few rows of data it prints the worst relative error of each (float32: around 1e-3 or below is right);",
+        "elements whose difference float32 cannot resolve (a kink, a tiny gradient) are counted as not checked."})
 final class GradcheckCommand implements Callable<Integer> {
 
     @Mixin
@@ -78,7 +79,8 @@ final class GradcheckCommand implements Callable<Integer> {
             return 1;
         }
         if (checked == 0) {
-            out.println("Nothing verified: no element could be checked (" + counts + "; each sat next to a kink such as ReLU at 0);"
+            out.println("Nothing verified: no element could be checked (" + counts + "; each sat next to a kink such as ReLU at 0,"
+                    + " or its gradient was too small for the float32 loss to resolve);"
                     + " try other rows (--data, --rows) or more --elements.");
             return 1;
         }
