@@ -121,22 +121,12 @@ public class Embedding extends Layer implements Masks.Source {
         for (int i = 0; i < v.length; i++) {
             float id = v[i];
             if (!(id >= 0 && id < vocab) || id != Math.rint(id)) {
-                throw new IllegalArgumentException(name() + ": token id " + id + " at position " + position(i, ids.shape())
+                throw new IllegalArgumentException(name() + ": token id " + id + " at position " + Shape.position(i, ids.shape())
                         + " of input " + Shape.str(ids.shape()) + " is not a whole number in [0, " + vocab + ")");
             }
             rows[i] = (int) id;
         }
         return rows;
-    }
-
-    /** The multi-index of flat position {@code i}, e.g. [1, 3] (row 1, step 3). */
-    private static String position(int i, int[] shape) {
-        int[] index = new int[shape.length];
-        for (int a = shape.length - 1; a >= 0; a--) {
-            index[a] = i % shape[a];
-            i /= shape[a];
-        }
-        return Arrays.toString(index);
     }
 
     /** For [batch, time] ids with a padding index: 1 where the id is a real token, 0 where it is the padding index. */

@@ -31,6 +31,16 @@ public final class Shape {
         return Arrays.toString(shape);
     }
 
+    /** The multi-index of flat position {@code i} in {@code shape}, for errors: position 7 of [2, 4] is "[1, 3]". */
+    public static String position(int i, int[] shape) {
+        int[] index = new int[shape.length];
+        for (int a = shape.length - 1; a >= 0; a--) {
+            index[a] = i % shape[a];
+            i /= shape[a];
+        }
+        return Arrays.toString(index);
+    }
+
     /** NumPy broadcasting of two shapes, or an error naming the op and both shapes. */
     public static int[] broadcast(String op, int[] a, int[] b) {
         if (Arrays.equals(a, b)) return a;

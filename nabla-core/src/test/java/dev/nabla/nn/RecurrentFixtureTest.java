@@ -1,15 +1,11 @@
 package dev.nabla.nn;
 
-import dev.nabla.io.Json;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with PyTorch's parameter tensors loaded as they are.
  */
 class RecurrentFixtureTest {
-
-    private static final Map<String, Map<String, Object>> FILES = new java.util.HashMap<>();
 
     @ParameterizedTest
     @ValueSource(strings = {"rnn_tanh", "lstm", "gru"})
@@ -95,35 +89,12 @@ class RecurrentFixtureTest {
         assertThat(bi.weights().get(4).name()).isEqualTo("backward_" + inner.name() + "/weight_ih");
     }
 
-    private static synchronized Map<String, Object> file(String name) {
-        return FILES.computeIfAbsent(name, n -> {
-            try (InputStream in = RecurrentFixtureTest.class.getResourceAsStream("/fixtures/" + n)) {
-                return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
-
-    /** A nested list of pytorch-sequence.json as a float32 tensor of its shape. */
+    /** An entry of pytorch-sequence.json as a float32 tensor of its shape. */
     static Tensor tensor(String entry, String key) {
-        return tensor("pytorch-sequence.json", entry, key);
+        return Fixtures.sequence(entry, key);
     }
 
     static Tensor tensor(String file, String entry, String key) {
-        Object o = ((Map<?, ?>) file(file).get(entry)).get(key);
-        if (o == null) throw new IllegalArgumentException("fixture " + entry + " has no " + key);
-        List<Integer> shape = new ArrayList<>();
-        for (Object cur = o; cur instanceof List<?> l; cur = l.isEmpty() ? null : l.get(0)) shape.add(l.size());
-        List<Double> flat = new ArrayList<>();
-        flatten(o, flat);
-        float[] data = new float[flat.size()];
-        for (int i = 0; i < data.length; i++) data[i] = flat.get(i).floatValue();
-        return Tensor.of(data, shape.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    private static void flatten(Object o, List<Double> out) {
-        if (o instanceof List<?> l) for (Object e : l) flatten(e, out);
-        else out.add(((Number) o).doubleValue());
+        return Fixtures.tensorIn(file, entry, key);
     }
 }

@@ -161,23 +161,13 @@ public final class Losses {
                 continue;
             }
             if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] >= classes) {
-                String at = p.rank() == 2 ? "row " + i : "position " + position(i, positions);
+                String at = p.rank() == 2 ? "row " + i : "position " + Shape.position(i, positions);
                 throw new IllegalArgumentException(name + ": target " + v[i] + " at " + at + " is not a class index in [0, " + classes + ")"
                         + (ignoreIndex != null ? " or the ignore index " + ignoreIndex : ""));
             }
             index[i] = (int) v[i];
         }
         return index;
-    }
-
-    /** The multi-index of flat position {@code i} in {@code shape}, e.g. [1, 3]. */
-    private static String position(int i, int[] shape) {
-        int[] index = new int[shape.length];
-        for (int a = shape.length - 1; a >= 0; a--) {
-            index[a] = i % shape[a];
-            i /= shape[a];
-        }
-        return Arrays.toString(index);
     }
 
     static void checkSameShape(String name, Tensor t, Tensor p) {
