@@ -6,12 +6,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The protobuf wire format, just as much as ONNX needs: varints, length-delimited fields (strings, bytes, nested
- * messages, packed floats) and 32-bit floats. Fields are written in the order called; readers accept any order.
+ * The protobuf wire format, just as much as ONNX and TensorBoard need: varints, length-delimited fields (strings,
+ * bytes, nested messages, packed varints and doubles), 32-bit floats and 64-bit doubles. Fields are written in the
+ * order called; readers accept any order.
  */
 public final class ProtoWriter {
 
-    private static final int VARINT = 0, FIXED32 = 5, LENGTH_DELIMITED = 2;
+    private static final int VARINT = 0, FIXED64 = 1, FIXED32 = 5, LENGTH_DELIMITED = 2;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -43,10 +44,23 @@ public final class ProtoWriter {
         return this;
     }
 
+    public ProtoWriter float64(int field, double value) {
+        tag(field, FIXED64);
+        rawFixed64(Double.doubleToLongBits(value));
+        return this;
+    }
+
     /** A packed repeated int64 field. */
     public ProtoWriter packedVarints(int field, long[] values) {
         ProtoWriter packed = new ProtoWriter();
         for (long v : values) packed.rawVarint(v);
+        return bytes(field, packed.toByteArray());
+    }
+
+    /** A packed repeated double field. */
+    public ProtoWriter packedDoubles(int field, double[] values) {
+        ProtoWriter packed = new ProtoWriter();
+        for (double v : values) packed.rawFixed64(Double.doubleToLongBits(v));
         return bytes(field, packed.toByteArray());
     }
 
@@ -65,6 +79,10 @@ public final class ProtoWriter {
             v >>>= 7;
         }
         out.write((int) v);
+    }
+
+    private void rawFixed64(long bits) {
+        for (int i = 0; i < 8; i++) out.write((int) (bits >>> (8 * i)) & 0xFF);
     }
 
     /** Little-endian float32 bytes, as ONNX's TensorProto.raw_data. */
