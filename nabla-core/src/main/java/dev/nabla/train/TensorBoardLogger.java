@@ -70,7 +70,7 @@ public class TensorBoardLogger implements Callback {
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         ProtoWriter summary = new ProtoWriter();
         for (Map.Entry<String, Double> e : logs.entrySet()) summary.message(1, scalar(e.getKey(), e.getValue()));
-        if (!Double.isNaN(learningRate)) summary.message(1, scalar("learning_rate", learningRate));
+        if (!Double.isNaN(learningRate) && !logs.containsKey("learning_rate")) summary.message(1, scalar("learning_rate", learningRate));
         Set<Tensor> trained = Collections.newSetFromMap(new IdentityHashMap<>());
         trained.addAll(model.trainableParameters());
         for (Weight w : model.weights()) {
