@@ -115,6 +115,10 @@ final class TrainCommand implements Runnable {
     @Option(names = "--overwrite", description = "Replace the run already in --out (its model and checkpoint).")
     boolean overwrite;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR", description = "Also write TensorBoard event files into DIR after every epoch: the history's scalars,"
+            + " the learning rate, weight and gradient histograms (view with: tensorboard --logdir DIR).")
+    Path tensorboard;
+
     @Option(names = "--spark-master", description = "Train on Apache Spark: local[2], spark://host:7077, yarn... (default: in this process).")
     String sparkMaster;
 
@@ -252,6 +256,7 @@ final class TrainCommand implements Runnable {
         FitOptions options = FitOptions.epochs(epochCount).initialEpoch(initialEpoch).batchSize(batch).seed(seed)
                 .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null, training.diagnostics), saver)
                 .callbacks(training.callbacks(validationSplit > 0).toArray(new dev.nabla.train.Callback[0]));
+        if (tensorboard != null) options.callbacks(new dev.nabla.train.TensorBoardLogger(tensorboard)); // last: it logs what the others add
         History history;
         if (tableData != null && sparkMaster == null) {
             // A stratified validation part, and each row's weight (--class-weight, --sample-weight) in the loss.

@@ -34,7 +34,7 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * weights become initializers (a shared layer's once, read by each of its calls), the batch dimension is
  * symbolic. A functional model's graph inputs and outputs carry its input and output names; a Sequential is the
  * chain from one input named {@code input} to one output named {@code output}. The protobuf is written by a small
- * wire-format writer ({@link ProtoWriter}): the handful of ONNX messages needed do not justify protobuf-java and
+ * wire-format writer ({@link dev.nabla.io.ProtoWriter}): the handful of ONNX messages needed do not justify protobuf-java and
  * generated classes in a dependency-free module.
  *
  * <pre>{@code

@@ -1,5 +1,7 @@
 package dev.nabla.onnx;
 
+import dev.nabla.io.ProtoWriter;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
