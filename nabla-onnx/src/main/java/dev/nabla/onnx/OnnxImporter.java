@@ -61,7 +61,11 @@ import static dev.nabla.onnx.OnnxModel.TensorData;
  * Softmax and LogSoftmax (last axis), LeakyRelu, Elu, Softplus an ActivationLayer; MaxPool / AveragePool the 1-D or
  * 2-D pools; GlobalAveragePool a GlobalAveragePooling2D; Flatten, Reshape, Transpose (batch axis kept) Flatten,
  * Reshape, Permute; Add, Sub, Mul of two same-shaped tensors and Concat the merge layers; Gather from a weight
- * matrix an Embedding; Identity and Dropout pass through. Shape-computing subgraphs (Shape, Gather, Unsqueeze,
+ * matrix an Embedding (a Cast of its ids to int64 passes them through: Nabla's ids are float32 holding integers);
+ * forward LSTM and GRU nodes (zero initial state, GRU with linear_before_reset=1) Nabla's LSTM / GRU with the gate
+ * blocks re-laid (ONNX i, o, f, c and z, r, h to PyTorch's i, f, g, o and r, z, n), the time-major transposes,
+ * squeezes and reshapes around them followed as views of the batch-first tensor, and the last step (a Gather of
+ * step -1, or Y_h) the layer without return_sequences; Identity and Dropout pass through. Shape-computing subgraphs (Shape, Gather, Unsqueeze,
  * Squeeze, Concat, Slice, Cast, Constant and integer arithmetic) are folded once the input shapes are known, the
  * batch dimension staying symbolic. Any other op, or an attribute value these layers cannot express, is refused
  * with one line naming the op, the node, the opset and the attribute; no generic op layer is made, so every
@@ -103,6 +107,58 @@ public final class OnnxImporter {
 
         int size() {
             return floats != null ? floats.length : longs.length;
+        }
+    }
+
+    /** A tensor of zeros whose shape holds the batch size (an Expand of 0): a recurrent op's initial state, unused. */
+    private record Zeros() {}
+
+    /**
+     * How the ONNX axes of a sequence value lie over a Nabla tensor [batch, time, features] (or, for a last state,
+     * [batch, features]): the recurrent ops are time-major and insert a directions axis, which Nabla does not, so these
+     * transposes and reshapes are followed as views instead of being run.
+     */
+    private enum Layout {
+        /** [T, B, F] of a [B, T, F] tensor. */
+        TBF,
+        /** [B, T, F]: the tensor itself. */
+        BTF,
+        /** [T, 1, B, H]: a recurrent op's Y. */
+        T1BH,
+        /** [T, B, 1, H]. */
+        TB1H,
+        /** [B, T, 1, H]. */
+        BT1H,
+        /** [1, B, H]: a recurrent op's Y_h. */
+        ONE_BH,
+        /** [B, 1, H]. */
+        B1H
+    }
+
+    /** A sequence value as a view ({@link Layout}) of a tensor, or of a recurrent op not yet made into a layer. */
+    private record View(Object source, Layout layout) {}
+
+    /**
+     * A forward LSTM or GRU node, made into Nabla's layer when its output is first used: returning sequences or the last
+     * state, as the graph reads it. The weights are already in PyTorch's gate order.
+     */
+    private static final class Pending {
+        final String op, name;
+        final SymbolicTensor x;
+        final int hidden;
+        final float[] wIh, wHh, bIh, bHh;
+        SymbolicTensor made;
+        boolean sequences;
+
+        Pending(String op, String name, SymbolicTensor x, int hidden, float[] wIh, float[] wHh, float[] bIh, float[] bHh) {
+            this.op = op;
+            this.name = name;
+            this.x = x;
+            this.hidden = hidden;
+            this.wIh = wIh;
+            this.wHh = wHh;
+            this.bIh = bIh;
+            this.bHh = bHh;
         }
     }
 
@@ -238,6 +294,9 @@ public final class OnnxImporter {
                 case "Transpose": transpose(n); return;
                 case "BatchNormalization": batchNorm(n); return;
                 case "LayerNormalization": layerNorm(n); return;
+                case "LSTM":
+                case "GRU": recurrent(n); return;
+                case "Expand": expand(n); return;
                 default: throw unsupported("op " + n.opType());
             }
         }
@@ -263,7 +322,9 @@ public final class OnnxImporter {
         private void shape(Node n) {
             Object v = value(0);
             long[] dims;
-            if (v instanceof SymbolicTensor t) {
+            if (v instanceof View view) {
+                dims = viewDims(view);
+            } else if (v instanceof SymbolicTensor t) {
                 dims = new long[t.shape().length + 1];
                 dims[0] = BATCH;
                 for (int i = 0; i < t.shape().length; i++) dims[i + 1] = t.shape()[i];
@@ -281,6 +342,7 @@ public final class OnnxImporter {
                 return;
             }
             Const idx = constant(1, "indices");
+            if (data instanceof View v && gatherView(v, idx, intAttr(n, "axis", 0))) return;
             if (data instanceof Const c) {
                 if (c.shape().length != 1 || intAttr(n, "axis", 0) != 0) throw unsupported("Gather from a constant of shape " + Shape.str(c.shape()));
                 long[] l = c.asLongs(), i = idx.asLongs(), out = new long[i.length];
@@ -303,6 +365,14 @@ public final class OnnxImporter {
         private void unsqueeze(Node n, boolean add) {
             Object v = value(0);
             long[] axes = n.inputs().size() > 1 ? constant(1, "axes").asLongs() : n.attributes().containsKey("axes") ? n.attributes().get("axes").ints() : null;
+            if (!add && v instanceof View view && view.layout() == Layout.T1BH && axes != null && Arrays.equals(axes, new long[] {1})) {
+                values.put(n.outputs().get(0), new View(view.source(), Layout.TBF)); // Y without its directions axis
+                return;
+            }
+            if (!add && v instanceof View view && view.layout() == Layout.ONE_BH && axes != null && Arrays.equals(axes, new long[] {0})) {
+                values.put(n.outputs().get(0), materialize(view.source(), false));
+                return;
+            }
             if (!(v instanceof Const c)) throw unsupported((add ? "Unsqueeze" : "Squeeze") + " of a computed tensor");
             List<Integer> shape = new ArrayList<>();
             for (int d : c.shape()) shape.add(d);
@@ -344,6 +414,10 @@ public final class OnnxImporter {
 
         private void slice(Node n) {
             Object v = value(0);
+            if (v instanceof Zeros) {
+                values.put(n.outputs().get(0), v);
+                return;
+            }
             if (!(v instanceof Const c) || c.shape().length != 1) throw unsupported("Slice of anything but a constant vector");
             long start = constant(1, "starts").asLongs()[0], end = constant(2, "ends").asLongs()[0];
             long step = n.inputs().size() > 4 && !n.inputs().get(4).isEmpty() ? constant(4, "steps").asLongs()[0] : 1;
@@ -357,6 +431,10 @@ public final class OnnxImporter {
         private void cast(Node n) {
             Object v = value(0);
             long to = intAttr(n, "to", 0);
+            if (v instanceof SymbolicTensor && to != OnnxModel.FLOAT && onlyGatherIndices(n.outputs().get(0))) {
+                alias(n); // token ids: Nabla keeps them float32 holding integers, as its Embedding reads them
+                return;
+            }
             if (v instanceof SymbolicTensor) {
                 if (to != OnnxModel.FLOAT) throw badAttribute("to", OnnxModel.typeName((int) to), "float (Nabla computes in float32)");
                 alias(n);
@@ -364,6 +442,17 @@ public final class OnnxImporter {
             }
             Const c = (Const) v;
             put(to == OnnxModel.FLOAT || to == OnnxModel.DOUBLE ? new Const(c.shape(), c.asFloats(), null) : new Const(c.shape(), null, c.asLongs()));
+        }
+
+        /** Whether every use of {@code value} is as the indices of a Gather from a weight (an Embedding's ids). */
+        private boolean onlyGatherIndices(String value) {
+            boolean used = false;
+            for (Node m : model.graph().nodes()) {
+                if (!m.inputs().contains(value)) continue;
+                if (!m.opType().equals("Gather") || m.inputs().indexOf(value) != 1 || !initializers.contains(m.inputs().get(0))) return false;
+                used = true;
+            }
+            return used;
         }
 
         private void gemm(Node n) {
@@ -539,8 +628,16 @@ public final class OnnxImporter {
         }
 
         private void reshape(Node n) {
-            SymbolicTensor x = sym(0);
             long[] target = constant(1, "shape").asLongs();
+            if (value(0) instanceof Const c) {
+                put(new Const(constShape(target, c.size()), c.floats(), c.longs()));
+                return;
+            }
+            if (value(0) instanceof View v && v.layout() != Layout.BTF) {
+                if (reshapeView(v, target)) return;
+                throw unsupported("Reshape of a " + v.layout() + " sequence to " + show(target));
+            }
+            SymbolicTensor x = sym(0);
             if (intAttr(n, "allowzero", 0) != 0 && Arrays.stream(target).anyMatch(t -> t == 0)) throw badAttribute("allowzero", 1, "0");
             int sample = 1;
             for (int d : x.shape()) sample *= d;
@@ -568,9 +665,28 @@ public final class OnnxImporter {
             else call(new Reshape(layerName(null), out), x);
         }
 
+        /** The shape a constant of {@code size} values takes from a Reshape target (0 is not allowed for constants here). */
+        private int[] constShape(long[] target, int size) {
+            int[] out = new int[target.length];
+            int unknown = -1, known = 1;
+            for (int i = 0; i < target.length; i++) {
+                if (target[i] == -1 && unknown < 0) unknown = i;
+                else if (target[i] > 0) known *= (int) (out[i] = (int) target[i]);
+                else throw unsupported("Reshape of a constant to " + show(target));
+            }
+            if (unknown >= 0) out[unknown] = size / known;
+            return out;
+        }
+
         private void transpose(Node n) {
-            SymbolicTensor x = sym(0);
             long[] perm = n.attributes().containsKey("perm") ? n.attributes().get("perm").ints() : null;
+            Object in = value(0);
+            if (perm != null && in instanceof View v && transposeView(v, perm)) return;
+            if (perm != null && in instanceof SymbolicTensor t && t.shape().length == 2 && Arrays.equals(perm, new long[] {1, 0, 2})) {
+                values.put(n.outputs().get(0), new View(t, Layout.TBF)); // time-major, for a recurrent op
+                return;
+            }
+            SymbolicTensor x = sym(0);
             int rank = x.shape().length + 1;
             if (perm == null || perm.length != rank || perm[0] != 0) {
                 throw badAttribute("perm", perm == null ? "reversed" : Arrays.toString(perm), "a permutation keeping the batch axis 0 first");
@@ -605,6 +721,161 @@ public final class OnnxImporter {
             setWeights(ln, List.of(scale.floats(), bias));
         }
 
+        /**
+         * LSTM / GRU: forward, one direction, zero (or no) initial state, no sequence lengths. ONNX stacks the gates
+         * i, o, f, c (LSTM) and z, r, h (GRU); Nabla as PyTorch i, f, g, o and r, z, n: the blocks are re-laid, the
+         * inverse of {@code OnnxExporter.recurrent}. The GRU must apply its reset gate after the hidden product
+         * (linear_before_reset=1, as PyTorch).
+         */
+        private void recurrent(Node n) {
+            boolean lstm = n.opType().equals("LSTM");
+            Object in = value(0);
+            SymbolicTensor x;
+            long layout = intAttr(n, "layout", 0);
+            if (layout == 0 && in instanceof View v && v.layout() == Layout.TBF) x = materialize(v.source(), true);
+            else if (layout == 0 && in instanceof SymbolicTensor) throw unsupported("a time-major input that is not a transposed batch-first tensor");
+            else if (layout == 1) x = sym(0);
+            else throw unsupported("input " + n.inputs().get(0) + " in this layout");
+            String direction = stringAttr(n, "direction", "forward");
+            if (!direction.equals("forward")) throw badAttribute("direction", direction, "forward");
+            if (!lstm && intAttr(n, "linear_before_reset", 0) != 1) throw badAttribute("linear_before_reset", intAttr(n, "linear_before_reset", 0), "1, as PyTorch");
+            if (lstm && intAttr(n, "input_forget", 0) != 0) throw badAttribute("input_forget", 1, "0");
+            for (String a : new String[] {"activations", "clip", "activation_alpha", "activation_beta"}) {
+                if (n.attributes().containsKey(a)) throw badAttribute(a, "given", "the default");
+            }
+            if (n.inputs().size() > 4 && !n.inputs().get(4).isEmpty()) throw unsupported("sequence_lens");
+            for (int i = 5; i < n.inputs().size(); i++) {
+                if (!n.inputs().get(i).isEmpty() && !(value(i) instanceof Zeros)) throw unsupported("a non-zero initial state (input " + i + ")");
+            }
+            int h = (int) intAttr(n, "hidden_size", -1);
+            TensorData w = weight(1), r = weight(2);
+            int gates = lstm ? 4 : 3, d = x.shape()[x.shape().length - 1];
+            if (w.count() != (long) gates * h * d || r.count() != (long) gates * h * h) {
+                throw unsupported("weights W " + Arrays.toString(w.dims()) + " and R " + Arrays.toString(r.dims()) + " for hidden_size " + h + " and " + d + " inputs");
+            }
+            float[] b = n.inputs().size() > 3 && !n.inputs().get(3).isEmpty() ? weight(3).floats() : new float[2 * gates * h];
+            int[] order = lstm ? new int[] {0, 2, 3, 1} : new int[] {1, 0, 2}; // PyTorch block k is ONNX block order[k]
+            Pending p = new Pending(n.opType(), layerName(null), x, h, relaid(w.floats(), 0, d, h, order), relaid(r.floats(), 0, h, h, order),
+                    relaid(b, 0, 1, h, order), relaid(b, gates * h, 1, h, order));
+            List<String> outs = n.outputs();
+            if (outs.size() > 0 && !outs.get(0).isEmpty()) values.put(outs.get(0), new View(p, Layout.T1BH));
+            if (outs.size() > 1 && !outs.get(1).isEmpty()) values.put(outs.get(1), new View(p, Layout.ONE_BH));
+            if (outs.size() > 2 && !outs.get(2).isEmpty()) values.put(outs.get(2), new View(p, null)); // Y_c: refused where used
+        }
+
+        private static float[] relaid(float[] from, int offset, int cols, int h, int[] order) {
+            int block = h * cols;
+            float[] into = new float[order.length * block];
+            for (int k = 0; k < order.length; k++) System.arraycopy(from, offset + order[k] * block, into, k * block, block);
+            return into;
+        }
+
+        /** The Nabla tensor of a view's source: a tensor, or a pending recurrent op made into a layer now. */
+        private SymbolicTensor materialize(Object source, boolean sequences) {
+            if (source instanceof SymbolicTensor t) return t;
+            Pending p = (Pending) source;
+            if (p.made != null) {
+                if (p.sequences != sequences) throw unsupported("both the sequences and the last state of " + p.op + " " + p.name);
+                return p.made;
+            }
+            Layer layer = p.op.equals("LSTM") ? new dev.nabla.nn.LSTM(p.name, p.hidden, sequences) : new dev.nabla.nn.GRU(p.name, p.hidden, sequences);
+            p.made = layer.call(p.x);
+            p.sequences = sequences;
+            setWeights(layer, List.of(p.wIh, p.wHh, p.bIh, p.bHh));
+            return p.made;
+        }
+
+        /** A view consumed as an ordinary tensor: only the batch-first layouts are. */
+        private SymbolicTensor plain(View v) {
+            if (v.layout() == Layout.BTF) return materialize(v.source(), true);
+            throw unsupported("a " + (v.layout() == null ? "recurrent cell state" : v.layout()) + " sequence layout as input of this op");
+        }
+
+        /** The ONNX dims of a view, the batch symbolic. */
+        private long[] viewDims(View v) {
+            Object src = v.source();
+            long t, f;
+            if (src instanceof SymbolicTensor s) {
+                t = s.shape()[0];
+                f = s.shape()[s.shape().length - 1];
+            } else {
+                Pending p = (Pending) src;
+                t = p.x.shape()[0];
+                f = p.hidden;
+            }
+            return switch (v.layout()) {
+                case TBF -> new long[] {t, BATCH, f};
+                case BTF -> new long[] {BATCH, t, f};
+                case T1BH -> new long[] {t, 1, BATCH, f};
+                case TB1H -> new long[] {t, BATCH, 1, f};
+                case BT1H -> new long[] {BATCH, t, 1, f};
+                case ONE_BH -> new long[] {1, BATCH, f};
+                case B1H -> new long[] {BATCH, 1, f};
+            };
+        }
+
+        /** Transpose of a view: the permutations the exporters write around recurrent ops. */
+        private boolean transposeView(View v, long[] perm) {
+            String p = Arrays.toString(perm);
+            Layout to = switch (v.layout() + " " + p) {
+                case "TBF [1, 0, 2]" -> Layout.BTF;
+                case "BTF [1, 0, 2]" -> Layout.TBF;
+                case "T1BH [0, 2, 1, 3]" -> Layout.TB1H;
+                case "T1BH [2, 0, 1, 3]" -> Layout.BT1H;
+                case "ONE_BH [1, 0, 2]" -> Layout.B1H;
+                default -> null;
+            };
+            if (to == null) return false;
+            values.put(node.outputs().get(0), new View(v.source(), to));
+            return true;
+        }
+
+        /** Reshape of a view dropping its size-1 directions axis. */
+        private boolean reshapeView(View v, long[] target) {
+            long[] dims = viewDims(v);
+            long f = dims[dims.length - 1];
+            if (target[target.length - 1] != f && target[target.length - 1] != -1) return false;
+            Layout to = switch (v.layout()) {
+                case TB1H -> target.length == 3 ? Layout.TBF : null;
+                case BT1H -> target.length == 3 ? Layout.BTF : null;
+                case B1H -> target.length == 2 ? Layout.BTF : null; // [B, H]: the last state, put below
+                default -> null;
+            };
+            if (to == null) return false;
+            if (v.layout() == Layout.B1H) values.put(node.outputs().get(0), materialize(v.source(), false));
+            else values.put(node.outputs().get(0), new View(v.source(), to));
+            return true;
+        }
+
+        /** Gather of one step: the last of a sequence (axis 1 of [B, T, H]) or the one direction of Y_h (axis 0). */
+        private boolean gatherView(View v, Const idx, long axis) {
+            if (idx.shape().length != 0) return false;
+            long i = idx.asLongs()[0];
+            long[] dims = viewDims(v);
+            if (v.layout() == Layout.BTF && axis == 1 && (i == -1 || i == dims[1] - 1)) {
+                values.put(node.outputs().get(0), materialize(v.source(), false));
+                return true;
+            }
+            if (v.layout() == Layout.ONE_BH && axis == 0 && i == 0) {
+                values.put(node.outputs().get(0), materialize(v.source(), false));
+                return true;
+            }
+            return false;
+        }
+
+        /** Expand of a zero scalar to a shape with the batch size: zeros (initial states). */
+        private void expand(Node n) {
+            Const c = constant(0, "input");
+            Const shape = constant(1, "shape");
+            boolean zeros = true;
+            for (float f : c.asFloats()) zeros &= f == 0;
+            if (zeros && c.size() == 1) {
+                values.put(n.outputs().get(0), new Zeros());
+                return;
+            }
+            throw unsupported("Expand of a constant other than 0 to " + show(shape.asLongs()));
+        }
+
         // ------------------------------------------------------------------ helpers
 
         /** Calls {@code layer} and records its output as the current node's first output. */
@@ -632,6 +903,7 @@ public final class OnnxImporter {
         private SymbolicTensor sym(int i) {
             Object v = value(i);
             if (v instanceof SymbolicTensor t) return t;
+            if (v instanceof View view) return plain(view);
             throw unsupported("a constant as input " + i + " (" + node.inputs().get(i) + "); Nabla needs a computed tensor here");
         }
 

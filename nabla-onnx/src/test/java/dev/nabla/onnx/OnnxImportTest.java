@@ -92,6 +92,16 @@ class OnnxImportTest {
     }
 
     @Test
+    void lstmClassifierFixturePredictsOrtOutput() throws Exception {
+        assertImportMatchesOrt("lstm_classifier");
+    }
+
+    @Test
+    void gruEmbeddingFixturePredictsOrtOutput() throws Exception {
+        assertImportMatchesOrt("gru_embedding");
+    }
+
+    @Test
     void initializersBecomeTrainableWeightsNamedAfterTheirModules() {
         Functional model = OnnxImporter.load(fixture("residual_mlp.onnx"));
         List<String> names = new ArrayList<>();

@@ -9,6 +9,9 @@ import dev.nabla.nn.Concatenate;
 import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Dropout;
+import dev.nabla.nn.Embedding;
+import dev.nabla.nn.GRU;
+import dev.nabla.nn.LSTM;
 import dev.nabla.nn.Flatten;
 import dev.nabla.nn.GlobalAveragePooling2D;
 import dev.nabla.nn.Input;
@@ -80,6 +83,25 @@ class OnnxRoundTripTest {
         m.buildFor(1, 32);
         randomise(m, 5);
         assertRoundTrip(m, Map.of("input", Tensor.normal(new Rng(6), 0, 1, 5, 32)));
+    }
+
+    @Test
+    void stackedLstmsRoundTrip() {
+        Sequential m = Sequential.of(new LSTM(null, 8, true), new LSTM(null, 6, false), Dense.of(3));
+        m.buildFor(1, 5, 4);
+        randomise(m, 11);
+        assertRoundTrip(m, Map.of("input", Tensor.normal(new Rng(12), 0, 1, 3, 5, 4)));
+    }
+
+    @Test
+    void anEmbeddingGruAndSequenceOutputRoundTrip() {
+        Sequential m = Sequential.of(Embedding.of(10, 4), new GRU(null, 5, true), new GRU(null, 3, false), Dense.of(2));
+        m.buildFor(1, 6);
+        randomise(m, 13);
+        float[] ids = new float[18];
+        Rng rng = new Rng(14);
+        for (int i = 0; i < ids.length; i++) ids[i] = rng.nextInt(10);
+        assertRoundTrip(m, Map.of("input", Tensor.of(ids, 3, 6)));
     }
 
     @Test
