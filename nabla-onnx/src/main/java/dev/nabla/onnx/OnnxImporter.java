@@ -237,7 +237,7 @@ public final class OnnxImporter {
                 outNames.add(out.name());
                 outs.add(t);
             }
-            String name = model.graph() == null ? "onnx" : origin.replaceAll("\\.onnx$", "");
+            String name = origin.replaceAll("\\.onnx$", "");
             return new Functional(name, inputs, outNames, outs);
         }
 
@@ -788,7 +788,8 @@ public final class OnnxImporter {
         /** A view consumed as an ordinary tensor: only the batch-first layouts are. */
         private SymbolicTensor plain(View v) {
             if (v.layout() == Layout.BTF) return materialize(v.source(), true);
-            throw unsupported("a " + (v.layout() == null ? "recurrent cell state" : v.layout()) + " sequence layout as input of this op");
+            if (v.layout() == null) throw unsupported("a recurrent op's cell state Y_c as input");
+            throw unsupported("an input whose batch axis is not first (" + v.layout() + " of a batch-first tensor; Nabla's layers need it first)");
         }
 
         /** The ONNX dims of a view, the batch symbolic. */

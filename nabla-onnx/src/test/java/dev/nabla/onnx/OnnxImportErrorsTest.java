@@ -72,6 +72,13 @@ class OnnxImportErrorsTest {
                 .hasMessage("short.onnx: tensor fc/kernel [4, 3]: shape needs 12 values (48 bytes of float), the data holds 32 bytes");
     }
 
+    /** PyTorch's attention subgraph moves the batch axis (time-major, batch * heads); its first such MatMul is refused. */
+    @Test
+    void theTransformerFixtureIsRefusedAtItsFirstBatchMovingOp() {
+        assertThatThrownBy(() -> OnnxImporter.load(OnnxImportTest.fixture("transformer_encoder.onnx"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transformer_encoder.onnx: node node_MatMul_3 (op MatMul, opset 20): an input whose batch axis is not first (TBF of a batch-first tensor; Nabla's layers need it first) is not supported");
+    }
+
     @Test
     void externalDataShorterThanTheTensorIsRefused(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("mlp.onnx");
