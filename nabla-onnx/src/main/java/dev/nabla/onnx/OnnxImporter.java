@@ -950,7 +950,8 @@ public final class OnnxImporter {
             } else {
                 base = node.name().isEmpty() ? node.opType().toLowerCase(java.util.Locale.ROOT) : node.name();
             }
-            base = base.replace('/', '.').replace(':', '.');
+            base = base.replaceAll("^[/.:]+", "").replace('/', '.').replace(':', '.'); // "/1/Relu" -> "1.Relu"
+            if (base.isEmpty()) base = node.opType().toLowerCase(java.util.Locale.ROOT);
             String name = base;
             for (int k = 1; !usedNames.add(name); k++) name = base + "_" + k;
             return name;
