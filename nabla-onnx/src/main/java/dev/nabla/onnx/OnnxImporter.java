@@ -9,10 +9,13 @@ import dev.nabla.nn.BatchNormalization;
 import dev.nabla.nn.Concatenate;
 import dev.nabla.nn.Conv1D;
 import dev.nabla.nn.Conv2D;
+import dev.nabla.nn.DataFormat;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Embedding;
 import dev.nabla.nn.Flatten;
+import dev.nabla.nn.GlobalAveragePooling1D;
 import dev.nabla.nn.GlobalAveragePooling2D;
+import dev.nabla.nn.GlobalMaxPooling1D;
 import dev.nabla.nn.Initializers;
 import dev.nabla.nn.Input;
 import dev.nabla.nn.Layer;
@@ -59,7 +62,8 @@ import static dev.nabla.onnx.OnnxModel.TensorData;
  * transB=1); Conv is Conv2D or Conv1D (padding that is not "same" becomes a ZeroPadding2D before it);
  * BatchNormalization and LayerNormalization their layers (running statistics kept); Relu, Tanh, Sigmoid, Gelu,
  * Softmax and LogSoftmax (last axis), LeakyRelu, Elu, Softplus an ActivationLayer; MaxPool / AveragePool the 1-D or
- * 2-D pools; GlobalAveragePool a GlobalAveragePooling2D; Flatten, Reshape, Transpose (batch axis kept) Flatten,
+ * 2-D pools; GlobalAveragePool a GlobalAveragePooling2D; ReduceMean / ReduceMax over the time or channel axis of a
+ * [batch, a, b] tensor GlobalAveragePooling1D / GlobalMaxPooling1D; Flatten, Reshape, Transpose (batch axis kept) Flatten,
  * Reshape, Permute; Add, Sub, Mul of two same-shaped tensors and Concat the merge layers; Gather from a weight
  * matrix an Embedding (a Cast of its ids to int64 passes them through: Nabla's ids are float32 holding integers);
  * forward LSTM and GRU nodes (zero initial state, GRU with linear_before_reset=1) Nabla's LSTM / GRU with the gate
@@ -297,6 +301,8 @@ public final class OnnxImporter {
                 case "LSTM":
                 case "GRU": recurrent(n); return;
                 case "Expand": expand(n); return;
+                case "ReduceMean":
+                case "ReduceMax": reduce(n); return;
                 default: throw unsupported("op " + n.opType());
             }
         }
@@ -617,6 +623,21 @@ public final class OnnxImporter {
             if (k[0] != k[1]) throw badAttribute("kernel_shape", Arrays.toString(k), "a square window");
             if (strides[0] != strides[1]) throw badAttribute("strides", Arrays.toString(strides), "equal strides");
             call(max ? new MaxPool2D(name, (int) k[0], (int) strides[0]) : new AvgPool2D(name, (int) k[0], (int) strides[0]), x);
+        }
+
+        /** A mean or max over one axis of a [batch, a, b] tensor, dropping it: the 1-D global poolings. */
+        private void reduce(Node n) {
+            SymbolicTensor x = sym(0);
+            long[] axes = n.inputs().size() > 1 && !n.inputs().get(1).isEmpty() ? constant(1, "axes").asLongs()
+                    : n.attributes().containsKey("axes") ? n.attributes().get("axes").ints() : null;
+            if (axes == null || axes.length != 1) throw badAttribute("axes", axes == null ? "all" : Arrays.toString(axes), "one axis");
+            if (intAttr(n, "keepdims", 1) != 0) throw badAttribute("keepdims", intAttr(n, "keepdims", 1), "0");
+            int rank = x.shape().length + 1;
+            long axis = axis(axes[0], rank);
+            if (rank != 3 || axis == 0) throw unsupported(n.opType() + " over axis " + axes[0] + " of a tensor of shape " + shapeOf(x));
+            DataFormat format = axis == 1 ? DataFormat.CHANNELS_LAST : DataFormat.CHANNELS_FIRST;
+            String name = layerName(null);
+            call(n.opType().equals("ReduceMean") ? new GlobalAveragePooling1D(name, format) : new GlobalMaxPooling1D(name, format), x);
         }
 
         /** GlobalAveragePooling2D gives [batch, channels]; ONNX keeps the [1, 1] spatial axes, so a Reshape puts them back. */

@@ -8,7 +8,11 @@ import dev.nabla.nn.BatchNormalization;
 import dev.nabla.nn.Concatenate;
 import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Dense;
+import dev.nabla.nn.Conv1D;
 import dev.nabla.nn.Dropout;
+import dev.nabla.nn.DataFormat;
+import dev.nabla.nn.GlobalAveragePooling1D;
+import dev.nabla.nn.GlobalMaxPooling1D;
 import dev.nabla.nn.Embedding;
 import dev.nabla.nn.GRU;
 import dev.nabla.nn.LSTM;
@@ -102,6 +106,20 @@ class OnnxRoundTripTest {
         Rng rng = new Rng(14);
         for (int i = 0; i < ids.length; i++) ids[i] = rng.nextInt(10);
         assertRoundTrip(m, Map.of("input", Tensor.of(ids, 3, 6)));
+    }
+
+    @Test
+    void aDenseOnSequencesRoundTripsThroughMatMulAndAdd() {
+        Sequential m = Sequential.of(new LSTM(null, 6, true), Dense.of(4, Activation.TANH), new Conv1D(3, 2), new GlobalAveragePooling1D(), Dense.of(2));
+        // and the max over the channels-first time axis
+        Layer.resetNames();
+        Sequential pooled = Sequential.of(new Conv1D(4, 3), new GlobalMaxPooling1D(DataFormat.CHANNELS_FIRST), Dense.of(2));
+        pooled.buildFor(1, 3, 7);
+        randomise(pooled, 17);
+        assertRoundTrip(pooled, Map.of("input", Tensor.normal(new Rng(18), 0, 1, 2, 3, 7)));
+        m.buildFor(1, 5, 3);
+        randomise(m, 15);
+        assertRoundTrip(m, Map.of("input", Tensor.normal(new Rng(16), 0, 1, 2, 5, 3)));
     }
 
     @Test
