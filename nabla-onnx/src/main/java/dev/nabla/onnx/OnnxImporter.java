@@ -1,0 +1,1054 @@
+package dev.nabla.onnx;
+
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.ActivationLayer;
+import dev.nabla.nn.Add;
+import dev.nabla.nn.AvgPool1D;
+import dev.nabla.nn.AvgPool2D;
+import dev.nabla.nn.BatchNormalization;
+import dev.nabla.nn.Concatenate;
+import dev.nabla.nn.Conv1D;
+import dev.nabla.nn.Conv2D;
+import dev.nabla.nn.DataFormat;
+import dev.nabla.nn.Dense;
+import dev.nabla.nn.Embedding;
+import dev.nabla.nn.Flatten;
+import dev.nabla.nn.GlobalAveragePooling1D;
+import dev.nabla.nn.GlobalAveragePooling2D;
+import dev.nabla.nn.GlobalMaxPooling1D;
+import dev.nabla.nn.Initializers;
+import dev.nabla.nn.Input;
+import dev.nabla.nn.Layer;
+import dev.nabla.nn.LayerNormalization;
+import dev.nabla.nn.MaxPool1D;
+import dev.nabla.nn.MaxPool2D;
+import dev.nabla.nn.Multiply;
+import dev.nabla.nn.Padding;
+import dev.nabla.nn.Permute;
+import dev.nabla.nn.Reshape;
+import dev.nabla.nn.Subtract;
+import dev.nabla.nn.SymbolicTensor;
+import dev.nabla.nn.Weight;
+import dev.nabla.nn.ZeroPadding2D;
+import dev.nabla.tensor.Shape;
+import dev.nabla.train.Functional;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.nabla.onnx.OnnxModel.Attribute;
+import static dev.nabla.onnx.OnnxModel.Node;
+import static dev.nabla.onnx.OnnxModel.TensorData;
+
+/**
+ * Imports an ONNX file (IR 7-10, opsets 13-23 of the default domain; PyTorch's exports and Nabla's own) as a
+ * trainable functional model ({@link Functional}): each node becomes a Nabla layer call, so the model trains at
+ * Nabla's speed and saves as {@code .nabla}. Initializers become the layers' weights, each layer named after its
+ * initializers' module path ({@code fc1.weight} and {@code fc1.bias} are the weights {@code fc1/kernel} and
+ * {@code fc1/bias}); the graph inputs become {@link Input}s (one sample's shape; the first dimension is the batch;
+ * integer inputs such as token ids become float32 as everywhere in Nabla), the graph outputs the model's outputs.
+ *
+ * <pre>{@code
+ * Functional model = OnnxImporter.load(Path.of("model.onnx"));
+ * }</pre>
+ *
+ * Mapping: Gemm and MatMul (+ Add) with a weight matrix are a Dense (kernel [in, out], transposed from Gemm's
+ * transB=1); Conv is Conv2D or Conv1D (padding that is not "same" becomes a ZeroPadding2D before it);
+ * BatchNormalization and LayerNormalization their layers (running statistics kept); Relu, Tanh, Sigmoid, Gelu,
+ * Softmax and LogSoftmax (last axis), LeakyRelu, Elu, Softplus an ActivationLayer; MaxPool / AveragePool the 1-D or
+ * 2-D pools; GlobalAveragePool a GlobalAveragePooling2D; ReduceMean / ReduceMax over the time or channel axis of a
+ * [batch, a, b] tensor GlobalAveragePooling1D / GlobalMaxPooling1D; Flatten, Reshape, Transpose (batch axis kept) Flatten,
+ * Reshape, Permute; Add, Sub, Mul of two same-shaped tensors and Concat the merge layers; Gather from a weight
+ * matrix an Embedding (a Cast of its ids to int64 passes them through: Nabla's ids are float32 holding integers);
+ * forward LSTM and GRU nodes (zero initial state, GRU with linear_before_reset=1) Nabla's LSTM / GRU with the gate
+ * blocks re-laid (ONNX i, o, f, c and z, r, h to PyTorch's i, f, g, o and r, z, n), the time-major transposes,
+ * squeezes and reshapes around them followed as views of the batch-first tensor, and the last step (a Gather of
+ * step -1, or Y_h) the layer without return_sequences; Identity and Dropout pass through. Shape-computing subgraphs (Shape, Gather, Unsqueeze,
+ * Squeeze, Concat, Slice, Cast, Constant and integer arithmetic) are folded once the input shapes are known, the
+ * batch dimension staying symbolic. Any other op, or an attribute value these layers cannot express, is refused
+ * with one line naming the op, the node, the opset and the attribute; no generic op layer is made, so every
+ * imported model saves, loads and exports with Nabla's own layers.
+ */
+public final class OnnxImporter {
+
+    /** The batch dimension inside a folded shape vector. */
+    private static final long BATCH = Long.MIN_VALUE / 4;
+    private static final int MIN_IR = 3, MAX_IR = 10, MIN_OPSET = 13, MAX_OPSET = 23;
+
+    private OnnxImporter() {}
+
+    /** A value known while importing: shape vectors, constants, initializers; integers in {@code longs}. */
+    private record Const(int[] shape, float[] floats, long[] longs) {
+        static Const of(TensorData t) {
+            int[] s = new int[t.dims().length];
+            for (int i = 0; i < s.length; i++) s[i] = (int) t.dims()[i];
+            return new Const(s, t.floats(), t.longs());
+        }
+
+        static Const ints(long... values) {
+            return new Const(new int[] {values.length}, null, values);
+        }
+
+        long[] asLongs() {
+            if (longs != null) return longs;
+            long[] l = new long[floats.length];
+            for (int i = 0; i < l.length; i++) l[i] = (long) floats[i];
+            return l;
+        }
+
+        float[] asFloats() {
+            if (floats != null) return floats;
+            float[] f = new float[longs.length];
+            for (int i = 0; i < f.length; i++) f[i] = longs[i];
+            return f;
+        }
+
+        int size() {
+            return floats != null ? floats.length : longs.length;
+        }
+    }
+
+    /** A tensor of zeros whose shape holds the batch size (an Expand of 0): a recurrent op's initial state, unused. */
+    private record Zeros() {}
+
+    /**
+     * How the ONNX axes of a sequence value lie over a Nabla tensor [batch, time, features] (or, for a last state,
+     * [batch, features]): the recurrent ops are time-major and insert a directions axis, which Nabla does not, so these
+     * transposes and reshapes are followed as views instead of being run.
+     */
+    private enum Layout {
+        /** [T, B, F] of a [B, T, F] tensor. */
+        TBF,
+        /** [B, T, F]: the tensor itself. */
+        BTF,
+        /** [T, 1, B, H]: a recurrent op's Y. */
+        T1BH,
+        /** [T, B, 1, H]. */
+        TB1H,
+        /** [B, T, 1, H]. */
+        BT1H,
+        /** [1, B, H]: a recurrent op's Y_h. */
+        ONE_BH,
+        /** [B, 1, H]. */
+        B1H
+    }
+
+    /** A sequence value as a view ({@link Layout}) of a tensor, or of a recurrent op not yet made into a layer. */
+    private record View(Object source, Layout layout) {}
+
+    /**
+     * A forward LSTM or GRU node, made into Nabla's layer when its output is first used: returning sequences or the last
+     * state, as the graph reads it. The weights are already in PyTorch's gate order.
+     */
+    private static final class Pending {
+        final String op, name;
+        final SymbolicTensor x;
+        final int hidden;
+        final float[] wIh, wHh, bIh, bHh;
+        SymbolicTensor made;
+        boolean sequences;
+
+        Pending(String op, String name, SymbolicTensor x, int hidden, float[] wIh, float[] wHh, float[] bIh, float[] bHh) {
+            this.op = op;
+            this.name = name;
+            this.x = x;
+            this.hidden = hidden;
+            this.wIh = wIh;
+            this.wHh = wHh;
+            this.bIh = bIh;
+            this.bHh = bHh;
+        }
+    }
+
+    /** Reads and imports an ONNX file (external data beside it); errors are one line naming the file. */
+    public static Functional load(Path file) {
+        OnnxModel m = OnnxModel.read(file);
+        return new OnnxImporter.Builder(m, file.getFileName().toString()).build();
+    }
+
+    /** Imports ModelProto bytes (no external data). */
+    public static Functional fromBytes(byte[] bytes, String origin) {
+        return new Builder(OnnxModel.parse(bytes, origin, null), origin).build();
+    }
+
+    private static final class Builder {
+        private final OnnxModel model;
+        private final String origin;
+        private final long opset;
+        private final Map<String, Object> values = new HashMap<>(); // ONNX value -> SymbolicTensor or Const
+        private final Set<String> initializers = new HashSet<>();
+        private final Set<String> usedNames = new HashSet<>();
+        private final Map<String, Integer> consumers = new HashMap<>();
+        private final Set<Node> consumed = new HashSet<>();
+        private Node node;
+
+        Builder(OnnxModel model, String origin) {
+            this.model = model;
+            this.origin = origin;
+            Long v = model.opsets().containsKey("") ? model.opsets().get("") : model.opsets().get("ai.onnx");
+            if (v == null) throw new IllegalArgumentException(origin + ": no opset of the default ONNX domain (opsets " + model.opsets() + ")");
+            opset = v;
+            if (model.irVersion() < MIN_IR || model.irVersion() > MAX_IR) {
+                throw new IllegalArgumentException(origin + ": IR version " + model.irVersion() + " is not supported (" + MIN_IR + " to " + MAX_IR + ")");
+            }
+            if (opset < MIN_OPSET || opset > MAX_OPSET) {
+                throw new IllegalArgumentException(origin + ": opset " + opset + " is not supported (" + MIN_OPSET + " to " + MAX_OPSET + ")");
+            }
+        }
+
+        Functional build() {
+            OnnxModel.Graph g = model.graph();
+            g.initializers().forEach((name, t) -> {
+                values.put(name, Const.of(t));
+                initializers.add(name);
+            });
+            List<SymbolicTensor> inputs = new ArrayList<>();
+            for (OnnxModel.ValueInfo in : g.inputs()) {
+                if (initializers.contains(in.name())) continue;
+                long[] d = in.dims();
+                if (d.length < 2) throw new IllegalArgumentException(origin + ": input " + in.name() + " has shape " + Arrays.toString(d)
+                        + "; Nabla needs a batch dimension and at least one more");
+                int[] sample = new int[d.length - 1];
+                for (int i = 1; i < d.length; i++) {
+                    if (d[i] <= 0) throw new IllegalArgumentException(origin + ": input " + in.name() + " dimension " + i
+                            + " is symbolic; only the first (batch) dimension may be");
+                    sample[i - 1] = (int) d[i];
+                }
+                SymbolicTensor t = Input.of(in.name(), sample);
+                usedNames.add(in.name());
+                values.put(in.name(), t);
+                inputs.add(t);
+            }
+            for (Node n : g.nodes()) for (String in : n.inputs()) consumers.merge(in, 1, Integer::sum);
+            for (Node n : g.nodes()) {
+                if (consumed.contains(n)) continue;
+                node = n;
+                if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) throw unsupported("op domain " + n.domain());
+                convert(n);
+            }
+            List<String> outNames = new ArrayList<>();
+            List<SymbolicTensor> outs = new ArrayList<>();
+            for (OnnxModel.ValueInfo out : g.outputs()) {
+                Object v = values.get(out.name());
+                if (!(v instanceof SymbolicTensor t)) throw new IllegalArgumentException(origin + ": output " + out.name()
+                        + (v == null ? " is made by no node" : " is a constant; Nabla's outputs depend on an input"));
+                outNames.add(out.name());
+                outs.add(t);
+            }
+            String name = origin.replaceAll("\\.onnx$", "");
+            return new Functional(name, inputs, outNames, outs);
+        }
+
+        // ------------------------------------------------------------------ nodes
+
+        private void convert(Node n) {
+            switch (n.opType()) {
+                case "Identity":
+                case "Dropout": alias(n); return;
+                case "Constant": put(constantNode(n)); return;
+                case "Shape": shape(n); return;
+                case "Gather": gather(n); return;
+                case "Unsqueeze": unsqueeze(n, true); return;
+                case "Squeeze": unsqueeze(n, false); return;
+                case "Concat": concat(n); return;
+                case "Slice": slice(n); return;
+                case "Cast": cast(n); return;
+                case "Gemm": gemm(n); return;
+                case "MatMul": matMul(n); return;
+                case "Add":
+                case "Sub":
+                case "Mul":
+                case "Div": binary(n); return;
+                case "Relu": activation(n, Activation.RELU); return;
+                case "Tanh": activation(n, Activation.TANH); return;
+                case "Sigmoid": activation(n, Activation.SIGMOID); return;
+                case "Softplus": activation(n, Activation.SOFTPLUS); return;
+                case "Gelu": {
+                    String approx = stringAttr(n, "approximate", "none");
+                    if (!approx.equals("none") && !approx.equals("tanh")) throw badAttribute("approximate", approx, "none or tanh");
+                    activation(n, approx.equals("tanh") ? Activation.GELU_TANH : Activation.GELU);
+                    return;
+                }
+                case "LeakyRelu": requireFloat(n, "alpha", 0.01f, Activation.LEAKY_RELU_SLOPE); activation(n, Activation.LEAKY_RELU); return;
+                case "Elu": requireFloat(n, "alpha", 1f, Activation.ELU_ALPHA); activation(n, Activation.ELU); return;
+                case "Softmax":
+                case "LogSoftmax": {
+                    SymbolicTensor x = sym(0);
+                    long axis = intAttr(n, "axis", -1);
+                    if (axis != -1 && axis != x.shape().length) throw badAttribute("axis", axis, "the last axis");
+                    activation(n, n.opType().equals("Softmax") ? Activation.SOFTMAX : Activation.LOG_SOFTMAX);
+                    return;
+                }
+                case "Conv": conv(n); return;
+                case "MaxPool":
+                case "AveragePool": pool(n); return;
+                case "GlobalAveragePool": globalAveragePool(n); return;
+                case "Flatten": {
+                    if (intAttr(n, "axis", 1) != 1) throw badAttribute("axis", intAttr(n, "axis", 1), "1");
+                    call(new Flatten(layerName(null)), sym(0));
+                    return;
+                }
+                case "Reshape": reshape(n); return;
+                case "Transpose": transpose(n); return;
+                case "BatchNormalization": batchNorm(n); return;
+                case "LayerNormalization": layerNorm(n); return;
+                case "LSTM":
+                case "GRU": recurrent(n); return;
+                case "Expand": expand(n); return;
+                case "ReduceMean":
+                case "ReduceMax": reduce(n); return;
+                default: throw unsupported("op " + n.opType());
+            }
+        }
+
+        private void alias(Node n) {
+            values.put(n.outputs().get(0), value(0));
+        }
+
+        private Const constantNode(Node n) {
+            for (Attribute a : n.attributes().values()) {
+                switch (a.name()) {
+                    case "value": return Const.of(a.t());
+                    case "value_float": return new Const(new int[0], new float[] {a.f()}, null);
+                    case "value_floats": return new Const(new int[] {a.floats().length}, a.floats(), null);
+                    case "value_int": return new Const(new int[0], null, new long[] {a.i()});
+                    case "value_ints": return Const.ints(a.ints());
+                    default: throw badAttribute(a.name(), "", "value, value_float(s) or value_int(s)");
+                }
+            }
+            throw unsupported("a Constant without a value");
+        }
+
+        private void shape(Node n) {
+            Object v = value(0);
+            long[] dims;
+            if (v instanceof View view) {
+                dims = viewDims(view);
+            } else if (v instanceof SymbolicTensor t) {
+                dims = new long[t.shape().length + 1];
+                dims[0] = BATCH;
+                for (int i = 0; i < t.shape().length; i++) dims[i + 1] = t.shape()[i];
+            } else {
+                dims = Arrays.stream(((Const) v).shape()).asLongStream().toArray();
+            }
+            int start = (int) axis(intAttr(n, "start", 0), dims.length + 1), end = (int) axis(intAttr(n, "end", dims.length), dims.length + 1);
+            put(Const.ints(Arrays.copyOfRange(dims, Math.min(start, dims.length), Math.max(Math.min(end, dims.length), Math.min(start, dims.length)))));
+        }
+
+        private void gather(Node n) {
+            Object data = value(0);
+            if (value(1) instanceof SymbolicTensor ids && isInitializer(0) && intAttr(n, "axis", 0) == 0) {
+                embedding(ids);
+                return;
+            }
+            Const idx = constant(1, "indices");
+            if (data instanceof View v && gatherView(v, idx, intAttr(n, "axis", 0))) return;
+            if (data instanceof Const c) {
+                if (c.shape().length != 1 || intAttr(n, "axis", 0) != 0) throw unsupported("Gather from a constant of shape " + Shape.str(c.shape()));
+                long[] l = c.asLongs(), i = idx.asLongs(), out = new long[i.length];
+                for (int k = 0; k < i.length; k++) out[k] = l[(int) (i[k] < 0 ? i[k] + l.length : i[k])];
+                put(new Const(idx.shape(), c.floats() == null ? null : toFloats(out), c.floats() == null ? out : null));
+                return;
+            }
+            throw unsupported("Gather from a computed tensor");
+        }
+
+        /** Gather from a [vocab, dim] weight by computed ids: an Embedding (the ids float32, as Nabla's). */
+        private void embedding(SymbolicTensor ids) {
+            TensorData table = weight(0);
+            if (table.dims().length != 2) throw unsupported("Gather from a weight of shape " + Arrays.toString(table.dims()));
+            Embedding e = new Embedding(layerName(table.name()), (int) table.dims()[0], (int) table.dims()[1], -1, Initializers.zeros());
+            call(e, ids);
+            setWeights(e, List.of(table.floats()));
+        }
+
+        private void unsqueeze(Node n, boolean add) {
+            Object v = value(0);
+            long[] axes = n.inputs().size() > 1 ? constant(1, "axes").asLongs() : n.attributes().containsKey("axes") ? n.attributes().get("axes").ints() : null;
+            if (!add && v instanceof View view && view.layout() == Layout.T1BH && axes != null && Arrays.equals(axes, new long[] {1})) {
+                values.put(n.outputs().get(0), new View(view.source(), Layout.TBF)); // Y without its directions axis
+                return;
+            }
+            if (!add && v instanceof View view && view.layout() == Layout.ONE_BH && axes != null && Arrays.equals(axes, new long[] {0})) {
+                values.put(n.outputs().get(0), materialize(view.source(), false));
+                return;
+            }
+            if (!(v instanceof Const c)) throw unsupported((add ? "Unsqueeze" : "Squeeze") + " of a computed tensor");
+            List<Integer> shape = new ArrayList<>();
+            for (int d : c.shape()) shape.add(d);
+            if (add) {
+                int rank = shape.size() + axes.length;
+                long[] sorted = Arrays.stream(axes).map(a -> axis(a, rank)).sorted().toArray();
+                for (long a : sorted) shape.add((int) a, 1);
+            } else if (axes == null) {
+                shape.removeIf(d -> d == 1);
+            } else {
+                int rank = shape.size();
+                long[] sorted = Arrays.stream(axes).map(a -> axis(a, rank)).sorted().toArray();
+                for (int k = sorted.length - 1; k >= 0; k--) shape.remove((int) sorted[k]);
+            }
+            put(new Const(shape.stream().mapToInt(Integer::intValue).toArray(), c.floats(), c.longs()));
+        }
+
+        private void concat(Node n) {
+            List<Object> xs = new ArrayList<>();
+            for (int i = 0; i < n.inputs().size(); i++) xs.add(value(i));
+            long axis = intAttr(n, "axis", Long.MIN_VALUE);
+            if (axis == Long.MIN_VALUE) throw unsupported("Concat without an axis");
+            if (xs.stream().allMatch(x -> x instanceof Const c && c.shape().length == 1)) {
+                List<Long> all = new ArrayList<>();
+                boolean floats = false;
+                for (Object x : xs) {
+                    floats |= ((Const) x).floats() != null;
+                    for (long l : ((Const) x).asLongs()) all.add(l);
+                }
+                long[] l = all.stream().mapToLong(Long::longValue).toArray();
+                put(floats ? new Const(new int[] {l.length}, toFloats(l), null) : Const.ints(l));
+                return;
+            }
+            SymbolicTensor[] ts = new SymbolicTensor[xs.size()];
+            for (int i = 0; i < ts.length; i++) ts[i] = sym(i);
+            if (axis(axis, ts[0].shape().length + 1) == 0) throw badAttribute("axis", axis, "any axis but the batch axis 0");
+            call(new Concatenate(layerName(null), (int) axis), ts);
+        }
+
+        private void slice(Node n) {
+            Object v = value(0);
+            if (v instanceof Zeros) {
+                values.put(n.outputs().get(0), v);
+                return;
+            }
+            if (!(v instanceof Const c) || c.shape().length != 1) throw unsupported("Slice of anything but a constant vector");
+            long start = constant(1, "starts").asLongs()[0], end = constant(2, "ends").asLongs()[0];
+            long step = n.inputs().size() > 4 && !n.inputs().get(4).isEmpty() ? constant(4, "steps").asLongs()[0] : 1;
+            if (step != 1) throw unsupported("Slice with step " + step);
+            int len = c.size();
+            int s = (int) Math.max(0, Math.min(len, start < 0 ? start + len : start)), e = (int) Math.max(s, Math.min(len, end < 0 ? end + len : end));
+            long[] l = Arrays.copyOfRange(c.asLongs(), s, e);
+            put(c.floats() != null ? new Const(new int[] {l.length}, Arrays.copyOfRange(c.floats(), s, e), null) : Const.ints(l));
+        }
+
+        private void cast(Node n) {
+            Object v = value(0);
+            long to = intAttr(n, "to", 0);
+            if (v instanceof SymbolicTensor && to != OnnxModel.FLOAT && onlyGatherIndices(n.outputs().get(0))) {
+                alias(n); // token ids: Nabla keeps them float32 holding integers, as its Embedding reads them
+                return;
+            }
+            if (v instanceof SymbolicTensor) {
+                if (to != OnnxModel.FLOAT) throw badAttribute("to", OnnxModel.typeName((int) to), "float (Nabla computes in float32)");
+                alias(n);
+                return;
+            }
+            Const c = (Const) v;
+            put(to == OnnxModel.FLOAT || to == OnnxModel.DOUBLE ? new Const(c.shape(), c.asFloats(), null) : new Const(c.shape(), null, c.asLongs()));
+        }
+
+        /** Whether every use of {@code value} is as the indices of a Gather from a weight (an Embedding's ids). */
+        private boolean onlyGatherIndices(String value) {
+            boolean used = false;
+            for (Node m : model.graph().nodes()) {
+                if (!m.inputs().contains(value)) continue;
+                if (!m.opType().equals("Gather") || m.inputs().indexOf(value) != 1 || !initializers.contains(m.inputs().get(0))) return false;
+                used = true;
+            }
+            return used;
+        }
+
+        private void gemm(Node n) {
+            SymbolicTensor a = sym(0);
+            if (intAttr(n, "transA", 0) != 0) throw badAttribute("transA", intAttr(n, "transA", 0), "0");
+            requireFloat(n, "alpha", 1f, 1f);
+            requireFloat(n, "beta", 1f, 1f);
+            TensorData w = weight(1);
+            boolean transB = intAttr(n, "transB", 0) == 1;
+            float[] kernel = transB ? transpose2d(w.floats(), (int) w.dims()[0], (int) w.dims()[1]) : w.floats();
+            int in = (int) w.dims()[transB ? 1 : 0], units = (int) w.dims()[transB ? 0 : 1];
+            TensorData b = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? weight(2) : null;
+            dense(a, in, units, kernel, b == null ? null : b.floats(), w.name(), n.outputs().get(0));
+        }
+
+        /** MatMul by a weight matrix, with the Add of a bias vector that follows it when that Add is its only use. */
+        private void matMul(Node n) {
+            if (!isInitializer(1)) throw unsupported("MatMul of two computed tensors");
+            SymbolicTensor a = sym(0);
+            TensorData w = weight(1);
+            if (w.dims().length != 2) throw unsupported("MatMul by a weight of shape " + Arrays.toString(w.dims()));
+            int in = (int) w.dims()[0], units = (int) w.dims()[1];
+            String out = n.outputs().get(0);
+            Node add = biasAdd(out, units);
+            float[] bias = null;
+            if (add != null) {
+                consumed.add(add);
+                String b = add.inputs().get(0).equals(out) ? add.inputs().get(1) : add.inputs().get(0);
+                bias = model.graph().initializers().get(b).floats();
+                out = add.outputs().get(0);
+            }
+            dense(a, in, units, w.floats(), bias, w.name(), out);
+        }
+
+        private Node biasAdd(String value, int units) {
+            if (consumers.getOrDefault(value, 0) != 1) return null;
+            for (Node m : model.graph().nodes()) {
+                if (!m.opType().equals("Add") || !m.inputs().contains(value) || m.inputs().size() != 2) continue;
+                String other = m.inputs().get(0).equals(value) ? m.inputs().get(1) : m.inputs().get(0);
+                TensorData b = model.graph().initializers().get(other);
+                return b != null && b.floats() != null && b.count() == units && b.dims().length == 1 ? m : null;
+            }
+            return null;
+        }
+
+        private void dense(SymbolicTensor x, int in, int units, float[] kernel, float[] bias, String weightName, String output) {
+            int[] s = x.shape();
+            if (s[s.length - 1] != in) throw unsupported("a weight of " + in + " inputs on a tensor of shape " + shapeOf(x));
+            Dense d = new Dense(layerName(weightName), units, Activation.LINEAR, Initializers.glorotUniform(), Initializers.zeros(), bias != null);
+            SymbolicTensor y = d.call(x);
+            setWeights(d, bias == null ? List.of(kernel) : List.of(kernel, bias));
+            values.put(output, y);
+        }
+
+        private void binary(Node n) {
+            Object a = value(0), b = value(1);
+            if (a instanceof Const ca && b instanceof Const cb) {
+                put(arithmetic(n.opType(), ca, cb));
+                return;
+            }
+            if (!(a instanceof SymbolicTensor x) || !(b instanceof SymbolicTensor y)) {
+                throw unsupported("op " + n.opType() + " with a constant operand (only two computed tensors, or a bias after MatMul)");
+            }
+            if (!Arrays.equals(x.shape(), y.shape())) throw unsupported("op " + n.opType() + " broadcasting " + shapeOf(x) + " with " + shapeOf(y));
+            String name = layerName(null);
+            switch (n.opType()) {
+                case "Add": call(new Add(name), x, y); return;
+                case "Sub": call(new Subtract(name), x, y); return;
+                case "Mul": call(new Multiply(name), x, y); return;
+                default: throw unsupported("op Div of two computed tensors");
+            }
+        }
+
+        /** Integer arithmetic on shape vectors; the symbolic batch size only passes through a multiplication by 1. */
+        private Const arithmetic(String op, Const a, Const b) {
+            long[] x = a.asLongs(), y = b.asLongs();
+            int n = Math.max(x.length, y.length);
+            if (x.length != n && x.length != 1 || y.length != n && y.length != 1) {
+                throw unsupported(op + " of constants of shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
+            }
+            if (a.floats() != null || b.floats() != null) throw unsupported(op + " of float constants");
+            long[] out = new long[n];
+            for (int i = 0; i < n; i++) {
+                long p = x[x.length == 1 ? 0 : i], q = y[y.length == 1 ? 0 : i];
+                if (p == BATCH || q == BATCH) {
+                    if (op.equals("Mul") && (p == 1 || q == 1)) {
+                        out[i] = BATCH;
+                        continue;
+                    }
+                    throw unsupported(op + " on the symbolic batch size");
+                }
+                out[i] = switch (op) {
+                    case "Add" -> p + q;
+                    case "Sub" -> p - q;
+                    case "Mul" -> p * q;
+                    default -> {
+                        if (q == 0) throw unsupported("Div by zero in a shape computation");
+                        yield Math.floorDiv(p, q);
+                    }
+                };
+            }
+            return new Const(a.shape().length >= b.shape().length ? a.shape() : b.shape(), null, out);
+        }
+
+        private void activation(Node n, Activation a) {
+            call(new ActivationLayer(layerName(null), a), sym(0));
+        }
+
+        private void conv(Node n) {
+            SymbolicTensor x = sym(0);
+            TensorData w = weight(1);
+            TensorData b = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? weight(2) : null;
+            int spatial = w.dims().length - 2;
+            if (spatial != 1 && spatial != 2) throw unsupported("Conv with " + spatial + " spatial dimensions");
+            if (intAttr(n, "group", 1) != 1) throw badAttribute("group", intAttr(n, "group", 1), "1");
+            requireAutoPad(n);
+            long[] k = w.dims(), strides = ints(n, "strides", spatial, 1), dilations = ints(n, "dilations", spatial, 1);
+            long[] pads = ints(n, "pads", 2 * spatial, 0);
+            int filters = (int) k[0], kernel = (int) k[2];
+            List<float[]> weights = b == null ? List.of(w.floats()) : List.of(w.floats(), b.floats());
+            String name = layerName(w.name());
+            if (spatial == 1) {
+                if (pads[0] != pads[1]) throw badAttribute("pads", Arrays.toString(pads), "the same on both ends");
+                Conv1D c = new Conv1D(name, filters, kernel, (int) strides[0], (int) pads[0], (int) dilations[0], b != null, Activation.LINEAR,
+                        Initializers.glorotUniform(), Initializers.zeros());
+                values.put(n.outputs().get(0), c.call(x));
+                setWeights(c, weights);
+                return;
+            }
+            if (k[2] != k[3]) throw badAttribute("kernel_shape", Arrays.toString(Arrays.copyOfRange(k, 2, 4)), "a square kernel");
+            if (strides[0] != strides[1]) throw badAttribute("strides", Arrays.toString(strides), "equal strides");
+            if (dilations[0] != 1 || dilations[1] != 1) throw badAttribute("dilations", Arrays.toString(dilations), "1, 1");
+            boolean same = strides[0] == 1 && kernel % 2 == 1 && Arrays.stream(pads).allMatch(p -> p == (kernel - 1) / 2);
+            boolean none = Arrays.stream(pads).allMatch(p -> p == 0);
+            SymbolicTensor in = x;
+            if (!same && !none) {
+                in = new ZeroPadding2D(layerName(null), (int) pads[0], (int) pads[2], (int) pads[1], (int) pads[3]).call(x); // top, bottom, left, right
+            }
+            Conv2D c = new Conv2D(name, filters, kernel, (int) strides[0], same && kernel > 1 ? Padding.SAME : Padding.VALID, b != null, Activation.LINEAR,
+                    Initializers.glorotUniform(), Initializers.zeros());
+            values.put(n.outputs().get(0), c.call(in));
+            setWeights(c, weights);
+        }
+
+        private void pool(Node n) {
+            SymbolicTensor x = sym(0);
+            int spatial = x.shape().length - 1;
+            requireAutoPad(n);
+            if (intAttr(n, "ceil_mode", 0) != 0) throw badAttribute("ceil_mode", intAttr(n, "ceil_mode", 0), "0");
+            long[] k = ints(n, "kernel_shape", spatial, -1), strides = ints(n, "strides", spatial, 1), pads = ints(n, "pads", 2 * spatial, 0);
+            long[] dilations = ints(n, "dilations", spatial, 1);
+            if (Arrays.stream(pads).anyMatch(p -> p != 0)) throw badAttribute("pads", Arrays.toString(pads), "0 (no padding)");
+            if (Arrays.stream(dilations).anyMatch(d -> d != 1)) throw badAttribute("dilations", Arrays.toString(dilations), "1");
+            boolean max = n.opType().equals("MaxPool");
+            if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) throw unsupported("MaxPool's Indices output");
+            String name = layerName(null);
+            if (spatial == 1) {
+                call(max ? new MaxPool1D(name, (int) k[0], (int) strides[0]) : new AvgPool1D(name, (int) k[0], (int) strides[0]), x);
+                return;
+            }
+            if (spatial != 2) throw unsupported(n.opType() + " over " + spatial + " spatial dimensions");
+            if (k[0] != k[1]) throw badAttribute("kernel_shape", Arrays.toString(k), "a square window");
+            if (strides[0] != strides[1]) throw badAttribute("strides", Arrays.toString(strides), "equal strides");
+            call(max ? new MaxPool2D(name, (int) k[0], (int) strides[0]) : new AvgPool2D(name, (int) k[0], (int) strides[0]), x);
+        }
+
+        /** A mean or max over one axis of a [batch, a, b] tensor, dropping it: the 1-D global poolings. */
+        private void reduce(Node n) {
+            SymbolicTensor x = sym(0);
+            long[] axes = n.inputs().size() > 1 && !n.inputs().get(1).isEmpty() ? constant(1, "axes").asLongs()
+                    : n.attributes().containsKey("axes") ? n.attributes().get("axes").ints() : null;
+            if (axes == null || axes.length != 1) throw badAttribute("axes", axes == null ? "all" : Arrays.toString(axes), "one axis");
+            if (intAttr(n, "keepdims", 1) != 0) throw badAttribute("keepdims", intAttr(n, "keepdims", 1), "0");
+            int rank = x.shape().length + 1;
+            long axis = axis(axes[0], rank);
+            if (rank != 3 || axis == 0) throw unsupported(n.opType() + " over axis " + axes[0] + " of a tensor of shape " + shapeOf(x));
+            DataFormat format = axis == 1 ? DataFormat.CHANNELS_LAST : DataFormat.CHANNELS_FIRST;
+            String name = layerName(null);
+            call(n.opType().equals("ReduceMean") ? new GlobalAveragePooling1D(name, format) : new GlobalMaxPooling1D(name, format), x);
+        }
+
+        /** GlobalAveragePooling2D gives [batch, channels]; ONNX keeps the [1, 1] spatial axes, so a Reshape puts them back. */
+        private void globalAveragePool(Node n) {
+            SymbolicTensor x = sym(0);
+            if (x.shape().length != 3) throw unsupported("GlobalAveragePool of a tensor of shape " + shapeOf(x));
+            SymbolicTensor pooled = new GlobalAveragePooling2D(layerName(null)).call(x);
+            call(new Reshape(layerName(null), x.shape()[0], 1, 1), pooled);
+        }
+
+        private void reshape(Node n) {
+            long[] target = constant(1, "shape").asLongs();
+            if (value(0) instanceof Const c) {
+                put(new Const(constShape(target, c.size()), c.floats(), c.longs()));
+                return;
+            }
+            if (value(0) instanceof View v && v.layout() != Layout.BTF) {
+                if (reshapeView(v, target)) return;
+                throw unsupported("Reshape of a " + v.layout() + " sequence to " + show(target));
+            }
+            SymbolicTensor x = sym(0);
+            if (intAttr(n, "allowzero", 0) != 0 && Arrays.stream(target).anyMatch(t -> t == 0)) throw badAttribute("allowzero", 1, "0");
+            int sample = 1;
+            for (int d : x.shape()) sample *= d;
+            boolean batchFirst = target.length > 0 && (target[0] == BATCH || target[0] == 0 || target[0] == -1);
+            if (!batchFirst) throw unsupported("Reshape to " + show(target) + ", which does not keep the batch dimension first");
+            int[] out = new int[target.length - 1];
+            int unknown = -1, known = 1;
+            for (int i = 1; i < target.length; i++) {
+                long t = target[i];
+                if (t == 0) t = i < x.shape().length + 1 ? x.shape()[i - 1] : 0;
+                if (t == -1) {
+                    if (unknown >= 0 || target[0] == -1) throw unsupported("Reshape to " + show(target) + " with two unknown dimensions");
+                    unknown = i - 1;
+                    continue;
+                }
+                if (t <= 0 || t == BATCH) throw unsupported("Reshape to " + show(target));
+                out[i - 1] = (int) t;
+                known *= (int) t;
+            }
+            if (unknown >= 0) out[unknown] = sample / known;
+            int product = 1;
+            for (int d : out) product *= d;
+            if (product != sample) throw unsupported("Reshape of " + shapeOf(x) + " to " + show(target));
+            if (out.length == 1) call(new Flatten(layerName(null)), x);
+            else call(new Reshape(layerName(null), out), x);
+        }
+
+        /** The shape a constant of {@code size} values takes from a Reshape target (0 is not allowed for constants here). */
+        private int[] constShape(long[] target, int size) {
+            int[] out = new int[target.length];
+            int unknown = -1, known = 1;
+            for (int i = 0; i < target.length; i++) {
+                if (target[i] == -1 && unknown < 0) unknown = i;
+                else if (target[i] > 0) known *= (int) (out[i] = (int) target[i]);
+                else throw unsupported("Reshape of a constant to " + show(target));
+            }
+            if (unknown >= 0) out[unknown] = size / known;
+            return out;
+        }
+
+        private void transpose(Node n) {
+            long[] perm = n.attributes().containsKey("perm") ? n.attributes().get("perm").ints() : null;
+            Object in = value(0);
+            if (perm != null && in instanceof View v && transposeView(v, perm)) return;
+            if (perm != null && in instanceof SymbolicTensor t && t.shape().length == 2 && Arrays.equals(perm, new long[] {1, 0, 2})) {
+                values.put(n.outputs().get(0), new View(t, Layout.TBF)); // time-major, for a recurrent op
+                return;
+            }
+            SymbolicTensor x = sym(0);
+            int rank = x.shape().length + 1;
+            if (perm == null || perm.length != rank || perm[0] != 0) {
+                throw badAttribute("perm", perm == null ? "reversed" : Arrays.toString(perm), "a permutation keeping the batch axis 0 first");
+            }
+            int[] dims = new int[rank - 1];
+            for (int i = 1; i < rank; i++) dims[i - 1] = (int) perm[i];
+            call(new Permute(layerName(null), dims), x);
+        }
+
+        private void batchNorm(Node n) {
+            SymbolicTensor x = sym(0);
+            if (intAttr(n, "training_mode", 0) != 0) throw badAttribute("training_mode", 1, "0 (inference form)");
+            if (n.outputs().size() > 1) throw unsupported("BatchNormalization's running-statistics outputs");
+            TensorData scale = weight(1), bias = weight(2), mean = weight(3), var = weight(4);
+            float eps = floatAttr(n, "epsilon", 1e-5f), momentum = floatAttr(n, "momentum", 0.9f);
+            // ONNX keeps momentum of the old average, Nabla (as PyTorch) weighs the new batch by momentum.
+            BatchNormalization bn = new BatchNormalization(layerName(scale.name()), 1 - momentum, eps);
+            values.put(n.outputs().get(0), bn.call(x));
+            setWeights(bn, List.of(scale.floats(), bias.floats(), mean.floats(), var.floats()));
+        }
+
+        private void layerNorm(Node n) {
+            SymbolicTensor x = sym(0);
+            long axis = intAttr(n, "axis", -1);
+            if (axis != -1 && axis != x.shape().length) throw badAttribute("axis", axis, "the last axis, -1");
+            if (n.outputs().size() > 1) throw unsupported("LayerNormalization's mean and inverse-deviation outputs");
+            TensorData scale = weight(1);
+            int features = x.shape()[x.shape().length - 1];
+            float[] bias = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? weight(2).floats() : new float[features];
+            LayerNormalization ln = new LayerNormalization(layerName(scale.name()), floatAttr(n, "epsilon", 1e-5f));
+            values.put(n.outputs().get(0), ln.call(x));
+            setWeights(ln, List.of(scale.floats(), bias));
+        }
+
+        /**
+         * LSTM / GRU: forward, one direction, zero (or no) initial state, no sequence lengths. ONNX stacks the gates
+         * i, o, f, c (LSTM) and z, r, h (GRU); Nabla as PyTorch i, f, g, o and r, z, n: the blocks are re-laid, the
+         * inverse of {@code OnnxExporter.recurrent}. The GRU must apply its reset gate after the hidden product
+         * (linear_before_reset=1, as PyTorch).
+         */
+        private void recurrent(Node n) {
+            boolean lstm = n.opType().equals("LSTM");
+            Object in = value(0);
+            SymbolicTensor x;
+            long layout = intAttr(n, "layout", 0);
+            if (layout == 0 && in instanceof View v && v.layout() == Layout.TBF) x = materialize(v.source(), true);
+            else if (layout == 0 && in instanceof SymbolicTensor) throw unsupported("a time-major input that is not a transposed batch-first tensor");
+            else if (layout == 1) x = sym(0);
+            else throw unsupported("input " + n.inputs().get(0) + " in this layout");
+            String direction = stringAttr(n, "direction", "forward");
+            if (!direction.equals("forward")) throw badAttribute("direction", direction, "forward");
+            if (!lstm && intAttr(n, "linear_before_reset", 0) != 1) throw badAttribute("linear_before_reset", intAttr(n, "linear_before_reset", 0), "1, as PyTorch");
+            if (lstm && intAttr(n, "input_forget", 0) != 0) throw badAttribute("input_forget", 1, "0");
+            for (String a : new String[] {"activations", "clip", "activation_alpha", "activation_beta"}) {
+                if (n.attributes().containsKey(a)) throw badAttribute(a, "given", "the default");
+            }
+            if (n.inputs().size() > 4 && !n.inputs().get(4).isEmpty()) throw unsupported("sequence_lens");
+            for (int i = 5; i < n.inputs().size(); i++) {
+                if (!n.inputs().get(i).isEmpty() && !(value(i) instanceof Zeros)) throw unsupported("a non-zero initial state (input " + i + ")");
+            }
+            int h = (int) intAttr(n, "hidden_size", -1);
+            TensorData w = weight(1), r = weight(2);
+            int gates = lstm ? 4 : 3, d = x.shape()[x.shape().length - 1];
+            if (w.count() != (long) gates * h * d || r.count() != (long) gates * h * h) {
+                throw unsupported("weights W " + Arrays.toString(w.dims()) + " and R " + Arrays.toString(r.dims()) + " for hidden_size " + h + " and " + d + " inputs");
+            }
+            float[] b = n.inputs().size() > 3 && !n.inputs().get(3).isEmpty() ? weight(3).floats() : new float[2 * gates * h];
+            int[] order = lstm ? new int[] {0, 2, 3, 1} : new int[] {1, 0, 2}; // PyTorch block k is ONNX block order[k]
+            Pending p = new Pending(n.opType(), layerName(null), x, h, relaid(w.floats(), 0, d, h, order), relaid(r.floats(), 0, h, h, order),
+                    relaid(b, 0, 1, h, order), relaid(b, gates * h, 1, h, order));
+            List<String> outs = n.outputs();
+            if (outs.size() > 0 && !outs.get(0).isEmpty()) values.put(outs.get(0), new View(p, Layout.T1BH));
+            if (outs.size() > 1 && !outs.get(1).isEmpty()) values.put(outs.get(1), new View(p, Layout.ONE_BH));
+            if (outs.size() > 2 && !outs.get(2).isEmpty()) values.put(outs.get(2), new View(p, null)); // Y_c: refused where used
+        }
+
+        private static float[] relaid(float[] from, int offset, int cols, int h, int[] order) {
+            int block = h * cols;
+            float[] into = new float[order.length * block];
+            for (int k = 0; k < order.length; k++) System.arraycopy(from, offset + order[k] * block, into, k * block, block);
+            return into;
+        }
+
+        /** The Nabla tensor of a view's source: a tensor, or a pending recurrent op made into a layer now. */
+        private SymbolicTensor materialize(Object source, boolean sequences) {
+            if (source instanceof SymbolicTensor t) return t;
+            Pending p = (Pending) source;
+            if (p.made != null) {
+                if (p.sequences != sequences) throw unsupported("both the sequences and the last state of " + p.op + " " + p.name);
+                return p.made;
+            }
+            Layer layer = p.op.equals("LSTM") ? new dev.nabla.nn.LSTM(p.name, p.hidden, sequences) : new dev.nabla.nn.GRU(p.name, p.hidden, sequences);
+            p.made = layer.call(p.x);
+            p.sequences = sequences;
+            setWeights(layer, List.of(p.wIh, p.wHh, p.bIh, p.bHh));
+            return p.made;
+        }
+
+        /** A view consumed as an ordinary tensor: only the batch-first layouts are. */
+        private SymbolicTensor plain(View v) {
+            if (v.layout() == Layout.BTF) return materialize(v.source(), true);
+            if (v.layout() == null) throw unsupported("a recurrent op's cell state Y_c as input");
+            throw unsupported("an input whose batch axis is not first (" + v.layout() + " of a batch-first tensor; Nabla's layers need it first)");
+        }
+
+        /** The ONNX dims of a view, the batch symbolic. */
+        private long[] viewDims(View v) {
+            Object src = v.source();
+            long t, f;
+            if (src instanceof SymbolicTensor s) {
+                t = s.shape()[0];
+                f = s.shape()[s.shape().length - 1];
+            } else {
+                Pending p = (Pending) src;
+                t = p.x.shape()[0];
+                f = p.hidden;
+            }
+            return switch (v.layout()) {
+                case TBF -> new long[] {t, BATCH, f};
+                case BTF -> new long[] {BATCH, t, f};
+                case T1BH -> new long[] {t, 1, BATCH, f};
+                case TB1H -> new long[] {t, BATCH, 1, f};
+                case BT1H -> new long[] {BATCH, t, 1, f};
+                case ONE_BH -> new long[] {1, BATCH, f};
+                case B1H -> new long[] {BATCH, 1, f};
+            };
+        }
+
+        /** Transpose of a view: the permutations the exporters write around recurrent ops. */
+        private boolean transposeView(View v, long[] perm) {
+            String p = Arrays.toString(perm);
+            Layout to = switch (v.layout() + " " + p) {
+                case "TBF [1, 0, 2]" -> Layout.BTF;
+                case "BTF [1, 0, 2]" -> Layout.TBF;
+                case "T1BH [0, 2, 1, 3]" -> Layout.TB1H;
+                case "T1BH [2, 0, 1, 3]" -> Layout.BT1H;
+                case "ONE_BH [1, 0, 2]" -> Layout.B1H;
+                default -> null;
+            };
+            if (to == null) return false;
+            values.put(node.outputs().get(0), new View(v.source(), to));
+            return true;
+        }
+
+        /** Reshape of a view dropping its size-1 directions axis. */
+        private boolean reshapeView(View v, long[] target) {
+            long[] dims = viewDims(v);
+            long f = dims[dims.length - 1];
+            if (target[target.length - 1] != f && target[target.length - 1] != -1) return false;
+            Layout to = switch (v.layout()) {
+                case TB1H -> target.length == 3 ? Layout.TBF : null;
+                case BT1H -> target.length == 3 ? Layout.BTF : null;
+                case B1H -> target.length == 2 ? Layout.BTF : null; // [B, H]: the last state, put below
+                default -> null;
+            };
+            if (to == null) return false;
+            if (v.layout() == Layout.B1H) values.put(node.outputs().get(0), materialize(v.source(), false));
+            else values.put(node.outputs().get(0), new View(v.source(), to));
+            return true;
+        }
+
+        /** Gather of one step: the last of a sequence (axis 1 of [B, T, H]) or the one direction of Y_h (axis 0). */
+        private boolean gatherView(View v, Const idx, long axis) {
+            if (idx.shape().length != 0) return false;
+            long i = idx.asLongs()[0];
+            long[] dims = viewDims(v);
+            if (v.layout() == Layout.BTF && axis == 1 && (i == -1 || i == dims[1] - 1)) {
+                values.put(node.outputs().get(0), materialize(v.source(), false));
+                return true;
+            }
+            if (v.layout() == Layout.ONE_BH && axis == 0 && i == 0) {
+                values.put(node.outputs().get(0), materialize(v.source(), false));
+                return true;
+            }
+            return false;
+        }
+
+        /** Expand of a zero scalar to a shape with the batch size: zeros (initial states). */
+        private void expand(Node n) {
+            Const c = constant(0, "input");
+            Const shape = constant(1, "shape");
+            boolean zeros = true;
+            for (float f : c.asFloats()) zeros &= f == 0;
+            if (zeros && c.size() == 1) {
+                values.put(n.outputs().get(0), new Zeros());
+                return;
+            }
+            throw unsupported("Expand of a constant other than 0 to " + show(shape.asLongs()));
+        }
+
+        // ------------------------------------------------------------------ helpers
+
+        /** Calls {@code layer} and records its output as the current node's first output. */
+        private void call(Layer layer, SymbolicTensor... inputs) {
+            SymbolicTensor y;
+            try {
+                y = layer.call(inputs);
+            } catch (IllegalArgumentException e) {
+                throw unsupported(e.getMessage());
+            }
+            values.put(node.outputs().get(0), y);
+        }
+
+        private void put(Const c) {
+            values.put(node.outputs().get(0), c);
+        }
+
+        private Object value(int i) {
+            if (i >= node.inputs().size() || node.inputs().get(i).isEmpty()) throw unsupported("input " + i + " missing");
+            Object v = values.get(node.inputs().get(i));
+            if (v == null) throw unsupported("input " + node.inputs().get(i) + " is made by no earlier node");
+            return v;
+        }
+
+        private SymbolicTensor sym(int i) {
+            Object v = value(i);
+            if (v instanceof SymbolicTensor t) return t;
+            if (v instanceof View view) return plain(view);
+            throw unsupported("a constant as input " + i + " (" + node.inputs().get(i) + "); Nabla needs a computed tensor here");
+        }
+
+        private Const constant(int i, String what) {
+            Object v = value(i);
+            if (v instanceof Const c) return c;
+            throw unsupported("a computed " + what + " (input " + i + "); it must be known when the model is imported");
+        }
+
+        private boolean isInitializer(int i) {
+            return i < node.inputs().size() && model.graph().initializers().containsKey(node.inputs().get(i));
+        }
+
+        private TensorData weight(int i) {
+            if (!isInitializer(i)) throw unsupported("input " + i + " (" + (i < node.inputs().size() ? node.inputs().get(i) : "none")
+                    + ") is not an initializer; Nabla's layer needs its weights here");
+            TensorData t = model.graph().initializers().get(node.inputs().get(i));
+            if (t.floats() == null) throw unsupported("initializer " + t.name() + " of type " + OnnxModel.typeName(t.dataType()) + " as a weight");
+            return t;
+        }
+
+        /** Copies the ONNX values into the layer's weights, in the layer's weight order. */
+        private void setWeights(Layer layer, List<float[]> arrays) {
+            List<Weight> ws = layer.weights();
+            for (int i = 0; i < ws.size(); i++) {
+                float[] target = ws.get(i).value().data(), source = arrays.get(i);
+                if (target.length != source.length) {
+                    throw unsupported("weight " + ws.get(i).name() + " of shape " + Shape.str(ws.get(i).value().shape()) + " gets " + source.length + " values");
+                }
+                System.arraycopy(source, 0, target, 0, target.length);
+            }
+        }
+
+        /**
+         * A unique layer name: the module path of an initializer ({@code fc1.weight} -> {@code fc1}, Nabla's
+         * {@code dense/kernel} -> {@code dense}), else the node's name, else its op.
+         */
+        private String layerName(String initializer) {
+            String base;
+            if (initializer != null) {
+                int cut = Math.max(initializer.lastIndexOf('.'), initializer.lastIndexOf('/'));
+                base = cut > 0 ? initializer.substring(0, cut) : initializer;
+            } else {
+                base = node.name().isEmpty() ? node.opType().toLowerCase(java.util.Locale.ROOT) : node.name();
+            }
+            base = base.replaceAll("^[/.:]+", "").replace('/', '.').replace(':', '.'); // "/1/Relu" -> "1.Relu"
+            if (base.isEmpty()) base = node.opType().toLowerCase(java.util.Locale.ROOT);
+            String name = base;
+            for (int k = 1; !usedNames.add(name); k++) name = base + "_" + k;
+            return name;
+        }
+
+        private long intAttr(Node n, String name, long dflt) {
+            Attribute a = n.attributes().get(name);
+            return a == null ? dflt : a.i();
+        }
+
+        private float floatAttr(Node n, String name, float dflt) {
+            Attribute a = n.attributes().get(name);
+            return a == null ? dflt : a.f();
+        }
+
+        private String stringAttr(Node n, String name, String dflt) {
+            Attribute a = n.attributes().get(name);
+            return a == null || a.s() == null ? dflt : a.s();
+        }
+
+        private long[] ints(Node n, String name, int count, long dflt) {
+            Attribute a = n.attributes().get(name);
+            if (a == null) {
+                if (dflt < 0) throw unsupported("attribute " + name + " missing");
+                long[] l = new long[count];
+                Arrays.fill(l, dflt);
+                return l;
+            }
+            if (a.ints().length != count) throw badAttribute(name, Arrays.toString(a.ints()), count + " values");
+            return a.ints();
+        }
+
+        private void requireFloat(Node n, String name, float dflt, float wanted) {
+            float v = floatAttr(n, name, dflt);
+            if (v != wanted) throw badAttribute(name, v, String.valueOf(wanted));
+        }
+
+        private void requireAutoPad(Node n) {
+            String p = stringAttr(n, "auto_pad", "NOTSET");
+            if (!p.equals("NOTSET") && !p.equals("VALID")) throw badAttribute("auto_pad", p, "NOTSET or VALID");
+        }
+
+        private IllegalArgumentException unsupported(String what) {
+            return new IllegalArgumentException(origin + ": node " + node.label() + " (op " + node.opType() + ", opset " + opset + "): " + what
+                    + " is not supported");
+        }
+
+        private IllegalArgumentException badAttribute(String name, Object value, String supported) {
+            return new IllegalArgumentException(origin + ": node " + node.label() + " (op " + node.opType() + ", opset " + opset + "): attribute "
+                    + name + "=" + value + " is not supported (only " + supported + ")");
+        }
+
+        private static long axis(long a, int rank) {
+            return a < 0 ? a + rank : a;
+        }
+
+        private static String shapeOf(SymbolicTensor t) {
+            return t.shapeString();
+        }
+
+        private static String show(long[] target) {
+            StringBuilder s = new StringBuilder("[");
+            for (int i = 0; i < target.length; i++) s.append(i > 0 ? ", " : "").append(target[i] == BATCH ? "batch" : String.valueOf(target[i]));
+            return s.append(']').toString();
+        }
+    }
+
+    private static float[] toFloats(long[] l) {
+        float[] f = new float[l.length];
+        for (int i = 0; i < f.length; i++) f[i] = l[i];
+        return f;
+    }
+
+    private static float[] transpose2d(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+        return t;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.nabla.onnx;
+
+import dev.nabla.io.Json;
+import dev.nabla.tensor.Tensor;
+import dev.nabla.train.Functional;
+import org.junit.jupiter.api.Test;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Imports the PyTorch-exported fixtures (src/test/resources/onnx, copied from the shared fixtures: each .json holds
+ * an input batch and ONNX Runtime's output for it) and checks Nabla's prediction against ONNX Runtime's.
+ */
+class OnnxImportTest {
+
+    static Path fixture(String name) {
+        try {
+            return Path.of(OnnxImportTest.class.getResource("/onnx/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A nested JSON list as a tensor. */
+    static Tensor tensor(Object nested) {
+        List<Integer> shape = new ArrayList<>();
+        Object o = nested;
+        while (o instanceof List<?> l) {
+            shape.add(l.size());
+            o = l.get(0);
+        }
+        List<Float> flat = new ArrayList<>();
+        flatten(nested, flat);
+        float[] data = new float[flat.size()];
+        for (int i = 0; i < data.length; i++) data[i] = flat.get(i);
+        return Tensor.of(data, shape.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static void flatten(Object o, List<Float> into) {
+        if (o instanceof List<?> l) for (Object e : l) flatten(e, into);
+        else into.add(((Number) o).floatValue());
+    }
+
+    /** Imports {@code name}.onnx, predicts the fixture's input batch, compares with ORT's output to 1e-5 of its scale. */
+    static void assertImportMatchesOrt(String name) throws Exception {
+        Functional model = OnnxImporter.load(fixture(name + ".onnx"));
+        Map<String, Object> json = Json.parseObject(Files.readString(fixture(name + ".json")));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> inputs = (Map<String, Map<String, Object>>) json.get("inputs");
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> feeds.put(k, tensor(v.get("data"))));
+        model.setTraining(false);
+        Tensor got = model.predict(feeds).get(model.outputNames().get(0));
+        assertClose(got, tensor(json.get("output")));
+    }
+
+    static void assertClose(Tensor got, Tensor expected) {
+        assertThat(got.shape()).containsExactly(expected.shape());
+        double scale = 0;
+        for (float v : expected.data()) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < got.size(); i++) {
+            assertThat((double) got.data()[i]).as("element %d", i).isCloseTo(expected.data()[i], org.assertj.core.data.Offset.offset(1e-5 * scale));
+        }
+    }
+
+    @Test
+    void mlpFixturePredictsOrtOutput() throws Exception {
+        assertImportMatchesOrt("mlp");
+    }
+
+    @Test
+    void cnnFixturePredictsOrtOutput() throws Exception {
+        assertImportMatchesOrt("cnn");
+    }
+
+    @Test
+    void residualMlpFixturePredictsOrtOutput() throws Exception {
+        assertImportMatchesOrt("residual_mlp");
+    }
+
+    @Test
+    void twoInputsFixturePredictsOrtOutput() throws Exception {
+        assertImportMatchesOrt("two_inputs");
+    }
+
+    @Test
+    void lstmClassifierFixturePredictsOrtOutput() throws Exception {
+        assertImportMatchesOrt("lstm_classifier");
+    }
+
+    @Test
+    void gruEmbeddingFixturePredictsOrtOutput() throws Exception {
+        assertImportMatchesOrt("gru_embedding");
+    }
+
+    @Test
+    void initializersBecomeTrainableWeightsNamedAfterTheirModules() {
+        Functional model = OnnxImporter.load(fixture("residual_mlp.onnx"));
+        List<String> names = new ArrayList<>();
+        model.weights().forEach(w -> names.add(w.name()));
+        assertThat(names).containsExactly("inp/kernel", "inp/bias", "f1/kernel", "f1/bias", "f2/kernel", "f2/bias", "out/kernel", "out/bias");
+        assertThat(model.trainableParameterCount()).isEqualTo(4 * 12 + 12 + 2 * (12 * 12 + 12) + 12 * 3 + 3);
+    }
+}
