@@ -4,7 +4,7 @@ import dev.nabla.data.Dataset;
 import dev.nabla.data.IdxReader;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Dense;
-import dev.nabla.nn.GlobalAveragePooling2D;
+import dev.nabla.nn.GlobalAveragePooling1D;
 import dev.nabla.nn.LayerNormalization;
 import dev.nabla.nn.Permute;
 import dev.nabla.nn.PositionalEmbedding;
@@ -23,7 +23,7 @@ import dev.nabla.train.Sequential;
  * <p>The patches are cut by the model's first three layers, Reshape [4, 7, 4, 7] (patch row, pixel row, patch
  * column, pixel column), Permute and Reshape [16, 49], rather than by a data transform: the model then takes the
  * flat 784 pixels as W4 does, predicts and exports to ONNX from raw images, and the cost is one copy of each batch.
- * The mean over tokens is likewise Permute, Reshape and a global average pool.
+ * The mean over the tokens is a GlobalAveragePooling1D ([batch, 16, 64] to [batch, 64]).
  */
 public final class FashionVit {
 
@@ -34,7 +34,7 @@ public final class FashionVit {
                 new Reshape(4, 7, 4, 7), new Permute(1, 3, 2, 4), new Reshape(16, 49),
                 Dense.pytorchStyle(64, Activation.LINEAR), new PositionalEmbedding(16, 64),
                 encoder(), encoder(),
-                new Permute(2, 1), new Reshape(64, 16, 1), new GlobalAveragePooling2D(),
+                new GlobalAveragePooling1D(),
                 new LayerNormalization(), Dense.pytorchStyle(10, Activation.LINEAR));
     }
 

@@ -25,7 +25,7 @@ class FashionVitTest {
         FashionMnist.Result r = FashionVit.train(d, 2, 1, false);
         System.out.printf("W7 ViT on 4000 images: test accuracy %.4f, seconds per epoch %s%n", r.testAccuracy(), r.epochSeconds());
         assertThat(r.history().last("loss")).isLessThan(r.history().get("loss").get(0));
-        assertThat(r.testAccuracy()).isGreaterThan(0.6); // 0.674 with seed 1; chance is 0.1
+        assertThat(r.testAccuracy()).isGreaterThan(0.6); // 0.671 with seed 1; chance is 0.1
     }
 
     @Test

@@ -36,6 +36,8 @@ import java.util.Map;
  * {@link #applyMasked(Tensor, Tensor)}) does not change the state, which is carried over, and outputs zeros, as in
  * Keras; so the last output of a post-padded sequence is its last real step's. With {@code returnSequences} the mask
  * passes on to the next layer. The whole time loop is one op with its own backward pass ({@link Recurrence}).
+ * Exported to ONNX, the mask becomes each row's number of real steps (the ops' {@code sequence_lens}): the same
+ * outputs for post-padded rows, other outputs for a row with padding before or between its real steps.
  */
 public abstract class Recurrent extends Layer implements Masks.Consumer {
 

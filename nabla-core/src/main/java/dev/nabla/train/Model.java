@@ -74,9 +74,12 @@ public abstract class Model extends Layer {
     /** What compile set for each output, in output order. */
     private List<Output> outputs = List.of();
     private boolean stopRequested;
-    /** The prediction of the last training step, for the metrics. */
+    /**
+     * The prediction of the last training step, for the metrics: its values only (detached), since a prediction still
+     * in its graph would keep the step's every activation alive through the next step and into the old generation.
+     */
     private Tensor lastPrediction;
-    /** The predictions of the last training step with several tensors, in output order. */
+    /** The predictions of the last training step with several tensors, in output order, detached as lastPrediction. */
     private List<Tensor> lastPredictions;
 
     /** One output's loss, its weight in the total loss, and its metrics. */
@@ -312,7 +315,7 @@ public abstract class Model extends Layer {
         optimizer.zeroGrad();
         value.backward();
         optimizer.step();
-        lastPrediction = prediction;
+        lastPrediction = prediction.detach();
         return value;
     }
 
@@ -333,7 +336,7 @@ public abstract class Model extends Layer {
         optimizer.zeroGrad();
         total.backward();
         optimizer.step();
-        lastPredictions = predictions;
+        lastPredictions = predictions.stream().map(Tensor::detach).toList();
         return total.item();
     }
 
@@ -456,12 +459,12 @@ public abstract class Model extends Layer {
                 float batchLoss;
                 if (b.single()) {
                     batchLoss = step(b.x(), b.y(), b.sampleWeights()).item();
-                    for (Metric m : oneOutputMetrics) m.update(b.y(), lastPrediction.detach());
+                    for (Metric m : oneOutputMetrics) m.update(b.y(), lastPrediction);
                 } else {
                     batchLoss = step(b.xs(), b.ys(), stepLosses);
                     for (int i = 0; i < outputs.size(); i++) {
                         outputLossSums[i] += stepLosses[i] * b.size();
-                        for (Metric m : outputs.get(i).metrics()) m.update(b.ys().get(i), lastPredictions.get(i).detach());
+                        for (Metric m : outputs.get(i).metrics()) m.update(b.ys().get(i), lastPredictions.get(i));
                     }
                 }
                 lossSum += (double) batchLoss * b.size();

@@ -79,6 +79,36 @@ class ModelTest {
         assertThat(m.evaluate(d[0], d[1]).get("loss")).isLessThan(0.05);
     }
 
+    /**
+     * After a step, nothing of its graph is reachable from the model: it must not live on through the next step's
+     * young collections (which would promote every step's activations to the old generation and grow the heap).
+     */
+    @Test
+    void aTrainingStepsGraphIsGarbageOnceTheStepEnds() {
+        List<java.lang.ref.WeakReference<Tensor>> outputs = new ArrayList<>();
+        Layer probe = new Layer("probe") {
+            @Override
+            protected Tensor forward(Tensor x) {
+                Tensor y = x.mul(1f); // a recorded op: its output is a node of the step's graph
+                outputs.add(new java.lang.ref.WeakReference<>(y));
+                return y;
+            }
+        };
+        Sequential m = Sequential.of(Dense.of(8, Activation.TANH), probe, Dense.of(1));
+        m.seed(1);
+        m.compile(new GradientDescent(0.05f), Losses.mse(), dev.nabla.train.metrics.Metrics.mae());
+        Tensor[] d = linearData(32, 4);
+        List<Boolean> stillReachable = new ArrayList<>();
+        m.fit(d[0], d[1], FitOptions.epochs(1).batchSize(8).callbacks(new Callback() {
+            @Override
+            public void onBatchEnd(int step, double loss) {
+                System.gc();
+                stillReachable.add(outputs.get(outputs.size() - 1).get() != null);
+            }
+        }));
+        assertThat(stillReachable).hasSize(4).containsOnly(false);
+    }
+
     @Test
     void stepsPerEpochFollowTheBatchSize() {
         Tensor[] d = linearData(10, 2);

@@ -11,8 +11,10 @@ import dev.nabla.nn.GlobalAveragePooling1D;
 import dev.nabla.nn.GlobalPooling1D;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Masks;
+import dev.nabla.nn.MultiHeadAttention;
 import dev.nabla.nn.Recurrent;
 import dev.nabla.nn.SymbolicTensor;
+import dev.nabla.nn.TransformerBlock;
 import dev.nabla.nn.Weight;
 import dev.nabla.train.Functional;
 import dev.nabla.train.Model;
@@ -52,6 +54,12 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * {@code recurrent}); MultiHeadAttention, TransformerEncoderLayer, TransformerDecoderLayer, PositionalEmbedding and
  * SinusoidalPositionalEmbedding decomposed into standard ops ({@link TransformerOnnx}); a Sequential or functional
  * model used as a layer, inlined. Any other layer is refused with its name and type, and nothing is written.
+ *
+ * <p>Padding masks: an Embedding with a padding index computes its mask from the ids in the graph, and the mask goes
+ * where Nabla routes it: to the global poolings (over the real steps), to attention (the padded keys' scores get
+ * -1e30, see {@link TransformerOnnx}) and to the recurrent layers as ONNX's sequence lengths, the number of real
+ * steps of each row. The lengths are Nabla's masking exactly for post-padded rows (the real steps first); a row with
+ * padding before or between its real steps would be read as its first steps and give other outputs than Nabla.
  */
 public final class OnnxExporter {
 
@@ -96,7 +104,7 @@ public final class OnnxExporter {
             }
             boolean masked = inMasks.stream().anyMatch(m -> m != null);
             Layer layer = call.layer();
-            String y = masked && layer instanceof Masks.Consumer ? maskedLayer(g, layer, xs.get(0), inMasks.get(0)) : layer(g, layer, xs, inShapes);
+            String y = masked && layer instanceof Masks.Consumer ? maskedLayer(g, layer, xs, inShapes, inMasks) : layer(g, layer, xs, inShapes);
             values.put(call.output(), y);
             shapes.put(call.output(), layer.outputShape(inShapes));
             String mask = outputMask(g, layer, xs, inShapes, inMasks);
@@ -190,17 +198,18 @@ public final class OnnxExporter {
             case "Dot": return dot(g, (Dot) layer, xs, shapes);
             case "SimpleRNN":
             case "LSTM":
-            case "GRU": return recurrent(g, name, List.of((Recurrent) layer), xs);
-            case "MultiHeadAttention": return TransformerOnnx.multiHeadAttention(g, layer, xs, shapes);
-            case "TransformerDecoderLayer": return TransformerOnnx.decoder(g, layer, xs, shapes);
+            case "GRU": return recurrent(g, name, List.of((Recurrent) layer), xs, null);
+            case "MultiHeadAttention": return TransformerOnnx.multiHeadAttention(g, layer, xs, shapes, null);
+            case "TransformerDecoderLayer": return TransformerOnnx.decoder(g, layer, xs, shapes, null);
             default: return layer(g, layer, xs.get(0), shapes.get(0));
         }
     }
 
     /**
      * The padding mask of a layer call's output, as {@link Masks#call} routes it in Nabla: made by an {@link Embedding}
-     * with a padding index from [batch, time] ids, passed on (multiplied, for merges) by the step-wise layers, used up by
-     * the consumers that export (the global poolings), dropped by any other layer.
+     * with a padding index from [batch, time] ids, passed on (multiplied, for merges) by the step-wise layers; a
+     * consumer's output carries its first input's (recurrent layers returning sequences, attention, Transformer layers)
+     * or none (the last output of a recurrent layer, the global poolings); any other layer drops it.
      */
     private static String outputMask(OnnxGraph g, Layer layer, List<String> xs, List<int[]> shapes, List<String> masks) {
         if (layer instanceof Embedding e) {
@@ -209,19 +218,54 @@ public final class OnnxExporter {
             return g.node("Cast", e.name(), List.of(g.node("Not", e.name(), List.of(g.node("Equal", e.name(), List.of(xs.get(0), pad))))),
                     Attribute.of("to", OnnxGraph.FLOAT_TYPE));
         }
-        if (layer instanceof Masks.Consumer || !layer.propagatesMask()) return null;
+        if (layer instanceof Masks.Consumer) return carriesFirstMask(layer) ? masks.get(0) : null;
+        if (!layer.propagatesMask()) return null;
         String all = null;
         for (String m : masks) if (m != null) all = all == null ? m : g.node("Mul", layer.name(), List.of(all, m));
         return all;
     }
 
-    /** A layer that skips padded steps, on x with its [batch, time] mask. */
-    private static String maskedLayer(OnnxGraph g, Layer layer, String x, String mask) {
+    /** Whether a mask consumer's output carries its first input's mask, as its {@link Masks.Consumer#outputMask}. */
+    private static boolean carriesFirstMask(Layer layer) {
+        if (layer instanceof Recurrent r) return r.returnsSequences();
+        if (layer instanceof Bidirectional bi) return bi.forwardLayer().returnsSequences();
+        return layer instanceof MultiHeadAttention || layer instanceof TransformerBlock;
+    }
+
+    /** A layer that skips padded steps, on xs with their [batch, time] masks (null entries for none). */
+    private static String maskedLayer(OnnxGraph g, Layer layer, List<String> xs, List<int[]> shapes, List<String> masks) {
         String name = layer.name();
-        if (!(layer instanceof GlobalPooling1D pool) || pool.dataFormat() != DataFormat.CHANNELS_LAST) {
-            throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " takes a padding mask here,"
-                    + " which its ONNX form does not");
+        switch (layer.type()) {
+            case "SimpleRNN":
+            case "LSTM":
+            case "GRU": return recurrent(g, name, List.of((Recurrent) layer), xs, sequenceLengths(g, name, masks.get(0)));
+            case "Bidirectional": {
+                Bidirectional bi = (Bidirectional) layer;
+                return recurrent(g, name, List.of(bi.forwardLayer(), bi.backwardLayer()), xs, sequenceLengths(g, name, masks.get(0)));
+            }
+            case "MultiHeadAttention": return TransformerOnnx.multiHeadAttention(g, layer, xs, shapes, masks);
+            case "TransformerEncoderLayer": return TransformerOnnx.encoder(g, layer, xs.get(0), shapes.get(0), masks.get(0));
+            case "TransformerDecoderLayer": return TransformerOnnx.decoder(g, layer, xs, shapes, masks);
+            default:
+                if (layer instanceof GlobalPooling1D pool && pool.dataFormat() == DataFormat.CHANNELS_LAST) return maskedPooling(g, pool, xs.get(0), masks.get(0));
+                throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " takes a padding mask here,"
+                        + " which its ONNX form does not");
         }
+    }
+
+    /**
+     * A recurrent op's sequence_lens, int32 [batch]: the number of real steps of each row. ONNX runs the first that many
+     * steps, so this is Nabla's masking exactly when the real steps come first (post-padding).
+     */
+    private static String sequenceLengths(OnnxGraph g, String name, String mask) {
+        if (mask == null) return null;
+        String real = g.node("ReduceSum", name, List.of(mask, g.int64s(g.fresh(name + "/axes"), new long[] {1})), Attribute.of("keepdims", 0L));
+        return g.node("Cast", name, List.of(real), Attribute.of("to", OnnxGraph.INT32_TYPE));
+    }
+
+    /** A global pooling over the real steps of x, channels last, with its [batch, time] mask. */
+    private static String maskedPooling(OnnxGraph g, GlobalPooling1D layer, String x, String mask) {
+        String name = layer.name();
         String keep = g.node("Unsqueeze", name, List.of(mask, g.int64s(g.fresh(name + "/axes"), new long[] {2}))); // [b, t, 1]
         String steps = g.int64s(g.fresh(name + "/axes"), new long[] {1});
         String real = g.node("ReduceSum", name, List.of(mask, steps), Attribute.of("keepdims", 1L)); // [b, 1]
@@ -379,7 +423,7 @@ public final class OnnxExporter {
                 return g.node("Identity", name, List.of(x));
             case "PositionalEmbedding": return TransformerOnnx.positionalEmbedding(g, layer, x, shape);
             case "SinusoidalPositionalEmbedding": return TransformerOnnx.sinusoidal(g, layer, x, shape);
-            case "TransformerEncoderLayer": return TransformerOnnx.encoder(g, layer, x, shape);
+            case "TransformerEncoderLayer": return TransformerOnnx.encoder(g, layer, x, shape, null);
             case "BatchNormalization": {
                 List<Weight> w = layer.weights();
                 List<String> in = List.of(x, init(g, w.get(0)), init(g, w.get(1)), init(g, w.get(2)), init(g, w.get(3)));
@@ -392,7 +436,7 @@ public final class OnnxExporter {
             }
             case "Bidirectional": {
                 Bidirectional bi = (Bidirectional) layer;
-                return recurrent(g, name, List.of(bi.forwardLayer(), bi.backwardLayer()), List.of(x));
+                return recurrent(g, name, List.of(bi.forwardLayer(), bi.backwardLayer()), List.of(x), null);
             }
             default:
                 throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
@@ -411,9 +455,15 @@ public final class OnnxExporter {
      * [b_ih, b_hh]. The op is time-major (the default layout, which every runtime has), so the input is transposed to
      * [time, batch, features] and the outputs back: Y [time, dirs, batch, H] to [batch, time, dirs*H], Y_h
      * [dirs, batch, H] to [batch, dirs*H], the directions side by side as Nabla concatenates them. Initial states
-     * (inputs 2 and 3 of a graph node) become initial_h / initial_c. Padding masks are not exported.
+     * (inputs 2 and 3 of a graph node) become initial_h / initial_c.
+     *
+     * <p>A padding mask goes in as {@code lengths} (sequence_lens, see {@link #sequenceLengths}): ONNX runs each row's
+     * first lengths[b] steps, outputs zeros after them and keeps the state reached there as Y_h, and its reverse
+     * direction starts at step lengths[b] - 1, which is Nabla's masking and Bidirectional for post-padded rows. A mask
+     * with padding before or between real steps is read as a length too, and then the exported layer computes
+     * something else than Nabla's.
      */
-    private static String recurrent(OnnxGraph g, String name, List<Recurrent> dirs, List<String> xs) {
+    private static String recurrent(OnnxGraph g, String name, List<Recurrent> dirs, List<String> xs, String lengths) {
         Recurrent first = dirs.get(0);
         String op = first.type().equals("SimpleRNN") ? "RNN" : first.type();
         int[] order = op.equals("LSTM") ? new int[] {0, 3, 1, 2} : op.equals("GRU") ? new int[] {1, 0, 2} : new int[] {0};
@@ -429,7 +479,7 @@ public final class OnnxExporter {
         List<String> inputs = new ArrayList<>(List.of(g.node("Transpose", name, List.of(xs.get(0)), Attribute.of("perm", new long[] {1, 0, 2})),
                 g.floats(name + "/W", w, new int[] {n, gh, d}), g.floats(name + "/R", r, new int[] {n, gh, h}),
                 g.floats(name + "/B", b, new int[] {n, 2 * gh})));
-        if (xs.size() > 1) inputs.add(""); // no sequence_lens
+        if (lengths != null || xs.size() > 1) inputs.add(lengths == null ? "" : lengths);
         for (int i = 1; i < xs.size(); i++) inputs.add(g.node("Unsqueeze", name, List.of(xs.get(i), g.int64s(g.fresh(name + "/axes"), new long[] {0}))));
         List<Attribute> attrs = new ArrayList<>(List.of(Attribute.of("hidden_size", (long) h),
                 Attribute.of("direction", n == 2 ? "bidirectional" : "forward")));

@@ -16,9 +16,9 @@ final class OnnxGraph {
 
     static final int IR_VERSION = 8;
     static final int OPSET = 17;
-    private static final int FLOAT = 1, INT64 = 7;
-    /** The int64 and float element types, as a Cast node's {@code to} attribute. */
-    static final long INT64_TYPE = INT64, FLOAT_TYPE = FLOAT;
+    private static final int FLOAT = 1, INT32 = 6, INT64 = 7;
+    /** The int64, int32 and float element types, as a Cast node's {@code to} attribute. */
+    static final long INT64_TYPE = INT64, INT32_TYPE = INT32, FLOAT_TYPE = FLOAT;
     private static final int ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_INTS = 7;
 
     private final List<ProtoWriter> nodes = new ArrayList<>();

@@ -14,8 +14,10 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * The ONNX form of the attention layers, decomposed into standard ops (opset 17 has no attention op): projections as
  * MatMul + Add with the transposed PyTorch-layout weights, heads by Reshape + Transpose, scores by MatMul and Mul,
  * the causal mask as an Add of a constant holding -1e30 above the diagonal, Softmax, MatMul, and back. Sequence
- * lengths are those of the exported model's inputs (they are fixed per model); padding masks are not part of the
- * exported graph, which sees only the values.
+ * lengths are those of the exported model's inputs (they are fixed per model). A key-padding mask (an Embedding's,
+ * routed by {@link OnnxExporter}) adds (mask - 1) * 1e30 to the scores, so a padded key's probability is exactly 0;
+ * the probabilities are then multiplied by the mask too, so that a query with every key masked attends to nothing,
+ * as in Nabla's {@link dev.nabla.nn.Attention}, instead of evenly to the masked keys.
  */
 final class TransformerOnnx {
 
@@ -24,30 +26,37 @@ final class TransformerOnnx {
 
     private TransformerOnnx() {}
 
-    /** MultiHeadAttention on 1 (self), 2 (query, key = value) or 3 (query, key, value) inputs. */
-    static String multiHeadAttention(OnnxGraph g, Layer layer, List<String> xs, List<int[]> shapes) {
+    /**
+     * MultiHeadAttention on 1 (self), 2 (query, key = value) or 3 (query, key, value) inputs; {@code masks} (null, or
+     * null entries, for none) are the inputs' padding masks: the key's masks the keys, else the value's, as in Nabla.
+     */
+    static String multiHeadAttention(OnnxGraph g, Layer layer, List<String> xs, List<int[]> shapes, List<String> masks) {
         Map<String, Object> c = layer.config();
         int k = xs.size() > 1 ? 1 : 0, v = xs.size() - 1;
+        String keyMask = masks == null ? null : masks.get(k) != null ? masks.get(k) : masks.get(v);
         return attention(g, layer, layer.name(), number(c, "heads"), number(c, "key_dim"), Boolean.TRUE.equals(c.get("causal")),
-                xs.get(0), xs.get(k), xs.get(v), shapes.get(0)[1], shapes.get(k)[1]);
+                xs.get(0), xs.get(k), xs.get(v), shapes.get(0)[1], shapes.get(k)[1], keyMask);
     }
 
-    static String encoder(OnnxGraph g, Layer layer, String x, int[] shape) {
+    /** An encoder layer; {@code mask} (or null) masks x's padded steps as keys of the self-attention. */
+    static String encoder(OnnxGraph g, Layer layer, String x, int[] shape, String mask) {
         Map<String, Object> c = layer.config();
         int heads = number(c, "heads"), d = number(c, "d_model"), t = shape[1];
         String name = layer.name();
         Block b = new Block(g, layer, c);
-        String h = b.residual("norm1", x, in -> attention(g, layer, name + "/self_attn", heads, d / heads, false, in, in, in, t, t));
+        String h = b.residual("norm1", x, in -> attention(g, layer, name + "/self_attn", heads, d / heads, false, in, in, in, t, t, mask));
         return b.residual("norm2", h, b::feedForward);
     }
 
-    static String decoder(OnnxGraph g, Layer layer, List<String> xs, List<int[]> shapes) {
+    /** A decoder layer on (x, memory); {@code masks} (null, or null entries, for none): x's for the self-attention, memory's for the cross-attention. */
+    static String decoder(OnnxGraph g, Layer layer, List<String> xs, List<int[]> shapes, List<String> masks) {
         Map<String, Object> c = layer.config();
         int heads = number(c, "heads"), d = number(c, "d_model"), tq = shapes.get(0)[1], tk = shapes.get(1)[1];
         String name = layer.name(), memory = xs.get(1);
+        String xMask = masks == null ? null : masks.get(0), memoryMask = masks == null ? null : masks.get(1);
         Block b = new Block(g, layer, c);
-        String h = b.residual("norm1", xs.get(0), in -> attention(g, layer, name + "/self_attn", heads, d / heads, true, in, in, in, tq, tq));
-        h = b.residual("norm2", h, in -> attention(g, layer, name + "/multihead_attn", heads, d / heads, false, in, memory, memory, tq, tk));
+        String h = b.residual("norm1", xs.get(0), in -> attention(g, layer, name + "/self_attn", heads, d / heads, true, in, in, in, tq, tq, xMask));
+        h = b.residual("norm2", h, in -> attention(g, layer, name + "/multihead_attn", heads, d / heads, false, in, memory, memory, tq, tk, memoryMask));
         return b.residual("norm3", h, b::feedForward);
     }
 
@@ -103,10 +112,11 @@ final class TransformerOnnx {
 
     /**
      * Attention with the weights {@code <prefix>/in_proj_weight} ... of {@code owner}: the projections, the heads as
-     * [batch, heads, time, keyDim], softmax(q k^T / sqrt(keyDim) + causal mask) v, heads joined, output projection.
+     * [batch, heads, time, keyDim], softmax(q k^T / sqrt(keyDim) + causal mask + key mask) v, heads joined, output
+     * projection. {@code keyMask} is [batch, Tk] of 1 (a real key) and 0 (padding), or null.
      */
     private static String attention(OnnxGraph g, Layer owner, String prefix, int heads, int keyDim, boolean causal,
-                                    String query, String key, String value, int tq, int tk) {
+                                    String query, String key, String value, int tq, int tk, String keyMask) {
         String name = prefix;
         int e = heads * keyDim;
         Weight w = weight(owner, prefix + "/in_proj_weight"), b = weight(owner, prefix + "/in_proj_bias");
@@ -119,11 +129,26 @@ final class TransformerOnnx {
             for (int i = 0; i < tq; i++) for (int j = i + 1; j < tk; j++) mask[i * tk + j] = MASKED;
             scores = g.node("Add", name, List.of(scores, g.floats(g.fresh(name + "/causal_mask"), mask, new int[] {tq, tk})));
         }
+        String keys = null; // [batch, 1, 1, Tk]: 1 for the keys every query may see
+        if (keyMask != null) {
+            keys = g.node("Unsqueeze", name, List.of(keyMask, g.int64s(g.fresh(name + "/axes"), new long[] {1, 2})));
+            String bias = g.node("Mul", name, List.of(g.node("Sub", name, List.of(keys, scalar(g, name, 1f))), scalar(g, name, -MASKED)));
+            scores = g.node("Add", name, List.of(scores, bias));
+        }
         String p = g.node("Softmax", name, List.of(scores), Attribute.of("axis", -1L));
+        // Zeroes the rows that had no key to see (their softmax spread evenly over masked keys); leaves the others.
+        if (keys != null) p = g.node("Mul", name, List.of(p, causal ? g.node("Mul", name, List.of(keys, lowerTriangle(g, name, tq, tk))) : keys));
         String o = g.node("Transpose", name, List.of(g.node("MatMul", name, List.of(p, v))), Attribute.of("perm", new long[] {0, 2, 1, 3}));
         o = g.node("Reshape", name, List.of(o, g.int64s(g.fresh(name + "/shape"), new long[] {0, 0, e})));
         Weight wo = weight(owner, prefix + "/out_proj_weight");
         return linear(g, name, o, wo, 0, wo.value().dim(0), weight(owner, prefix + "/out_proj_bias"));
+    }
+
+    /** [tq, tk]: 1 where query i may see key j (j &lt;= i), else 0. */
+    private static String lowerTriangle(OnnxGraph g, String name, int tq, int tk) {
+        float[] keep = new float[tq * tk];
+        for (int i = 0; i < tq; i++) for (int j = 0; j <= i && j < tk; j++) keep[i * tk + j] = 1;
+        return g.floats(g.fresh(name + "/causal_keep"), keep, new int[] {tq, tk});
     }
 
     /** [batch, time, heads * keyDim] to [batch, heads, ...] in the order {@code perm} gives. */

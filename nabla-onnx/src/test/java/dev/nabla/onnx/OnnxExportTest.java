@@ -335,6 +335,58 @@ class OnnxExportTest {
         assertOrtMatches(m, randomInput(24, 2, 5, 3));
     }
 
+    /** Post-padded rows of ids (0 pads): full length, 3 real steps, 1, and none. */
+    private static final Tensor POST_PADDED = Tensor.of(new float[] {2, 6, 5, 5, 1, 3, 1, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 4, 5);
+
+    /**
+     * An embedding's padding mask reaches a recurrent layer as ONNX's sequence_lens: the padded steps output zeros,
+     * the last output is the last real step's and the backward half of a Bidirectional starts at the last real step.
+     */
+    @Test
+    void recurrentLayersAfterAPaddingEmbeddingSkipThePaddedSteps() throws Exception {
+        List<Layer[]> stacks = List.of(
+                new Layer[] {LSTM.of(4).returnSequences(true)},
+                new Layer[] {LSTM.of(4)},
+                new Layer[] {GRU.of(3).returnSequences(true), new Dropout(0.1), GRU.of(4)},
+                new Layer[] {SimpleRNN.of(3).returnSequences(true)},
+                new Layer[] {Bidirectional.of(LSTM.of(4).returnSequences(true))},
+                new Layer[] {Bidirectional.of(LSTM.of(3).returnSequences(true)), Bidirectional.of(GRU.of(2))});
+        long seed = 40;
+        for (Layer[] stack : stacks) {
+            Layer[] layers = new Layer[stack.length + 1];
+            layers[0] = Embedding.of(7, 3).paddingIndex(0);
+            System.arraycopy(stack, 0, layers, 1, stack.length);
+            Sequential m = Sequential.of(layers);
+            m.buildFor(1, 5);
+            randomise(m, seed++);
+            assertOrtMatches(m, POST_PADDED);
+        }
+    }
+
+    /**
+     * The padded keys get no attention in ONNX as in Nabla, in self-attention, an encoder layer and a decoder layer's
+     * two attentions; a row with every key padded attends to nothing (its attention output is the projection's bias).
+     */
+    @Test
+    void attentionAfterAPaddingEmbeddingSkipsThePaddedKeys() throws Exception {
+        Sequential m = Sequential.of(Embedding.of(7, 8).paddingIndex(0), new MultiHeadAttention(2, 4),
+                new MultiHeadAttention("causal", 2, 4, true),
+                new TransformerEncoderLayer(null, 8, 2, 12, 0.0, FeedForwardActivation.GELU, true, 1e-5),
+                new TransformerEncoderLayer(null, 8, 4, 6, 0.0, FeedForwardActivation.RELU, false, 1e-5));
+        m.buildFor(1, 5);
+        randomise(m, 50);
+        assertOrtMatches(m, POST_PADDED);
+
+        SymbolicTensor target = Input.of("target", 5), source = Input.of("source", 5);
+        SymbolicTensor x = Embedding.of(7, 6).paddingIndex(0).call(target), memory = Embedding.of(7, 6).paddingIndex(0).call(source);
+        SymbolicTensor cross = new MultiHeadAttention(null, 3, 2, false).call(x, memory);
+        SymbolicTensor decoded = new TransformerDecoderLayer(null, 6, 2, 10, 0.0, FeedForwardActivation.GELU, true, 1e-5).call(cross, memory);
+        Functional f = Model.of(List.of(target, source), new GlobalAveragePooling1D().call(decoded));
+        randomise(f, 51);
+        Tensor reversedRows = Tensor.of(new float[] {0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 3, 1, 4, 0, 0, 2, 6, 5, 5, 1}, 4, 5);
+        assertOrtMatches(f, Map.of("target", POST_PADDED, "source", reversedRows));
+    }
+
     @Test
     void initialStatesGivenAsGraphInputsMatch() throws Exception {
         SymbolicTensor x = Input.of("x", 5, 3), h0 = Input.of("h0", 4), c0 = Input.of("c0", 4);
@@ -486,7 +538,7 @@ class OnnxExportTest {
                 Dense.pytorchStyle(64, Activation.LINEAR), new PositionalEmbedding(16, 64),
                 new TransformerEncoderLayer(null, 64, 4, 128, 0.0, FeedForwardActivation.GELU, true, 1e-5),
                 new TransformerEncoderLayer(null, 64, 4, 128, 0.0, FeedForwardActivation.GELU, true, 1e-5),
-                new Permute(2, 1), new Reshape(64, 16, 1), new GlobalAveragePooling2D(), new LayerNormalization(),
+                new GlobalAveragePooling1D(), new LayerNormalization(),
                 Dense.pytorchStyle(10, Activation.LINEAR));
         m.seed(3).buildFor(1, 784);
         assertOrtMatches(m, Tensor.uniform(new Rng(31), 0, 1, 4, 784));
