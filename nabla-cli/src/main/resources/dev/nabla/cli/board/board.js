@@ -4,7 +4,7 @@
 
 const SVG = 'http://www.w3.org/2000/svg';
 const COLORS = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f', '#4e342e', '#ad1457', '#558b2f', '#283593'];
-const state = { runs: [], selected: new Set(), histories: {}, errors: {}, colors: {}, updates: 0, source: null, details: null };
+const state = { runs: [], selected: new Set(), histories: {}, errors: {}, colors: {}, updates: 0, seen: {}, source: null, details: null };
 window.board = state; // read by the browser tests
 
 function el(tag, attrs, text) {
@@ -108,6 +108,7 @@ function reconnect() {
     } else {
       delete state.errors[msg.run];
       state.histories[msg.run] = msg.history;
+      (state.seen[msg.run] = state.seen[msg.run] || []).push(msg.history.epochs.length); // epochs per update, as they came
     }
     state.updates++;
     renderCharts();
@@ -152,7 +153,7 @@ function renderCharts() {
 }
 
 function chart(name, lines) {
-  const W = 440, H = 240, L = 52, R = 10, T = 10, B = 28;
+  const W = 440, H = 240, L = 62, R = 10, T = 10, B = 28;
   const fig = el('figure', { class: 'chart', 'data-chart': name });
   fig.append(el('figcaption', {}, TITLES[name] || name.replace(/_/g, ' ')));
   const pts = [];
