@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "board", sortOptions = false,
         description = {"Watch and explore training runs in the browser: each run's config, summary and charts per epoch,",
                 "several runs overlaid, updated live while nabla train writes them. Ctrl-C stops the server."})
-final class BoardCommand implements Runnable {
+public final class BoardCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
@@ -30,13 +30,24 @@ final class BoardCommand implements Runnable {
     @Option(names = "--host", description = "Address to bind (default: 127.0.0.1, this machine only; another address warns).")
     String host = "127.0.0.1";
 
+    /** What {@code nabla explain WHAT --format json} prints, run in this process; its one-line error as the exception. */
+    public static String explainJson(String what, String input, String target) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("explain", what, "--format", "json"));
+        if (input != null) args.addAll(java.util.List.of("--input", input));
+        if (target != null && !target.isBlank()) args.addAll(java.util.List.of("--target", target));
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        int exit = Main.run(args.toArray(new String[0]), new PrintWriter(out, true), new PrintWriter(err, true));
+        if (exit != 0) throw new IllegalArgumentException(err.toString().strip().replaceFirst("^nabla: ", ""));
+        return out.toString();
+    }
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port: expected 0..65535, got " + port);
         try {
             BoardServer.hostWarning(host).ifPresent(Main.notes(spec));
-            BoardServer server = new BoardServer(runsDir, host, port);
+            BoardServer server = new BoardServer(runsDir, host, port, BoardCommand::explainJson);
             out.println("Nabla board: " + server.url() + "  (runs in " + server.runsDir() + "; Ctrl-C stops)");
             out.flush();
             new CountDownLatch(1).await(); // serve until the process is stopped

@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /api/runs/NAME/history}: the run's history.csv as series; {@code .../model}: its model's summary,
  *       architecture, optimizer, preprocessing and metadata; a corrupt or half-written file answers 422 with
  *       {@code {"error": ...}} for that run alone;</li>
+ *   <li>{@code GET /api/explain?what=neuron} (or layer, xor) and {@code GET /api/runs/NAME/explain?input=5.1,3.5,1.4,0.2&target=0}:
+ *       the backpropagation walkthrough of {@code nabla explain} as JSON (forward values, each op's rule and the
+ *       gradients it passes back, the parameters' update), for a preset or the run's model on one input row;</li>
  *   <li>{@code GET /api/live?runs=A,B}: server-sent events, one {@code history} event per run at once and again each
  *       time its history.csv changes (see {@link #LIVE_POLL_MILLIS}).</li>
  * </ul>
@@ -63,7 +66,21 @@ public final class BoardServer implements AutoCloseable {
             "/board.js", new String[] {"board.js", "text/javascript; charset=utf-8"},
             "/board.css", new String[] {"board.css", "text/css; charset=utf-8"});
 
+    /** The longest --input row an explain request may carry. */
+    static final int MAX_INPUT_CHARS = 10_000;
+    private static final java.util.Set<String> PRESETS = java.util.Set.of("neuron", "layer", "xor");
+
+    /**
+     * Runs {@code nabla explain WHAT [--input ROW] [--target T] --format json} and returns its JSON; a user's mistake
+     * (a bad row) is an IllegalArgumentException with one line.
+     */
+    @FunctionalInterface
+    public interface Explain {
+        String json(String what, String input, String target);
+    }
+
     private final RunsFolder runs;
+    private final Explain explain;
     private final HttpServer server;
     private final ExecutorService threads;
     private final boolean loopback;
@@ -71,8 +88,9 @@ public final class BoardServer implements AutoCloseable {
     private volatile boolean open = true;
 
     /** Starts serving {@code runsDir} on {@code host}:{@code port} (0: a free port). */
-    public BoardServer(Path runsDir, String host, int port) throws IOException {
+    public BoardServer(Path runsDir, String host, int port, Explain explain) throws IOException {
         this.runs = new RunsFolder(runsDir);
+        this.explain = explain;
         InetAddress address = InetAddress.getByName(host);
         this.loopback = address.isLoopbackAddress();
         this.server = HttpServer.create(new InetSocketAddress(address, port), 0);
@@ -133,6 +151,10 @@ public final class BoardServer implements AutoCloseable {
                 sendAsset(ex, asset[0], asset[1]);
             } else if (path.equals("/api/runs")) {
                 sendJson(ex, 200, Map.of("root", runs.root().toString(), "runs", runs.list()));
+            } else if (path.equals("/api/explain")) {
+                String what = query(ex.getRequestURI().getRawQuery(), "what");
+                if (what == null || !PRESETS.contains(what)) notFound(ex);
+                else explain(ex, what, null, null);
             } else if (path.equals("/api/live")) {
                 live(ex);
             } else if (path.startsWith("/api/runs/")) {
@@ -164,8 +186,20 @@ public final class BoardServer implements AutoCloseable {
         }
         String name = decode(rest.substring(0, slash)), what = rest.substring(slash + 1);
         Optional<Path> dir = name == null ? Optional.empty() : runs.run(name);
-        if (dir.isEmpty() || !(what.equals("history") || what.equals("model"))) {
+        if (dir.isEmpty() || !(what.equals("history") || what.equals("model") || what.equals("explain"))) {
             notFound(ex);
+            return;
+        }
+        if (what.equals("explain")) {
+            Path model = runs.file(dir.get(), RunsFolder.MODEL);
+            if (model == null) model = runs.file(dir.get(), RunsFolder.CHECKPOINT);
+            String q = ex.getRequestURI().getRawQuery(), input = query(q, "input");
+            if (model == null || input == null || input.isBlank() || input.length() > MAX_INPUT_CHARS) {
+                sendJson(ex, 422, RunsFolder.error(model == null ? name + ": no model file to explain yet"
+                        : "give one input row (at most " + MAX_INPUT_CHARS + " characters), comma-separated"));
+                return;
+            }
+            explain(ex, model.toString(), input, query(q, "target"));
             return;
         }
         Map<String, Object> body = what.equals("history") ? runs.history(dir.get(), name) : runs.model(dir.get(), name);
@@ -178,6 +212,28 @@ public final class BoardServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** One explain at a time: it is one forward and backward pass, quick, and the autograd tape is not shared. */
+    private synchronized String explained(String what, String input, String target) {
+        return explain.json(what, input, target);
+    }
+
+    private void explain(HttpExchange ex, String what, String input, String target) throws IOException {
+        try {
+            sendJson(ex, 200, Json.parse(explained(what, input, target)));
+        } catch (IllegalArgumentException e) {
+            sendJson(ex, 422, RunsFolder.error(e.getMessage()));
+        }
+    }
+
+    /** The decoded value of {@code key} in a raw query string, or null. */
+    static String query(String rawQuery, String key) {
+        if (rawQuery == null) return null;
+        for (String pair : rawQuery.split("&")) {
+            if (pair.startsWith(key + "=")) return URLDecoder.decode(pair.substring(key.length() + 1), StandardCharsets.UTF_8);
+        }
+        return null;
     }
 
     /** The query's runs=A,B as run names (each decoded; unknown ones are dropped by the caller). */

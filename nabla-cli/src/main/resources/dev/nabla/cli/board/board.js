@@ -213,6 +213,9 @@ function chart(name, lines) {
 
 async function showModel(name) {
   state.details = name;
+  const option = document.getElementById('explain-run-option');
+  option.disabled = false;
+  option.textContent = 'the model of ' + name + ' on the input row';
   const title = document.getElementById('details-title'), body = document.getElementById('details-body');
   title.textContent = 'Model of ' + name;
   body.replaceChildren(el('span', { class: 'hint' }, 'loading…'));
@@ -233,6 +236,80 @@ async function showModel(name) {
   for (const [k, v] of Object.entries(m.preprocessing || {})) row('preprocessing.' + k, v);
   body.append(table);
 }
+
+// ---- explain: the walkthrough of nabla explain, one node at a time ---------------------------------------------
+
+// Numbers as the text walkthrough prints them: float32 values to 4 significant digits, no trailing zeros.
+function num(v) { return v === null ? 'NaN' : (+v.toPrecision(4)).toString(); }
+
+function values(t) {
+  const v = t.values.map(num);
+  if (t.shape.length === 0) return v[0];
+  if (t.shape.length === 1) return '[' + v.join(', ') + ']';
+  const cols = t.shape[t.shape.length - 1], rows = [];
+  for (let i = 0; i < v.length; i += cols) rows.push('[' + v.slice(i, i + cols).join(', ') + ']');
+  return '[' + rows.join(', ') + ']';
+}
+
+// One step per forward node, one per backward node, then the update: what a learner steps through.
+function explainSteps(e) {
+  const steps = [];
+  for (const f of e.forward) {
+    steps.push({ label: 'forward ' + f.output, text: 'Forward pass\n' + f.output + ' = ' + f.op + '(' + f.inputs.join(', ') + ') = ' + values(f.value) });
+  }
+  for (const b of e.backward) {
+    const passed = b.passed.map((p) => '  -> to ' + p.input + ': ' + values(p.gradient)).join('\n');
+    steps.push({ label: 'backward ' + b.op + ' (' + b.output + ')',
+      text: 'Backward pass through ' + b.op + ' (' + b.output + ')\ngradient from above: ' + values(b.upstream) + '\nrule: ' + b.rule + '\n' + passed });
+  }
+  const ups = e.updates.map((u) => u.name + ': ' + values(u.before) + ' - ' + num(e.learning_rate) + ' * ' + values(u.gradient) + ' = ' + values(u.after)).join('\n');
+  steps.push({ label: 'update', text: 'One step of gradient descent (learning rate ' + num(e.learning_rate) + ')\n' + ups
+    + '\n\nOutput ' + values(e.output) + ' -> ' + values(e.output_after_update) + ' after the step' });
+  return steps;
+}
+
+const explainState = { steps: [], at: 0 };
+window.board.explain = explainState;
+
+function showStep() {
+  const { steps, at } = explainState;
+  document.getElementById('explain-position').textContent = 'step ' + (at + 1) + ' of ' + steps.length;
+  document.getElementById('explain-step').textContent = steps[at].text;
+  document.getElementById('explain-back').disabled = at === 0;
+  document.getElementById('explain-next').disabled = at === steps.length - 1;
+  const list = document.getElementById('explain-steps');
+  list.replaceChildren(...steps.map((s, i) => el('li', { class: i === at ? 'current' : '' }, s.label)));
+}
+
+async function runExplain(ev) {
+  ev.preventDefault();
+  const what = document.getElementById('explain-what').value;
+  const box = document.getElementById('explain-step'), controls = document.getElementById('explain-controls');
+  let url;
+  if (what === 'run') {
+    const q = new URLSearchParams({ input: document.getElementById('explain-input').value, target: document.getElementById('explain-target').value });
+    url = '/api/runs/' + encodeURIComponent(state.details) + '/explain?' + q;
+  } else {
+    url = '/api/explain?what=' + encodeURIComponent(what);
+  }
+  box.textContent = 'explaining…';
+  const e = await getJson(url);
+  if (e.error) {
+    controls.hidden = true;
+    document.getElementById('explain-steps').replaceChildren();
+    box.replaceChildren(el('span', { class: 'error' }, e.error));
+    return;
+  }
+  explainState.steps = explainSteps(e);
+  explainState.at = 0;
+  controls.hidden = false;
+  document.getElementById('explain-title').textContent = e.title;
+  showStep();
+}
+
+document.getElementById('explain-form').addEventListener('submit', runExplain);
+document.getElementById('explain-back').addEventListener('click', () => { explainState.at = Math.max(0, explainState.at - 1); showStep(); });
+document.getElementById('explain-next').addEventListener('click', () => { explainState.at = Math.min(explainState.steps.length - 1, explainState.at + 1); showStep(); });
 
 loadRuns();
 setInterval(loadRuns, 3000); // new runs appear, finished ones lose their "training" mark

@@ -1,5 +1,6 @@
 package dev.nabla.cli.board;
 
+import dev.nabla.cli.BoardCommand;
 import dev.nabla.cli.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,7 +88,7 @@ class BoardBrowserTest {
         Files.setLastModifiedTime(b.resolve("history.csv"), FileTime.from(Instant.now().plusSeconds(60))); // the newest: shown first
         Path broken = Files.createDirectories(runs.resolve("broken"));
         Files.writeString(broken.resolve("history.csv"), "epoch,loss\n1,0.5\n2,");
-        server = new BoardServer(runs, "127.0.0.1", 0);
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
         browser.get(server.url());
 
         waiting(10).until(d -> d.findElements(By.cssSelector("#runs li[data-run]")).size() == 3);
@@ -112,13 +113,36 @@ class BoardBrowserTest {
     }
 
     @Test
+    void theExplainViewStepsTheNeuronFromItsOutput6To5985AfterTheStep(@TempDir Path runs) throws Exception {
+        Runs.withHistory(runs, "a", 2);
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        browser.get(server.url());
+        browser.findElement(By.id("explain-go")).click(); // the neuron is the default
+        waiting(20).until(d -> d.findElement(By.id("explain-position")).getText().startsWith("step 1 of "));
+        List<String> shown = new ArrayList<>();
+        shown.add(browser.findElement(By.id("explain-step")).getText());
+        while (browser.findElement(By.id("explain-next")).isEnabled()) {
+            browser.findElement(By.id("explain-next")).click();
+            shown.add(browser.findElement(By.id("explain-step")).getText());
+        }
+        assertThat(shown.get(0)).startsWith("Forward pass");
+        assertThat(shown).anyMatch(t -> t.startsWith("Forward pass") && t.endsWith("= relu(h3) = 6"));
+        assertThat(shown).anyMatch(t -> t.startsWith("Backward pass through relu") && t.contains("rule: "));
+        assertThat(shown.get(shown.size() - 1)).contains("w: [-3, -1, 2] - 0.001 * [1, -2, 3] = [-3.001, -0.998, 1.997]", "Output 6 -> 5.985 after the step");
+        browser.findElement(By.id("explain-back")).click();
+        assertThat(browser.findElement(By.id("explain-position")).getText()).isEqualTo("step " + (shown.size() - 1) + " of " + shown.size());
+        js("document.getElementById('explain').scrollIntoView()");
+        screenshot("explain.png");
+    }
+
+    @Test
     void theLiveChartGainsPointsWhileNablaTrainWritesEpochs(@TempDir Path work) throws Exception {
         Path runs = Files.createDirectories(work.resolve("runs"));
         Path older = Runs.withHistory(runs, "older", 3);
         Files.setLastModifiedTime(older.resolve("history.csv"), FileTime.from(Instant.now().minusSeconds(3600)));
         Path live = Files.createDirectories(runs.resolve("live"));
         Files.writeString(live.resolve("history.csv"), "epoch\n"); // the newest run, which the page shows: no epoch yet
-        server = new BoardServer(runs, "127.0.0.1", 0);
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
         browser.get(server.url());
         waiting(10).until(d -> js("return window.board.seen.live ? window.board.seen.live.length : 0").equals(1L));
 

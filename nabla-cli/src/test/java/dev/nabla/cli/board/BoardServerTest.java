@@ -1,5 +1,6 @@
 package dev.nabla.cli.board;
 
+import dev.nabla.cli.BoardCommand;
 import dev.nabla.io.Json;
 import dev.nabla.train.CsvLogger;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,7 @@ class BoardServerTest {
     @Test
     void servesThePageItsAssetsAndTheRunsAsJson(@TempDir Path runs) throws Exception {
         Runs.withModel(runs, "iris-1", 4);
-        server = new BoardServer(runs, "127.0.0.1", 0);
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
         assertThat(server.url()).isEqualTo("http://127.0.0.1:" + server.port() + "/");
         assertThat(get("/")).startsWith("HTTP/1.1 200").contains("text/html", "<script src=\"/board.js\"");
         assertThat(get("/board.js")).startsWith("HTTP/1.1 200").contains("text/javascript", "EventSource");
@@ -69,7 +70,7 @@ class BoardServerTest {
         Runs.withHistory(runs, "ok", 2);
         Runs.withHistory(tmp, "secret", 2);
         Files.createSymbolicLink(runs.resolve("link"), tmp.resolve("secret"));
-        server = new BoardServer(runs, "127.0.0.1", 0);
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
         for (String path : new String[] {"/api/runs/../secret/history", "/api/runs/..%2Fsecret/history", "/api/runs/%2E%2E/runs/ok/history",
                 "/api/runs/link/history", "/api/runs/ok/history.csv", "/api/runs/ok/../../secret/history", "/../secret/history.csv",
                 "/board.js/../../secret/history.csv", "/index.html", "/etc/passwd", "/api/runs/" + tmp.resolve("secret") + "/history"}) {
@@ -89,7 +90,7 @@ class BoardServerTest {
         Path bad = Runs.withHistory(runs, "bad", 2);
         Files.writeString(bad.resolve("history.csv"), "epoch,loss\n1,0.5\n2,oops\n");
         Files.writeString(bad.resolve("model.nabla"), "PK half a zip");
-        server = new BoardServer(runs, "127.0.0.1", 0);
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
         String list = body(get("/api/runs"));
         assertThat(list).contains("\"error\":\"bad/history.csv line 3: not a number in '2,oops'\"", "\"name\":\"good\"");
         assertThat(get("/api/runs/bad/history")).startsWith("HTTP/1.1 422").contains("line 3");
@@ -115,7 +116,7 @@ class BoardServerTest {
         Path dir = Files.createDirectories(runs.resolve("live"));
         CsvLogger logger = new CsvLogger(dir.resolve("history.csv")); // as nabla train writes it, atomically each epoch
         logger.onEpochEnd(0, Runs.logs(1));
-        server = new BoardServer(runs, "127.0.0.1", 0);
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
         HttpURLConnection c = (HttpURLConnection) new URL(server.url() + "api/live?runs=live,missing").openConnection();
         c.setReadTimeout(5000);
         assertThat(c.getContentType()).startsWith("text/event-stream");
@@ -128,6 +129,21 @@ class BoardServerTest {
         } finally {
             c.disconnect();
         }
+    }
+
+    @Test
+    void explainsAPresetAndARunsModelOnOneRowAsNablaExplainDoes(@TempDir Path runs) throws Exception {
+        Runs.withModel(runs, "m", 2);
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        Map<String, Object> neuron = Json.parseObject(body(get("/api/explain?what=neuron")));
+        assertThat(neuron.get("output").toString()).contains("values=[6.0]");
+        assertThat(neuron.get("output_after_update").toString()).contains("values=[5.985000133514404]");
+        assertThat((List<?>) neuron.get("backward")).isNotEmpty();
+        assertThat(get("/api/explain?what=..%2Fm%2Fmodel.nabla")).startsWith("HTTP/1.1 404"); // presets only; models by run
+        String model = get("/api/runs/m/explain?input=1,2&target=0.5");
+        assertThat(model).startsWith("HTTP/1.1 200").contains("\"rule\"", "\"updates\"", "dense");
+        assertThat(get("/api/runs/m/explain?input=1,x")).startsWith("HTTP/1.1 422").contains("--input: value 2 'x' is not a number");
+        assertThat(get("/api/runs/m/explain")).startsWith("HTTP/1.1 422").contains("give one input row");
     }
 
     private static String nextData(BufferedReader in) throws IOException {
