@@ -164,6 +164,7 @@ final class RunsFolder {
             if (model.loss() != null) m.put("loss", model.loss().config());
             if (model.optimizer() != null) m.put("optimizer", model.optimizer().config());
             m.put("parameters", model.parameterCount());
+            m.put("layers", layers(model));
             m.put("preprocessing", saved.preprocessing());
             Map<String, Object> metadata = new LinkedHashMap<>(saved.metadata());
             metadata.remove("history"); // served as the history
@@ -173,6 +174,35 @@ final class RunsFolder {
         } catch (RuntimeException e) {
             return error(name + "/" + which + ": " + message(e).replace(f.toString() + ": ", "").replace(f.toString(), which));
         }
+    }
+
+    /**
+     * The graph view's nodes: each layer in order with its type, output shape (batch as null; known along a
+     * Sequential chain, null in a graph model), parameter count and weights' shapes.
+     */
+    static List<Map<String, Object>> layers(Model model) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        int[] shape = model instanceof dev.nabla.train.Sequential ? model.inputShape() : null;
+        for (dev.nabla.nn.Layer layer : model.children()) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("name", layer.name());
+            l.put("type", layer.type());
+            shape = shape == null ? null : layer.outputShape(shape);
+            l.put("output_shape", shape == null ? null : batchless(shape));
+            l.put("parameters", layer.parameterCount());
+            Map<String, Object> weights = new LinkedHashMap<>();
+            for (dev.nabla.nn.Weight w : layer.weights()) weights.put(w.name(), w.value().shape());
+            l.put("weights", weights);
+            out.add(l);
+        }
+        return out;
+    }
+
+    /** The shape with its batch dimension as null, as Keras prints None. */
+    private static List<Object> batchless(int[] shape) {
+        List<Object> l = new ArrayList<>();
+        for (int i = 0; i < shape.length; i++) l.add(i == 0 ? null : (Object) shape[i]);
+        return l;
     }
 
     static Map<String, Object> error(String message) {

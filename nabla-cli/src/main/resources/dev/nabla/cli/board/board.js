@@ -209,6 +209,31 @@ function chart(name, lines) {
   return fig;
 }
 
+// The model's graph: the input, then one box per layer (type, output shape, parameters, weights), arrows between.
+function graph(m) {
+  const shape = (s) => (s ? '[' + s.map((d) => (d === null ? 'None' : d)).join(', ') + ']' : '?');
+  const nodes = [{ title: 'input', lines: ['shape ' + shape([null, ...(m.input_shape || []).slice(1)])] }];
+  for (const l of m.layers) {
+    const weights = Object.entries(l.weights).map(([k, v]) => k.substring(k.lastIndexOf('/') + 1) + ' [' + v.join('×') + ']').join(', ');
+    nodes.push({ title: l.name + ' (' + l.type + ')', lines: ['out ' + shape(l.output_shape), l.parameters + ' params' + (weights ? ': ' + weights : '')] });
+  }
+  const BW = 300, BH = 52, GAP = 22, W = BW + 20;
+  const s = svg('svg', { class: 'graph', width: W, height: nodes.length * (BH + GAP), role: 'img' });
+  nodes.forEach((n, i) => {
+    const y = i * (BH + GAP) + 2;
+    const g = svg('g', { 'data-node': n.title });
+    g.append(svg('rect', { x: 10, y, width: BW, height: BH, rx: 6, fill: i === 0 ? '#eceff1' : '#e3f2fd', stroke: '#90a4ae' }));
+    [n.title, ...n.lines].forEach((t, j) => {
+      const text = svg('text', { x: 20, y: y + 16 + j * 15, 'font-weight': j === 0 ? 'bold' : 'normal' });
+      text.textContent = t;
+      g.append(text);
+    });
+    s.append(g);
+    if (i > 0) s.append(svg('line', { x1: 10 + BW / 2, x2: 10 + BW / 2, y1: y - GAP, y2: y - 2, stroke: '#546e7a', 'stroke-width': 2 }));
+  });
+  return s;
+}
+
 // ---- a run's model ----------------------------------------------------------------------------------------------
 
 async function showModel(name) {
@@ -226,7 +251,7 @@ async function showModel(name) {
     return;
   }
   body.append(el('p', { class: 'hint' }, 'From ' + m.file + (m.file === 'checkpoint.nabla' ? ' (the run is still training or stopped early)' : '')));
-  body.append(el('pre', { class: 'summary' }, m.summary));
+  body.append(graph(m), el('pre', { class: 'summary' }, m.summary));
   const table = el('table', { class: 'kv' });
   const row = (k, v) => { if (v !== undefined) { const tr = el('tr'); tr.append(el('td', {}, k), el('td', {}, typeof v === 'string' ? v : JSON.stringify(v))); table.append(tr); } };
   row('input shape', m.input_shape);

@@ -109,6 +109,13 @@ class BoardBrowserTest {
         browser.findElement(By.cssSelector("li[data-run='iris-a'] .name")).click();
         waiting(10).until(d -> d.findElements(By.cssSelector("#details-body pre.summary")).size() == 1);
         assertThat(browser.findElement(By.cssSelector("#details-body pre.summary")).getText()).contains("Total params: 17");
+        // The graph: the input, then each layer with its output shape and parameters (2-4-1: 12 and 5).
+        List<String> nodes = new ArrayList<>();
+        for (WebElement g : browser.findElements(By.cssSelector("#details-body svg.graph g[data-node]"))) nodes.add(g.getText().replace("\n", " | "));
+        assertThat(nodes).hasSize(3);
+        assertThat(nodes.get(0)).contains("input", "shape [None, 2]");
+        assertThat(nodes.get(1)).contains("(Dense)", "out [None, 4]", "12 params: kernel [2×4], bias [4]");
+        assertThat(nodes.get(2)).contains("(Dense)", "out [None, 1]", "5 params");
         screenshot("runs.png");
     }
 
