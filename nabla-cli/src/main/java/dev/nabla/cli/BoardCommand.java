@@ -14,8 +14,9 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "board", sortOptions = false,
-        description = {"Watch and explore training runs in the browser: each run's config, summary and charts per epoch,",
-                "several runs overlaid, updated live while nabla train writes them. Ctrl-C stops the server."})
+        description = {"Watch and explore training runs in the browser, live while nabla train writes them.",
+                "Each run's charts per epoch (several runs overlaid), its model's graph and summary, and the explain walkthrough.",
+                "Serves 127.0.0.1 on a free port (printed) unless --port and --host say otherwise; Ctrl-C stops it."})
 public final class BoardCommand implements Runnable {
 
     @Spec
