@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Build, train, evaluate and use neural networks trained by backpropagation.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, GenerateCommand.class, SummaryCommand.class,
-                DatasetsCommand.class, ExplainCommand.class, GradcheckCommand.class, ExportCommand.class, ImportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                DatasetsCommand.class, ExplainCommand.class, BoardCommand.class, GradcheckCommand.class, ExportCommand.class, ImportCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

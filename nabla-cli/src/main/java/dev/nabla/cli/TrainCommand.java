@@ -254,7 +254,8 @@ final class TrainCommand implements Runnable {
         Path historyCsv = dir.resolve("history.csv");
         ModelCheckpoint saver = ModelCheckpoint.every(1, checkpoint, () -> preprocessing).continuing(earlier);
         FitOptions options = FitOptions.epochs(epochCount).initialEpoch(initialEpoch).batchSize(batch).seed(seed)
-                .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null, training.diagnostics), saver)
+                .callbacks(new GradientDiagnostics(w -> out.println(w)), new ProgressBar(out, System.console() != null, training.diagnostics), saver,
+                        new CsvLogger(historyCsv).continuing(earlier)) // each epoch, for nabla board
                 .callbacks(training.callbacks(validationSplit > 0).toArray(new dev.nabla.train.Callback[0]));
         if (tensorboard != null) options.callbacks(new dev.nabla.train.TensorBoardLogger(tensorboard)); // last: it logs what the others add
         History history;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HelpTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "evaluate", "predict", "summary", "datasets", "explain", "gradcheck", "export", "bench"})
+    @ValueSource(strings = {"train", "evaluate", "predict", "summary", "datasets", "explain", "board", "gradcheck", "export", "bench"})
     void everySubcommandPrintsItsUsageForHelp(String command) {
         for (String flag : new String[] {"--help", "-h"}) {
             CliTest.Run r = CliTest.inProcess(command, flag);

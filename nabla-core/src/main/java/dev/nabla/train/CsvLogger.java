@@ -22,6 +22,15 @@ public class CsvLogger implements Callback {
         this.path = path;
     }
 
+    /** Continue the history of an earlier run (when resuming), so the file keeps every epoch while training goes on. */
+    public CsvLogger continuing(History earlier) {
+        if (earlier != null) {
+            history.append(earlier);
+            for (int i = 1; i <= earlier.epochs(); i++) epochs.add(i);
+        }
+        return this;
+    }
+
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         history.record(logs);

@@ -261,6 +261,31 @@ class ModelTest {
     }
 
     @Test
+    void csvLoggerContinuingAResumedRunKeepsTheEarlierEpochsInEveryWrite(@TempDir Path dir) throws Exception {
+        Tensor[] d = linearData(20, 8);
+        Path csv = dir.resolve("history.csv");
+        Sequential m = regression(1);
+        History earlier = m.fit(d[0], d[1], FitOptions.epochs(2).batchSize(5));
+        List<List<String>> written = new ArrayList<>();
+        Callback reader = new Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+                try {
+                    written.add(Files.readAllLines(csv));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        m.fit(d[0], d[1], FitOptions.epochs(4).initialEpoch(2).batchSize(5).callbacks(new CsvLogger(csv).continuing(earlier), reader));
+        assertThat(written).hasSize(2);
+        assertThat(written.get(0)).hasSize(4).startsWith("epoch,loss");
+        assertThat(written.get(0).get(1)).isEqualTo("1," + earlier.get("loss").get(0));
+        assertThat(written.get(1)).hasSize(5);
+        assertThat(written.get(1).get(4)).startsWith("4,");
+    }
+
+    @Test
     void weightsRoundTripAndShapeErrorsNameTheWeight() {
         Sequential a = regression(1), b = regression(2);
         a.buildFor(1, 2);
