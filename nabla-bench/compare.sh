@@ -3,8 +3,9 @@
 # process under /usr/bin/time, the programs alternate within each round (their order rotating), and the table at
 # the end gives medians and the ratio Nabla / best peer per workload.
 #
-#   nabla-bench/compare.sh [--rounds N] [--peers DIR] [--venvs DIR] [--out FILE] [W1 ... W7]   (default: all seven)
+#   nabla-bench/compare.sh [--rounds N] [--peers DIR] [--venvs DIR] [--programs P,...] [--out FILE] [W1 ... W7]
 #
+# Workloads default to all seven, programs (--programs, e.g. nabla,torch2) to Nabla and every installed peer.
 # Peers are run where installed, W1-W5 from a copy of the peers' harnesses (default: ../shared/peers beside the
 # repo), W6/W7 from nabla-bench/peers (the shared harnesses have none):
 #   numpy   the pyenv python with numpy (and Debian's python3-sklearn for Iris)                      W1-W4
@@ -24,15 +25,17 @@ rounds=3
 peers_src="${NABLA_PEERS:-$root/../shared/peers}"
 venvs="${NABLA_PEER_VENVS:-${TMPDIR:-/tmp}/nabla-peers}"
 out=""
+programs=""
 workloads=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --peers) peers_src=$2; shift 2 ;;
     --venvs) venvs=$2; shift 2 ;;
+    --programs) programs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     W[1-7]) workloads+=("$1"); shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -41,9 +44,6 @@ mkdir -p "$root/nabla-bench/target"
 [ -z "$out" ] && out="$root/nabla-bench/target/compare-$(date +%Y%m%dT%H%M%S).tsv"
 : > "$out"
 
-# Nabla: through the launcher, as users run it; an untimed first run builds the jar if needed and writes the
-# launcher's class-data-sharing archive.
-"$root/nabla" bench W1 --runs 0 >/dev/null
 nabla_cmd=("$root/nabla" bench)
 
 # The peers: a private copy, so their results/ folders stay out of the shared tree.
@@ -56,10 +56,11 @@ kpy="$venvs/venv-tf/bin/python"
 seq_peers="$root/nabla-bench/peers"
 no_threads="-u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS -u MKL_NUM_THREADS"   # torch 2.13 does best with none set
 shared=0
+iris=/usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv   # Debian python3-sklearn's; the Python peers' W2
 if [ -d "$peers_src" ]; then
   rm -rf "$work" && mkdir -p "$work" && cp -r "$peers_src"/. "$work"/
   shared=1
-  if [ -x "$npy" ] && "$npy" -c 'import numpy' 2>/dev/null && [ -f /usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv ]; then
+  if [ -x "$npy" ] && "$npy" -c 'import numpy' 2>/dev/null && [ -f "$iris" ]; then
     peers+=(numpy)
   fi
   "$tpy" -c 'import torch' 2>/dev/null && peers+=(torch)
@@ -73,12 +74,24 @@ if [ -x "$t2py" ]; then peers+=(torch2); else
   echo "compare.sh: skipping PyTorch 2.13: no venv at $venvs/venv-modern (make it with nabla-bench/peers/setup_modern.sh)" >&2; fi
 if [ -x "$kpy" ]; then peers+=(keras); else
   echo "compare.sh: skipping Keras 3: no venv at $venvs/venv-tf (make it with nabla-bench/peers/setup_modern.sh)" >&2; fi
+[ -f "$iris" ] || echo "compare.sh: no $iris (apt-get install python3-sklearn): W2 without torch2 and keras" >&2
+if [ -n "$programs" ]; then
+  chosen=()
+  for p in "${peers[@]}"; do case ",$programs," in *",$p,"*) chosen+=("$p") ;; esac; done
+  peers=("${chosen[@]}")
+fi
 echo "# programs: ${peers[*]}; workloads: ${workloads[*]}; rounds: $rounds; raw: $out" >&2
+[ ${#peers[@]} -gt 0 ] || { echo "compare.sh: none of --programs $programs is installed" >&2; exit 2; }
+
+# Nabla: through the launcher, as users run it; an untimed first run builds the jar if needed and writes the
+# launcher's class-data-sharing archive.
+case " ${peers[*]} " in *" nabla "*) "$root/nabla" bench W1 --runs 0 >/dev/null ;; esac
 
 supports() { # program workload
   case "$1:$2" in
     numpy:W[5-7]) return 1 ;;
     nabla:*|torch2:W[6-7]|keras:W[6-7]) return 0 ;;
+    torch2:W2|keras:W2) [ "$shared" = 1 ] && [ -f "$iris" ] ;;
     torch2:*|keras:*) [ "$shared" = 1 ] ;;   # their W1-W5 harnesses are the shared ones
     *:W[6-7]) return 1 ;;
     *) return 0 ;;
