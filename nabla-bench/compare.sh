@@ -11,6 +11,8 @@
 #   numpy   the pyenv python with numpy (and Debian's python3-sklearn for Iris)                      W1-W4
 #   torch   Debian's python3-torch 1.13 (OPENBLAS_NUM_THREADS=1, its best configuration)             W1-W5
 #   torch2  PyTorch 2.13 (cpu) from --venvs DIR/venv-modern, no thread variables (its best setting)  W1-W7
+#           (on a machine shared with other load, TORCH2_ENV=OMP_WAIT_POLICY=PASSIVE keeps its OpenMP
+#           threads from spinning against the other processes: W3 7 s instead of 162 s at load 20 on 2 cores)
 #   keras   Keras 3 on TensorFlow (cpu) from --venvs DIR/venv-tf; W1-W3 in the tape style, W4-W7
 #           with model.fit (the faster style of each, see ../shared/peers/python/MODERN.md)         W1-W7
 #   dl4j, djl, tfjava  when built with the harness's `java/run_all.sh build`                          W1-W5
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
     --programs) programs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     W[1-7]) workloads+=("$1"); shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +56,7 @@ tpy=${TPY:-/usr/bin/python3}
 t2py="$venvs/venv-modern/bin/python"
 kpy="$venvs/venv-tf/bin/python"
 seq_peers="$root/nabla-bench/peers"
-no_threads="-u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS -u MKL_NUM_THREADS"   # torch 2.13 does best with none set
+no_threads="-u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS -u MKL_NUM_THREADS ${TORCH2_ENV:-}"   # torch 2.13: best with none
 shared=0
 iris=/usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv   # Debian python3-sklearn's; the Python peers' W2
 if [ -d "$peers_src" ]; then
