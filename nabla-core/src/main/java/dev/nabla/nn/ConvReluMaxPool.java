@@ -32,7 +32,8 @@ final class ConvReluMaxPool {
         byte[] corners = new byte[out.length];
         Gemm gemm = Gemms.get();
         Parallel.forRange(g.n(), 1, (from, to) -> {
-            float[] cols = new float[rows * plane], conv = new float[filters * plane];
+            float[] cols = Convolution.Scratch.get(Convolution.Scratch.COLUMNS, rows * plane);
+            float[] conv = Convolution.Scratch.get(Convolution.Scratch.SAMPLE, filters * plane);
             for (int n = from; n < to; n++) {
                 g.im2col(in, n, cols);
                 gemm.sgemm(false, false, filters, plane, rows, 1f, w, 0, rows, cols, 0, plane, 0f, conv, 0, plane);
@@ -48,7 +49,7 @@ final class ConvReluMaxPool {
                 + " maximum was positive (or NaN), then as conv2d", y, (grad, need) -> {
             float[] dy = grad.data();
             return Convolution.backward(need, in, g, kernel, (n, d) -> {
-                Arrays.fill(d, 0f);
+                Arrays.fill(d, 0, filters * plane, 0f);
                 for (int f = 0; f < filters; f++) {
                     for (int py = 0; py < ph; py++) {
                         for (int px = 0; px < pw; px++) {

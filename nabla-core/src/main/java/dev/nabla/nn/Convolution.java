@@ -28,6 +28,27 @@ final class Convolution {
     }
 
     /**
+     * Each thread's work arrays for one sample (its columns, their gradient, its output or output gradient), kept
+     * from call to call and grown when a larger one is asked for. Allocated per chunk, they were a fifth of W5's
+     * allocation; the extra young collections that caused promoted more of each step's graph and grew the heap.
+     * A thread runs one chunk at a time (nested loops run inline), so a chunk has its thread's arrays to itself.
+     */
+    static final class Scratch {
+        static final int COLUMNS = 0, COLUMN_GRADIENT = 1, SAMPLE = 2;
+        private static final ThreadLocal<float[][]> OF_THREAD = ThreadLocal.withInitial(() -> new float[3][0]);
+
+        private Scratch() {
+        }
+
+        /** This thread's array {@code slot}, at least {@code size} long, holding whatever its last use left there. */
+        static float[] get(int slot, int size) {
+            float[][] arrays = OF_THREAD.get();
+            if (arrays[slot].length < size) arrays[slot] = new float[size];
+            return arrays[slot];
+        }
+    }
+
+    /**
      * How a convolution turns each sample of its input into the columns of one matrix product (im2col) and folds a
      * column gradient back (col2im). The products, the bias, the fused ReLU and the backward pass are then shared.
      */
@@ -98,7 +119,7 @@ final class Convolution {
         float[] out = new float[u.samples() * image];
         Gemm gemm = Gemms.get();
         Parallel.forRange(u.samples(), 1, (from, to) -> {
-            float[] cols = new float[rows * plane];
+            float[] cols = Scratch.get(Scratch.COLUMNS, rows * plane);
             for (int n = from; n < to; n++) {
                 u.im2col(in, n, cols);
                 gemm.sgemm(false, false, filters, plane, rows, 1f, w, 0, rows, cols, 0, plane, 0f, out, n * image, plane);
@@ -118,7 +139,10 @@ final class Convolution {
         }
     }
 
-    /** Writes sample n's gradient with respect to the convolution's output ([filters, columns]) into {@code d}. */
+    /**
+     * Writes sample n's gradient with respect to the convolution's output ([filters, columns]) into the first
+     * filters * columns entries of {@code d} (which may be longer), overwriting them.
+     */
     @FunctionalInterface
     interface SampleGradient {
         void fill(int n, float[] d);
@@ -141,9 +165,9 @@ final class Convolution {
         double[][] dbParts = new double[chunks][];
         Gemm gemm = Gemms.get();
         Parallel.forEachChunk(samples, chunk, (from, to) -> {
-            float[] d = new float[image];
-            float[] cols = needKernel ? new float[rows * plane] : null;
-            float[] dCols = needInput ? new float[rows * plane] : null;
+            float[] d = Scratch.get(Scratch.SAMPLE, image);
+            float[] cols = needKernel ? Scratch.get(Scratch.COLUMNS, rows * plane) : null;
+            float[] dCols = needInput ? Scratch.get(Scratch.COLUMN_GRADIENT, rows * plane) : null;
             float[] dk = needKernel ? new float[filters * rows] : null;
             double[] db = needBias ? new double[filters] : null;
             for (int n = from; n < to; n++) {

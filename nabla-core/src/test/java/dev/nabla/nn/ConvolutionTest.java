@@ -86,4 +86,53 @@ class ConvolutionTest {
             }
         }
     }
+
+    /** Bytes allocated so far by all live threads (the worker threads too). */
+    private static long allocatedBytes() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] ids = Thread.getAllStackTraces().keySet().stream().mapToLong(Thread::getId).toArray();
+        return java.util.Arrays.stream(threads.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
+    }
+
+    @Test
+    void aTrainingStepAllocatesNoPerChunkWorkArraysOnceEachThreadHasItsOwn() {
+        // Per chunk of the backward pass, the columns and their gradient are 144 x 900 floats (518 KB each): eight
+        // chunks allocating them would add 8 MB. What a step must allocate is its output, dX, dKernel per chunk and
+        // the bias sums: about 1 MB. Warm-up steps first, so that compiled code allocates no vector objects.
+        List<Tensor> in = leaves(new int[] {8, 16, 32, 32}, new int[] {4, 16, 3, 3}, true);
+        Tensor dy = Tensor.randn(new Rng(7), 8, 4, 30, 30);
+        Runnable step = () -> {
+            Convolution.conv2d(in.get(0), in.get(1), bias(in), 1, Padding.VALID, true).backward(dy);
+            for (Tensor t : in) t.setGrad(null);
+        };
+        for (int i = 0; i < 30; i++) step.run();
+        long fewest = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            long before = allocatedBytes();
+            step.run();
+            fewest = Math.min(fewest, allocatedBytes() - before);
+        }
+        long needed = 4L * (8 * 4 * 30 * 30 + 8 * 16 * 32 * 32 + 8 * 4 * 144 + 4 * 144);
+        assertThat(fewest).as("bytes allocated by a step").isLessThan(needed + (1 << 20));
+    }
+
+    @Test
+    void reusedWorkArraysLeaveNoTraceOfAnEarlierLargerConvolution() {
+        // The threads' work arrays outgrow a small convolution after a large one; what the large one left in them
+        // must not reach the small one's values or gradients.
+        List<Tensor> small = leaves(new int[] {11, 2, 7, 6}, new int[] {3, 2, 3, 3}, true);
+        List<List<float[]>> results = new ArrayList<>();
+        for (int seed : new int[] {1, 2}) {
+            Rng other = new Rng(seed);
+            Tensor x = Tensor.randn(other, 9, 4, 12, 12).requiresGrad(true), k = Tensor.randn(other, 8, 4, 3, 3).requiresGrad(true);
+            Tensor big = ConvReluMaxPool.apply(x, k, null, 1, Padding.VALID);
+            big.backward(Tensor.randn(other, big.shape()));
+            Convolution.conv2d(x, k, null, 1, Padding.SAME, false).backward(Tensor.randn(other, 9, 8, 12, 12));
+            List<float[]> r = valueAndGradients(() -> ConvReluMaxPool.apply(small.get(0), small.get(1), bias(small), 1, Padding.VALID), small);
+            r.addAll(valueAndGradients(() -> Convolution.conv2d(small.get(0), small.get(1), bias(small), 1, Padding.SAME, false), small));
+            results.add(r);
+        }
+        assertThat(results.get(1)).hasSameSizeAs(results.get(0));
+        for (int i = 0; i < results.get(0).size(); i++) assertThat(results.get(1).get(i)).as("array " + i).containsExactly(results.get(0).get(i));
+    }
 }
