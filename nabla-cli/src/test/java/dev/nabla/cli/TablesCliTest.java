@@ -259,6 +259,13 @@ class TablesCliTest {
         List<String> lines = predict.out().lines().toList();
         assertThat(lines.get(0)).isEqualTo("class,p_no,p_yes");
         assertThat(lines).hasSize(4);
+
+        CliTest.Run check = inProcess("gradcheck", model.toString(), "--data", data);
+        assertThat(check.exit()).as(check.err()).isZero();
+        assertThat(check.out()).contains("category_embedding_0/embeddings", "All gradients agree").doesNotContain("WRONG?");
+        CliTest.Run explain = inProcess("explain", model.toString(), "--input", "s3,0.5");
+        assertThat(explain.exit()).as(explain.err()).isZero();
+        assertThat(explain.out()).contains("Forward pass", "Backward pass");
     }
 
     @Test
