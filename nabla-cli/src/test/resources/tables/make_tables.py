@@ -5,6 +5,8 @@ customers.csv   churn (yes/no) from a text category (country), a plan, age, spen
 imbalanced.csv  a common class (91%) and three rare ones (3% each) inside it, in 4 numeric features: an unweighted
                 network predicts "common" only, balanced class weights find the rare ones.
 houses.csv      price = 1200 * area + 15000 * rooms + neighbourhood premium - 800 * age + noise, some cells empty.
+stores.csv      a sale (yes/no) decided mostly by which of 40 stores (s0..s39) it is, more than --max-one-hot 20 so the
+                column is embedded: half the stores sell to 90%, the others to 10%; visits add a weak signal.
 """
 import math
 import random
@@ -75,8 +77,20 @@ def houses(rng, n=500):
     write("houses.csv", ["neighbourhood", "area", "rooms", "age", "price"], rows)
 
 
+def stores(rng, n=1200):
+    good = set(rng.sample(range(40), 20))
+    rows = []
+    for _ in range(n):
+        store = rng.randrange(40)
+        visits = round(rng.gauss(0, 1), 3)
+        p = (0.9 if store in good else 0.1) + 0.05 * max(-1, min(1, visits))
+        rows.append(["s%d" % store, visits, "yes" if rng.random() < p else "no"])
+    write("stores.csv", ["store", "visits", "sale"], rows)
+
+
 if __name__ == "__main__":
     rng = random.Random(18)
     customers(rng)
     imbalanced(rng)
     houses(rng)
+    stores(random.Random(40))  # its own generator, so the tables above stay as they were

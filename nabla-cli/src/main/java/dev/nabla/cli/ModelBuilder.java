@@ -4,6 +4,7 @@ import dev.nabla.nn.Activation;
 import dev.nabla.nn.ActivationLayer;
 import dev.nabla.nn.AvgPool1D;
 import dev.nabla.nn.AvgPool2D;
+import dev.nabla.nn.CategoryEmbedding;
 import dev.nabla.nn.BatchNormalization;
 import dev.nabla.nn.Conv1D;
 import dev.nabla.nn.Conv2D;
@@ -29,6 +30,7 @@ import dev.nabla.text.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Turns parsed {@code --layers} specs into layers, adding the output layer the task needs when it is missing. */
 final class ModelBuilder {
@@ -54,6 +56,19 @@ final class ModelBuilder {
             layers.add(Dense.of(outputs, task == Tasks.Task.CLASSIFICATION ? Activation.SOFTMAX : Activation.LINEAR));
         }
         return layers;
+    }
+
+    /**
+     * A table's layers behind a {@link CategoryEmbedding} of its category-index features (feature position to
+     * vocabulary size, as the fitted preprocessor gives them), or unchanged when it has none.
+     */
+    static List<Layer> withCategoryEmbedding(List<Layer> layers, Map<Integer, Integer> indexColumns, int dim) {
+        if (indexColumns.isEmpty()) return layers;
+        if (dim < 0) throw new IllegalArgumentException("--embedding-dim: expected a positive size (or 0 for the default), got " + dim);
+        List<Layer> out = new ArrayList<>();
+        out.add(CategoryEmbedding.of(indexColumns, dim));
+        out.addAll(layers);
+        return out;
     }
 
     private static Layer layer(LayerSpecParser.Spec s) {

@@ -8,7 +8,6 @@ import dev.nabla.tensor.Tensor;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +29,6 @@ record TableData(DataSource source, Preprocessor preprocessor, Tensor trainSampl
         };
         Table[] parts = split(all, target, kind == Preprocessor.TargetKind.CLASSES, seed);
         Preprocessor pre = options.preprocessor(target, kind).scale(scale).fit(parts[0]);
-        refuseEmbeddingColumns(pre, options.maxOneHot);
         return transform(data, all, parts, pre, s -> {}, warn);
     }
 
@@ -144,14 +142,5 @@ record TableData(DataSource source, Preprocessor preprocessor, Tensor trainSampl
         }
         if (!t.has(option)) throw new IllegalArgumentException("--target: " + t.source() + " has no column '" + option + "'; columns are " + names);
         return option;
-    }
-
-    /** The command line one-hot encodes; an index feature would need an Embedding input, which it does not build. */
-    private static void refuseEmbeddingColumns(Preprocessor pre, int maxOneHot) {
-        for (Map.Entry<String, Integer> e : pre.highCardinalityColumns().entrySet()) {
-            throw new IllegalArgumentException("column '" + e.getKey() + "' has " + e.getValue() + " categories, more than --max-one-hot " + maxOneHot
-                    + "; the command line one-hot encodes categories: raise --max-one-hot, or --drop " + e.getKey()
-                    + " (the Java Preprocessor gives it an index for an Embedding)");
-        }
     }
 }

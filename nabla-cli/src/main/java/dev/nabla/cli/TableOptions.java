@@ -33,8 +33,13 @@ final class TableOptions {
     boolean missingIndicators;
 
     @Option(names = "--max-one-hot", paramLabel = "N",
-            description = "Most categories a column may have; it is one-hot encoded (default: 20). Categories unseen in training count as unknown.")
+            description = "Most categories a column is one-hot encoded with (default: 20); a column with more gets an embedding."
+                    + " Categories unseen in training count as unknown.")
     int maxOneHot = 20;
+
+    @Option(names = "--embedding-dim", paramLabel = "N",
+            description = "Size of each many-category column's embedding (default: min(50, ceil(1.6 * n^0.56)) for n categories, fast.ai's rule).")
+    int embeddingDim = 0;
 
     @Option(names = "--class-weight", paramLabel = "WEIGHTS",
             description = "balanced (n / (classes * count), as scikit-learn), or per class: LABEL=W,... e.g. 0=1,1=5 (others weigh 1).")

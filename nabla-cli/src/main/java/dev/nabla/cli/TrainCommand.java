@@ -184,6 +184,10 @@ final class TrainCommand implements Runnable {
             if (!scaleKind.equals("standard") && !scaleKind.equals("minmax")) {
                 throw new IllegalArgumentException("--scale: expected none, standard or minmax, got '" + scale + "'");
             }
+            if (tableData != null && !tableData.preprocessor().embeddingInputs().isEmpty()) {
+                throw new IllegalArgumentException("--scale " + scale + ": the table has category-index features, which must stay whole numbers;"
+                        + " use --scale standard (the table's own scaling leaves them alone) or none");
+            }
             scaler = (scaleKind.equals("standard") ? Scaler.standard() : Scaler.minMax()).fit(train.x());
         }
         if (scaler != null && !resuming) {
@@ -211,6 +215,8 @@ final class TrainCommand implements Runnable {
             }
             Layer.resetNames(); // layer names start from "dense" in every run
             List<Layer> stack = training.withDropout(text ? ModelBuilder.textLayers(specs, t, outputs, source.tokenizer().vocabularySize())
+                    : tableData != null ? ModelBuilder.withCategoryEmbedding(ModelBuilder.layers(specs, t, outputs, images),
+                            tableData.preprocessor().embeddingInputs(), table.embeddingDim)
                     : ModelBuilder.layers(specs, t, outputs, images));
             model = new Sequential("model", stack.toArray(new Layer[0]));
             model.seed(seed);

@@ -228,15 +228,61 @@ class TablesCliTest {
     }
 
     @Test
-    void aColumnWithMoreCategoriesThanTheOneHotLimitIsRefusedNamingTheWayOut(@TempDir Path dir) throws Exception {
-        Path csv = dir.resolve("many.csv");
-        StringBuilder sb = new StringBuilder("code,y\n");
-        for (int i = 0; i < 30; i++) sb.append("c").append(i).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
-        Files.writeString(csv, sb.toString());
-        CliTest.Run r = inProcess("train", "--data", csv.toString(), "--out", dir.resolve("run").toString());
+    @SuppressWarnings("unchecked")
+    void aColumnWithMoreCategoriesThanTheOneHotLimitIsEmbeddedAndItsSignalBeatsDroppingIt(@TempDir Path dir) throws Exception {
+        // stores.csv: the sale follows which of 40 stores it is (more than --max-one-hot 20); visits add a weak signal.
+        Path run = dir.resolve("run"), withStore = dir.resolve("with.json"), without = dir.resolve("without.json");
+        String data = table("stores.csv").toString();
+        CliTest.Run train = inProcess("train", "--data", data, "--epochs", "20", "--out", run.toString(), "--json", withStore.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("store   categorical, 40 categories (more than 20) -> index for an Embedding",
+                "category_embedding (CategoryEmbedding)  [None, 14]");
+        CliTest.Run dropped = inProcess("train", "--data", data, "--drop", "store", "--epochs", "20", "--out", dir.resolve("dropped").toString(),
+                "--json", without.toString());
+        assertThat(dropped.exit()).as(dropped.err()).isZero();
+        double embedded = (Double) ((Map<String, Object>) json(withStore).get("test_report")).get("accuracy");
+        double numbersOnly = (Double) ((Map<String, Object>) json(without).get("test_report")).get("accuracy");
+        assertThat(embedded).isGreaterThan(0.8).isGreaterThan(numbersOnly + 0.15);
+
+        Path model = run.resolve("model.nabla"), evaluated = dir.resolve("eval.json");
+        CliTest.Run eval = inProcess("evaluate", model.toString(), "--data", data, "--json", evaluated.toString());
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(((Map<String, Object>) json(evaluated).get("report")).get("accuracy")).isEqualTo(embedded);
+
+        // A store never seen in training takes the unknown row of the embedding, with a warning; so does the empty cell,
+        // since no training row missed its store.
+        Path rows = dir.resolve("rows.csv");
+        Files.writeString(rows, "store,visits\ns3,0.5\ns99,0.1\n,0\n");
+        CliTest.Run predict = inProcess("predict", model.toString(), "--data", rows.toString());
+        assertThat(predict.exit()).as(predict.err()).isZero();
+        assertThat(predict.err()).contains("rows.csv: column 'store': 2 value(s) not seen in training, mapped to the unknown category");
+        List<String> lines = predict.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("class,p_no,p_yes");
+        assertThat(lines).hasSize(4);
+
+        CliTest.Run check = inProcess("gradcheck", model.toString(), "--data", data);
+        assertThat(check.exit()).as(check.err()).isZero();
+        assertThat(check.out()).contains("category_embedding_0/embeddings", "All gradients agree").doesNotContain("WRONG?");
+        CliTest.Run explain = inProcess("explain", model.toString(), "--input", "s3,0.5");
+        assertThat(explain.exit()).as(explain.err()).isZero();
+        assertThat(explain.out()).contains("Forward pass", "Backward pass");
+    }
+
+    @Test
+    void embeddingDimSetsTheSizeOfEachCategoryEmbedding(@TempDir Path dir) throws Exception {
+        CliTest.Run r = inProcess("train", "--data", table("stores.csv").toString(), "--embedding-dim", "4", "--epochs", "1",
+                "--out", dir.resolve("run").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("category_embedding (CategoryEmbedding)  [None, 5]         168"); // visits + 4; 42 rows of 4
+    }
+
+    @Test
+    void aScalerOtherThanTheTablesOwnIsRefusedForCategoryIndexFeatures(@TempDir Path dir) throws Exception {
+        CliTest.Run r = inProcess("train", "--data", table("stores.csv").toString(), "--scale", "minmax", "--out", dir.resolve("run").toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err().strip()).startsWith("nabla: column 'code' has 24 categories, more than --max-one-hot 20; the command line one-hot encodes"
-                + " categories: raise --max-one-hot, or --drop code");
+        assertThat(r.err().strip()).isEqualTo("nabla: --scale minmax: the table has category-index features, which must stay whole numbers;"
+                + " use --scale standard (the table's own scaling leaves them alone) or none");
+        assertThat(dir.resolve("run")).doesNotExist();
     }
 
     @Test

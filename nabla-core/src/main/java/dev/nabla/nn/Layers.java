@@ -56,6 +56,8 @@ public final class Layers {
             case "Embedding":
                 return new Embedding(name, f.requirePositiveInt("input_dim"), f.requirePositiveInt("output_dim"), f.requireInt("padding_index"),
                         initializer(f, "embeddings_initializer"));
+            case "CategoryEmbedding":
+                return new CategoryEmbedding(name, f.requireShape("index_columns"), f.requirePositiveShape("vocabulary_sizes"), f.requirePositiveShape("dims"));
             case "Conv1D":
                 return new Conv1D(name, f.requirePositiveInt("filters"), f.requirePositiveInt("kernel_size"), f.requirePositiveInt("stride"),
                         conv1dPadding(f), f.requirePositiveInt("dilation"), f.requireBoolean("use_bias"), activation(f),

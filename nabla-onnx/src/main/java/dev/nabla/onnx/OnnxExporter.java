@@ -6,6 +6,7 @@ import dev.nabla.nn.Bidirectional;
 import dev.nabla.nn.Conv1D;
 import dev.nabla.nn.DataFormat;
 import dev.nabla.nn.Dot;
+import dev.nabla.nn.CategoryEmbedding;
 import dev.nabla.nn.Embedding;
 import dev.nabla.nn.GlobalAveragePooling1D;
 import dev.nabla.nn.GlobalPooling1D;
@@ -44,7 +45,7 @@ import static dev.nabla.onnx.OnnxGraph.Attribute;
  * }</pre>
  *
  * Layers: Dense, ActivationLayer and every activation (GELU is composed from Erf / Tanh, opset 17 having no Gelu),
- * Embedding (Cast of the ids to int64, then Gather), Conv1D and Conv2D (Conv), MaxPool1D, AvgPool1D, MaxPool2D,
+ * Embedding (Cast of the ids to int64, then Gather), CategoryEmbedding (a Gather of each column, the Embedding's, Concat), Conv1D and Conv2D (Conv), MaxPool1D, AvgPool1D, MaxPool2D,
  * AvgPool2D (MaxPool, AveragePool), GlobalAveragePooling1D and GlobalMaxPooling1D (ReduceMean, ReduceMax; over the
  * real steps only when an Embedding's padding mask reaches them, as in Nabla), GlobalAveragePooling2D, Flatten,
  * Reshape, BatchNormalization (inference form), LayerNormalization, Dropout (identity), Permute (Transpose), RepeatVector (Unsqueeze + Expand), ZeroPadding2D (Pad),
@@ -339,6 +340,7 @@ public final class OnnxExporter {
                 String ids = g.node("Cast", name, List.of(x), Attribute.of("to", OnnxGraph.INT64_TYPE));
                 return g.node("Gather", name, List.of(init(g, layer.weights().get(0)), ids), Attribute.of("axis", 0L));
             }
+            case "CategoryEmbedding": return categoryEmbedding(g, (CategoryEmbedding) layer, x, shape);
             case "Conv2D": {
                 List<Weight> w = layer.weights();
                 int k = number(c, "kernel_size"), s = number(c, "stride");
@@ -440,7 +442,7 @@ public final class OnnxExporter {
             }
             default:
                 throw new IllegalArgumentException("ONNX export: layer " + name + " of type " + layer.type() + " has no ONNX form;"
-                        + " supported: Dense, ActivationLayer, Embedding, Conv1D, Conv2D, MaxPool1D, AvgPool1D, MaxPool2D, AvgPool2D,"
+                        + " supported: Dense, ActivationLayer, Embedding, CategoryEmbedding, Conv1D, Conv2D, MaxPool1D, AvgPool1D, MaxPool2D, AvgPool2D,"
                         + " GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling2D, Flatten, Reshape,"
                         + " BatchNormalization, LayerNormalization, Dropout, Permute, RepeatVector, ZeroPadding2D, UpSampling2D, Add, Subtract,"
                         + " Multiply, Average, Maximum, Minimum, Concatenate, Dot, SimpleRNN, LSTM, GRU, Bidirectional, MultiHeadAttention,"
@@ -502,6 +504,26 @@ public final class OnnxExporter {
     }
 
     /** Dense on inputs of rank above 2: MatMul then Add (Gemm takes matrices only). */
+    /**
+     * A {@link CategoryEmbedding}: Gather picks the numeric columns; each index column is gathered ([batch, 1]), cast
+     * to int64, looks up its table ([batch, 1, dim]) and is flattened to [batch, dim]; Concat joins them in order.
+     */
+    private static String categoryEmbedding(OnnxGraph g, CategoryEmbedding layer, String x, int[] shape) {
+        String name = layer.name();
+        int[] columns = layer.indexColumns();
+        List<String> parts = new ArrayList<>();
+        long[] numeric = java.util.stream.IntStream.range(0, shape[1]).filter(f -> Arrays.binarySearch(columns, f) < 0).asLongStream().toArray();
+        if (numeric.length > 0) parts.add(g.node("Gather", name, List.of(x, g.int64s(name + "/numeric_columns", numeric)), Attribute.of("axis", 1L)));
+        for (int i = 0; i < columns.length; i++) {
+            Embedding e = layer.embeddings().get(i);
+            String column = g.node("Gather", e.name(), List.of(x, g.int64s(e.name() + "/column", new long[] {columns[i]})), Attribute.of("axis", 1L));
+            String ids = g.node("Cast", e.name(), List.of(column), Attribute.of("to", OnnxGraph.INT64_TYPE));
+            String rows = g.node("Gather", e.name(), List.of(init(g, e.weights().get(0)), ids), Attribute.of("axis", 0L));
+            parts.add(g.node("Flatten", e.name(), List.of(rows), Attribute.of("axis", 1L)));
+        }
+        return parts.size() == 1 ? parts.get(0) : g.node("Concat", name, parts, Attribute.of("axis", 1L));
+    }
+
     private static String matMulAdd(OnnxGraph g, String name, String x, String kernel, List<Weight> w) {
         String y = g.node("MatMul", name, List.of(x, kernel));
         return w.size() > 1 ? g.node("Add", name, List.of(y, init(g, w.get(1)))) : y;

@@ -28,6 +28,7 @@ import dev.nabla.nn.Conv1D;
 import dev.nabla.nn.Conv2D;
 import dev.nabla.nn.Dense;
 import dev.nabla.nn.Dropout;
+import dev.nabla.nn.CategoryEmbedding;
 import dev.nabla.nn.Embedding;
 import dev.nabla.nn.Flatten;
 import dev.nabla.nn.AvgPool1D;
@@ -190,6 +191,15 @@ class OnnxExportTest {
         m.buildFor(1, 5);
         randomise(m, 30);
         assertOrtMatches(m, Tensor.of(new float[] {1, 8, 0, 0, 3, 5, 5, 2, 7, 0}, 2, 5));
+    }
+
+    @Test
+    void aCategoryEmbeddingGathersEachIndexColumnsRowsBesideTheNumericColumns() throws Exception {
+        // Columns 0 and 2 hold indices (vocabularies 6 and 4), 1 and 3 are numbers.
+        Sequential m = Sequential.of(CategoryEmbedding.of(Map.of(0, 6, 2, 4), 3), Dense.of(2));
+        m.buildFor(1, 4);
+        randomise(m, 37);
+        assertOrtMatches(m, Tensor.of(new float[] {5, 0.5f, 3, -1f, 0, 2f, 1, 0.25f, 2, -0.5f, 0, 1.5f}, 3, 4));
     }
 
     @Test
