@@ -56,6 +56,10 @@ async function loadRuns() {
 
 function renderRuns() {
   const ul = document.getElementById('runs');
+  // Rebuilt only when what it shows changed: a list redrawn every few seconds would swallow a click in between.
+  const key = JSON.stringify([state.runs, [...state.selected], state.errors]);
+  if (key === state.runsKey) return;
+  state.runsKey = key;
   ul.replaceChildren();
   if (state.runs.length === 0) ul.append(el('li', { class: 'hint' }, 'No runs yet: nabla train writes them here.'));
   for (const r of state.runs) {

@@ -61,7 +61,9 @@ class BoardBrowserTest {
     }
 
     private WebDriverWait waiting(int seconds) {
-        return new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+        // The page redraws as data arrives; an element read during a redraw is looked up again.
+        return (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     private Object js(String script) {
@@ -92,9 +94,12 @@ class BoardBrowserTest {
         browser.get(server.url());
 
         waiting(10).until(d -> d.findElements(By.cssSelector("#runs li[data-run]")).size() == 3);
-        assertThat(browser.findElement(By.cssSelector("li[data-run='broken'] .error")).getText()).contains("half-written");
+        waiting(10).until(d -> d.findElement(By.cssSelector("li[data-run='broken'] .error")).getText().contains("half-written"));
         waiting(10).until(d -> lossPoints("iris-b") == 4);
-        browser.findElement(By.cssSelector("li[data-run='iris-a'] input")).click(); // overlay the second run
+        waiting(10).until(d -> { // overlay the second run
+            d.findElement(By.cssSelector("li[data-run='iris-a'] input")).click();
+            return true;
+        });
         waiting(10).until(d -> lossPoints("iris-a") == 6);
         assertThat(lossPoints("iris-b")).isEqualTo(4);
         // Loss, accuracy and the per-layer gradient norms each have a chart, every line with points.
@@ -106,7 +111,10 @@ class BoardBrowserTest {
         }
         assertThat(browser.findElements(By.cssSelector("figure[data-chart='loss'] polyline"))).hasSize(4); // loss and val_loss of two runs
 
-        browser.findElement(By.cssSelector("li[data-run='iris-a'] .name")).click();
+        waiting(10).until(d -> {
+            d.findElement(By.cssSelector("li[data-run='iris-a'] .name")).click();
+            return true;
+        });
         waiting(10).until(d -> d.findElements(By.cssSelector("#details-body pre.summary")).size() == 1);
         assertThat(browser.findElement(By.cssSelector("#details-body pre.summary")).getText()).contains("Total params: 17");
         // The graph: the input, then each layer with its output shape and parameters (2-4-1: 12 and 5).
