@@ -3,6 +3,7 @@ package dev.nabla.cli;
 import dev.nabla.data.CsvReader;
 import dev.nabla.data.Dataset;
 import dev.nabla.io.AtomicFiles;
+import dev.nabla.kernels.Probabilities;
 import dev.nabla.tensor.Tensor;
 import dev.nabla.train.SavedModel;
 import picocli.CommandLine.Command;
@@ -104,7 +105,7 @@ final class PredictCommand implements Runnable {
                 int best = 0;
                 for (int j = 1; j < k; j++) if (v[i * k + j] > v[i * k + best]) best = j;
                 sb.append(names != null ? names.get(best) : String.valueOf(best));
-                double[] probs = probabilities(v, i * k, k);
+                double[] probs = Probabilities.of(v, i * k, k);
                 for (double q : probs) sb.append(String.format(Locale.ROOT, ",%.6f", q));
                 sb.append('\n');
             }
@@ -117,25 +118,5 @@ final class PredictCommand implements Runnable {
             }
         }
         return sb.toString();
-    }
-
-    /** The row as probabilities: kept if it already sums to 1 (softmax output), else softmax of logits. */
-    private static double[] probabilities(float[] v, int off, int k) {
-        double sum = 0, max = Double.NEGATIVE_INFINITY;
-        boolean nonNegative = true;
-        for (int j = 0; j < k; j++) {
-            sum += v[off + j];
-            max = Math.max(max, v[off + j]);
-            nonNegative &= v[off + j] >= 0;
-        }
-        double[] q = new double[k];
-        if (nonNegative && Math.abs(sum - 1) < 1e-3) {
-            for (int j = 0; j < k; j++) q[j] = v[off + j];
-            return q;
-        }
-        double z = 0;
-        for (int j = 0; j < k; j++) z += q[j] = Math.exp(v[off + j] - max);
-        for (int j = 0; j < k; j++) q[j] /= z;
-        return q;
     }
 }

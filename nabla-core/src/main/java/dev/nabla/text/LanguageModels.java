@@ -1,5 +1,6 @@
 package dev.nabla.text;
 
+import dev.nabla.kernels.Probabilities;
 import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
@@ -79,7 +80,7 @@ public final class LanguageModels {
             int target = (int) y[i];
             if (target == Tokenizer.PAD) continue;
             if (target < 0 || target >= vocab) throw new IllegalArgumentException("lossPerToken: target " + target + " is outside the vocabulary of " + vocab);
-            total -= logProbabilities(v, i * vocab, vocab)[target];
+            total -= Probabilities.log(v, i * vocab, vocab)[target];
             kept++;
         }
         if (kept == 0) throw new IllegalArgumentException("lossPerToken: every target is padding");
@@ -134,7 +135,7 @@ public final class LanguageModels {
 
     /** One id drawn from softmax(log p / temperature), never padding, {@code <s>} or unknown. */
     private static int sample(float[] v, int off, int vocab, double temperature, Rng rng) {
-        double[] logp = logProbabilities(v, off, vocab);
+        double[] logp = Probabilities.log(v, off, vocab);
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < vocab; j++) if (sampled(j)) max = Math.max(max, logp[j]);
         double[] w = new double[vocab];
@@ -153,26 +154,5 @@ public final class LanguageModels {
 
     private static boolean sampled(int id) {
         return id != Tokenizer.PAD && id != Tokenizer.BEGIN && id != Tokenizer.UNKNOWN;
-    }
-
-    /** log p of one row of scores: a probability row (non-negative, sums to 1) as it is, else the log-softmax of logits. */
-    static double[] logProbabilities(float[] v, int off, int k) {
-        double sum = 0, max = Double.NEGATIVE_INFINITY;
-        boolean nonNegative = true;
-        for (int j = 0; j < k; j++) {
-            sum += v[off + j];
-            max = Math.max(max, v[off + j]);
-            nonNegative &= v[off + j] >= 0;
-        }
-        double[] out = new double[k];
-        if (nonNegative && Math.abs(sum - 1) < 1e-3) {
-            for (int j = 0; j < k; j++) out[j] = Math.log(Math.max(v[off + j], 1e-30));
-            return out;
-        }
-        double z = 0;
-        for (int j = 0; j < k; j++) z += Math.exp(v[off + j] - max);
-        double logZ = max + Math.log(z);
-        for (int j = 0; j < k; j++) out[j] = v[off + j] - logZ;
-        return out;
     }
 }
