@@ -37,7 +37,7 @@ class RecurrenceDeterminismTest {
             if (up == null) up = Tensor.randn(new Rng(12), out.shape());
             List<Tensor> grads = Autograd.grad(out, in, up, false);
             if (first == null) {
-                firstOut = out.data();
+                firstOut = out.data().clone();
                 first = grads;
                 continue;
             }
