@@ -1,10 +1,9 @@
 package dev.nabla.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link Activations} on the Vector API; only {@link Activations} loads this class, and only when the module is present. */
+/** {@link Activations} on the Vector API, through {@link VectorMath} (the same bits compiled or not); only {@link Activations} loads this class, and only when the module is present. */
 final class VectorActivations implements Activations.Impl {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -13,10 +12,8 @@ final class VectorActivations implements Activations.Impl {
     @Override
     public void sigmoid(float[] a, int offset, int n) {
         int i = 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int end = n - S.length(); i <= end; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, a, offset + i);
-            one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(a, offset + i);
+            VectorMath.sigmoid(FloatVector.fromArray(S, a, offset + i)).intoArray(a, offset + i);
         }
         TAIL.sigmoid(a, offset + i, n - i);
     }
@@ -25,7 +22,7 @@ final class VectorActivations implements Activations.Impl {
     public void tanh(float[] a, int offset, int n) {
         int i = 0;
         for (int end = n - S.length(); i <= end; i += S.length()) {
-            FloatVector.fromArray(S, a, offset + i).lanewise(VectorOperators.TANH).intoArray(a, offset + i);
+            VectorMath.tanh(FloatVector.fromArray(S, a, offset + i)).intoArray(a, offset + i);
         }
         TAIL.tanh(a, offset + i, n - i);
     }

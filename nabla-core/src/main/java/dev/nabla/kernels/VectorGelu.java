@@ -27,7 +27,7 @@ final class VectorGelu implements Gelu.Kernel {
         int i = 0, bound = S.loopBound(x.length);
         for (; i < bound; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+            FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
             FloatVector.fromArray(S, g, i).mul(v.fma(pdf, cdf(v))).intoArray(out, i);
         }
         Gelu.Scalar.backward(x, g, out, i);
@@ -46,7 +46,7 @@ final class VectorGelu implements Gelu.Kernel {
         p = p.mul(t).add(0.37409196f);
         p = p.mul(t).add(1.00002368f);
         p = p.mul(t).add(-1.26551223f);
-        FloatVector tail = t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP)).mul(0.5f);
+        FloatVector tail = t.mul(VectorMath.exp(z.mul(z).neg().add(p))).mul(0.5f);
         VectorMask<Float> negative = x.compare(VectorOperators.LT, 0f);
         return tail.neg().add(1f).blend(tail, negative);
     }

@@ -1,0 +1,95 @@
+package dev.nabla.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * exp on float vectors from additions, multiplications and fused multiply-adds only, so that a value is the same
+ * bits whether the JIT has compiled the loop or not.
+ *
+ * <p>The Vector API's own {@code lanewise(EXP)} and {@code lanewise(TANH)} are not: compiled, they call the JIT's
+ * short vector routines; interpreted (the first calls of a run, before the loop is hot), they compute each lane with
+ * {@link Math}. The two differ in the last bit, so the first batches of a training run drifted from the same run
+ * started again (see RecurrenceDeterminismTest). IEEE additions, products and fma are exact-rounded in both.
+ *
+ * <p>exp(x) = 2^n e^r with n = round(x / ln 2) and |r| at most ln 2 / 2; e^r by its Taylor series to r^7, whose
+ * remainder (r^8 / 8!) is below 6e-9 relative there: the result is within about 2 ulp of exp(x).
+ */
+final class VectorMath {
+
+    /** ln of the largest and of the smallest normal float: above, exp is infinite; below, it is flushed to 0. */
+    private static final float MAX = 88.72283f, MIN = -87.33654f;
+    private static final float LOG2_E = (float) (1 / Math.log(2));
+    /** ln 2 as the nearest float and its remainder, so that r = x - n ln 2 loses nothing to rounding (Cody and Waite). */
+    private static final float LN2 = (float) Math.log(2), LN2_REMAINDER = (float) (Math.log(2) - LN2);
+    /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer, which its low bits then hold. */
+    private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+
+    /** The Taylor coefficients of e^r from r^5 down to r^0 (r^7 and r^6 start the evaluation). */
+    private static final float[] EXP_SERIES = {1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
+
+    private VectorMath() {
+    }
+
+    /** a b + c, rounded once. */
+    private static FloatVector mulAdd(FloatVector a, FloatVector b, float c) {
+        return a.fma(b, a.broadcast(c));
+    }
+
+    static FloatVector exp(FloatVector x) {
+        FloatVector v = x.max(MIN).min(MAX);
+        FloatVector shifted = v.fma(v.broadcast(LOG2_E), v.broadcast(ROUNDER));
+        FloatVector n = shifted.sub(ROUNDER);
+        FloatVector r = n.fma(n.broadcast(-LN2), v);
+        r = n.fma(n.broadcast(-LN2_REMAINDER), r);
+        FloatVector p = r.fma(1f / 5040, 1f / 720);
+        for (float c : EXP_SERIES) p = mulAdd(p, r, c);
+        // 2^n as two powers of two, each with its exponent n/2 in the exponent field: n runs from -126 to 128, one
+        // more than a float's exponent holds
+        IntVector k = ((IntVector) shifted.reinterpretAsInts()).sub(ROUNDER_BITS);
+        IntVector half = k.lanewise(VectorOperators.ASHR, 1);
+        FloatVector y = p.mul(powerOfTwo(half)).mul(powerOfTwo(k.sub(half)));
+        y = y.blend(0f, x.compare(VectorOperators.LT, MIN));
+        return y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, MAX));
+    }
+
+    /** 2^e for e in [-126, 127]. */
+    private static FloatVector powerOfTwo(IntVector e) {
+        return (FloatVector) e.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    /** tanh(x) = sign(x) (1 - e) / (1 + e) with e = exp(-2|x|), and its odd Taylor series where that cancels. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector e = exp(a.mul(-2f));
+        FloatVector large = e.neg().add(1f).div(e.add(1f));
+        FloatVector small = tanhSeries(a);
+        FloatVector t = small.blend(large, a.compare(VectorOperators.GT, SERIES_LIMIT));
+        return t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
+    }
+
+    /**
+     * Below this, 1 - e would lose bits to cancellation (e = exp(-2|x|) is near 1); up to it, the series
+     * x - x^3/3 + 2x^5/15 - ... to x^17 is within 1e-7 relative (its next term, about 0.00024 x^19, is 2.8e-8 here).
+     */
+    private static final float SERIES_LIMIT = 0.55f;
+
+    /** The odd Taylor coefficients of tanh from x^3 to x^17 (x^(2k+1) has 2^(2k+2) (2^(2k+2) - 1) B_(2k+2) / (2k+2)!). */
+    private static final float[] TANH_SERIES = {-1f / 3, 2f / 15, -17f / 315, 62f / 2835, -1382f / 155925,
+            21844f / 6081075, -929569f / 638512875, 6404582f / 10854718875f};
+
+    private static FloatVector tanhSeries(FloatVector a) {
+        FloatVector s = a.mul(a);
+        FloatVector p = FloatVector.broadcast(a.species(), TANH_SERIES[TANH_SERIES.length - 1]);
+        for (int k = TANH_SERIES.length - 2; k >= 0; k--) p = mulAdd(p, s, TANH_SERIES[k]);
+        return p.mul(s).fma(a, a);
+    }
+
+    /** 1 / (1 + exp(-x)). */
+    static FloatVector sigmoid(FloatVector x) {
+        FloatVector one = FloatVector.broadcast(x.species(), 1f);
+        return one.div(exp(x.neg()).add(one));
+    }
+}
