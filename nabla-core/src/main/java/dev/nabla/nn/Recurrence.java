@@ -4,6 +4,7 @@ import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.Activations;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
+import dev.nabla.kernels.LstmCell;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.tensor.Tensor;
 
@@ -18,7 +19,8 @@ import dev.nabla.tensor.Tensor;
  * keeping every step's pre-activation gradients (in place of the gates), then one GEMM each over all steps for dX,
  * dW_ih and dW_hh.
  *
- * <p>The gate functions run over each row's gates at once ({@link Activations}, vectorised where the Vector API is),
+ * <p>The gate functions run over each row's gates at once ({@link Activations}; for the LSTM, the whole cell forward and
+ * backward in one pass, {@link LstmCell}; both vectorised where the Vector API is),
  * and a step's rows are split across the worker threads ({@link Parallel}).
  *
  * <p>Padded steps (mask 0) carry the state through unchanged and output zeros, so they get no gradient.
@@ -187,31 +189,19 @@ final class Recurrence {
                     if (cs != null) System.arraycopy(cs, prev, cs, next, h);
                     continue;
                 }
-                for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
-                switch (cell) {
-                    case LSTM: lstmStep(z, prev, next, (r * t + s) * h); break;
-                    case GRU: gruStep(z, prev, next, hp, r * g, (r * t + s) * h); break;
-                    default: rnnStep(z, next);
+                if (cell == Cell.LSTM) {
+                    LstmCell.forward(gates, z, rowBias, h, cs, prev, next, tc, (r * t + s) * h, hs);
+                    continue;
                 }
+                for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
+                if (cell == Cell.GRU) gruStep(z, prev, next, hp, r * g, (r * t + s) * h);
+                else rnnStep(z, next);
             }
         }
 
         private void rnnStep(int z, int next) {
             Activations.tanhInPlace(gates, z, h);
             System.arraycopy(gates, z, hs, next, h);
-        }
-
-        private void lstmStep(int z, int prev, int next, int step) {
-            Activations.sigmoidInPlace(gates, z, 2 * h);          // i, f
-            Activations.tanhInPlace(gates, z + 2 * h, h);         // g
-            Activations.sigmoidInPlace(gates, z + 3 * h, h);      // o
-            for (int j = 0; j < h; j++) {
-                float c = gates[z + h + j] * cs[prev + j] + gates[z + j] * gates[z + 2 * h + j];
-                cs[next + j] = c;
-                tc[step + j] = c;
-            }
-            Activations.tanhInPlace(tc, step, h);
-            for (int j = 0; j < h; j++) hs[next + j] = gates[z + 3 * h + j] * tc[step + j];
         }
 
         private void gruStep(int z, int prev, int next, float[] hp, int p, int candidate) {
@@ -314,7 +304,7 @@ final class Recurrence {
                 for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
                 int prev = r * stride + s * h, z = (r * t + s) * g;
                 switch (cell) {
-                    case LSTM: lstmBack(dz, z, prev, dh, dc, q, (r * t + s) * h); break;
+                    case LSTM: LstmCell.backward(dz, z, h, tc, (r * t + s) * h, cs, prev, dh, dc, q); break;
                     case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
                     default: rnnBack(dz, z, dh, q);
                 }
@@ -333,21 +323,6 @@ final class Recurrence {
                 float y = gates[z + j];
                 dz[z + j] = dh[q + j] * (1f - y * y);
                 dh[q + j] = 0f; // the GEMM with W_hh gives the previous state's gradient
-            }
-        }
-
-        private void lstmBack(float[] dz, int z, int prev, float[] dh, float[] dc, int q, int step) {
-            for (int j = 0; j < h; j++) {
-                float i = gates[z + j], f = gates[z + h + j], c = gates[z + 2 * h + j], o = gates[z + 3 * h + j];
-                float tc = this.tc[step + j];
-                float dhj = dh[q + j];
-                float dcj = dc[q + j] + dhj * o * (1f - tc * tc);
-                dz[z + j] = dcj * c * i * (1f - i);
-                dz[z + h + j] = dcj * cs[prev + j] * f * (1f - f);
-                dz[z + 2 * h + j] = dcj * i * (1f - c * c);
-                dz[z + 3 * h + j] = dhj * tc * o * (1f - o);
-                dc[q + j] = dcj * f;
-                dh[q + j] = 0f;
             }
         }
 

@@ -1,0 +1,73 @@
+package dev.nabla.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The one-pass LSTM cell, vector and scalar, against the cell's equations evaluated in double. */
+class LstmCellTest {
+
+    private static final int H = 16 * 4 + 5; // a vector part and a scalar tail for any vector length up to 16
+
+    @Test
+    void forwardGivesTheActivatedGatesAndNewStatesOfTheEquationsInDouble() {
+        for (LstmCell.Impl impl : new LstmCell.Impl[] {LstmCell.IMPL, new LstmCell.Scalar()}) {
+            Random r = new Random(3);
+            float[] pre = gaussian(r, 2 + 4 * H, 3), bias = gaussian(r, 4 * H, 1), cs = gaussian(r, 3 * H, 2);
+            float[] gates = pre.clone(), tc = new float[H + 1], hs = new float[3 * H];
+            impl.forward(gates, 2, bias, H, cs, 0, 2 * H, tc, 1, hs);
+            for (int j = 0; j < H; j++) {
+                double i = sigmoid(pre[2 + j] + bias[j]), f = sigmoid(pre[2 + H + j] + bias[H + j]);
+                double g = Math.tanh(pre[2 + 2 * H + j] + bias[2 * H + j]), o = sigmoid(pre[2 + 3 * H + j] + bias[3 * H + j]);
+                double c = f * cs[j] + i * g;
+                String at = impl.getClass().getSimpleName() + " unit " + j;
+                close(gates[2 + j], i, at + " i");
+                close(gates[2 + H + j], f, at + " f");
+                close(gates[2 + 2 * H + j], g, at + " g");
+                close(gates[2 + 3 * H + j], o, at + " o");
+                close(cs[2 * H + j], c, at + " c'");
+                close(tc[1 + j], Math.tanh(c), at + " tanh(c')");
+                close(hs[2 * H + j], o * Math.tanh(c), at + " h'");
+            }
+        }
+    }
+
+    @Test
+    void backwardGivesThePreActivationGradientsAndThePreviousCellStatesInDouble() {
+        for (LstmCell.Impl impl : new LstmCell.Impl[] {LstmCell.IMPL, new LstmCell.Scalar()}) {
+            Random r = new Random(4);
+            float[] act = new float[4 * H];
+            for (int j = 0; j < act.length; j++) act[j] = j / H == 2 ? (float) Math.tanh(r.nextGaussian()) : (float) sigmoid(r.nextGaussian());
+            float[] tc = gaussian(r, H, 0.5), cs = gaussian(r, H, 1), dh = gaussian(r, H, 1), dc = gaussian(r, H, 1);
+            float[] gates = act.clone(), dh2 = dh.clone(), dc2 = dc.clone();
+            impl.backward(gates, 0, H, tc, 0, cs, 0, dh2, dc2, 0);
+            for (int j = 0; j < H; j++) {
+                double i = act[j], f = act[H + j], g = act[2 * H + j], o = act[3 * H + j], t = tc[j];
+                double dcj = dc[j] + dh[j] * o * (1 - t * t);
+                String at = impl.getClass().getSimpleName() + " unit " + j;
+                close(gates[j], dcj * g * i * (1 - i), at + " di");
+                close(gates[H + j], dcj * cs[j] * f * (1 - f), at + " df");
+                close(gates[2 * H + j], dcj * i * (1 - g * g), at + " dg");
+                close(gates[3 * H + j], dh[j] * t * o * (1 - o), at + " do");
+                close(dc2[j], dcj * f, at + " dc");
+                assertThat(dh2[j]).as(at + " dh").isZero();
+            }
+        }
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    private static float[] gaussian(Random r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextGaussian() * scale);
+        return a;
+    }
+
+    private static void close(float actual, double expected, String what) {
+        assertThat((double) actual).as(what).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6 * Math.abs(expected) + 1e-7));
+    }
+}
