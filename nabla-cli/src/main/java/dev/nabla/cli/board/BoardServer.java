@@ -193,8 +193,9 @@ public final class BoardServer implements AutoCloseable {
                 sendJson(ex, 415, RunsFolder.error("playground requests are JSON (Content-Type: application/json)"));
                 return;
             }
-            byte[] bytes = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
+            // Refused unread when it says it is too long; read to one byte past the limit when it does not say (chunked).
+            byte[] bytes = declaredLength(ex) > MAX_BODY_BYTES ? null : ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes == null || bytes.length > MAX_BODY_BYTES) {
                 sendJson(ex, 413, RunsFolder.error("request body: at most " + (MAX_BODY_BYTES >> 10) + " kB"));
                 return;
             }
@@ -208,6 +209,16 @@ public final class BoardServer implements AutoCloseable {
         }
         Playground.Answer answer = playground.handle(ex.getRequestMethod().equals("HEAD") ? "GET" : ex.getRequestMethod(), rest, body);
         sendJson(ex, answer.status(), answer.body());
+    }
+
+    /** The request's Content-Length, or -1 when it gives none. */
+    private static long declaredLength(HttpExchange ex) {
+        try {
+            String length = ex.getRequestHeaders().getFirst("Content-Length");
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Hosts a page on this machine sends for a loopback server: 127.0.0.1, localhost or [::1], with or without the port. */

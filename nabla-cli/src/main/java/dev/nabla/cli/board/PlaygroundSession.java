@@ -224,6 +224,7 @@ final class PlaygroundSession {
      */
     Map<String, Object> state(boolean withPoints) {
         Map<String, Object> s = new LinkedHashMap<>();
+        s.put("dataset", config.dataset());
         s.put("step", step);
         s.put("epoch", (double) step * config.batchSize() / data.size());
         s.put("loss", lastLoss);

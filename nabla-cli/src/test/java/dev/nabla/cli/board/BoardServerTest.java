@@ -146,6 +146,53 @@ class BoardServerTest {
         assertThat(get("/api/runs/m/explain")).startsWith("HTTP/1.1 422").contains("give one input row");
     }
 
+    private String post(String path, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nContent-Type: " + contentType
+                    + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void thePlaygroundIsCreatedSteppedAndResetOverHttp(@TempDir Path runs) throws Exception {
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        String config = "{\"dataset\":\"circles\",\"noise\":0.05,\"seed\":3,\"layers\":[4],\"optimizer\":\"sgd\",\"learning_rate\":0.5}";
+        String created = post("/api/playground", "application/json", config);
+        assertThat(created).startsWith("HTTP/1.1 200");
+        Map<String, Object> state = Json.parseObject(body(created));
+        String id = (String) state.get("id");
+        assertThat(state).containsEntry("step", 0L).containsEntry("dataset", "circles");
+        assertThat((List<?>) state.get("points")).hasSize(200);
+        Map<String, Object> stepped = Json.parseObject(body(post("/api/playground/" + id + "/train", "application/json", "{\"steps\":1}")));
+        assertThat(stepped).containsEntry("step", 1L).containsEntry("trained", 1L).doesNotContainKey("points");
+        Map<String, Object> more = Json.parseObject(body(post("/api/playground/" + id + "/train", "application/json", "{\"steps\":30}")));
+        assertThat(more).containsEntry("step", 31L);
+        assertThat(Json.parseObject(body(get("/api/playground/" + id)))).containsEntry("step", 31L).containsKey("points");
+        Map<String, Object> reset = Json.parseObject(body(post("/api/playground/" + id + "/reset", "application/json", config)));
+        assertThat(reset).containsEntry("step", 0L).containsEntry("accuracy", state.get("accuracy")).containsEntry("grid", state.get("grid"));
+
+        assertThat(post("/api/playground/" + id + "/train", "application/json", "{\"steps\":1000}")).startsWith("HTTP/1.1 400")
+                .contains("steps: at most 200 steps per request, got 1000");
+        assertThat(post("/api/playground", "application/json", "{\"layers\":[8,8,8,8,8,8,8,8]}")).startsWith("HTTP/1.1 400")
+                .contains("layers: at most 6 hidden layers, got 8");
+        assertThat(post("/api/playground", "application/json", "{\"layers\":")).startsWith("HTTP/1.1 400").contains("request body: ");
+        // A form on another site can send text/plain without asking the browser first; JSON it cannot.
+        assertThat(post("/api/playground", "text/plain", config)).startsWith("HTTP/1.1 415");
+        try (Socket s = new Socket("127.0.0.1", server.port())) { // a body said to be too long is refused before it is sent
+            s.getOutputStream().write(("POST /api/playground HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + (BoardServer.MAX_BODY_BYTES + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 413").contains("request body: at most 512 kB");
+        }
+        assertThat(post("/api/runs", "application/json", "{}")).startsWith("HTTP/1.1 405");
+        assertThat(get("/api/playground/nope")).startsWith("HTTP/1.1 404").contains("is gone");
+    }
+
     private static String nextData(BufferedReader in) throws IOException {
         for (String line; (line = in.readLine()) != null; ) if (line.startsWith("data: ")) return line;
         throw new IOException("stream ended");
