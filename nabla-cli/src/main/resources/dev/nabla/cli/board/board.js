@@ -213,9 +213,13 @@ function chart(name, lines, title) {
   return fig;
 }
 
+const shapeText = (s) => (s ? '[' + s.map((d) => (d === null ? 'None' : d)).join(', ') + ']' : '?');
+
 // The model's graph: the input, then one box per layer (type, output shape, parameters, weights), arrows between.
+// A graph model (several inputs or outputs, residual adds) is drawn from its nodes and their inbound edges instead.
 function graph(m) {
-  const shape = (s) => (s ? '[' + s.map((d) => (d === null ? 'None' : d)).join(', ') + ']' : '?');
+  if (m.graph) return dag(m.graph);
+  const shape = shapeText;
   const nodes = [{ title: 'input', lines: ['shape ' + shape([null, ...(m.input_shape || []).slice(1)])] }];
   for (const l of m.layers) {
     const weights = Object.entries(l.weights).map(([k, v]) => k.substring(k.lastIndexOf('/') + 1) + ' [' + v.join('×') + ']').join(', ');
@@ -235,6 +239,62 @@ function graph(m) {
     s.append(g);
     if (i > 0) s.append(svg('line', { x1: 10 + BW / 2, x2: 10 + BW / 2, y1: y - GAP, y2: y - 2, stroke: '#546e7a', 'stroke-width': 2 }));
   });
+  return s;
+}
+
+// A graph model, row by row: each node one row below the deepest tensor it takes, an arrow from each of those
+// (data-from, data-to). An arrow that skips rows (a residual connection, a side input) runs down its own lane at the
+// right of the boxes, so it crosses none of them.
+function dag(g) {
+  const BW = 250, BH = 52, HG = 40, VG = 42, LANE = 14;
+  const depth = {}, rows = [], outputs = {};
+  for (const n of g.nodes) { // nodes come in topological order
+    depth[n.name] = n.inputs.length === 0 ? 0 : 1 + Math.max(...n.inputs.map((i) => depth[i]));
+    (rows[depth[n.name]] = rows[depth[n.name]] || []).push(n);
+  }
+  for (const o of g.outputs) (outputs[o.tensor] = outputs[o.tensor] || []).push(o.name);
+  const widest = Math.max(...rows.map((r) => r.length)), right = 10 + widest * (BW + HG) - HG;
+  const skips = g.nodes.reduce((c, n) => c + n.inputs.filter((i) => depth[n.name] - depth[i] > 1).length, 0);
+  const at = {};
+  rows.forEach((row, d) => row.forEach((n, k) => {
+    at[n.name] = { x: 10 + k * (BW + HG) + ((widest - row.length) * (BW + HG)) / 2, y: 2 + d * (BH + VG) };
+  }));
+  const s = svg('svg', { class: 'graph', width: right + 20 + skips * LANE + 10, height: rows.length * (BH + VG), role: 'img' });
+  const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' });
+  marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#546e7a' }));
+  const defs = svg('defs');
+  defs.append(marker);
+  s.append(defs);
+  let lane = 0;
+  for (const n of g.nodes) {
+    n.inputs.forEach((from, k) => {
+      const a = at[from], b = at[n.name];
+      const x1 = a.x + BW / 2, y1 = a.y + BH, x2 = b.x + (BW * (k + 1)) / (n.inputs.length + 1), y2 = b.y;
+      let d;
+      if (depth[n.name] - depth[from] > 1) {
+        const x = right + 20 + LANE * lane++, down = y1 + VG / 3 + lane * 2, across = y2 - VG / 3 - lane * 2;
+        d = `M${x1},${y1} L${x1},${down} L${x},${down} L${x},${across} L${x2},${across} L${x2},${y2}`;
+      } else {
+        d = `M${x1},${y1} C${x1},${(y1 + y2) / 2} ${x2},${(y1 + y2) / 2} ${x2},${y2}`;
+      }
+      s.append(svg('path', { class: 'edge', d, fill: 'none', stroke: '#546e7a', 'stroke-width': 2, 'marker-end': 'url(#arrow)',
+        'data-from': from, 'data-to': n.name }));
+    });
+  }
+  for (const n of g.nodes) {
+    const { x, y } = at[n.name], input = n.type === 'Input';
+    const title = input ? n.name + ' (input)' : (n.layer && n.layer !== n.name ? n.name + ' = ' + n.layer : n.name) + ' (' + n.type + ')';
+    const lines = [(input ? 'shape ' : 'out ') + shapeText(n.output_shape) + (input ? '' : ' · ' + n.parameters + ' params' + (n.shared ? ' (shared)' : ''))];
+    if (outputs[n.name]) lines.push('output ' + outputs[n.name].join(', '));
+    const gr = svg('g', { 'data-node': n.name });
+    gr.append(svg('rect', { x, y, width: BW, height: BH, rx: 6, fill: input ? '#eceff1' : outputs[n.name] ? '#e8f5e9' : '#e3f2fd', stroke: '#90a4ae' }));
+    [title, ...lines].forEach((t, j) => {
+      const text = svg('text', { x: x + 10, y: y + 16 + j * 15, 'font-weight': j === 0 ? 'bold' : 'normal' });
+      text.textContent = t;
+      gr.append(text);
+    });
+    s.append(gr);
+  }
   return s;
 }
 

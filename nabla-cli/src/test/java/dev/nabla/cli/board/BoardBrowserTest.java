@@ -179,6 +179,32 @@ class BoardBrowserTest {
         screenshot("live.png");
     }
 
+    @Test
+    void theGraphOfAModelWithTwoInputsAndAResidualAddDrawsEveryEdge(@TempDir Path runs) throws Exception {
+        Runs.withGraphModel(runs, "graph");
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        browser.get(server.url());
+        waiting(10).until(d -> {
+            d.findElement(By.cssSelector("li[data-run='graph'] .name")).click();
+            return true;
+        });
+        waiting(10).until(d -> d.findElements(By.cssSelector("#details-body svg.graph g[data-node]")).size() == 9);
+        List<String> edges = new ArrayList<>();
+        for (WebElement e : browser.findElements(By.cssSelector("#details-body svg.graph path.edge"))) {
+            edges.add(e.getAttribute("data-from") + "->" + e.getAttribute("data-to"));
+            assertThat(e.getAttribute("d")).startsWith("M");
+        }
+        assertThat(edges).containsExactlyInAnyOrder("a->h", "h->skip", "h->r", "skip->r", "b->side", "r->c", "side->c", "h->aux", "c->main");
+        assertThat(browser.findElement(By.cssSelector("g[data-node='r']")).getText()).contains("r (Add)", "out [None, 4]");
+        assertThat(browser.findElement(By.cssSelector("g[data-node='main']")).getText()).contains("output main");
+        // The residual h -> r skips the row of skip: its arrow runs down a lane right of every box.
+        Number[] boxes = {(Number) js("return document.querySelector(\"g[data-node='h'] rect\").getBBox().y"),
+                (Number) js("return document.querySelector(\"g[data-node='r'] rect\").getBBox().y")};
+        assertThat(boxes[1].doubleValue()).isGreaterThan(boxes[0].doubleValue() + 100); // two rows apart
+        js("document.getElementById('details').scrollIntoView()");
+        screenshot("graph-residual.png");
+    }
+
     private String pgStatus(String attribute) {
         return browser.findElement(By.id("pg-status")).getAttribute("data-" + attribute);
     }
