@@ -91,12 +91,18 @@ class BoardBrowserTest {
         Files.setLastModifiedTime(b.resolve("history.csv"), FileTime.from(Instant.now().plusSeconds(60))); // the newest: shown first
         Path broken = Files.createDirectories(runs.resolve("broken"));
         Files.writeString(broken.resolve("history.csv"), "epoch,loss\n1,0.5\n2,");
+        Files.writeString(broken.resolve("model.nabla"), "PK half a zip");
         server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
         browser.get(server.url());
 
         waiting(10).until(d -> d.findElements(By.cssSelector("#runs li[data-run]")).size() == 3);
         waiting(10).until(d -> d.findElement(By.cssSelector("li[data-run='broken'] .error")).getText().contains("half-written"));
         waiting(10).until(d -> lossPoints("iris-b") == 4);
+        waiting(10).until(d -> { // the broken run's model: its error, in the details alone
+            d.findElement(By.cssSelector("li[data-run='broken'] .name")).click();
+            return true;
+        });
+        waiting(10).until(d -> d.findElement(By.cssSelector("#details-body .error")).getText().startsWith("broken/model.nabla: "));
         waiting(10).until(d -> { // overlay the second run
             d.findElement(By.cssSelector("li[data-run='iris-a'] input")).click();
             return true;

@@ -100,6 +100,20 @@ class BoardServerTest {
     }
 
     @Test
+    void aHundredRunsWithModelsListInOneAnswerFromTheirHistoriesAlone(@TempDir Path runs) throws Exception {
+        // Counted, not timed (a timed test would fail on a busy machine): the listing reads 100 history.csv files
+        // and opens no model, however large; by hand this list answers in well under a second.
+        Path model = Runs.withModel(runs, "run-000", 30).resolve("model.nabla");
+        for (int i = 1; i < 100; i++) Files.copy(model, Runs.withHistory(runs, String.format("run-%03d", i), 30).resolve("model.nabla"));
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        String response = get("/api/runs");
+        assertThat(response).startsWith("HTTP/1.1 200");
+        @SuppressWarnings("unchecked") List<Map<String, Object>> list = (List<Map<String, Object>>) Json.parseObject(body(response)).get("runs");
+        assertThat(list).hasSize(100).allSatisfy(r -> assertThat(r).containsEntry("epochs", 30L).containsEntry("model", true).doesNotContainKey("error"));
+        assertThat(list.get(99)).containsEntry("name", "run-099");
+    }
+
+    @Test
     void aDivergedLossIsNullInTheJsonTheBrowserParses() {
         assertThat(BoardServer.json(Map.of("loss", List.of(1.0, Double.NaN, Double.POSITIVE_INFINITY)))).isEqualTo("{\"loss\":[1.0,null,null]}");
     }
