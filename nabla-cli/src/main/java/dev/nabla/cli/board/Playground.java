@@ -28,14 +28,21 @@ import java.util.function.LongSupplier;
  * (or a hidden tab) never has frames queued for it; each request is bounded work and no thread stays with a session.
  * <p>
  * Bounded so that one page cannot exhaust the server: the network's size, the points, the steps per request and per
- * second (each session has a budget that refills at {@link #MAX_STEPS_PER_SECOND}; a request beyond it trains
- * fewer steps and says so), and the sessions kept (the least recently used is dropped past {@link #MAX_SESSIONS}).
+ * second (each session has a budget that refills at {@link #stepsPerSecond} steps a second: at most
+ * {@link #MAX_STEPS_PER_SECOND}, fewer for a big network on big batches; a request beyond it trains fewer steps and
+ * says so), and the sessions kept (the least recently used is dropped past {@link #MAX_SESSIONS}).
  * A value out of bounds is a 400 naming the field and the limit.
  */
 final class Playground {
 
     static final int MAX_SESSIONS = 8, MAX_LAYERS = 6, MAX_UNITS = 64, MIN_POINTS = 10, MAX_POINTS = 2000;
     static final int MAX_STEPS_PER_REQUEST = 200, MAX_STEPS_PER_SECOND = 1000;
+    /**
+     * Batch rows times parameters a session may train per second (about the forward pass's multiply-adds; the
+     * backward pass is twice that): 1000 steps of 16 points through a few hundred parameters, or about one step of
+     * 2000 points through the largest network.
+     */
+    static final double MAX_WORK_PER_SECOND = 5e7;
     static final double MAX_NOISE = 1, MAX_LEARNING_RATE = 10;
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "rmsprop", "adagrad");
     static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "linear", "leaky_relu", "elu", "gelu");
@@ -48,8 +55,21 @@ final class Playground {
     /** A session and its step budget; requests to one session run one at a time. */
     private static final class Slot {
         PlaygroundSession session;
-        double budget = MAX_STEPS_PER_SECOND;
+        double rate, budget;
         long refilled;
+
+        /** A session from {@code config}, with a full second's budget. */
+        void start(PlaygroundSession.Config config, long now) {
+            session = new PlaygroundSession(config);
+            rate = stepsPerSecond(config.batchSize(), session.parameters());
+            budget = rate;
+            refilled = now;
+        }
+    }
+
+    /** The steps a second a session trains at most: {@link #MAX_STEPS_PER_SECOND}, fewer when each costs much; at least 1. */
+    static double stepsPerSecond(int batchSize, long parameters) {
+        return Math.max(1, Math.min(MAX_STEPS_PER_SECOND, MAX_WORK_PER_SECOND / ((double) batchSize * parameters)));
     }
 
     private final Map<String, Slot> sessions = new LinkedHashMap<>(16, 0.75f, true) {
@@ -80,7 +100,7 @@ final class Playground {
             if (parts.length == 2 && method.equals("POST") && parts[1].equals("reset")) {
                 PlaygroundSession.Config config = config(body);
                 return withSlot(parts[0], slot -> {
-                    slot.session = new PlaygroundSession(config);
+                    slot.start(config, nanoTime.getAsLong());
                     return ok(slot.session.state(true), parts[0]);
                 });
             }
@@ -93,8 +113,7 @@ final class Playground {
     private Answer create(Map<String, Object> body) {
         PlaygroundSession.Config config = config(body);
         Slot slot = new Slot();
-        slot.session = new PlaygroundSession(config);
-        slot.refilled = nanoTime.getAsLong();
+        slot.start(config, nanoTime.getAsLong());
         String id = HexFormat.of().formatHex(randomBytes());
         synchronized (sessions) {
             sessions.put(id, slot);
@@ -126,7 +145,7 @@ final class Playground {
         for (String k : fields.keySet()) if (!k.equals("steps")) throw new IllegalArgumentException("unknown field '" + k + "'; train takes steps");
         int asked = integer(fields, "steps", 1, 1, MAX_STEPS_PER_REQUEST, "at most " + MAX_STEPS_PER_REQUEST + " steps per request");
         long now = nanoTime.getAsLong();
-        slot.budget = Math.min(MAX_STEPS_PER_SECOND, slot.budget + (now - slot.refilled) * 1e-9 * MAX_STEPS_PER_SECOND);
+        slot.budget = Math.min(slot.rate, slot.budget + (now - slot.refilled) * 1e-9 * slot.rate);
         slot.refilled = now;
         int steps = (int) Math.min(asked, Math.floor(slot.budget));
         slot.budget -= steps;
@@ -134,6 +153,7 @@ final class Playground {
         Map<String, Object> state = slot.session.state(false);
         state.put("trained", steps);
         state.put("throttled", steps < asked);
+        state.put("steps_per_second", Math.floor(slot.rate));
         return ok(state, id);
     }
 

@@ -118,6 +118,10 @@ final class PlaygroundSession {
         return step;
     }
 
+    long parameters() {
+        return model.parameterCount();
+    }
+
     private float[] standardised(float[] xy) {
         float[] s = new float[xy.length];
         for (int i = 0; i < xy.length; i++) s[i] = (xy[i] - mean[i % 2]) * scale[i % 2];

@@ -481,7 +481,8 @@ function pgStatus(what) {
   s.dataset.accuracy = st.accuracy;
   s.dataset.loss = st.loss === null ? '' : st.loss;
   s.textContent = 'step ' + st.step + ' · epoch ' + st.epoch.toFixed(1) + ' · loss ' + fmt(st.loss) + ' · accuracy '
-    + (100 * st.accuracy).toFixed(1) + '% · ' + st.parameters + ' parameters · ' + what;
+    + (100 * st.accuracy).toFixed(1) + '% · ' + st.parameters + ' parameters · ' + what
+    + (st.throttled ? ' · the server trains this network at most ' + st.steps_per_second + ' steps/s' : '');
 }
 
 function pgShow(st) {

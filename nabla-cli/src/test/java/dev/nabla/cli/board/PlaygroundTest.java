@@ -175,6 +175,19 @@ class PlaygroundTest {
     }
 
     @Test
+    void theLargestNetworkOnTheLargestBatchesTrainsAboutOneStepPerSecond() {
+        AtomicLong now = new AtomicLong();
+        Playground p = new Playground(now::get);
+        List<Long> six = List.of(64L, 64L, 64L, 64L, 64L, 64L);
+        Map<String, Object> created = p.handle("POST", "", body("points", 2000L, "batch_size", 2000L, "layers", six)).body();
+        assertThat(created).containsEntry("parameters", 21057L); // 2*64+64 + 5*(64*64+64) + 64+1
+        assertThat(Playground.stepsPerSecond(2000, 21057)).isCloseTo(5e7 / (2000 * 21057.0), org.assertj.core.data.Offset.offset(1e-9));
+        Map<String, Object> trained = p.handle("POST", "/" + created.get("id") + "/train", body("steps", 5L)).body();
+        assertThat(trained).containsEntry("trained", 1).containsEntry("throttled", true).containsEntry("steps_per_second", 1.0);
+        assertThat(Playground.stepsPerSecond(16, 105)).isEqualTo(Playground.MAX_STEPS_PER_SECOND);
+    }
+
+    @Test
     void pastTheSessionLimitTheLeastRecentlyUsedIsDropped() {
         Playground p = new Playground();
         List<String> ids = new ArrayList<>();
