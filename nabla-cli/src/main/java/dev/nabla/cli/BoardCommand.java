@@ -15,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "board", sortOptions = false,
         description = {"Watch and explore training runs in the browser, live while nabla train writes them.",
-                "Each run's charts per epoch (several runs overlaid), its model's graph and summary, and the explain walkthrough.",
+                "Each run's charts per epoch (several runs overlaid), its model's graph and summary, the explain walkthrough,",
+                "and a playground that trains a small network on 2-D points (xor, circles, spiral, moons, your CSV) as you watch.",
                 "Serves 127.0.0.1 on a free port (printed) unless --port and --host say otherwise; Ctrl-C stops it."})
 public final class BoardCommand implements Runnable {
 

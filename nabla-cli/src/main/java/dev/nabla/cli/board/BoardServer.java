@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       the backpropagation walkthrough of {@code nabla explain} as JSON (forward values, each op's rule and the
  *       gradients it passes back, the parameters' update), for a preset or the run's model on one input row;</li>
  *   <li>{@code GET /api/live?runs=A,B}: server-sent events, one {@code history} event per run at once and again each
- *       time its history.csv changes (see {@link #LIVE_POLL_MILLIS}).</li>
+ *       time its history.csv changes (see {@link #LIVE_POLL_MILLIS});</li>
+ *   <li>{@code /api/playground...}: the playground's sessions ({@link Playground}), trained on this server.</li>
  * </ul>
  * Built on the JDK's own {@code com.sun.net.httpserver} (module jdk.httpserver, in every JDK): a local viewer needs
  * a handful of GET routes and a streamed response, which it has, and no web framework is worth a dependency (and
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * way (server to page), SSE is plain HTTP that this server streams as any response, and the browser's EventSource
  * reconnects by itself; a WebSocket would need an upgrade handshake and framing that HttpServer does not have.
  * <p>
- * Only GET is answered; anything but the page's three assets and the API is 404. Bound to a loopback address, a
+ * Only GET is answered (and POST for the playground); anything but the page's three assets and the API is 404. Bound to a loopback address, a
  * request whose Host header names another host is refused (403), so a web page elsewhere cannot reach the board
  * through a DNS name rebound to 127.0.0.1.
  */
@@ -79,7 +80,12 @@ public final class BoardServer implements AutoCloseable {
         String json(String what, String input, String target);
     }
 
+    private static final String PLAYGROUND = "/api/playground";
+    /** The largest playground request: a config with a CSV of {@link Playground#MAX_POINTS} rows fits many times. */
+    static final int MAX_BODY_BYTES = 512 << 10;
+
     private final RunsFolder runs;
+    private final Playground playground = new Playground();
     private final Explain explain;
     private final HttpServer server;
     private final ExecutorService threads;
@@ -136,16 +142,22 @@ public final class BoardServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(ex, 405, "text/plain; charset=utf-8", "only GET is served\n");
+            String path = ex.getRequestURI().getRawPath();
+            boolean playgroundPath = path.equals(PLAYGROUND) || path.startsWith(PLAYGROUND + "/");
+            String method = ex.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD") && !(method.equals("POST") && playgroundPath)) {
+                ex.getResponseHeaders().set("Allow", playgroundPath ? "GET, HEAD, POST" : "GET, HEAD");
+                send(ex, 405, "text/plain; charset=utf-8", "only GET is served" + (playgroundPath ? ", and POST for the playground" : "") + "\n");
                 return;
             }
             if (loopback && !localHost(ex.getRequestHeaders().getFirst("Host"))) {
                 send(ex, 403, "text/plain; charset=utf-8", "this board answers requests for 127.0.0.1 or localhost only\n");
                 return;
             }
-            String path = ex.getRequestURI().getRawPath();
+            if (playgroundPath) {
+                playground(ex, path.substring(PLAYGROUND.length()));
+                return;
+            }
             String[] asset = ASSETS.get(path);
             if (asset != null) {
                 sendAsset(ex, asset[0], asset[1]);
@@ -166,6 +178,46 @@ public final class BoardServer implements AutoCloseable {
             // the page went away mid-answer: nothing to tell it
         } catch (RuntimeException e) {
             sendJson(ex, 500, RunsFolder.error(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    /**
+     * A playground request. A POST must say it is JSON: a page on another site cannot send that without the browser
+     * asking first (a CORS preflight, which this server does not answer), so it cannot train here behind the user's back.
+     */
+    private void playground(HttpExchange ex, String rest) throws IOException {
+        Map<String, Object> body = null;
+        if (ex.getRequestMethod().equals("POST")) {
+            String type = ex.getRequestHeaders().getFirst("Content-Type");
+            if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                sendJson(ex, 415, RunsFolder.error("playground requests are JSON (Content-Type: application/json)"));
+                return;
+            }
+            // Refused unread when it says it is too long; read to one byte past the limit when it does not say (chunked).
+            byte[] bytes = declaredLength(ex) > MAX_BODY_BYTES ? null : ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes == null || bytes.length > MAX_BODY_BYTES) {
+                sendJson(ex, 413, RunsFolder.error("request body: at most " + (MAX_BODY_BYTES >> 10) + " kB"));
+                return;
+            }
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            try {
+                body = text.isBlank() ? null : Json.parseObject(text, "request body");
+            } catch (IllegalArgumentException e) {
+                sendJson(ex, 400, RunsFolder.error(e.getMessage()));
+                return;
+            }
+        }
+        Playground.Answer answer = playground.handle(ex.getRequestMethod().equals("HEAD") ? "GET" : ex.getRequestMethod(), rest, body);
+        sendJson(ex, answer.status(), answer.body());
+    }
+
+    /** The request's Content-Length, or -1 when it gives none. */
+    private static long declaredLength(HttpExchange ex) {
+        try {
+            String length = ex.getRequestHeaders().getFirst("Content-Length");
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
         }
     }
 

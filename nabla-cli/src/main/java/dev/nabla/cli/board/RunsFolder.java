@@ -1,5 +1,7 @@
 package dev.nabla.cli.board;
 
+import dev.nabla.nn.SymbolicTensor;
+import dev.nabla.train.Functional;
 import dev.nabla.train.Model;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
@@ -165,6 +167,7 @@ final class RunsFolder {
             if (model.optimizer() != null) m.put("optimizer", model.optimizer().config());
             m.put("parameters", model.parameterCount());
             m.put("layers", layers(model));
+            if (model instanceof Functional graphModel) m.put("graph", graph(graphModel));
             m.put("preprocessing", saved.preprocessing());
             Map<String, Object> metadata = new LinkedHashMap<>(saved.metadata());
             metadata.remove("history"); // served as the history
@@ -196,6 +199,54 @@ final class RunsFolder {
             out.add(l);
         }
         return out;
+    }
+
+    /**
+     * A graph model's nodes and edges for the graph view: each input (name, shape), each layer call (the tensor's name,
+     * the layer's name and type, the tensors it was called on: its inbound edges, its output shape and parameters; a
+     * layer called again is marked shared), and the outputs (name, tensor), as the model file's config stores them.
+     */
+    static Map<String, Object> graph(Functional model) {
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (SymbolicTensor in : model.inputs()) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("name", in.name());
+            n.put("type", "Input");
+            n.put("inputs", List.of());
+            n.put("output_shape", withBatch(in.shape()));
+            nodes.add(n);
+        }
+        java.util.Set<dev.nabla.nn.Layer> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (SymbolicTensor call : model.nodes()) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("name", call.name());
+            n.put("layer", call.layer().name());
+            n.put("type", call.layer().type());
+            n.put("inputs", call.inputs().stream().map(SymbolicTensor::name).toList());
+            n.put("output_shape", withBatch(call.shape()));
+            n.put("parameters", call.layer().parameterCount());
+            n.put("shared", !seen.add(call.layer()));
+            nodes.add(n);
+        }
+        List<Map<String, Object>> outputs = new ArrayList<>();
+        for (int i = 0; i < model.outputs().size(); i++) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", model.outputNames().get(i));
+            o.put("tensor", model.outputs().get(i).name());
+            outputs.add(o);
+        }
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("nodes", nodes);
+        g.put("outputs", outputs);
+        return g;
+    }
+
+    /** A sample's shape with a leading null for the batch. */
+    private static List<Object> withBatch(int[] shape) {
+        List<Object> l = new ArrayList<>();
+        l.add(null);
+        for (int d : shape) l.add(d);
+        return l;
     }
 
     /** The shape with its batch dimension as null, as Keras prints None. */

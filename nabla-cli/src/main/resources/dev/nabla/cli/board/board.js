@@ -156,10 +156,10 @@ function renderCharts() {
   for (const c of names) box.append(chart(c, charts.get(c)));
 }
 
-function chart(name, lines) {
+function chart(name, lines, title) {
   const W = 440, H = 240, L = 62, R = 10, T = 10, B = 28;
   const fig = el('figure', { class: 'chart', 'data-chart': name });
-  fig.append(el('figcaption', {}, TITLES[name] || name.replace(/_/g, ' ')));
+  fig.append(el('figcaption', {}, title || TITLES[name] || name.replace(/_/g, ' ')));
   const pts = [];
   for (const l of lines) l.values.forEach((v, i) => { if (v !== null && Number.isFinite(v)) pts.push([l.epochs[i], v]); });
   const s = svg('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img' });
@@ -213,9 +213,13 @@ function chart(name, lines) {
   return fig;
 }
 
+const shapeText = (s) => (s ? '[' + s.map((d) => (d === null ? 'None' : d)).join(', ') + ']' : '?');
+
 // The model's graph: the input, then one box per layer (type, output shape, parameters, weights), arrows between.
+// A graph model (several inputs or outputs, residual adds) is drawn from its nodes and their inbound edges instead.
 function graph(m) {
-  const shape = (s) => (s ? '[' + s.map((d) => (d === null ? 'None' : d)).join(', ') + ']' : '?');
+  if (m.graph) return dag(m.graph);
+  const shape = shapeText;
   const nodes = [{ title: 'input', lines: ['shape ' + shape([null, ...(m.input_shape || []).slice(1)])] }];
   for (const l of m.layers) {
     const weights = Object.entries(l.weights).map(([k, v]) => k.substring(k.lastIndexOf('/') + 1) + ' [' + v.join('×') + ']').join(', ');
@@ -235,6 +239,62 @@ function graph(m) {
     s.append(g);
     if (i > 0) s.append(svg('line', { x1: 10 + BW / 2, x2: 10 + BW / 2, y1: y - GAP, y2: y - 2, stroke: '#546e7a', 'stroke-width': 2 }));
   });
+  return s;
+}
+
+// A graph model, row by row: each node one row below the deepest tensor it takes, an arrow from each of those
+// (data-from, data-to). An arrow that skips rows (a residual connection, a side input) runs down its own lane at the
+// right of the boxes, so it crosses none of them.
+function dag(g) {
+  const BW = 250, BH = 52, HG = 40, VG = 42, LANE = 14;
+  const depth = {}, rows = [], outputs = {};
+  for (const n of g.nodes) { // nodes come in topological order
+    depth[n.name] = n.inputs.length === 0 ? 0 : 1 + Math.max(...n.inputs.map((i) => depth[i]));
+    (rows[depth[n.name]] = rows[depth[n.name]] || []).push(n);
+  }
+  for (const o of g.outputs) (outputs[o.tensor] = outputs[o.tensor] || []).push(o.name);
+  const widest = Math.max(...rows.map((r) => r.length)), right = 10 + widest * (BW + HG) - HG;
+  const skips = g.nodes.reduce((c, n) => c + n.inputs.filter((i) => depth[n.name] - depth[i] > 1).length, 0);
+  const at = {};
+  rows.forEach((row, d) => row.forEach((n, k) => {
+    at[n.name] = { x: 10 + k * (BW + HG) + ((widest - row.length) * (BW + HG)) / 2, y: 2 + d * (BH + VG) };
+  }));
+  const s = svg('svg', { class: 'graph', width: right + 20 + skips * LANE + 10, height: rows.length * (BH + VG), role: 'img' });
+  const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' });
+  marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#546e7a' }));
+  const defs = svg('defs');
+  defs.append(marker);
+  s.append(defs);
+  let lane = 0;
+  for (const n of g.nodes) {
+    n.inputs.forEach((from, k) => {
+      const a = at[from], b = at[n.name];
+      const x1 = a.x + BW / 2, y1 = a.y + BH, x2 = b.x + (BW * (k + 1)) / (n.inputs.length + 1), y2 = b.y;
+      let d;
+      if (depth[n.name] - depth[from] > 1) {
+        const x = right + 20 + LANE * lane++, down = y1 + VG / 3 + lane * 2, across = y2 - VG / 3 - lane * 2;
+        d = `M${x1},${y1} L${x1},${down} L${x},${down} L${x},${across} L${x2},${across} L${x2},${y2}`;
+      } else {
+        d = `M${x1},${y1} C${x1},${(y1 + y2) / 2} ${x2},${(y1 + y2) / 2} ${x2},${y2}`;
+      }
+      s.append(svg('path', { class: 'edge', d, fill: 'none', stroke: '#546e7a', 'stroke-width': 2, 'marker-end': 'url(#arrow)',
+        'data-from': from, 'data-to': n.name }));
+    });
+  }
+  for (const n of g.nodes) {
+    const { x, y } = at[n.name], input = n.type === 'Input';
+    const title = input ? n.name + ' (input)' : (n.layer && n.layer !== n.name ? n.name + ' = ' + n.layer : n.name) + ' (' + n.type + ')';
+    const lines = [(input ? 'shape ' : 'out ') + shapeText(n.output_shape) + (input ? '' : ' · ' + n.parameters + ' params' + (n.shared ? ' (shared)' : ''))];
+    if (outputs[n.name]) lines.push('output ' + outputs[n.name].join(', '));
+    const gr = svg('g', { 'data-node': n.name });
+    gr.append(svg('rect', { x, y, width: BW, height: BH, rx: 6, fill: input ? '#eceff1' : outputs[n.name] ? '#e8f5e9' : '#e3f2fd', stroke: '#90a4ae' }));
+    [title, ...lines].forEach((t, j) => {
+      const text = svg('text', { x: x + 10, y: y + 16 + j * 15, 'font-weight': j === 0 ? 'bold' : 'normal' });
+      text.textContent = t;
+      gr.append(text);
+    });
+    s.append(gr);
+  }
   return s;
 }
 
@@ -340,5 +400,163 @@ document.getElementById('explain-form').addEventListener('submit', runExplain);
 document.getElementById('explain-back').addEventListener('click', () => { explainState.at = Math.max(0, explainState.at - 1); showStep(); });
 document.getElementById('explain-next').addEventListener('click', () => { explainState.at = Math.min(explainState.steps.length - 1, explainState.at + 1); showStep(); });
 
+// ---- playground: a network trained on 2-D points by the server, its boundary drawn as it learns -----------------
+
+// The page asks for a few steps at a time and draws each answer (see Playground.java for why it polls); requests go
+// one after another through one queue, so a click while a batch is being trained waits its turn.
+const pg = { id: null, playing: false, points: [], state: null, csv: null, queue: Promise.resolve(), run: '(playground)' };
+window.board.playground = pg;
+state.colors[pg.run] = COLORS[0];
+const PG_STEPS_PER_REQUEST = 10, PG_PAUSE_MILLIS = 30;
+
+function pgConfig() {
+  const v = (id) => document.getElementById(id).value;
+  // Sent as typed: the server checks each value against its limit and names the field when it refuses one.
+  const number = (id) => (v(id).trim() === '' || Number.isNaN(Number(v(id))) ? v(id) : Number(v(id)));
+  const layers = v('pg-layers').split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => (Number.isNaN(Number(t)) ? t : Number(t)));
+  const c = { dataset: v('pg-dataset'), points: number('pg-points'), noise: number('pg-noise'), seed: number('pg-seed'), layers,
+    activation: v('pg-activation'), optimizer: v('pg-optimizer'), learning_rate: number('pg-lr'), batch_size: number('pg-batch') };
+  if (c.dataset === 'csv') c.csv = pg.csv || '';
+  return c;
+}
+
+async function pgPost(url, body) {
+  const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store' });
+  return { status: r.status, body: await r.json() };
+}
+
+function pgQueue(task) {
+  pg.queue = pg.queue.then(task).catch((e) => pgError(String(e)));
+  return pg.queue;
+}
+
+function pgError(message) {
+  pg.playing = false;
+  document.getElementById('pg-error').textContent = message;
+  pgStatus('error');
+}
+
+// A new session from the form (or the same one started again, under its id): the points and the untrained boundary.
+async function pgStart() {
+  const config = pgConfig();
+  let r = await pgPost(pg.id ? '/api/playground/' + pg.id + '/reset' : '/api/playground', config);
+  if (r.status === 404 && pg.id) { // the server dropped it (too many sessions): a new one
+    pg.id = null;
+    r = await pgPost('/api/playground', config);
+  }
+  if (r.status !== 200) {
+    pg.id = r.status === 400 ? pg.id : null;
+    pg.state = null;
+    pgError(r.body.error);
+    return false;
+  }
+  document.getElementById('pg-error').textContent = '';
+  pg.id = r.body.id;
+  pg.points = r.body.points;
+  pgShow(r.body);
+  return true;
+}
+
+async function pgTrain(steps) {
+  if (!pg.state && !(await pgStart())) return;
+  const r = await pgPost('/api/playground/' + pg.id + '/train', { steps });
+  if (r.status === 404) { await pgStart(); return; }
+  if (r.status !== 200) { pgError(r.body.error); return; }
+  pgShow(r.body);
+}
+
+async function pgLoop() {
+  while (pg.playing) {
+    await pgQueue(() => pgTrain(PG_STEPS_PER_REQUEST));
+    await new Promise((done) => setTimeout(done, PG_PAUSE_MILLIS));
+  }
+}
+
+function pgStatus(what) {
+  const s = document.getElementById('pg-status'), st = pg.state;
+  s.dataset.state = what;
+  document.getElementById('pg-train').textContent = pg.playing ? '⏸ Pause' : '▶ Train';
+  if (!st || what === 'error') { s.textContent = what === 'error' ? '' : 'no network yet'; return; }
+  s.dataset.step = st.step;
+  s.dataset.accuracy = st.accuracy;
+  s.dataset.loss = st.loss === null ? '' : st.loss;
+  s.textContent = 'step ' + st.step + ' · epoch ' + st.epoch.toFixed(1) + ' · loss ' + fmt(st.loss) + ' · accuracy '
+    + (100 * st.accuracy).toFixed(1) + '% · ' + st.parameters + ' parameters · ' + what
+    + (st.throttled ? ' · the server trains this network at most ' + st.steps_per_second + ' steps/s' : '');
+}
+
+function pgShow(st) {
+  pg.state = st;
+  pgStatus(pg.playing ? 'training' : st.step === 0 ? 'ready' : 'paused');
+  pgDraw(st);
+  const h = st.history, box = document.getElementById('pg-charts');
+  box.replaceChildren();
+  if (h.steps.length === 0) return;
+  box.append(chart('playground_loss', [{ run: pg.run, key: 'loss', epochs: h.steps, values: h.loss }], 'Loss per step (the batch\'s)'));
+  // One colour per layer (as one per run on the runs' charts).
+  const layers = Object.entries(h.grad_norm).map(([layer, values], i) => {
+    const run = pg.run + ' ' + layer;
+    state.colors[run] = COLORS[(i + 1) % COLORS.length];
+    return { run, key: 'grad_norm/' + layer, epochs: h.steps, values };
+  });
+  box.append(chart('playground_grad_norm', layers, 'Gradient norm per layer, per step'));
+}
+
+// Probability 0 is orange, 1 blue, 0.5 white: the boundary is where the colours meet.
+function pgColor(p) {
+  const [r, g, b] = p < 0.5 ? [232, 113, 10] : [8, 119, 189], f = Math.min(1, Math.abs(p - 0.5) * 2) * 0.75;
+  return [255 + (r - 255) * f, 255 + (g - 255) * f, 255 + (b - 255) * f];
+}
+
+function pgDraw(st) {
+  const canvas = document.getElementById('pg-canvas'), ctx = canvas.getContext('2d'), n = st.grid.size;
+  const small = document.createElement('canvas');
+  small.width = n;
+  small.height = n;
+  const img = small.getContext('2d').createImageData(n, n);
+  st.grid.values.forEach((p, i) => {
+    const [r, g, b] = pgColor(p);
+    img.data.set([r, g, b, 255], 4 * i);
+  });
+  small.getContext('2d').putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+  const [x0, x1, y0, y1] = st.bounds;
+  for (const [x, y, label] of pg.points) {
+    ctx.beginPath();
+    ctx.arc(((x - x0) / (x1 - x0)) * canvas.width, ((y1 - y) / (y1 - y0)) * canvas.height, 3.5, 0, 2 * Math.PI);
+    ctx.fillStyle = label === 1 ? '#0877bd' : '#e8710a';
+    ctx.strokeStyle = '#fff';
+    ctx.fill();
+    ctx.stroke();
+  }
+}
+
+function pgRestart() {
+  pg.playing = false;
+  pgQueue(pgStart);
+}
+
+document.getElementById('pg-form').addEventListener('change', (e) => { if (e.target.id !== 'pg-file') pgRestart(); });
+document.getElementById('pg-form').addEventListener('submit', (e) => { e.preventDefault(); pgRestart(); });
+document.getElementById('pg-file').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  if (!file) return;
+  pg.csv = await file.text();
+  document.getElementById('pg-dataset').value = 'csv';
+  pgRestart();
+});
+document.getElementById('pg-train').addEventListener('click', () => {
+  pg.playing = !pg.playing;
+  pgStatus(pg.playing ? 'training' : 'paused');
+  if (pg.playing) pgLoop();
+});
+document.getElementById('pg-step').addEventListener('click', () => {
+  pg.playing = false;
+  pgQueue(() => pgTrain(1));
+});
+document.getElementById('pg-reset').addEventListener('click', pgRestart);
+
 loadRuns();
-setInterval(loadRuns, 3000); // new runs appear, finished ones lose their "training" mark
+setInterval(loadRuns, 3000);
+pgQueue(pgStart); // the points and the untrained network's boundary, before any training // new runs appear, finished ones lose their "training" mark

@@ -14,6 +14,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -90,12 +91,18 @@ class BoardBrowserTest {
         Files.setLastModifiedTime(b.resolve("history.csv"), FileTime.from(Instant.now().plusSeconds(60))); // the newest: shown first
         Path broken = Files.createDirectories(runs.resolve("broken"));
         Files.writeString(broken.resolve("history.csv"), "epoch,loss\n1,0.5\n2,");
+        Files.writeString(broken.resolve("model.nabla"), "PK half a zip");
         server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
         browser.get(server.url());
 
         waiting(10).until(d -> d.findElements(By.cssSelector("#runs li[data-run]")).size() == 3);
         waiting(10).until(d -> d.findElement(By.cssSelector("li[data-run='broken'] .error")).getText().contains("half-written"));
         waiting(10).until(d -> lossPoints("iris-b") == 4);
+        waiting(10).until(d -> { // the broken run's model: its error, in the details alone
+            d.findElement(By.cssSelector("li[data-run='broken'] .name")).click();
+            return true;
+        });
+        waiting(10).until(d -> d.findElement(By.cssSelector("#details-body .error")).getText().startsWith("broken/model.nabla: "));
         waiting(10).until(d -> { // overlay the second run
             d.findElement(By.cssSelector("li[data-run='iris-a'] input")).click();
             return true;
@@ -176,5 +183,119 @@ class BoardBrowserTest {
         // Epochs arrived while training went on: counts between none and all, growing, without reloading the page.
         assertThat(seen).as("epochs per live update").anyMatch(n -> n > 0 && n < epochs).isSorted().endsWith((long) epochs);
         screenshot("live.png");
+    }
+
+    @Test
+    void theGraphOfAModelWithTwoInputsAndAResidualAddDrawsEveryEdge(@TempDir Path runs) throws Exception {
+        Runs.withGraphModel(runs, "graph");
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        browser.get(server.url());
+        waiting(10).until(d -> {
+            d.findElement(By.cssSelector("li[data-run='graph'] .name")).click();
+            return true;
+        });
+        waiting(10).until(d -> d.findElements(By.cssSelector("#details-body svg.graph g[data-node]")).size() == 9);
+        List<String> edges = new ArrayList<>();
+        for (WebElement e : browser.findElements(By.cssSelector("#details-body svg.graph path.edge"))) {
+            edges.add(e.getAttribute("data-from") + "->" + e.getAttribute("data-to"));
+            assertThat(e.getAttribute("d")).startsWith("M");
+        }
+        assertThat(edges).containsExactlyInAnyOrder("a->h", "h->skip", "h->r", "skip->r", "b->side", "r->c", "side->c", "h->aux", "c->main");
+        assertThat(browser.findElement(By.cssSelector("g[data-node='r']")).getText()).contains("r (Add)", "out [None, 4]");
+        assertThat(browser.findElement(By.cssSelector("g[data-node='main']")).getText()).contains("output main");
+        // The residual h -> r skips the row of skip: its arrow runs down a lane right of every box.
+        Number[] boxes = {(Number) js("return document.querySelector(\"g[data-node='h'] rect\").getBBox().y"),
+                (Number) js("return document.querySelector(\"g[data-node='r'] rect\").getBBox().y")};
+        assertThat(boxes[1].doubleValue()).isGreaterThan(boxes[0].doubleValue() + 100); // two rows apart
+        js("document.getElementById('details').scrollIntoView()");
+        screenshot("graph-residual.png");
+    }
+
+    private String pgStatus(String attribute) {
+        return browser.findElement(By.id("pg-status")).getAttribute("data-" + attribute);
+    }
+
+    /** The network's probability at (x, y) as the page holds it: the heat map grid cell over that point. */
+    private double pgProbability(double x, double y) {
+        return ((Number) js("const s = window.board.playground.state, [x0, x1, y0, y1] = s.bounds, n = s.grid.size;"
+                + " const c = Math.floor((" + x + " - x0) / (x1 - x0) * n), r = Math.floor((y1 - " + y + ") / (y1 - y0) * n);"
+                + " return s.grid.values[r * n + c];")).doubleValue();
+    }
+
+    @Test
+    void thePlaygroundTrainsXorToABoundaryThatSeparatesEveryPoint(@TempDir Path runs) throws Exception {
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        browser.get(server.url());
+        waiting(20).until(d -> "ready".equals(pgStatus("state")));
+        new Select(browser.findElement(By.id("pg-dataset"))).selectByValue("moons");
+        waiting(20).until(d -> "moons".equals(js("return window.board.playground.state.dataset")) && "ready".equals(pgStatus("state")));
+        new Select(browser.findElement(By.id("pg-dataset"))).selectByValue("xor");
+        waiting(20).until(d -> "xor".equals(js("return window.board.playground.state.dataset")) && "ready".equals(pgStatus("state")));
+        double untrained = Double.parseDouble(pgStatus("accuracy"));
+        assertThat(untrained).as("the untrained network's accuracy").isLessThan(1.0);
+
+        browser.findElement(By.id("pg-train")).click();
+        waiting(90).until(d -> "1".equals(pgStatus("accuracy")));
+        browser.findElement(By.id("pg-train")).click(); // pause
+        waiting(10).until(d -> "paused".equals(pgStatus("state")));
+        assertThat(Integer.parseInt(pgStatus("step"))).isPositive();
+        // The boundary separates the quadrants: class 1 where x*y > 0 (top right, bottom left).
+        assertThat(pgProbability(0.55, 0.55)).isGreaterThan(0.5);
+        assertThat(pgProbability(-0.55, -0.55)).isGreaterThan(0.5);
+        assertThat(pgProbability(-0.55, 0.55)).isLessThan(0.5);
+        assertThat(pgProbability(0.55, -0.55)).isLessThan(0.5);
+        // And the canvas shows it: a good part blue (class 1), a good part orange (class 0).
+        @SuppressWarnings("unchecked") List<Long> colours = (List<Long>) js("const c = document.getElementById('pg-canvas'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + " let blue = 0, orange = 0; for (let i = 0; i < d.length; i += 4) { if (d[i + 2] > d[i] + 40) blue++; else if (d[i] > d[i + 2] + 40) orange++; }"
+                + " return [blue, orange, d.length / 4];");
+        assertThat(colours.get(0)).as("blue pixels").isGreaterThan(colours.get(2) / 5);
+        assertThat(colours.get(1)).as("orange pixels").isGreaterThan(colours.get(2) / 5);
+        assertThat(browser.findElements(By.cssSelector("#pg-charts figure.chart polyline"))).hasSize(4); // the loss, 3 layers' gradient norms
+        assertThat(browser.findElement(By.id("pg-status")).getText()).contains("accuracy 100.0%", "paused");
+        js("document.getElementById('playground').scrollIntoView()");
+        screenshot("playground-xor.png");
+
+        int paused = Integer.parseInt(pgStatus("step"));
+        browser.findElement(By.id("pg-step")).click();
+        waiting(10).until(d -> pgStatus("step").equals(String.valueOf(paused + 1)));
+        Thread.sleep(300);
+        assertThat(pgStatus("step")).as("paused: no more steps").isEqualTo(String.valueOf(paused + 1));
+
+        // Reset with the seed: the same start, and the same first step, twice.
+        List<String> firstLosses = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            browser.findElement(By.id("pg-reset")).click();
+            waiting(10).until(d -> "0".equals(pgStatus("step")));
+            assertThat(Double.parseDouble(pgStatus("accuracy"))).isEqualTo(untrained);
+            browser.findElement(By.id("pg-step")).click();
+            waiting(10).until(d -> "1".equals(pgStatus("step")));
+            firstLosses.add(pgStatus("loss"));
+        }
+        assertThat(firstLosses.get(0)).isNotEmpty().isEqualTo(firstLosses.get(1));
+    }
+
+    @Test
+    void thePlaygroundNamesTheFieldOutOfBoundsAndTheCsvLineThatIsWrong(@TempDir Path runs) throws Exception {
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        browser.get(server.url());
+        waiting(20).until(d -> "ready".equals(pgStatus("state")));
+        WebElement layers = browser.findElement(By.id("pg-layers"));
+        layers.clear();
+        layers.sendKeys("8,80\t"); // tab away: the change starts again
+        waiting(10).until(d -> d.findElement(By.id("pg-error")).getText().equals("layers[1]: a hidden layer has 1 to 64 units, got 80"));
+        assertThat(pgStatus("state")).isEqualTo("error");
+        layers.clear();
+        layers.sendKeys("4\t");
+        waiting(10).until(d -> "ready".equals(pgStatus("state")) && d.findElement(By.id("pg-error")).getText().isEmpty());
+
+        Path csv = runs.resolve("mine.csv");
+        Files.writeString(csv, "x,y,label\n0,0,0\n1,1,one\n");
+        browser.findElement(By.id("pg-file")).sendKeys(csv.toAbsolutePath().toString());
+        waiting(10).until(d -> d.findElement(By.id("pg-error")).getText().equals("csv line 3: label 'one' is not a finite number"));
+        Path good = runs.resolve("fixed.csv");
+        Files.writeString(good, "x,y,label\n0,0,0\n10,10,1\n0,10,1\n10,0,0\n");
+        browser.findElement(By.id("pg-file")).sendKeys(good.toAbsolutePath().toString());
+        waiting(10).until(d -> "ready".equals(pgStatus("state")));
+        assertThat(js("return window.board.playground.points")).asString().isEqualTo("[[0, 0, 0], [10, 10, 1], [0, 10, 1], [10, 0, 0]]");
     }
 }

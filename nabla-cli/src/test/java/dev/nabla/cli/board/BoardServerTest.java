@@ -100,6 +100,20 @@ class BoardServerTest {
     }
 
     @Test
+    void aHundredRunsWithModelsListInOneAnswerFromTheirHistoriesAlone(@TempDir Path runs) throws Exception {
+        // Counted, not timed (a timed test would fail on a busy machine): the listing reads 100 history.csv files
+        // and opens no model, however large; by hand this list answers in well under a second.
+        Path model = Runs.withModel(runs, "run-000", 30).resolve("model.nabla");
+        for (int i = 1; i < 100; i++) Files.copy(model, Runs.withHistory(runs, String.format("run-%03d", i), 30).resolve("model.nabla"));
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        String response = get("/api/runs");
+        assertThat(response).startsWith("HTTP/1.1 200");
+        @SuppressWarnings("unchecked") List<Map<String, Object>> list = (List<Map<String, Object>>) Json.parseObject(body(response)).get("runs");
+        assertThat(list).hasSize(100).allSatisfy(r -> assertThat(r).containsEntry("epochs", 30L).containsEntry("model", true).doesNotContainKey("error"));
+        assertThat(list.get(99)).containsEntry("name", "run-099");
+    }
+
+    @Test
     void aDivergedLossIsNullInTheJsonTheBrowserParses() {
         assertThat(BoardServer.json(Map.of("loss", List.of(1.0, Double.NaN, Double.POSITIVE_INFINITY)))).isEqualTo("{\"loss\":[1.0,null,null]}");
     }
@@ -144,6 +158,53 @@ class BoardServerTest {
         assertThat(model).startsWith("HTTP/1.1 200").contains("\"rule\"", "\"updates\"", "dense");
         assertThat(get("/api/runs/m/explain?input=1,x")).startsWith("HTTP/1.1 422").contains("--input: value 2 'x' is not a number");
         assertThat(get("/api/runs/m/explain")).startsWith("HTTP/1.1 422").contains("give one input row");
+    }
+
+    private String post(String path, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nContent-Type: " + contentType
+                    + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void thePlaygroundIsCreatedSteppedAndResetOverHttp(@TempDir Path runs) throws Exception {
+        server = new BoardServer(runs, "127.0.0.1", 0, BoardCommand::explainJson);
+        String config = "{\"dataset\":\"circles\",\"noise\":0.05,\"seed\":3,\"layers\":[4],\"optimizer\":\"sgd\",\"learning_rate\":0.5}";
+        String created = post("/api/playground", "application/json", config);
+        assertThat(created).startsWith("HTTP/1.1 200");
+        Map<String, Object> state = Json.parseObject(body(created));
+        String id = (String) state.get("id");
+        assertThat(state).containsEntry("step", 0L).containsEntry("dataset", "circles");
+        assertThat((List<?>) state.get("points")).hasSize(200);
+        Map<String, Object> stepped = Json.parseObject(body(post("/api/playground/" + id + "/train", "application/json", "{\"steps\":1}")));
+        assertThat(stepped).containsEntry("step", 1L).containsEntry("trained", 1L).doesNotContainKey("points");
+        Map<String, Object> more = Json.parseObject(body(post("/api/playground/" + id + "/train", "application/json", "{\"steps\":30}")));
+        assertThat(more).containsEntry("step", 31L);
+        assertThat(Json.parseObject(body(get("/api/playground/" + id)))).containsEntry("step", 31L).containsKey("points");
+        Map<String, Object> reset = Json.parseObject(body(post("/api/playground/" + id + "/reset", "application/json", config)));
+        assertThat(reset).containsEntry("step", 0L).containsEntry("accuracy", state.get("accuracy")).containsEntry("grid", state.get("grid"));
+
+        assertThat(post("/api/playground/" + id + "/train", "application/json", "{\"steps\":1000}")).startsWith("HTTP/1.1 400")
+                .contains("steps: at most 200 steps per request, got 1000");
+        assertThat(post("/api/playground", "application/json", "{\"layers\":[8,8,8,8,8,8,8,8]}")).startsWith("HTTP/1.1 400")
+                .contains("layers: at most 6 hidden layers, got 8");
+        assertThat(post("/api/playground", "application/json", "{\"layers\":")).startsWith("HTTP/1.1 400").contains("request body: ");
+        // A form on another site can send text/plain without asking the browser first; JSON it cannot.
+        assertThat(post("/api/playground", "text/plain", config)).startsWith("HTTP/1.1 415");
+        try (Socket s = new Socket("127.0.0.1", server.port())) { // a body said to be too long is refused before it is sent
+            s.getOutputStream().write(("POST /api/playground HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + (BoardServer.MAX_BODY_BYTES + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 413").contains("request body: at most 512 kB");
+        }
+        assertThat(post("/api/runs", "application/json", "{}")).startsWith("HTTP/1.1 405");
+        assertThat(get("/api/playground/nope")).startsWith("HTTP/1.1 404").contains("is gone");
     }
 
     private static String nextData(BufferedReader in) throws IOException {

@@ -1,10 +1,17 @@
 package dev.nabla.cli.board;
 
 import dev.nabla.nn.Activation;
+import dev.nabla.nn.Add;
+import dev.nabla.nn.Concatenate;
 import dev.nabla.nn.Dense;
+import dev.nabla.nn.Initializers;
+import dev.nabla.nn.Input;
+import dev.nabla.nn.SymbolicTensor;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.optim.Optimizers;
 import dev.nabla.train.CsvLogger;
+import dev.nabla.train.Functional;
+import dev.nabla.train.Model;
 import dev.nabla.train.History;
 import dev.nabla.train.ModelFile;
 import dev.nabla.train.SavedModel;
@@ -46,6 +53,26 @@ final class Runs {
         for (int e = 1; e <= epochs; e++) numbers.add(e);
         Files.writeString(dir.resolve("history.csv"), CsvLogger.toCsv(numbers, history(epochs)));
         return dir;
+    }
+
+    /**
+     * A run whose model.nabla is a graph: inputs a (3) and b (2); h = dense h(a); a residual r = add(h, dense skip(h));
+     * c = concatenate(r, dense side(b)); outputs main = dense main(c) and aux = dense aux(h).
+     */
+    static Path withGraphModel(Path runs, String name) throws IOException {
+        Path dir = withHistory(runs, name, 2);
+        SymbolicTensor a = Input.of("a", 3), b = Input.of("b", 2);
+        SymbolicTensor h = dense("h", 4).call(a);
+        SymbolicTensor r = new Add("r").call(h, dense("skip", 4).call(h));
+        SymbolicTensor c = new Concatenate("c", -1).call(r, dense("side", 4).call(b));
+        Functional model = Model.of(List.of(a, b), Map.of("main", dense("main", 1).call(c), "aux", dense("aux", 1).call(h))).seed(3);
+        model.compile(Optimizers.adam(0.01), Losses.mse());
+        ModelFile.save(dir.resolve("model.nabla"), new SavedModel(model, Map.of("task", "regression"), history(2), Map.of()));
+        return dir;
+    }
+
+    private static Dense dense(String name, int units) {
+        return new Dense(name, units, Activation.TANH, Initializers.glorotUniform(), Initializers.zeros(), true);
     }
 
     /** A run with its history and a real 2-4-1 model in model.nabla. */

@@ -77,6 +77,28 @@ class RunsFolderTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aGraphModelServesEachNodeWithTheTensorsItTakesSoTheEdgesCanBeDrawn(@TempDir Path runs) throws Exception {
+        Runs.withGraphModel(runs, "g");
+        RunsFolder folder = new RunsFolder(runs);
+        Map<String, Object> graph = (Map<String, Object>) folder.model(folder.run("g").orElseThrow(), "g").get("graph");
+        Map<String, List<String>> inbound = new java.util.LinkedHashMap<>();
+        Map<String, Object> types = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> n : (List<Map<String, Object>>) graph.get("nodes")) {
+            inbound.put((String) n.get("name"), (List<String>) n.get("inputs"));
+            types.put((String) n.get("name"), n.get("type") + " " + n.get("output_shape"));
+        }
+        assertThat(inbound).containsExactlyInAnyOrderEntriesOf(Map.of("a", List.of(), "b", List.of(), "h", List.of("a"),
+                "skip", List.of("h"), "r", List.of("h", "skip"), "side", List.of("b"), "c", List.of("r", "side"), "aux", List.of("h"), "main", List.of("c")));
+        assertThat(inbound.keySet()).startsWith("a", "b"); // the inputs, then each node after the tensors it takes
+        assertThat(types).containsEntry("a", "Input [null, 3]").containsEntry("r", "Add [null, 4]").containsEntry("c", "Concatenate [null, 8]");
+        assertThat(graph.get("outputs").toString()).isEqualTo("[{name=aux, tensor=aux}, {name=main, tensor=main}]");
+        // A chain has no graph: its layers follow each other.
+        Runs.withModel(runs, "chain", 2);
+        assertThat(folder.model(folder.run("chain").orElseThrow(), "chain")).doesNotContainKey("graph");
+    }
+
+    @Test
     void namesThatLeaveTheFolderAreNoRuns(@TempDir Path tmp) throws Exception {
         Path runs = Files.createDirectories(tmp.resolve("runs"));
         Runs.withHistory(tmp, "outside", 2); // tmp/outside, beside the runs folder
