@@ -72,6 +72,38 @@ public final class Reduce {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /** The sum of (a[i] - mean)^2 over a[from, from + n), in double over four partial sums as {@link #sum}. */
+    public static double squaredDeviations(float[] a, int from, int n, float mean) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from, end = from + n;
+        for (; i + 3 < end; i += 4) {
+            float c0 = a[i] - mean, c1 = a[i + 1] - mean, c2 = a[i + 2] - mean, c3 = a[i + 3] - mean;
+            s0 += c0 * c0;
+            s1 += c1 * c1;
+            s2 += c2 * c2;
+            s3 += c3 * c3;
+        }
+        for (; i < end; i++) {
+            float c = a[i] - mean;
+            s0 += c * c;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** The dot product of a[aFrom, aFrom + n) and b[bFrom, bFrom + n), in double over four partial sums as {@link #sum}. */
+    public static double dot(float[] a, int aFrom, float[] b, int bFrom, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[aFrom + i] * b[bFrom + i];
+            s1 += a[aFrom + i + 1] * b[bFrom + i + 1];
+            s2 += a[aFrom + i + 2] * b[bFrom + i + 2];
+            s3 += a[aFrom + i + 3] * b[bFrom + i + 3];
+        }
+        for (; i < n; i++) s0 += a[aFrom + i] * b[bFrom + i];
+        return (s0 + s1) + (s2 + s3);
+    }
+
     /** Index of the first maximum (or minimum) along r, as float, into [outer, inner]. */
     public static void argExtreme(boolean max, float[] a, int outer, int r, int inner, float[] out) {
         for (int o = 0; o < outer; o++) {

@@ -26,4 +26,13 @@ final class VectorActivations implements Activations.Impl {
         }
         TAIL.tanh(a, offset + i, n - i);
     }
+
+    @Override
+    public void exp(float[] a, int offset, int n) {
+        int i = 0;
+        for (int end = n - S.length(); i <= end; i += S.length()) {
+            VectorMath.exp(FloatVector.fromArray(S, a, offset + i)).intoArray(a, offset + i);
+        }
+        TAIL.exp(a, offset + i, n - i);
+    }
 }

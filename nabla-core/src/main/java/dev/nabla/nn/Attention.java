@@ -1,9 +1,11 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.Activations;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.Parallel;
+import dev.nabla.kernels.Reduce;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
@@ -192,13 +194,9 @@ public final class Attention {
                 for (int j = 0; j < cols; j++) s[row + j] = 0f;
                 continue;
             }
-            double sum = 0;
-            for (int j = 0; j < limit; j++) {
-                float e = mask == null || mask[maskOff + j] != 0 ? (float) Math.exp(s[row + j] - max) : 0f;
-                s[row + j] = e;
-                sum += e;
-            }
-            float inv = (float) (1 / sum);
+            for (int j = 0; j < limit; j++) s[row + j] = mask == null || mask[maskOff + j] != 0 ? s[row + j] - max : Float.NEGATIVE_INFINITY;
+            Activations.expInPlace(s, row, limit); // a masked key's -inf becomes 0
+            float inv = (float) (1 / Reduce.sum(s, row, limit));
             for (int j = 0; j < limit; j++) s[row + j] *= inv;
             for (int j = limit; j < cols; j++) s[row + j] = 0f;
         }

@@ -2,6 +2,7 @@ package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.Parallel;
+import dev.nabla.kernels.Reduce;
 import dev.nabla.tensor.Tensor;
 
 import java.util.Map;
@@ -59,15 +60,8 @@ public class LayerNormalization extends Layer {
         Parallel.forRange(rows, ROWS_PER_TASK, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int o = r * d;
-                double sum = 0;
-                for (int j = 0; j < d; j++) sum += xs[o + j];
-                float mean = (float) (sum / d);
-                double sq = 0;
-                for (int j = 0; j < d; j++) {
-                    float c = xs[o + j] - mean;
-                    sq += c * c;
-                }
-                float inv = (float) (1 / Math.sqrt(sq / d + epsilon));
+                float mean = (float) (Reduce.sum(xs, o, d) / d);
+                float inv = (float) (1 / Math.sqrt(Reduce.squaredDeviations(xs, o, d, mean) / d + epsilon));
                 rstd[r] = inv;
                 for (int j = 0; j < d; j++) {
                     float h = (xs[o + j] - mean) * inv;
@@ -84,16 +78,13 @@ public class LayerNormalization extends Layer {
             float[] dx = need[0] ? new float[xs.length] : null;
             if (dx != null) {
                 Parallel.forRange(rows, ROWS_PER_TASK, (from, to) -> {
+                    float[] gh = new float[d]; // dxhat = dy * gamma of one row
                     for (int r = from; r < to; r++) {
                         int o = r * d;
-                        double meanG = 0, meanGX = 0;
-                        for (int j = 0; j < d; j++) {
-                            float gh = dy[o + j] * g[j];
-                            meanG += gh;
-                            meanGX += gh * xhat[o + j];
-                        }
-                        float mg = (float) (meanG / d), mgx = (float) (meanGX / d), inv = rstd[r];
-                        for (int j = 0; j < d; j++) dx[o + j] = (dy[o + j] * g[j] - mg - xhat[o + j] * mgx) * inv;
+                        for (int j = 0; j < d; j++) gh[j] = dy[o + j] * g[j];
+                        float mg = (float) (Reduce.sum(gh, 0, d) / d), mgx = (float) (Reduce.dot(gh, 0, xhat, o, d) / d);
+                        float inv = rstd[r];
+                        for (int j = 0; j < d; j++) dx[o + j] = (gh[j] - mg - xhat[o + j] * mgx) * inv;
                     }
                 });
             }

@@ -234,10 +234,16 @@ class BoardBrowserTest {
         double untrained = Double.parseDouble(pgStatus("accuracy"));
         assertThat(untrained).as("the untrained network's accuracy").isLessThan(1.0);
 
-        browser.findElement(By.id("pg-train")).click();
-        waiting(90).until(d -> "1".equals(pgStatus("accuracy")));
-        browser.findElement(By.id("pg-train")).click(); // pause
-        waiting(10).until(d -> "paused".equals(pgStatus("state")));
+        // Train until every point is right, then pause; a step already under way when the click lands can move a point
+        // near the boundary back (Adam at 0.03 oscillates a little), so train on and pause again then.
+        int attempts = 0;
+        do {
+            browser.findElement(By.id("pg-train")).click();
+            waiting(90).until(d -> "1".equals(pgStatus("accuracy")));
+            browser.findElement(By.id("pg-train")).click(); // pause
+            waiting(10).until(d -> "paused".equals(pgStatus("state")));
+        } while (!"1".equals(pgStatus("accuracy")) && ++attempts < 5);
+        assertThat(pgStatus("accuracy")).as("accuracy once paused").isEqualTo("1");
         assertThat(Integer.parseInt(pgStatus("step"))).isPositive();
         // The boundary separates the quadrants: class 1 where x*y > 0 (top right, bottom left).
         assertThat(pgProbability(0.55, 0.55)).isGreaterThan(0.5);
