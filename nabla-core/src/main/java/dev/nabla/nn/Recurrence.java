@@ -167,12 +167,16 @@ final class Recurrence {
                 if (c0 != null) System.arraycopy(c0.data(), r * h, cs, r * stride, h);
             }
             float[] hp = cell == Cell.GRU ? new float[b * g] : null;
+            // W_hh^T [H, G] once: every step's product then reads it as stored, instead of re-laying W_hh [G, H]
+            // column by column for each of the T products
+            float[] wHhT = new float[h * g];
+            for (int j = 0; j < g; j++) for (int i = 0; i < h; i++) wHhT[i * g + j] = wHh[j * h + i];
             for (int s = 0; s < t; s++) {
                 if (cell == Cell.GRU) {
                     for (int r = 0; r < b; r++) System.arraycopy(bHh, 0, hp, r * g, g);
-                    gemm.sgemm(false, true, b, g, h, 1f, hs, s * h, stride, wHh, 0, h, 1f, hp, 0, g);
+                    gemm.sgemm(false, false, b, g, h, 1f, hs, s * h, stride, wHhT, 0, g, 1f, hp, 0, g);
                 } else {
-                    gemm.sgemm(false, true, b, g, h, 1f, hs, s * h, stride, wHh, 0, h, 1f, gates, s * g, t * g);
+                    gemm.sgemm(false, false, b, g, h, 1f, hs, s * h, stride, wHhT, 0, g, 1f, gates, s * g, t * g);
                 }
                 int step = s;
                 Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> forwardRows(step, from, to, rowBias, hp));
