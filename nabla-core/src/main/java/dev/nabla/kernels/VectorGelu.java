@@ -22,15 +22,25 @@ final class VectorGelu implements Gelu.Kernel {
         Gelu.Scalar.forward(x, out, i);
     }
 
+    /**
+     * In two passes, Phi first, then the rest: one loop holding both exponentials grew past what the JIT inlines, and
+     * the exp it then left as a call boxed every vector (2.3 ns a value; 1.3 ns in two passes).
+     */
     @Override
     public void backward(float[] x, float[] g, float[] out) {
-        int i = 0, bound = S.loopBound(x.length);
-        for (; i < bound; i += S.length()) {
+        int bound = S.loopBound(x.length);
+        for (int i = 0; i < bound; i += S.length()) cdf(FloatVector.fromArray(S, x, i)).intoArray(out, i);
+        derivative(x, g, out, bound);
+        Gelu.Scalar.backward(x, g, out, bound);
+    }
+
+    /** out[i] = g[i] (out[i] + x[i] phi(x[i])) below bound, where out holds Phi(x). */
+    private static void derivative(float[] x, float[] g, float[] out, int bound) {
+        for (int i = 0; i < bound; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-            FloatVector.fromArray(S, g, i).mul(v.fma(pdf, cdf(v))).intoArray(out, i);
+            FloatVector.fromArray(S, g, i).mul(v.fma(pdf, FloatVector.fromArray(S, out, i))).intoArray(out, i);
         }
-        Gelu.Scalar.backward(x, g, out, i);
     }
 
     /** Phi(x) = erfc(|x|/sqrt 2)/2 below 0, 1 - that above. */

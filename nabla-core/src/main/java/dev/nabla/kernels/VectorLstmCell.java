@@ -8,24 +8,40 @@ final class VectorLstmCell implements LstmCell.Impl {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
+    /**
+     * In passes over the row, one gate function each: a single loop holding all five calls grew past what the JIT
+     * inlines, and a vector that crosses a call it does not inline is boxed on the heap (five times slower than this).
+     */
     @Override
     public void forward(float[] gates, int z, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
-        int j = 0;
-        for (int end = h - S.length(); j <= end; j += S.length()) {
-            FloatVector i = VectorMath.sigmoid(load(gates, z + j).add(load(bias, j)));
-            FloatVector f = VectorMath.sigmoid(load(gates, z + h + j).add(load(bias, h + j)));
-            FloatVector g = VectorMath.tanh(load(gates, z + 2 * h + j).add(load(bias, 2 * h + j)));
-            FloatVector o = VectorMath.sigmoid(load(gates, z + 3 * h + j).add(load(bias, 3 * h + j)));
-            FloatVector c = f.mul(load(cs, prev + j)).add(i.mul(g)), t = VectorMath.tanh(c);
-            i.intoArray(gates, z + j);
-            f.intoArray(gates, z + h + j);
-            g.intoArray(gates, z + 2 * h + j);
-            o.intoArray(gates, z + 3 * h + j);
-            c.intoArray(cs, next + j);
-            t.intoArray(tc, at + j);
-            o.mul(t).intoArray(hs, next + j);
+        int vectorPart = h - h % S.length();
+        sigmoidOfSum(gates, z, bias, 0, vectorPart);                   // i
+        sigmoidOfSum(gates, z + h, bias, h, vectorPart);               // f
+        tanhOfSum(gates, z + 2 * h, bias, 2 * h, vectorPart);          // g
+        sigmoidOfSum(gates, z + 3 * h, bias, 3 * h, vectorPart);       // o
+        for (int j = 0; j < vectorPart; j += S.length()) {
+            FloatVector.fromArray(S, gates, z + h + j).mul(FloatVector.fromArray(S, cs, prev + j)).add(FloatVector.fromArray(S, gates, z + j).mul(FloatVector.fromArray(S, gates, z + 2 * h + j))).intoArray(cs, next + j);
         }
-        LstmCell.Scalar.forward(gates, z, bias, h, cs, prev, next, tc, at, hs, j);
+        tanhOf(cs, next, tc, at, vectorPart);
+        for (int j = 0; j < vectorPart; j += S.length()) {
+            FloatVector.fromArray(S, gates, z + 3 * h + j).mul(FloatVector.fromArray(S, tc, at + j)).intoArray(hs, next + j);
+        }
+        LstmCell.Scalar.forward(gates, z, bias, h, cs, prev, next, tc, at, hs, vectorPart);
+    }
+
+    /** a[off + j] = sigmoid(a[off + j] + bias[b + j]) for j below n, a multiple of the vector length. */
+    private static void sigmoidOfSum(float[] a, int off, float[] bias, int b, int n) {
+        for (int j = 0; j < n; j += S.length()) VectorMath.sigmoid(FloatVector.fromArray(S, a, off + j).add(FloatVector.fromArray(S, bias, b + j))).intoArray(a, off + j);
+    }
+
+    /** a[off + j] = tanh(a[off + j] + bias[b + j]) for j below n, a multiple of the vector length. */
+    private static void tanhOfSum(float[] a, int off, float[] bias, int b, int n) {
+        for (int j = 0; j < n; j += S.length()) VectorMath.tanh(FloatVector.fromArray(S, a, off + j).add(FloatVector.fromArray(S, bias, b + j))).intoArray(a, off + j);
+    }
+
+    /** out[o + j] = tanh(a[off + j]) for j below n, a multiple of the vector length. */
+    private static void tanhOf(float[] a, int off, float[] out, int o, int n) {
+        for (int j = 0; j < n; j += S.length()) VectorMath.tanh(FloatVector.fromArray(S, a, off + j)).intoArray(out, o + j);
     }
 
     @Override
@@ -33,20 +49,16 @@ final class VectorLstmCell implements LstmCell.Impl {
         int j = 0;
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int end = h - S.length(); j <= end; j += S.length()) {
-            FloatVector i = load(gates, z + j), f = load(gates, z + h + j), g = load(gates, z + 2 * h + j), o = load(gates, z + 3 * h + j);
-            FloatVector t = load(tc, at + j), dhj = load(dh, q + j);
-            FloatVector dcj = dhj.mul(o).mul(one.sub(t.mul(t))).add(load(dc, q + j));
+            FloatVector i = FloatVector.fromArray(S, gates, z + j), f = FloatVector.fromArray(S, gates, z + h + j), g = FloatVector.fromArray(S, gates, z + 2 * h + j), o = FloatVector.fromArray(S, gates, z + 3 * h + j);
+            FloatVector t = FloatVector.fromArray(S, tc, at + j), dhj = FloatVector.fromArray(S, dh, q + j);
+            FloatVector dcj = dhj.mul(o).mul(one.sub(t.mul(t))).add(FloatVector.fromArray(S, dc, q + j));
             dcj.mul(g).mul(i).mul(one.sub(i)).intoArray(gates, z + j);
-            dcj.mul(load(cs, prev + j)).mul(f).mul(one.sub(f)).intoArray(gates, z + h + j);
+            dcj.mul(FloatVector.fromArray(S, cs, prev + j)).mul(f).mul(one.sub(f)).intoArray(gates, z + h + j);
             dcj.mul(i).mul(one.sub(g.mul(g))).intoArray(gates, z + 2 * h + j);
             dhj.mul(t).mul(o).mul(one.sub(o)).intoArray(gates, z + 3 * h + j);
             dcj.mul(f).intoArray(dc, q + j);
             FloatVector.zero(S).intoArray(dh, q + j);
         }
         LstmCell.Scalar.backward(gates, z, h, tc, at, cs, prev, dh, dc, q, j);
-    }
-
-    private static FloatVector load(float[] a, int offset) {
-        return FloatVector.fromArray(S, a, offset);
     }
 }

@@ -36,37 +36,36 @@ final class VectorMath {
     private static final float ROUNDER = 12582912f;
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
 
-    /** The Taylor coefficients of e^r from r^5 down to r^0 (r^7 and r^6 start the evaluation). */
-    private static final float[] EXP_SERIES = {1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
-
     private VectorMath() {
     }
 
-    /** a b + c, rounded once. */
-    private static FloatVector mulAdd(FloatVector a, FloatVector b, float c) {
-        return a.fma(b, a.broadcast(c));
-    }
+    // No helper methods below, however small: the JIT inlines these functions into the loops that call them only while
+    // its node budget lasts, and a vector passed to or returned from a call it did not inline is boxed on the heap
+    // (the LSTM cell ran five times slower so). The Vector API's own methods are always inlined.
 
     static FloatVector exp(FloatVector x) {
         // compare and blend rather than max and min, whose NaN and -0 rules cost several instructions each; NaN stays
         FloatVector v = x.blend(MIN, x.compare(VectorOperators.LT, MIN));
         v = v.blend(MAX, v.compare(VectorOperators.GT, MAX));
-        FloatVector shifted = v.fma(v.broadcast(LOG2_E), v.broadcast(ROUNDER));
+        FloatVector shifted = v.fma(LOG2_E, ROUNDER);
         FloatVector n = shifted.sub(ROUNDER);
-        FloatVector r = n.fma(n.broadcast(-LN2), v);
-        r = n.fma(n.broadcast(-LN2_REMAINDER), r);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2), v);
+        r = n.fma(FloatVector.broadcast(S, -LN2_REMAINDER), r);
+        // e^r = 1 + r + r^2/2 + ... + r^7/7!, by Horner
         FloatVector p = r.fma(1f / 5040, 1f / 720);
-        for (float c : EXP_SERIES) p = mulAdd(p, r, c);
-        // 2^n as two powers of two, each with about n/2 in its exponent field: n runs from -150 to 128, beyond the
-        // exponents a float holds at either end
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        // 2^n as two powers of two, each with about n/2 (plus the bias 127) in its exponent field: n runs from -150
+        // to 128, beyond the exponents a float holds at either end
         IntVector k = ((IntVector) shifted.reinterpretAsInts()).sub(ROUNDER_BITS);
         IntVector half = k.lanewise(VectorOperators.ASHR, 1);
-        return p.mul(powerOfTwo(half)).mul(powerOfTwo(k.sub(half)));
-    }
-
-    /** 2^e for e in [-126, 127]. */
-    private static FloatVector powerOfTwo(IntVector e) {
-        return (FloatVector) e.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector low = (FloatVector) half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector high = (FloatVector) k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(low).mul(high);
     }
 
     /** tanh(x) = sign(x) (1 - e) / (1 + e) with e = exp(-2|x|), and its odd Taylor series where that cancels. */
@@ -74,7 +73,15 @@ final class VectorMath {
         FloatVector a = x.abs();
         FloatVector e = exp(a.mul(-2f));
         FloatVector large = e.neg().add(1f).div(e.add(1f));
-        FloatVector small = tanhSeries(a);
+        FloatVector s = a.mul(a);
+        FloatVector q = s.fma(T17, T15);
+        q = q.fma(s, FloatVector.broadcast(S, T13));
+        q = q.fma(s, FloatVector.broadcast(S, T11));
+        q = q.fma(s, FloatVector.broadcast(S, T9));
+        q = q.fma(s, FloatVector.broadcast(S, T7));
+        q = q.fma(s, FloatVector.broadcast(S, T5));
+        q = q.fma(s, FloatVector.broadcast(S, T3));
+        FloatVector small = q.mul(s).fma(a, a);
         FloatVector t = small.blend(large, a.compare(VectorOperators.GT, SERIES_LIMIT));
         // x's sign bit onto |tanh x|
         IntVector sign = ((IntVector) x.reinterpretAsInts()).and(Integer.MIN_VALUE);
@@ -87,16 +94,9 @@ final class VectorMath {
      */
     private static final float SERIES_LIMIT = 0.55f;
 
-    /** The odd Taylor coefficients of tanh from x^3 to x^17 (x^(2k+1) has 2^(2k+2) (2^(2k+2) - 1) B_(2k+2) / (2k+2)!). */
-    private static final float[] TANH_SERIES = {-1f / 3, 2f / 15, -17f / 315, 62f / 2835, -1382f / 155925,
-            21844f / 6081075, -929569f / 638512875, 6404582f / 10854718875f};
-
-    private static FloatVector tanhSeries(FloatVector a) {
-        FloatVector s = a.mul(a);
-        FloatVector p = FloatVector.broadcast(S, TANH_SERIES[TANH_SERIES.length - 1]);
-        for (int k = TANH_SERIES.length - 2; k >= 0; k--) p = mulAdd(p, s, TANH_SERIES[k]);
-        return p.mul(s).fma(a, a);
-    }
+    /** tanh x = x + x^3 (-1/3 + x^2 (2/15 + ...)): the odd Taylor coefficients from x^3 to x^17, 2^(2k) (2^(2k) - 1) B_(2k) / (2k)!. */
+    private static final float T3 = -1f / 3, T5 = 2f / 15, T7 = -17f / 315, T9 = 62f / 2835, T11 = -1382f / 155925,
+            T13 = 21844f / 6081075, T15 = -929569f / 638512875, T17 = 6404582f / 10854718875f;
 
     /** 1 / (1 + exp(-x)). */
     static FloatVector sigmoid(FloatVector x) {
