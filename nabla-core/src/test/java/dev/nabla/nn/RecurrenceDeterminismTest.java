@@ -50,7 +50,7 @@ class RecurrenceDeterminismTest {
     }
 
     /** The first index where the two arrays differ in any bit, or -1 (a short message instead of two long arrays). */
-    private static int firstDifference(float[] a, float[] b) {
+    static int firstDifference(float[] a, float[] b) {
         assertThat(a.length).isEqualTo(b.length);
         for (int i = 0; i < a.length; i++) if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) return i;
         return -1;
