@@ -4,6 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 
@@ -49,6 +54,51 @@ class VectorMathTest {
         assertThat(e[1]).isEqualTo(Float.POSITIVE_INFINITY);
         assertThat(e[2]).isZero();
         assertThat(e[5]).isEqualTo(1f);
+    }
+
+    /**
+     * The point of VectorMath: a JVM limited to C1, which compiles no vector intrinsics (each lane is then computed
+     * by the Vector API's Java fallback), gives the same bits as this one after warm-up. The Vector API's own EXP and
+     * TANH fail this: compiled, they call the JIT's short vector routines instead of Math.
+     */
+    @Test
+    void theSameBitsWithoutTheJitsVectorCode() throws Exception {
+        for (int rep = 0; rep < 20; rep++) fingerprints();
+        List<String> compiled = fingerprints();
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                VectorMathTest.class.getName());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out.lines().filter(l -> l.contains("=")).toList()).isEqualTo(compiled);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** Prints the fingerprints (run by the test above in a C1-only JVM). */
+    public static void main(String[] args) {
+        fingerprints().forEach(System.out::println);
+    }
+
+    /** exp, tanh and sigmoid over 2^16 floats spread over [-100, 100], each as a hash of the raw bits. */
+    private static List<String> fingerprints() {
+        int n = 1 << 16;
+        float[] x = new float[n], y = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) Math.sinh(6.0 * (2.0 * i / (n - 1) - 1)) * 0.5f;
+        List<String> out = new ArrayList<>();
+        List<UnaryOperator<FloatVector>> fs = List.of(VectorMath::exp, VectorMath::tanh, VectorMath::sigmoid);
+        String[] names = {"exp", "tanh", "sigmoid"};
+        for (int f = 0; f < fs.size(); f++) {
+            for (int i = 0; i < n; i += S.length()) fs.get(f).apply(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+            long h = 17;
+            for (float v : y) h = h * 31 + Float.floatToRawIntBits(v);
+            out.add(names[f] + "=" + Long.toHexString(h));
+        }
+        return out;
     }
 
     /** The largest distance, in ulps of the exact result rounded to float, over 2^20 evenly spaced floats in [lo, hi]. */
