@@ -279,6 +279,10 @@ public final class OnnxImporter {
                 case "Elu": requireFloat(n, "alpha", 1f, Activation.ELU_ALPHA); activation(n, Activation.ELU); return;
                 case "Softmax":
                 case "LogSoftmax": {
+                    if (value(0) instanceof Factored f && n.opType().equals("Softmax")) {
+                        values.put(n.outputs().get(0), softmax(f, intAttr(n, "axis", -1)));
+                        return;
+                    }
                     SymbolicTensor x = sym(0);
                     long axis = intAttr(n, "axis", -1);
                     if (axis != -1 && axis != x.shape().length) throw badAttribute("axis", axis, "the last axis");
@@ -330,6 +334,9 @@ public final class OnnxImporter {
             long[] dims;
             if (v instanceof View view) {
                 dims = viewDims(view);
+            } else if (v instanceof Factored f) {
+                dims = f.dims(BATCH);
+                if (dims == null) throw unsupported("Shape of a " + f.layout() + " value, whose batch axis holds more than the batch");
             } else if (v instanceof SymbolicTensor t) {
                 dims = new long[t.shape().length + 1];
                 dims[0] = BATCH;
@@ -349,6 +356,13 @@ public final class OnnxImporter {
             }
             Const idx = constant(1, "indices");
             if (data instanceof View v && gatherView(v, idx, intAttr(n, "axis", 0))) return;
+            if (data instanceof Factored f && idx.shape().length == 0) {
+                long axis = axis(intAttr(n, "axis", 0), f.rank());
+                Factored g = f.gather((int) axis, idx.asLongs()[0]);
+                if (g == null) throw unsupported("Gather of index " + idx.asLongs()[0] + " on axis " + axis + " of a " + f.layout() + " value");
+                values.put(n.outputs().get(0), g);
+                return;
+            }
             if (data instanceof Const c) {
                 if (c.shape().length != 1 || intAttr(n, "axis", 0) != 0) throw unsupported("Gather from a constant of shape " + Shape.str(c.shape()));
                 long[] l = c.asLongs(), i = idx.asLongs(), out = new long[i.length];
@@ -377,6 +391,12 @@ public final class OnnxImporter {
             }
             if (!add && v instanceof View view && view.layout() == Layout.ONE_BH && axes != null && Arrays.equals(axes, new long[] {0})) {
                 values.put(n.outputs().get(0), materialize(view.source(), false));
+                return;
+            }
+            if (v instanceof Factored f) {
+                Factored g = add ? f.unsqueeze(axes) : f.squeeze(axes);
+                if (g == null) throw unsupported("Squeeze of axes " + Arrays.toString(axes) + " of a " + f.layout() + " value");
+                values.put(n.outputs().get(0), g);
                 return;
             }
             if (!(v instanceof Const c)) throw unsupported((add ? "Unsqueeze" : "Squeeze") + " of a computed tensor");
@@ -462,7 +482,6 @@ public final class OnnxImporter {
         }
 
         private void gemm(Node n) {
-            SymbolicTensor a = sym(0);
             if (intAttr(n, "transA", 0) != 0) throw badAttribute("transA", intAttr(n, "transA", 0), "0");
             requireFloat(n, "alpha", 1f, 1f);
             requireFloat(n, "beta", 1f, 1f);
@@ -471,24 +490,40 @@ public final class OnnxImporter {
             float[] kernel = transB ? transpose2d(w.floats(), (int) w.dims()[0], (int) w.dims()[1]) : w.floats();
             int in = (int) w.dims()[transB ? 1 : 0], units = (int) w.dims()[transB ? 0 : 1];
             TensorData b = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? weight(2) : null;
-            dense(a, in, units, kernel, b == null ? null : b.floats(), w.name(), n.outputs().get(0));
+            if (value(0) instanceof Factored f) {
+                if (f.rank() != 2) throw unsupported("Gemm of a " + f.layout() + " value");
+                values.put(n.outputs().get(0), project(f, kernel, in, units, b == null ? null : b.floats(), moduleName(w.name(), b == null ? null : b.name())));
+                return;
+            }
+            dense(sym(0), in, units, kernel, b == null ? null : b.floats(), w.name(), n.outputs().get(0));
         }
 
         /** MatMul by a weight matrix, with the Add of a bias vector that follows it when that Add is its only use. */
         private void matMul(Node n) {
-            if (!isInitializer(1)) throw unsupported("MatMul of two computed tensors");
-            SymbolicTensor a = sym(0);
+            if (!isInitializer(1)) {
+                values.put(n.outputs().get(0), attentionMatMul(factored(0), factored(1)));
+                return;
+            }
             TensorData w = weight(1);
+            boolean lazy = value(0) instanceof Factored || value(0) instanceof View v && v.layout() == Layout.TBF && v.source() instanceof SymbolicTensor
+                    || feedsAttention(n.outputs().get(0), 0);
+            SymbolicTensor a = lazy ? null : sym(0);
             if (w.dims().length != 2) throw unsupported("MatMul by a weight of shape " + Arrays.toString(w.dims()));
             int in = (int) w.dims()[0], units = (int) w.dims()[1];
             String out = n.outputs().get(0);
             Node add = biasAdd(out, units);
             float[] bias = null;
+            String biasName = null;
             if (add != null) {
                 consumed.add(add);
                 String b = add.inputs().get(0).equals(out) ? add.inputs().get(1) : add.inputs().get(0);
                 bias = model.graph().initializers().get(b).floats();
+                biasName = b;
                 out = add.outputs().get(0);
+            }
+            if (lazy) {
+                values.put(out, project(factored(0), w.floats(), in, units, bias, moduleName(w.name(), biasName)));
+                return;
             }
             dense(a, in, units, w.floats(), bias, w.name(), out);
         }
@@ -519,9 +554,17 @@ public final class OnnxImporter {
                 put(arithmetic(n.opType(), ca, cb));
                 return;
             }
-            if (!(a instanceof SymbolicTensor x) || !(b instanceof SymbolicTensor y)) {
+            if (a instanceof Factored || b instanceof Factored) {
+                Factored f = factoredBinary(n.opType(), a, b);
+                if (f != null) {
+                    values.put(n.outputs().get(0), f);
+                    return;
+                }
+            }
+            if (a instanceof Const || b instanceof Const) {
                 throw unsupported("op " + n.opType() + " with a constant operand (only two computed tensors, or a bias after MatMul)");
             }
+            SymbolicTensor x = sym(0), y = sym(1);
             if (!Arrays.equals(x.shape(), y.shape())) throw unsupported("op " + n.opType() + " broadcasting " + shapeOf(x) + " with " + shapeOf(y));
             String name = layerName(null);
             switch (n.opType()) {
@@ -654,9 +697,15 @@ public final class OnnxImporter {
                 put(new Const(constShape(target, c.size()), c.floats(), c.longs()));
                 return;
             }
-            if (value(0) instanceof View v && v.layout() != Layout.BTF) {
-                if (reshapeView(v, target)) return;
-                throw unsupported("Reshape of a " + v.layout() + " sequence to " + show(target));
+            if (value(0) instanceof View v && v.layout() != Layout.BTF && reshapeView(v, target)) return;
+            if (value(0) instanceof Factored || value(0) instanceof View v && v.layout() != Layout.BTF) {
+                Factored f = factored(0);
+                if (f == null) throw unsupported("Reshape of a " + ((View) value(0)).layout() + " sequence to " + show(target));
+                if (intAttr(n, "allowzero", 0) != 0 && Arrays.stream(target).anyMatch(t -> t == 0)) throw badAttribute("allowzero", 1, "0");
+                Factored g = f.reshape(target, BATCH);
+                if (g == null) throw unsupported("Reshape of a " + f.layout() + " value to " + show(target));
+                values.put(n.outputs().get(0), g);
+                return;
             }
             SymbolicTensor x = sym(0);
             if (intAttr(n, "allowzero", 0) != 0 && Arrays.stream(target).anyMatch(t -> t == 0)) throw badAttribute("allowzero", 1, "0");
@@ -705,6 +754,13 @@ public final class OnnxImporter {
             if (perm != null && in instanceof View v && transposeView(v, perm)) return;
             if (perm != null && in instanceof SymbolicTensor t && t.shape().length == 2 && Arrays.equals(perm, new long[] {1, 0, 2})) {
                 values.put(n.outputs().get(0), new View(t, Layout.TBF)); // time-major, for a recurrent op
+                return;
+            }
+            if (perm != null && (in instanceof Factored || in instanceof SymbolicTensor t && perm.length > 0 && perm[0] != 0
+                    || in instanceof View v && v.layout() == Layout.TBF && v.source() instanceof SymbolicTensor)) {
+                Factored g = factored(0).transpose(perm);
+                if (g == null) throw badAttribute("perm", Arrays.toString(perm), "a permutation of the " + factored(0).rank() + " axes");
+                values.put(n.outputs().get(0), g);
                 return;
             }
             SymbolicTensor x = sym(0);
@@ -898,6 +954,246 @@ public final class OnnxImporter {
             throw unsupported("Expand of a constant other than 0 to " + show(shape.asLongs()));
         }
 
+        // ------------------------------------------------------------------ attention subgraphs
+
+        /** Input i as a factored value: one already, a time-major view of a tensor, or a tensor; null for a constant. */
+        private Factored factored(int i) {
+            Object v = value(i);
+            if (v instanceof Factored f) return f;
+            if (v instanceof View view && view.layout() == Layout.TBF && view.source() instanceof SymbolicTensor t) {
+                return Factored.of(t).transpose(new long[] {1, 0, 2});
+            }
+            if (v instanceof SymbolicTensor t) return Factored.of(t);
+            if (v instanceof View view) return Factored.of(plain(view));
+            return null;
+        }
+
+        /**
+         * Whether {@code value} flows, through reshapes, transposes, scalings and bias additions only, into a MatMul of
+         * two computed tensors: the projections of an attention, kept factored until the heads are known.
+         */
+        private boolean feedsAttention(String value, int depth) {
+            if (depth > 8) return false;
+            for (Node m : model.graph().nodes()) {
+                if (!m.inputs().contains(value)) continue;
+                switch (m.opType()) {
+                    case "MatMul":
+                        if (m.inputs().stream().noneMatch(initializers::contains)) return true;
+                        break;
+                    case "Add", "Mul", "Div", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Gather":
+                        if (feedsAttention(m.outputs().get(0), depth + 1)) return true;
+                        break;
+                    default:
+                }
+            }
+            return false;
+        }
+
+        /** A weight's module: its own name, or its bias's when the exporter left the weight anonymous ({@code val_4}). */
+        private static String moduleName(String kernel, String bias) {
+            return bias != null && !kernel.contains(".") && !kernel.contains("/") ? bias : kernel;
+        }
+
+        /** x @ kernel (+ bias) on a factored value: the projection of a source, or the output projection of attention. */
+        private Factored project(Factored x, float[] kernel, int in, int out, float[] bias, String name) {
+            List<Factored.Atom> last = x.last();
+            if (x.content() instanceof Factored.Source s && x.scale() == 1 && last.equals(List.of(new Factored.Atom("f", in, 1)))) {
+                List<List<Factored.Atom>> axes = new ArrayList<>(x.axes());
+                axes.set(axes.size() - 1, List.of(new Factored.Atom("n", out, 1)));
+                return x.with(new Factored.Projection(s.x(), kernel, in, out, bias, name), axes);
+            }
+            if (x.content() instanceof Factored.Attended a && last.equals(List.of(new Factored.Atom("o", in, 1)))
+                    && x.axes().subList(0, x.rank() - 1).stream().flatMap(List::stream).noneMatch(t -> t.label().equals("o"))) {
+                List<List<Factored.Atom>> axes = new ArrayList<>(x.axes());
+                axes.set(axes.size() - 1, List.of(new Factored.Atom("d", out, 1)));
+                return x.with(new Factored.Output(a, kernel, in, out, bias, name), axes);
+            }
+            throw unsupported("a product of a " + x.layout() + " value by a weight [" + in + ", " + out + "]");
+        }
+
+        /** Queries by keys (the scores), or probabilities by values (the attended values). */
+        private Factored attentionMatMul(Factored a, Factored b) {
+            if (a == null || b == null) throw unsupported("MatMul of a computed tensor by a constant that is not an initializer");
+            if (a.content() instanceof Factored.Projection && b.content() instanceof Factored.Projection) return scores(a, b);
+            if (a.content() instanceof Factored.Probabilities p && b.content() instanceof Factored.Projection) return attended(p, a, b);
+            throw unsupported("MatMul of a " + a.layout() + " and a " + b.layout() + " value (only attention's queries by keys"
+                    + " and probabilities by values)");
+        }
+
+        /**
+         * The heads of a projection laid out as [batch axes (batch, head digit)..., time, keyDim digit] (or, for keys,
+         * its last two axes swapped): {heads, keyDim}, or null.
+         */
+        private static int[] heads(Factored p, int timeAxis, int depthAxis) {
+            List<Factored.Atom> depth = p.axes().get(depthAxis), time = p.axes().get(timeAxis);
+            if (depth.size() != 1 || !depth.get(0).label().equals("n") || depth.get(0).stride() != 1) return null;
+            if (time.size() != 1 || !time.get(0).label().startsWith("t")) return null;
+            int keyDim = depth.get(0).size(), heads = 1, batches = 0;
+            for (int i = 0; i < p.rank(); i++) {
+                if (i == timeAxis || i == depthAxis) continue;
+                for (Factored.Atom t : p.axes().get(i)) {
+                    if (t.label().equals("b")) batches++;
+                    else if (t.label().equals("n") && t.stride() == keyDim && heads == 1) heads = t.size();
+                    else return null;
+                }
+            }
+            Factored.Projection proj = (Factored.Projection) p.content();
+            if (batches != 1 || ((SymbolicTensor) proj.x()).shape().length != 2 || p.offset() + heads * keyDim > proj.out()) return null;
+            return new int[] {heads, keyDim};
+        }
+
+        private static List<List<Factored.Atom>> batchAxes(Factored p, int count) {
+            List<List<Factored.Atom>> out = new ArrayList<>();
+            for (List<Factored.Atom> axis : p.axes().subList(0, count)) {
+                List<Factored.Atom> relabelled = new ArrayList<>();
+                for (Factored.Atom t : axis) relabelled.add(t.label().equals("n") ? new Factored.Atom("o", t.size(), t.stride()) : t);
+                out.add(relabelled);
+            }
+            return out;
+        }
+
+        private Factored scores(Factored q, Factored k) {
+            int r = q.rank();
+            int[] hq = r >= 3 && k.rank() == r ? heads(q, r - 2, r - 1) : null, hk = hq == null ? null : heads(k, r - 1, r - 2);
+            if (hq == null || !Arrays.equals(hq, hk) || !q.axes().subList(0, r - 2).equals(k.axes().subList(0, r - 2))) {
+                throw unsupported("MatMul of queries " + q.layout() + " by keys " + k.layout() + " (only [batch, heads, Tq, keyDim] by [batch, heads, keyDim, Tk],"
+                        + " the heads being consecutive blocks of the projection)");
+            }
+            List<List<Factored.Atom>> axes = batchAxes(q, r - 2);
+            axes.add(List.of(new Factored.Atom("tq", q.axes().get(r - 2).get(0).size(), 1)));
+            axes.add(List.of(new Factored.Atom("tk", k.axes().get(r - 1).get(0).size(), 1)));
+            return new Factored(new Factored.Scores(q, k, hq[0], hq[1], false), Factored.normal(axes), 0, q.scale() * k.scale());
+        }
+
+        private Factored softmax(Factored f, long axis) {
+            if (!(f.content() instanceof Factored.Scores s) || axis(axis, f.rank()) != f.rank() - 1 || !f.last().get(0).label().equals("tk")) {
+                throw unsupported("Softmax over axis " + axis + " of a " + f.layout() + " value (only attention scores, over the keys)");
+            }
+            return f.with(new Factored.Probabilities(s, f.scale()), f.axes());
+        }
+
+        private Factored attended(Factored.Probabilities p, Factored probs, Factored v) {
+            int r = probs.rank();
+            Factored.Scores s = p.scores();
+            int[] hv = v.rank() == r ? heads(v, r - 2, r - 1) : null;
+            if (hv == null || hv[0] != s.heads() || hv[1] != s.keyDim() || !batchAxes(v, r - 2).equals(probs.axes().subList(0, r - 2))
+                    || v.axes().get(r - 2).get(0).size() != probs.last().get(0).size()) {
+                throw unsupported("MatMul of attention probabilities " + probs.layout() + " by values " + v.layout());
+            }
+            List<List<Factored.Atom>> axes = new ArrayList<>(probs.axes().subList(0, r - 1));
+            axes.add(List.of(new Factored.Atom("o", s.keyDim(), 1)));
+            return new Factored(new Factored.Attended(p, v), Factored.normal(axes), 0, 1f);
+        }
+
+        /** Add, Sub, Mul, Div on a factored value: a scaling, a bias, a causal mask; null for the tensor ops. */
+        private Factored factoredBinary(String op, Object a, Object b) {
+            Factored f = a instanceof Factored x ? x : (Factored) b;
+            Object other = f == a ? b : a;
+            if (!(other instanceof Const c)) return null;
+            float[] v = c.asFloats();
+            Object content = f.content();
+            if ((op.equals("Mul") || op.equals("Div") && f == a) && c.size() == 1 && (content instanceof Factored.Projection || content instanceof Factored.Scores)) {
+                return f.scaled(op.equals("Mul") ? v[0] : 1 / v[0]);
+            }
+            if (op.equals("Add") && content instanceof Factored.Projection p && p.bias() == null && f.offset() == 0
+                    && f.last().equals(List.of(new Factored.Atom("n", p.out(), 1))) && c.shape().length == 1 && v.length == p.out()) {
+                return f.with(new Factored.Projection(p.x(), p.kernel(), p.in(), p.out(), v, p.name()), f.axes());
+            }
+            if (op.equals("Add") && content instanceof Factored.Output o && o.bias() == null
+                    && f.last().equals(List.of(new Factored.Atom("d", o.out(), 1))) && c.shape().length == 1 && v.length == o.out()) {
+                return f.with(new Factored.Output(o.attended(), o.kernel(), o.in(), o.out(), v, o.name()), f.axes());
+            }
+            if (op.equals("Add") && content instanceof Factored.Scores s && !s.causal() && causalMask(f, c)) {
+                return f.with(new Factored.Scores(s.query(), s.key(), s.heads(), s.keyDim(), true), f.axes());
+            }
+            throw unsupported("op " + op + " of a " + f.layout() + " value and a constant of shape " + Shape.str(c.shape()));
+        }
+
+        /** Whether c is [.., Tq, Tk] of 0 on and below the diagonal and a large negative number above it. */
+        private static boolean causalMask(Factored scores, Const c) {
+            int[] s = c.shape();
+            int tq = scores.axes().get(scores.rank() - 2).get(0).size(), tk = scores.last().get(0).size();
+            if (s.length < 2 || s[s.length - 2] != tq || s[s.length - 1] != tk || c.size() != tq * tk || c.floats() == null) return false;
+            for (int i = 0; i < tq; i++) {
+                for (int j = 0; j < tk; j++) {
+                    float m = c.floats()[i * tk + j];
+                    if (j <= i ? m != 0 : m > -1e4f) return false;
+                }
+            }
+            return true;
+        }
+
+        private final Map<Object, SymbolicTensor> madeFromFactored = new java.util.IdentityHashMap<>();
+
+        /**
+         * A factored value consumed by an ordinary layer: it must be a whole batch-first tensor again. A source is
+         * itself, a projection a Dense, an attention's output projection a {@link MultiHeadAttention} with the
+         * weights re-laid into PyTorch's in_proj / out_proj.
+         */
+        private SymbolicTensor plain(Factored f) {
+            Object c = f.content();
+            SymbolicTensor made = madeFromFactored.get(c);
+            if (made == null && c instanceof Factored.Source s && f.axes().equals(Factored.of(s.x()).axes())) made = s.x();
+            if (made == null && c instanceof Factored.Projection p && f.offset() == 0 && f.axes().equals(projectedAxes(p))) {
+                float[] kernel = p.kernel().clone(), bias = p.bias() == null ? null : p.bias().clone();
+                for (int i = 0; i < kernel.length; i++) kernel[i] *= f.scale();
+                if (bias != null) for (int i = 0; i < bias.length; i++) bias[i] *= f.scale();
+                Dense d = new Dense(layerName(p.name()), p.out(), Activation.LINEAR, Initializers.glorotUniform(), Initializers.zeros(), bias != null);
+                made = d.call(p.x());
+                setWeights(d, bias == null ? List.of(kernel) : List.of(kernel, bias));
+            }
+            if (made == null && c instanceof Factored.Output o && f.rank() == 3 && f.axes().get(0).equals(List.of(Factored.batch()))
+                    && f.axes().get(1).size() == 1 && f.axes().get(1).get(0).label().equals("tq")) {
+                made = multiHeadAttention(o);
+            }
+            if (made == null) {
+                throw unsupported("an input whose batch axis is not first or whose axes are mixed (" + f.layout() + "; Nabla's layers need [batch, ...])");
+            }
+            madeFromFactored.put(c, made);
+            return made;
+        }
+
+        private static List<List<Factored.Atom>> projectedAxes(Factored.Projection p) {
+            List<List<Factored.Atom>> axes = new ArrayList<>(Factored.of(p.x()).axes());
+            axes.set(axes.size() - 1, List.of(new Factored.Atom("n", p.out(), 1)));
+            return Factored.normal(axes);
+        }
+
+        /** The attention of an output projection as Nabla's layer: queries scaled so that Nabla's 1/sqrt(keyDim) gives the graph's scale. */
+        private SymbolicTensor multiHeadAttention(Factored.Output o) {
+            Factored.Attended at = o.attended();
+            Factored.Scores s = at.probabilities().scores();
+            Factored q = s.query(), k = s.key(), v = at.value();
+            Factored.Projection pq = (Factored.Projection) q.content(), pk = (Factored.Projection) k.content(), pv = (Factored.Projection) v.content();
+            int e = s.heads() * s.keyDim(), d = pq.in();
+            float total = at.probabilities().scale();
+            if (pk.in() != d || pv.in() != d || o.out() != d || o.in() != e) {
+                throw unsupported("attention with inputs of " + pq.in() + ", " + pk.in() + ", " + pv.in() + " features and an output of " + o.out()
+                        + " (MultiHeadAttention keeps the query's features)");
+            }
+            float[] w = new float[3 * e * d], b = new float[3 * e];
+            block(w, b, 0, pq, q.offset(), e, (float) (total * Math.sqrt(s.keyDim())));
+            block(w, b, e, pk, k.offset(), e, 1f);
+            block(w, b, 2 * e, pv, v.offset(), e, v.scale());
+            float[] ow = transpose2d(o.kernel(), e, d), ob = o.bias() == null ? new float[d] : o.bias();
+            dev.nabla.nn.MultiHeadAttention mha = new dev.nabla.nn.MultiHeadAttention(layerName(pq.name()), s.heads(), s.keyDim(), s.causal());
+            SymbolicTensor y;
+            if (pq.x() == pk.x() && pk.x() == pv.x()) y = mha.call(pq.x());
+            else if (pk.x() == pv.x()) y = mha.call(pq.x(), pk.x());
+            else y = mha.call(pq.x(), pk.x(), pv.x());
+            setWeights(mha, List.of(w, b, ow, ob));
+            return y;
+        }
+
+        /** Rows [row0, row0 + e) of a PyTorch-layout [3e, d] weight from columns offset.. of a projection's [d, out] kernel. */
+        private static void block(float[] w, float[] b, int row0, Factored.Projection p, int offset, int e, float factor) {
+            int d = p.in();
+            for (int r = 0; r < e; r++) {
+                for (int j = 0; j < d; j++) w[(row0 + r) * d + j] = p.kernel()[j * p.out() + offset + r] * factor;
+                b[row0 + r] = p.bias() == null ? 0 : p.bias()[offset + r] * factor;
+            }
+        }
+
         // ------------------------------------------------------------------ helpers
 
         /** Calls {@code layer} and records its output as the current node's first output. */
@@ -926,6 +1222,7 @@ public final class OnnxImporter {
             Object v = value(i);
             if (v instanceof SymbolicTensor t) return t;
             if (v instanceof View view) return plain(view);
+            if (v instanceof Factored f) return plain(f);
             throw unsupported("a constant as input " + i + " (" + node.inputs().get(i) + "); Nabla needs a computed tensor here");
         }
 

@@ -101,6 +101,19 @@ class OnnxImportTest {
         assertImportMatchesOrt("gru_embedding");
     }
 
+    /** PyTorch's pre-LN encoder layer: its attention subgraph (time-major, batch * heads) becomes one MultiHeadAttention. */
+    @Test
+    void transformerEncoderFixturePredictsOrtOutputThroughNablasAttentionLayer() throws Exception {
+        assertImportMatchesOrt("transformer_encoder");
+        Functional model = OnnxImporter.load(fixture("transformer_encoder.onnx"));
+        List<String> types = new ArrayList<>();
+        model.nodes().forEach(t -> {
+            if (t.layer() != null) types.add(t.layer().getClass().getSimpleName());
+        });
+        assertThat(types).containsOnlyOnce("MultiHeadAttention").doesNotContain("Permute", "Reshape");
+        assertThat(model.trainableParameterCount()).isEqualTo(3 * 8 * 8 + 3 * 8 + 8 * 8 + 8 + 3 * 16 + 2 * 8 * 16 + 16 + 8 + 4 * 8 + 4);
+    }
+
     @Test
     void initializersBecomeTrainableWeightsNamedAfterTheirModules() {
         Functional model = OnnxImporter.load(fixture("residual_mlp.onnx"));
