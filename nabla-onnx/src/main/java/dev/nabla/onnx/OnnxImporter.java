@@ -143,26 +143,26 @@ public final class OnnxImporter {
     private record View(Object source, Layout layout) {}
 
     /**
-     * A forward LSTM or GRU node, made into Nabla's layer when its output is first used: returning sequences or the last
-     * state, as the graph reads it. The weights are already in PyTorch's gate order.
+     * An RNN, LSTM or GRU node, made into Nabla's layer (a {@link Bidirectional} of it for two directions) when its
+     * output is first used: returning sequences or the last state, as the graph reads it. The weights are already in
+     * PyTorch's gate order: weight_ih, weight_hh, bias_ih, bias_hh of each direction, forward first. The layouts'
+     * directions axis ("1") has {@code directions} entries.
      */
     private static final class Pending {
         final String op, name;
         final SymbolicTensor x;
-        final int hidden;
-        final float[] wIh, wHh, bIh, bHh;
+        final int hidden, directions;
+        final List<float[]> weights;
         SymbolicTensor made;
         boolean sequences;
 
-        Pending(String op, String name, SymbolicTensor x, int hidden, float[] wIh, float[] wHh, float[] bIh, float[] bHh) {
+        Pending(String op, String name, SymbolicTensor x, int hidden, int directions, List<float[]> weights) {
             this.op = op;
             this.name = name;
             this.x = x;
             this.hidden = hidden;
-            this.wIh = wIh;
-            this.wHh = wHh;
-            this.bIh = bIh;
-            this.bHh = bHh;
+            this.directions = directions;
+            this.weights = weights;
         }
     }
 
@@ -302,6 +302,7 @@ public final class OnnxImporter {
                 case "Transpose": transpose(n); return;
                 case "BatchNormalization": batchNorm(n); return;
                 case "LayerNormalization": layerNorm(n); return;
+                case "RNN":
                 case "LSTM":
                 case "GRU": recurrent(n); return;
                 case "Expand": expand(n); return;
@@ -385,11 +386,12 @@ public final class OnnxImporter {
         private void unsqueeze(Node n, boolean add) {
             Object v = value(0);
             long[] axes = n.inputs().size() > 1 ? constant(1, "axes").asLongs() : n.attributes().containsKey("axes") ? n.attributes().get("axes").ints() : null;
-            if (!add && v instanceof View view && view.layout() == Layout.T1BH && axes != null && Arrays.equals(axes, new long[] {1})) {
+            boolean oneDirection = v instanceof View view && !(view.source() instanceof Pending p && p.directions != 1);
+            if (!add && oneDirection && v instanceof View view && view.layout() == Layout.T1BH && axes != null && Arrays.equals(axes, new long[] {1})) {
                 values.put(n.outputs().get(0), new View(view.source(), Layout.TBF)); // Y without its directions axis
                 return;
             }
-            if (!add && v instanceof View view && view.layout() == Layout.ONE_BH && axes != null && Arrays.equals(axes, new long[] {0})) {
+            if (!add && oneDirection && v instanceof View view && view.layout() == Layout.ONE_BH && axes != null && Arrays.equals(axes, new long[] {0})) {
                 values.put(n.outputs().get(0), materialize(view.source(), false));
                 return;
             }
@@ -561,6 +563,11 @@ public final class OnnxImporter {
                     return;
                 }
             }
+            if (a instanceof SymbolicTensor && b instanceof Const && geluFromErf(n)) return;
+            if (n.opType().equals("Add") && (a instanceof Const || b instanceof Const)) {
+                positions(a instanceof Const ? 1 : 0, a instanceof Const ? 0 : 1);
+                return;
+            }
             if (a instanceof Const || b instanceof Const) {
                 throw unsupported("op " + n.opType() + " with a constant operand (only two computed tensors, or a bias after MatMul)");
             }
@@ -573,6 +580,75 @@ public final class OnnxImporter {
                 case "Mul": call(new Multiply(name), x, y); return;
                 default: throw unsupported("op Div of two computed tensors");
             }
+        }
+
+        /**
+         * The exact GELU written with Erf: {@code ((erf(x / sqrt 2) + 1) * x) * 0.5} (x / sqrt 2 as a Div or a Mul by
+         * 1 / sqrt 2), from its first node {@code n}; the chain's nodes become one GELU activation.
+         */
+        private boolean geluFromErf(Node n) {
+            String x = n.inputs().get(0);
+            float c = ((Const) value(1)).asFloats()[0];
+            boolean scaled = ((Const) value(1)).size() == 1 && (n.opType().equals("Mul") ? Math.abs(c - 0.70710677f) < 1e-6f
+                    : n.opType().equals("Div") && Math.abs(c - 1.4142135f) < 1e-6f);
+            if (!scaled) return false;
+            Node erf = onlyConsumer(n.outputs().get(0), "Erf");
+            Node plusOne = erf == null ? null : onlyConsumer(erf.outputs().get(0), "Add");
+            Node timesX = plusOne == null || !isScalar(plusOne, erf.outputs().get(0), 1f) ? null : onlyConsumer(plusOne.outputs().get(0), "Mul");
+            if (timesX == null || !timesX.inputs().contains(x)) return false;
+            Node half = onlyConsumer(timesX.outputs().get(0), "Mul");
+            if (half == null || !isScalar(half, timesX.outputs().get(0), 0.5f)) return false;
+            consumed.addAll(List.of(erf, plusOne, timesX, half));
+            SymbolicTensor y = new ActivationLayer(layerName(null), Activation.GELU).call(sym(0));
+            values.put(half.outputs().get(0), y);
+            return true;
+        }
+
+        /** The one node reading {@code value}, if it is an {@code op}. */
+        private Node onlyConsumer(String value, String op) {
+            if (consumers.getOrDefault(value, 0) != 1) return null;
+            for (Node m : model.graph().nodes()) if (m.inputs().contains(value)) return m.opType().equals(op) ? m : null;
+            return null;
+        }
+
+        /** Whether binary node m combines {@code value} with a constant scalar {@code v}. */
+        private boolean isScalar(Node m, String value, float v) {
+            if (m.inputs().size() != 2) return false;
+            Object other = values.get(m.inputs().get(0).equals(value) ? m.inputs().get(1) : m.inputs().get(0));
+            if (other == null) other = constantOf(m.inputs().get(0).equals(value) ? m.inputs().get(1) : m.inputs().get(0));
+            return other instanceof Const k && k.size() == 1 && k.asFloats()[0] == v;
+        }
+
+        /** A Constant node's value read ahead of its turn (null if {@code name} is made by another op). */
+        private Const constantOf(String name) {
+            for (Node m : model.graph().nodes()) if (m.opType().equals("Constant") && m.outputs().contains(name)) return constantNode(m);
+            return null;
+        }
+
+        /**
+         * x [batch, T, D] + a [T, D] table: Nabla's SinusoidalPositionalEmbedding when the table is its sine table, else a
+         * PositionalEmbedding whose trainable table is the initializer.
+         */
+        private void positions(int xi, int tablei) {
+            SymbolicTensor x = sym(xi);
+            Const c = (Const) value(tablei);
+            int[] s = x.shape();
+            if (s.length != 2 || !Arrays.equals(c.shape(), s) || c.floats() == null) {
+                throw unsupported("op Add of a constant of shape " + Shape.str(c.shape()) + " to a tensor of shape " + shapeOf(x)
+                        + " (only a [time, features] table added to a sequence, or a bias after MatMul)");
+            }
+            float[] sines = dev.nabla.nn.SinusoidalPositionalEmbedding.table(s[0], s[1]).data();
+            boolean sinusoidal = true;
+            for (int i = 0; i < sines.length && sinusoidal; i++) sinusoidal = Math.abs(sines[i] - c.floats()[i]) <= 1e-6f;
+            if (sinusoidal) {
+                call(new dev.nabla.nn.SinusoidalPositionalEmbedding(layerName(null)), x);
+                return;
+            }
+            String table = node.inputs().get(tablei);
+            dev.nabla.nn.PositionalEmbedding p = new dev.nabla.nn.PositionalEmbedding(layerName(initializers.contains(table) ? table : null), s[0], s[1],
+                    Initializers.zeros());
+            call(p, x);
+            setWeights(p, List.of(c.floats()));
         }
 
         /** Integer arithmetic on shape vectors; the symbolic batch size only passes through a multiplication by 1. */
@@ -799,13 +875,13 @@ public final class OnnxImporter {
         }
 
         /**
-         * LSTM / GRU: forward, one direction, zero (or no) initial state, no sequence lengths. ONNX stacks the gates
-         * i, o, f, c (LSTM) and z, r, h (GRU); Nabla as PyTorch i, f, g, o and r, z, n: the blocks are re-laid, the
-         * inverse of {@code OnnxExporter.recurrent}. The GRU must apply its reset gate after the hidden product
-         * (linear_before_reset=1, as PyTorch).
+         * RNN (tanh) / LSTM / GRU: forward or bidirectional, zero (or no) initial state, no sequence lengths. ONNX
+         * stacks the gates i, o, f, c (LSTM) and z, r, h (GRU); Nabla as PyTorch i, f, g, o and r, z, n: the blocks are
+         * re-laid, the inverse of {@code OnnxExporter.recurrent}. The GRU must apply its reset gate after the hidden
+         * product (linear_before_reset=1, as PyTorch).
          */
         private void recurrent(Node n) {
-            boolean lstm = n.opType().equals("LSTM");
+            boolean lstm = n.opType().equals("LSTM"), rnn = n.opType().equals("RNN");
             Object in = value(0);
             SymbolicTensor x;
             long layout = intAttr(n, "layout", 0);
@@ -814,8 +890,9 @@ public final class OnnxImporter {
             else if (layout == 1) x = sym(0);
             else throw unsupported("input " + n.inputs().get(0) + " in this layout");
             String direction = stringAttr(n, "direction", "forward");
-            if (!direction.equals("forward")) throw badAttribute("direction", direction, "forward");
-            if (!lstm && intAttr(n, "linear_before_reset", 0) != 1) throw badAttribute("linear_before_reset", intAttr(n, "linear_before_reset", 0), "1, as PyTorch");
+            if (!direction.equals("forward") && !direction.equals("bidirectional")) throw badAttribute("direction", direction, "forward or bidirectional");
+            int dirs = direction.equals("forward") ? 1 : 2;
+            if (!lstm && !rnn && intAttr(n, "linear_before_reset", 0) != 1) throw badAttribute("linear_before_reset", intAttr(n, "linear_before_reset", 0), "1, as PyTorch");
             if (lstm && intAttr(n, "input_forget", 0) != 0) throw badAttribute("input_forget", 1, "0");
             for (String a : new String[] {"activations", "clip", "activation_alpha", "activation_beta"}) {
                 if (n.attributes().containsKey(a)) throw badAttribute(a, "given", "the default");
@@ -826,14 +903,18 @@ public final class OnnxImporter {
             }
             int h = (int) intAttr(n, "hidden_size", -1);
             TensorData w = weight(1), r = weight(2);
-            int gates = lstm ? 4 : 3, d = x.shape()[x.shape().length - 1];
-            if (w.count() != (long) gates * h * d || r.count() != (long) gates * h * h) {
+            int gates = lstm ? 4 : rnn ? 1 : 3, d = x.shape()[x.shape().length - 1];
+            if (w.count() != (long) dirs * gates * h * d || r.count() != (long) dirs * gates * h * h) {
                 throw unsupported("weights W " + Arrays.toString(w.dims()) + " and R " + Arrays.toString(r.dims()) + " for hidden_size " + h + " and " + d + " inputs");
             }
-            float[] b = n.inputs().size() > 3 && !n.inputs().get(3).isEmpty() ? weight(3).floats() : new float[2 * gates * h];
-            int[] order = lstm ? new int[] {0, 2, 3, 1} : new int[] {1, 0, 2}; // PyTorch block k is ONNX block order[k]
-            Pending p = new Pending(n.opType(), layerName(null), x, h, relaid(w.floats(), 0, d, h, order), relaid(r.floats(), 0, h, h, order),
-                    relaid(b, 0, 1, h, order), relaid(b, gates * h, 1, h, order));
+            float[] b = n.inputs().size() > 3 && !n.inputs().get(3).isEmpty() ? weight(3).floats() : new float[dirs * 2 * gates * h];
+            int[] order = lstm ? new int[] {0, 2, 3, 1} : rnn ? new int[] {0} : new int[] {1, 0, 2}; // PyTorch block k is ONNX block order[k]
+            List<float[]> weights = new ArrayList<>();
+            for (int k = 0; k < dirs; k++) {
+                weights.addAll(List.of(relaid(w.floats(), k * gates * h * d, d, h, order), relaid(r.floats(), k * gates * h * h, h, h, order),
+                        relaid(b, k * 2 * gates * h, 1, h, order), relaid(b, (2 * k + 1) * gates * h, 1, h, order)));
+            }
+            Pending p = new Pending(n.opType(), layerName(null), x, h, dirs, weights);
             List<String> outs = n.outputs();
             if (outs.size() > 0 && !outs.get(0).isEmpty()) values.put(outs.get(0), new View(p, Layout.T1BH));
             if (outs.size() > 1 && !outs.get(1).isEmpty()) values.put(outs.get(1), new View(p, Layout.ONE_BH));
@@ -855,10 +936,15 @@ public final class OnnxImporter {
                 if (p.sequences != sequences) throw unsupported("both the sequences and the last state of " + p.op + " " + p.name);
                 return p.made;
             }
-            Layer layer = p.op.equals("LSTM") ? new dev.nabla.nn.LSTM(p.name, p.hidden, sequences) : new dev.nabla.nn.GRU(p.name, p.hidden, sequences);
+            dev.nabla.nn.Recurrent cell = switch (p.op) {
+                case "LSTM" -> new dev.nabla.nn.LSTM(p.name, p.hidden, sequences);
+                case "GRU" -> new dev.nabla.nn.GRU(p.name, p.hidden, sequences);
+                default -> new dev.nabla.nn.SimpleRNN(p.name, p.hidden, sequences);
+            };
+            Layer layer = p.directions == 2 ? new dev.nabla.nn.Bidirectional(p.name, cell) : cell;
             p.made = layer.call(p.x);
             p.sequences = sequences;
-            setWeights(layer, List.of(p.wIh, p.wHh, p.bIh, p.bHh));
+            setWeights(layer, p.weights);
             return p.made;
         }
 
@@ -872,7 +958,7 @@ public final class OnnxImporter {
         /** The ONNX dims of a view, the batch symbolic. */
         private long[] viewDims(View v) {
             Object src = v.source();
-            long t, f;
+            long t, f, dirs = 1;
             if (src instanceof SymbolicTensor s) {
                 t = s.shape()[0];
                 f = s.shape()[s.shape().length - 1];
@@ -880,15 +966,16 @@ public final class OnnxImporter {
                 Pending p = (Pending) src;
                 t = p.x.shape()[0];
                 f = p.hidden;
+                dirs = p.directions;
             }
             return switch (v.layout()) {
-                case TBF -> new long[] {t, BATCH, f};
-                case BTF -> new long[] {BATCH, t, f};
-                case T1BH -> new long[] {t, 1, BATCH, f};
-                case TB1H -> new long[] {t, BATCH, 1, f};
-                case BT1H -> new long[] {BATCH, t, 1, f};
-                case ONE_BH -> new long[] {1, BATCH, f};
-                case B1H -> new long[] {BATCH, 1, f};
+                case TBF -> new long[] {t, BATCH, dirs * f};
+                case BTF -> new long[] {BATCH, t, dirs * f};
+                case T1BH -> new long[] {t, dirs, BATCH, f};
+                case TB1H -> new long[] {t, BATCH, dirs, f};
+                case BT1H -> new long[] {BATCH, t, dirs, f};
+                case ONE_BH -> new long[] {dirs, BATCH, f};
+                case B1H -> new long[] {BATCH, dirs, f};
             };
         }
 
@@ -908,10 +995,10 @@ public final class OnnxImporter {
             return true;
         }
 
-        /** Reshape of a view dropping its size-1 directions axis. */
+        /** Reshape of a view merging its directions axis into the features (forward first, as Bidirectional's). */
         private boolean reshapeView(View v, long[] target) {
             long[] dims = viewDims(v);
-            long f = dims[dims.length - 1];
+            long f = dims[dims.length - 1] * (v.layout() == Layout.TBF || v.layout() == Layout.BTF ? 1 : dims[dims.length - 2]);
             if (target[target.length - 1] != f && target[target.length - 1] != -1) return false;
             Layout to = switch (v.layout()) {
                 case TB1H -> target.length == 3 ? Layout.TBF : null;
@@ -930,6 +1017,7 @@ public final class OnnxImporter {
             if (idx.shape().length != 0) return false;
             long i = idx.asLongs()[0];
             long[] dims = viewDims(v);
+            if (v.source() instanceof Pending p && p.directions != 1) return false; // the backward half's last state is at step 0
             if (v.layout() == Layout.BTF && axis == 1 && (i == -1 || i == dims[1] - 1)) {
                 values.put(node.outputs().get(0), materialize(v.source(), false));
                 return true;
@@ -996,6 +1084,7 @@ public final class OnnxImporter {
 
         /** x @ kernel (+ bias) on a factored value: the projection of a source, or the output projection of attention. */
         private Factored project(Factored x, float[] kernel, int in, int out, float[] bias, String name) {
+            if (x.content() instanceof Factored.Projection || x.content() instanceof Factored.Output) x = Factored.of(plain(x)); // e.g. attention on attention
             List<Factored.Atom> last = x.last();
             if (x.content() instanceof Factored.Source s && x.scale() == 1 && last.equals(List.of(new Factored.Atom("f", in, 1)))) {
                 List<List<Factored.Atom>> axes = new ArrayList<>(x.axes());

@@ -3,7 +3,16 @@ package dev.nabla.onnx;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.autograd.NoGrad;
 import dev.nabla.nn.Activation;
+import dev.nabla.nn.AvgPool1D;
 import dev.nabla.nn.AvgPool2D;
+import dev.nabla.nn.Bidirectional;
+import dev.nabla.nn.MaxPool1D;
+import dev.nabla.nn.MultiHeadAttention;
+import dev.nabla.nn.PositionalEmbedding;
+import dev.nabla.nn.SimpleRNN;
+import dev.nabla.nn.SinusoidalPositionalEmbedding;
+import dev.nabla.nn.TransformerDecoderLayer;
+import dev.nabla.nn.TransformerEncoderLayer;
 import dev.nabla.nn.BatchNormalization;
 import dev.nabla.nn.Concatenate;
 import dev.nabla.nn.Conv2D;
@@ -129,5 +138,82 @@ class OnnxRoundTripTest {
         Functional m = Model.of(List.of(a, b), Map.of("score", Dense.of(2).call(h)));
         randomise(m, 7);
         assertRoundTrip(m, Map.of("a", Tensor.normal(new Rng(8), 0, 1, 4, 3), "b", Tensor.normal(new Rng(9), 0, 1, 4, 5)));
+    }
+
+    private static Tensor ids(int batch, int time, int vocab, long seed) {
+        float[] ids = new float[batch * time];
+        Rng rng = new Rng(seed);
+        for (int i = 0; i < ids.length; i++) ids[i] = rng.nextInt(vocab);
+        return Tensor.of(ids, batch, time);
+    }
+
+    @Test
+    void conv1dWithStridePaddingDilationAndBothPoolsRoundTrips() {
+        Sequential m = Sequential.of(new Conv1D(4, 3, 2, 1, 1, true, Activation.RELU), new MaxPool1D(2, 1),
+                new Conv1D(3, 2, 1, 0, 2, false, Activation.TANH), new AvgPool1D(2, 2), new Flatten(), Dense.of(2));
+        m.buildFor(1, 3, 16);
+        randomise(m, 21);
+        assertRoundTrip(m, Map.of("input", Tensor.normal(new Rng(22), 0, 1, 2, 3, 16)));
+    }
+
+    @Test
+    void simpleRnnsRoundTrip() {
+        Sequential m = Sequential.of(new SimpleRNN(null, 5, true), new SimpleRNN(null, 4, false), Dense.of(2));
+        m.buildFor(1, 6, 3);
+        randomise(m, 23);
+        assertRoundTrip(m, Map.of("input", Tensor.normal(new Rng(24), 0, 1, 3, 6, 3)));
+    }
+
+    @Test
+    void bidirectionalLstmAndGruRoundTrip() {
+        Sequential m = Sequential.of(Bidirectional.of(new LSTM(null, 4, true)), Bidirectional.of(new GRU(null, 3, false)), Dense.of(2));
+        m.buildFor(1, 5, 3);
+        randomise(m, 25);
+        assertRoundTrip(m, Map.of("input", Tensor.normal(new Rng(26), 0, 1, 2, 5, 3)));
+    }
+
+    @Test
+    void selfCausalAndCrossAttentionRoundTrip() {
+        SymbolicTensor a = Input.of("a", 5, 8), b = Input.of("b", 3, 8);
+        SymbolicTensor self = new MultiHeadAttention(null, 2, 4, false).call(a);
+        SymbolicTensor causal = new MultiHeadAttention(null, 4, 2, true).call(self);
+        SymbolicTensor cross = new MultiHeadAttention(null, 2, 3, false).call(causal, b);
+        SymbolicTensor three = new MultiHeadAttention(null, 1, 4, false).call(cross, b, b);
+        Functional m = Model.of(List.of(a, b), Map.of("out", new GlobalAveragePooling1D().call(three)));
+        randomise(m, 27);
+        assertRoundTrip(m, Map.of("a", Tensor.normal(new Rng(28), 0, 1, 2, 5, 8), "b", Tensor.normal(new Rng(29), 0, 1, 2, 3, 8)));
+    }
+
+    @Test
+    void transformerEncoderAndDecoderLayersWithPositionalEmbeddingsRoundTrip() {
+        SymbolicTensor src = Input.of("src", 6), tgt = Input.of("tgt", 4);
+        SymbolicTensor x = new PositionalEmbedding(6, 8).call(Embedding.of(11, 8).call(src));
+        x = new TransformerEncoderLayer(null, 8, 2, 16, 0.0, TransformerEncoderLayer.FeedForwardActivation.GELU, true, 1e-5).call(x);
+        x = new TransformerEncoderLayer(null, 8, 2, 12, 0.0, TransformerEncoderLayer.FeedForwardActivation.RELU, false, 1e-5).call(x);
+        SymbolicTensor y = new SinusoidalPositionalEmbedding().call(Embedding.of(11, 8).call(tgt));
+        y = new TransformerDecoderLayer(null, 8, 4, 16, 0.0, TransformerEncoderLayer.FeedForwardActivation.RELU, false, 1e-5).call(y, x);
+        Functional m = Model.of(List.of(src, tgt), Map.of("logits", Dense.of(11).call(y)));
+        randomise(m, 31);
+        assertRoundTrip(m, Map.of("src", ids(2, 6, 11, 32), "tgt", ids(2, 4, 11, 33)));
+    }
+
+    /** An Embedding with a padding index masks the recurrent layer's steps, the attention's keys and the pooling. */
+    @Test
+    void paddingMasksRoundTrip() {
+        SymbolicTensor tokens = Input.of("tokens", 6);
+        SymbolicTensor e = new Embedding("embed", 9, 8, 0, dev.nabla.nn.Initializers.glorotUniform()).call(tokens);
+        SymbolicTensor h = new LSTM(null, 8, true).call(e);
+        h = new MultiHeadAttention(null, 2, 4, false).call(h);
+        h = new TransformerEncoderLayer(null, 8, 2, 16, 0.0, TransformerEncoderLayer.FeedForwardActivation.RELU, false, 1e-5).call(h);
+        Functional m = Model.of(List.of(tokens), Map.of("out", Dense.of(3).call(new GlobalAveragePooling1D().call(h))));
+        randomise(m, 35);
+        Tensor in = ids(3, 6, 9, 36);
+        float[] d = in.data();
+        d[4] = 0;
+        d[5] = 0; // row 0 padded after 4 steps
+        d[6 + 5] = 0; // row 1 after 5
+        for (int t = 1; t < 6; t++) d[12 + t] = 0; // row 2 after 1
+        d[12] = 3;
+        assertRoundTrip(m, Map.of("tokens", in));
     }
 }
