@@ -114,6 +114,18 @@ public final class OnnxImporter {
         }
     }
 
+    /**
+     * The padding mask of token ids, in one of the forms an exporter computes from it ({@code ids == pad}, its negation,
+     * the float mask, the step counts, the keys' [batch, 1, 1, T] form ...): Nabla routes that mask itself from the
+     * Embedding with the padding index to the layers that read it, so these values only check that the graph uses it
+     * as Nabla would. {@code x} is the tensor of a masked product or sum (pooling), else null.
+     */
+    private record MaskOf(SymbolicTensor ids, String form, SymbolicTensor x) {
+        MaskOf as(String newForm) {
+            return new MaskOf(ids, newForm, x);
+        }
+    }
+
     /** A tensor of zeros whose shape holds the batch size (an Expand of 0): a recurrent op's initial state, unused. */
     private record Zeros() {}
 
@@ -264,7 +276,11 @@ public final class OnnxImporter {
                 case "Add":
                 case "Sub":
                 case "Mul":
-                case "Div": binary(n); return;
+                case "Div":
+                case "Max": binary(n); return;
+                case "Equal": equal(n); return;
+                case "Not": maskStep(n, "equal", "not"); return;
+                case "ReduceSum": reduceSum(n); return;
                 case "Relu": activation(n, Activation.RELU); return;
                 case "Tanh": activation(n, Activation.TANH); return;
                 case "Sigmoid": activation(n, Activation.SIGMOID); return;
@@ -308,6 +324,8 @@ public final class OnnxImporter {
                 case "Expand": expand(n); return;
                 case "ReduceMean":
                 case "ReduceMax": reduce(n); return;
+                case "Greater": greater(n); return;
+                case "Where": where(n); return;
                 default: throw unsupported("op " + n.opType());
             }
         }
@@ -378,8 +396,10 @@ public final class OnnxImporter {
         private void embedding(SymbolicTensor ids) {
             TensorData table = weight(0);
             if (table.dims().length != 2) throw unsupported("Gather from a weight of shape " + Arrays.toString(table.dims()));
-            Embedding e = new Embedding(layerName(table.name()), (int) table.dims()[0], (int) table.dims()[1], -1, Initializers.zeros());
+            int pad = paddingIndex(node.inputs().get(1));
+            Embedding e = new Embedding(layerName(table.name()), (int) table.dims()[0], (int) table.dims()[1], pad, Initializers.zeros());
             call(e, ids);
+            if (pad >= 0) paddingIndices.put(ids, (long) pad);
             setWeights(e, List.of(table.floats()));
         }
 
@@ -393,6 +413,10 @@ public final class OnnxImporter {
             }
             if (!add && oneDirection && v instanceof View view && view.layout() == Layout.ONE_BH && axes != null && Arrays.equals(axes, new long[] {0})) {
                 values.put(n.outputs().get(0), materialize(view.source(), false));
+                return;
+            }
+            if (v instanceof MaskOf m && add && m.form().equals("mask") && axes != null && (Arrays.equals(axes, new long[] {1, 2}) || Arrays.equals(axes, new long[] {2}))) {
+                values.put(n.outputs().get(0), m.as(axes.length == 2 ? "keys" : "steps"));
                 return;
             }
             if (v instanceof Factored f) {
@@ -459,6 +483,10 @@ public final class OnnxImporter {
         private void cast(Node n) {
             Object v = value(0);
             long to = intAttr(n, "to", 0);
+            if (v instanceof MaskOf m && (m.form().equals("not") && to == OnnxModel.FLOAT || m.form().equals("lengths"))) {
+                values.put(n.outputs().get(0), m.form().equals("not") ? m.as("mask") : m);
+                return;
+            }
             if (v instanceof SymbolicTensor && to != OnnxModel.FLOAT && onlyGatherIndices(n.outputs().get(0))) {
                 alias(n); // token ids: Nabla keeps them float32 holding integers, as its Embedding reads them
                 return;
@@ -563,6 +591,10 @@ public final class OnnxImporter {
                     return;
                 }
             }
+            if (a instanceof MaskOf || b instanceof MaskOf) {
+                values.put(n.outputs().get(0), maskBinary(n.opType(), a, b));
+                return;
+            }
             if (a instanceof SymbolicTensor && b instanceof Const && geluFromErf(n)) return;
             if (n.opType().equals("Add") && (a instanceof Const || b instanceof Const)) {
                 positions(a instanceof Const ? 1 : 0, a instanceof Const ? 0 : 1);
@@ -578,7 +610,7 @@ public final class OnnxImporter {
                 case "Add": call(new Add(name), x, y); return;
                 case "Sub": call(new Subtract(name), x, y); return;
                 case "Mul": call(new Multiply(name), x, y); return;
-                default: throw unsupported("op Div of two computed tensors");
+                default: throw unsupported("op " + n.opType() + " of two computed tensors");
             }
         }
 
@@ -746,9 +778,14 @@ public final class OnnxImporter {
 
         /** A mean or max over one axis of a [batch, a, b] tensor, dropping it: the 1-D global poolings. */
         private void reduce(Node n) {
-            SymbolicTensor x = sym(0);
             long[] axes = n.inputs().size() > 1 && !n.inputs().get(1).isEmpty() ? constant(1, "axes").asLongs()
                     : n.attributes().containsKey("axes") ? n.attributes().get("axes").ints() : null;
+            if (value(0) instanceof MaskOf m && m.form().equals("masked steps") && n.opType().equals("ReduceMax") && axes != null
+                    && Arrays.equals(axes, new long[] {1}) && intAttr(n, "keepdims", 1) == 0) {
+                values.put(n.outputs().get(0), m.as("masked max"));
+                return;
+            }
+            SymbolicTensor x = sym(0);
             if (axes == null || axes.length != 1) throw badAttribute("axes", axes == null ? "all" : Arrays.toString(axes), "one axis");
             if (intAttr(n, "keepdims", 1) != 0) throw badAttribute("keepdims", intAttr(n, "keepdims", 1), "0");
             int rank = x.shape().length + 1;
@@ -897,7 +934,9 @@ public final class OnnxImporter {
             for (String a : new String[] {"activations", "clip", "activation_alpha", "activation_beta"}) {
                 if (n.attributes().containsKey(a)) throw badAttribute(a, "given", "the default");
             }
-            if (n.inputs().size() > 4 && !n.inputs().get(4).isEmpty()) throw unsupported("sequence_lens");
+            if (n.inputs().size() > 4 && !n.inputs().get(4).isEmpty() && !(value(4) instanceof MaskOf m && m.form().equals("lengths"))) {
+                throw unsupported("sequence_lens other than the real steps of an Embedding's padding mask");
+            }
             for (int i = 5; i < n.inputs().size(); i++) {
                 if (!n.inputs().get(i).isEmpty() && !(value(i) instanceof Zeros)) throw unsupported("a non-zero initial state (input " + i + ")");
             }
@@ -1040,6 +1079,127 @@ public final class OnnxImporter {
                 return;
             }
             throw unsupported("Expand of a constant other than 0 to " + show(shape.asLongs()));
+        }
+
+        // ------------------------------------------------------------------ padding masks
+
+        private final Map<SymbolicTensor, Long> paddingIndices = new java.util.IdentityHashMap<>();
+
+        /**
+         * The padding index of an Embedding reading {@code ids}: the scalar an Equal compares the same ids (or the
+         * value they were cast from) with, as Nabla's export of a padding mask does; -1 if no node does.
+         */
+        private int paddingIndex(String ids) {
+            Set<String> names = new HashSet<>(List.of(ids));
+            for (Node m : model.graph().nodes()) if (m.opType().equals("Cast") && m.outputs().contains(ids)) names.add(m.inputs().get(0));
+            for (Node m : model.graph().nodes()) {
+                if (!m.opType().equals("Equal") || !names.contains(m.inputs().get(0))) continue;
+                Object c = values.containsKey(m.inputs().get(1)) ? values.get(m.inputs().get(1)) : constantOf(m.inputs().get(1));
+                if (c instanceof Const k && k.size() == 1) return (int) k.asLongs()[0];
+            }
+            return -1;
+        }
+
+        private void equal(Node n) {
+            if (value(0) instanceof SymbolicTensor ids && value(1) instanceof Const c && c.size() == 1 && paddingIndices.containsKey(ids)
+                    && paddingIndices.get(ids) == c.asLongs()[0]) {
+                values.put(n.outputs().get(0), new MaskOf(ids, "equal", null));
+                return;
+            }
+            throw unsupported("op Equal other than of token ids with their Embedding's padding index");
+        }
+
+        /** A mask of form {@code from} becomes {@code to}; anything else is refused. */
+        private void maskStep(Node n, String from, String to) {
+            if (value(0) instanceof MaskOf m && m.form().equals(from)) {
+                values.put(n.outputs().get(0), m.as(to));
+                return;
+            }
+            throw unsupported("op " + n.opType() + " other than on a padding mask");
+        }
+
+        /** Sums over the time axis: of the mask (the real steps per row), or of masked steps (a masked pooling). */
+        private void reduceSum(Node n) {
+            long[] axes = n.inputs().size() > 1 && !n.inputs().get(1).isEmpty() ? constant(1, "axes").asLongs()
+                    : n.attributes().containsKey("axes") ? n.attributes().get("axes").ints() : null;
+            boolean keep = intAttr(n, "keepdims", 1) != 0;
+            if (value(0) instanceof MaskOf m && axes != null && Arrays.equals(axes, new long[] {1})) {
+                if (m.form().equals("mask")) {
+                    values.put(n.outputs().get(0), m.as(keep ? "count" : "lengths"));
+                    return;
+                }
+                if (m.form().equals("masked product") && !keep) {
+                    values.put(n.outputs().get(0), m.as("masked sum"));
+                    return;
+                }
+            }
+            throw unsupported("ReduceSum other than over the steps of a padding mask or of masked steps");
+        }
+
+        /**
+         * The arithmetic of masked attention and pooling: (keys - 1) * 1e30 added to the scores, probabilities times the
+         * keys (and the causal triangle), x times the steps summed and divided by max(count, 1).
+         */
+        private Object maskBinary(String op, Object a, Object b) {
+            MaskOf m = a instanceof MaskOf x ? x : (MaskOf) b;
+            Object other = m == a ? b : a;
+            float k = other instanceof Const c && c.size() == 1 ? c.asFloats()[0] : Float.NaN;
+            String form = m.form();
+            if (op.equals("Sub") && m == a && form.equals("keys") && k == 1) return m.as("keys - 1");
+            if (op.equals("Mul") && form.equals("keys - 1") && k >= 1e4f) return m.as("bias");
+            if (op.equals("Max") && form.equals("count") && k == 1) return m.as("count >= 1");
+            if (op.equals("Add") && form.equals("bias") && other instanceof Factored f && f.content() instanceof Factored.Scores) return f;
+            if (op.equals("Mul") && (form.equals("keys") || form.equals("causal keys")) && other instanceof Factored f
+                    && f.content() instanceof Factored.Probabilities) {
+                return f;
+            }
+            if (op.equals("Mul") && form.equals("keys") && other instanceof Const c && lowerTriangle(c)) return m.as("causal keys");
+            if (op.equals("Mul") && form.equals("steps") && other instanceof SymbolicTensor x && x.shape().length == 2) {
+                return new MaskOf(m.ids(), "masked product", x);
+            }
+            if (op.equals("Div") && m == a && form.equals("masked sum") && b instanceof MaskOf count && count.form().equals("count >= 1")) {
+                SymbolicTensor y = new GlobalAveragePooling1D(layerName(null), DataFormat.CHANNELS_LAST).call(m.x());
+                return y;
+            }
+            throw unsupported("op " + op + " of a padding mask (" + form + ") and a " + (other instanceof MaskOf o ? "mask (" + o.form() + ")"
+                    : other instanceof Const c ? "constant of shape " + Shape.str(c.shape()) : "computed tensor"));
+        }
+
+        /** steps > 0.5 (the real steps) or count > 0.5 (the rows with any): the conditions of a masked max pooling. */
+        private void greater(Node n) {
+            if (value(0) instanceof MaskOf m && (m.form().equals("steps") || m.form().equals("count")) && value(1) instanceof Const c
+                    && c.size() == 1 && c.asFloats()[0] == 0.5f) {
+                values.put(n.outputs().get(0), m.as(m.form().equals("steps") ? "real steps" : "any real step"));
+                return;
+            }
+            throw unsupported("op Greater other than on a padding mask");
+        }
+
+        /**
+         * Where(real steps, x, -inf) then ReduceMax over time then Where(any real step, max, 0): Nabla's masked
+         * GlobalMaxPooling1D, as its export writes it.
+         */
+        private void where(Node n) {
+            Object c = value(0), a = value(1), b = value(2);
+            if (c instanceof MaskOf m && m.form().equals("real steps") && a instanceof SymbolicTensor x && x.shape().length == 2
+                    && b instanceof Const k && k.size() == 1 && k.asFloats()[0] == Float.NEGATIVE_INFINITY) {
+                values.put(n.outputs().get(0), new MaskOf(m.ids(), "masked steps", x));
+                return;
+            }
+            if (c instanceof MaskOf m && m.form().equals("any real step") && a instanceof MaskOf max && max.form().equals("masked max")
+                    && max.ids() == m.ids() && b instanceof Const k && k.size() == 1 && k.asFloats()[0] == 0) {
+                values.put(n.outputs().get(0), new GlobalMaxPooling1D(layerName(null), DataFormat.CHANNELS_LAST).call(max.x()));
+                return;
+            }
+            throw unsupported("op Where other than in a masked max pooling");
+        }
+
+        /** Whether c is a square [T, T] of ones on and below the diagonal and zeros above it. */
+        private static boolean lowerTriangle(Const c) {
+            int[] s = c.shape();
+            if (s.length != 2 || s[0] != s[1] || c.floats() == null) return false;
+            for (int i = 0; i < s[0]; i++) for (int j = 0; j < s[1]; j++) if (c.floats()[i * s[1] + j] != (j <= i ? 1 : 0)) return false;
+            return true;
         }
 
         // ------------------------------------------------------------------ attention subgraphs
@@ -1312,6 +1472,7 @@ public final class OnnxImporter {
             if (v instanceof SymbolicTensor t) return t;
             if (v instanceof View view) return plain(view);
             if (v instanceof Factored f) return plain(f);
+            if (v instanceof MaskOf m) throw unsupported("a padding mask (" + m.form() + ") as the input of an ordinary layer");
             throw unsupported("a constant as input " + i + " (" + node.inputs().get(i) + "); Nabla needs a computed tensor here");
         }
 

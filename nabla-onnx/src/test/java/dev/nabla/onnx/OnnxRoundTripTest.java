@@ -197,23 +197,35 @@ class OnnxRoundTripTest {
         assertRoundTrip(m, Map.of("src", ids(2, 6, 11, 32), "tgt", ids(2, 4, 11, 33)));
     }
 
-    /** An Embedding with a padding index masks the recurrent layer's steps, the attention's keys and the pooling. */
+    /** Ids with the padding index 0 after 4, 5 and 1 real steps of the 3 rows. */
+    private static Tensor padded(int vocab, long seed) {
+        Tensor in = ids(3, 6, vocab - 1, seed);
+        float[] d = in.data();
+        for (int i = 0; i < d.length; i++) d[i] += 1;
+        d[4] = 0;
+        d[5] = 0;
+        d[6 + 5] = 0;
+        for (int t = 1; t < 6; t++) d[12 + t] = 0;
+        return in;
+    }
+
+    /**
+     * An Embedding with a padding index masks the recurrent layers' steps, the attention's keys (also under the
+     * decoder's causal mask) and the pooling: the imported Embedding gets the padding index back, and Nabla routes it.
+     */
     @Test
     void paddingMasksRoundTrip() {
-        SymbolicTensor tokens = Input.of("tokens", 6);
+        SymbolicTensor tokens = Input.of("tokens", 6), target = Input.of("target", 6);
         SymbolicTensor e = new Embedding("embed", 9, 8, 0, dev.nabla.nn.Initializers.glorotUniform()).call(tokens);
         SymbolicTensor h = new LSTM(null, 8, true).call(e);
+        h = Bidirectional.of(new GRU(null, 4, true)).call(h);
         h = new MultiHeadAttention(null, 2, 4, false).call(h);
         h = new TransformerEncoderLayer(null, 8, 2, 16, 0.0, TransformerEncoderLayer.FeedForwardActivation.RELU, false, 1e-5).call(h);
-        Functional m = Model.of(List.of(tokens), Map.of("out", Dense.of(3).call(new GlobalAveragePooling1D().call(h))));
+        SymbolicTensor y = new Embedding("target_embed", 9, 8, 0, dev.nabla.nn.Initializers.glorotUniform()).call(target);
+        y = new TransformerDecoderLayer(null, 8, 2, 16, 0.0, TransformerEncoderLayer.FeedForwardActivation.GELU, true, 1e-5).call(y, h);
+        SymbolicTensor pooled = new Concatenate().call(new GlobalAveragePooling1D().call(h), new GlobalMaxPooling1D().call(y));
+        Functional m = Model.of(List.of(tokens, target), Map.of("out", Dense.of(3).call(pooled)));
         randomise(m, 35);
-        Tensor in = ids(3, 6, 9, 36);
-        float[] d = in.data();
-        d[4] = 0;
-        d[5] = 0; // row 0 padded after 4 steps
-        d[6 + 5] = 0; // row 1 after 5
-        for (int t = 1; t < 6; t++) d[12 + t] = 0; // row 2 after 1
-        d[12] = 3;
-        assertRoundTrip(m, Map.of("tokens", in));
+        assertRoundTrip(m, Map.of("tokens", padded(9, 36), "target", padded(9, 37)));
     }
 }
