@@ -69,11 +69,25 @@ import static dev.nabla.onnx.OnnxModel.TensorData;
  * forward LSTM and GRU nodes (zero initial state, GRU with linear_before_reset=1) Nabla's LSTM / GRU with the gate
  * blocks re-laid (ONNX i, o, f, c and z, r, h to PyTorch's i, f, g, o and r, z, n), the time-major transposes,
  * squeezes and reshapes around them followed as views of the batch-first tensor, and the last step (a Gather of
- * step -1, or Y_h) the layer without return_sequences; Identity and Dropout pass through. Shape-computing subgraphs (Shape, Gather, Unsqueeze,
+ * step -1, or Y_h) the layer without return_sequences; RNN nodes SimpleRNN, two directions a Bidirectional, initial
+ * states from [batch, hidden] tensors extra inputs; Identity and Dropout pass through. Shape-computing subgraphs (Shape, Gather, Unsqueeze,
  * Squeeze, Concat, Slice, Cast, Constant and integer arithmetic) are folded once the input shapes are known, the
- * batch dimension staying symbolic. Any other op, or an attribute value these layers cannot express, is refused
- * with one line naming the op, the node, the opset and the attribute; no generic op layer is made, so every
- * imported model saves, loads and exports with Nabla's own layers.
+ * batch dimension staying symbolic.
+ *
+ * <p>Attention (PyTorch's time-major subgraph with batch * heads, or Nabla's own) is followed through its reshapes,
+ * transposes and gathers as {@link Factored} values: the projections, q k^T, the scale, a causal mask, Softmax over
+ * the keys, the product with v and the output projection are checked exactly and become one
+ * {@link dev.nabla.nn.MultiHeadAttention} (fused attention op) with the weights re-laid as in_proj / out_proj. The
+ * Erf and tanh forms of GELU become one activation, a [time, features] table added to a sequence a
+ * PositionalEmbedding (or SinusoidalPositionalEmbedding), Pad / Resize / Mean / Max / Min / Expand of a column
+ * ZeroPadding2D / UpSampling2D / Average / Maximum / Minimum / RepeatVector. Nabla's padding masks (Equal / Not /
+ * Cast of the ids and their uses as sequence_lens, attention biases and masked poolings) give the Embedding its
+ * padding index back; Nabla then routes the mask itself. In a file Nabla wrote, an initializer read by several nodes
+ * is one shared layer.
+ *
+ * <p>Any other op, or an attribute value these layers cannot express, is refused with one line naming the op, the
+ * node, the opset and the attribute; no generic op layer is made, so every imported model saves, loads and exports
+ * with Nabla's own layers.
  */
 public final class OnnxImporter {
 
@@ -126,6 +140,26 @@ public final class OnnxImporter {
         }
     }
 
+    /**
+     * A tensor with size-1 axes inserted ({@code axes}, ONNX numbering), made a Reshape only where read as a tensor:
+     * a RepeatVector's column before its Expand, or a recurrent op's initial state.
+     */
+    private record Unsqueezed(SymbolicTensor x, long[] axes) {
+        /** The sample shape, or null when an axis goes before the batch. */
+        int[] shape() {
+            List<Integer> s = new ArrayList<>();
+            s.add(-1);
+            for (int d : x.shape()) s.add(d);
+            long[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + s.size() + axes.length : a).sorted().toArray();
+            for (long a : sorted) s.add((int) a, 1);
+            if (s.get(0) != -1) return null;
+            return s.subList(1, s.size()).stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /** The first {@code rows} rows of the initializer {@code name} (a learned position table longer than the sequence). */
+    private record FirstRows(String name, Const table, int rows) {}
+
     /** A tensor of zeros whose shape holds the batch size (an Expand of 0): a recurrent op's initial state, unused. */
     private record Zeros() {}
 
@@ -165,10 +199,12 @@ public final class OnnxImporter {
         final SymbolicTensor x;
         final int hidden, directions;
         final List<float[]> weights;
+        final List<SymbolicTensor> states;
         SymbolicTensor made;
         boolean sequences;
 
-        Pending(String op, String name, SymbolicTensor x, int hidden, int directions, List<float[]> weights) {
+        Pending(String op, String name, SymbolicTensor x, int hidden, int directions, List<float[]> weights, List<SymbolicTensor> states) {
+            this.states = states;
             this.op = op;
             this.name = name;
             this.x = x;
@@ -199,10 +235,12 @@ public final class OnnxImporter {
         private final Map<String, Integer> consumers = new HashMap<>();
         private final Set<Node> consumed = new HashSet<>();
         private Node node;
+        private final boolean nablaFile;
 
         Builder(OnnxModel model, String origin) {
             this.model = model;
             this.origin = origin;
+            this.nablaFile = "Nabla".equals(model.producer());
             Long v = model.opsets().containsKey("") ? model.opsets().get("") : model.opsets().get("ai.onnx");
             if (v == null) throw new IllegalArgumentException(origin + ": no opset of the default ONNX domain (opsets " + model.opsets() + ")");
             opset = v;
@@ -248,6 +286,7 @@ public final class OnnxImporter {
             List<SymbolicTensor> outs = new ArrayList<>();
             for (OnnxModel.ValueInfo out : g.outputs()) {
                 Object v = values.get(out.name());
+                if (v instanceof View || v instanceof Factored || v instanceof Unsqueezed) v = sym(v, out.name());
                 if (!(v instanceof SymbolicTensor t)) throw new IllegalArgumentException(origin + ": output " + out.name()
                         + (v == null ? " is made by no node" : " is a constant; Nabla's outputs depend on an input"));
                 outNames.add(out.name());
@@ -325,6 +364,21 @@ public final class OnnxImporter {
                 case "ReduceMean":
                 case "ReduceMax": reduce(n); return;
                 case "Greater": greater(n); return;
+                case "Min": {
+                    if (n.inputs().size() == 2 && value(0) instanceof SymbolicTensor a && value(1) instanceof SymbolicTensor b) {
+                        call(new dev.nabla.nn.Minimum(layerName(null)), a, b);
+                        return;
+                    }
+                    throw unsupported("op Min other than of two computed tensors");
+                }
+                case "Mean": {
+                    SymbolicTensor[] xs = new SymbolicTensor[n.inputs().size()];
+                    for (int i = 0; i < xs.length; i++) xs[i] = sym(i);
+                    call(new dev.nabla.nn.Average(layerName(null)), xs);
+                    return;
+                }
+                case "Pad": pad(n); return;
+                case "Resize": resize(n); return;
                 case "Where": where(n); return;
                 default: throw unsupported("op " + n.opType());
             }
@@ -397,10 +451,10 @@ public final class OnnxImporter {
             TensorData table = weight(0);
             if (table.dims().length != 2) throw unsupported("Gather from a weight of shape " + Arrays.toString(table.dims()));
             int pad = paddingIndex(node.inputs().get(1));
-            Embedding e = new Embedding(layerName(table.name()), (int) table.dims()[0], (int) table.dims()[1], pad, Initializers.zeros());
-            call(e, ids);
+            final int padding = pad;
+            values.put(node.outputs().get(0), layer(table.name(), () -> new Embedding(layerName(table.name()), (int) table.dims()[0], (int) table.dims()[1],
+                    padding, Initializers.zeros()), List.of(table.floats()), ids));
             if (pad >= 0) paddingIndices.put(ids, (long) pad);
-            setWeights(e, List.of(table.floats()));
         }
 
         private void unsqueeze(Node n, boolean add) {
@@ -423,6 +477,10 @@ public final class OnnxImporter {
                 Factored g = add ? f.unsqueeze(axes) : f.squeeze(axes);
                 if (g == null) throw unsupported("Squeeze of axes " + Arrays.toString(axes) + " of a " + f.layout() + " value");
                 values.put(n.outputs().get(0), g);
+                return;
+            }
+            if (add && v instanceof SymbolicTensor t && axes != null) {
+                values.put(n.outputs().get(0), new Unsqueezed(t, axes));
                 return;
             }
             if (!(v instanceof Const c)) throw unsupported((add ? "Unsqueeze" : "Squeeze") + " of a computed tensor");
@@ -470,7 +528,11 @@ public final class OnnxImporter {
                 values.put(n.outputs().get(0), v);
                 return;
             }
-            if (!(v instanceof Const c) || c.shape().length != 1) throw unsupported("Slice of anything but a constant vector");
+            if (v instanceof Const c && c.shape().length == 2 && isInitializer(0) && firstRows(n, c) != null) {
+                values.put(n.outputs().get(0), new FirstRows(node.inputs().get(0), c, firstRows(n, c)));
+                return;
+            }
+            if (!(v instanceof Const c) || c.shape().length != 1) throw unsupported("Slice of anything but a constant vector, or the first rows of a table");
             long start = constant(1, "starts").asLongs()[0], end = constant(2, "ends").asLongs()[0];
             long step = n.inputs().size() > 4 && !n.inputs().get(4).isEmpty() ? constant(4, "steps").asLongs()[0] : 1;
             if (step != 1) throw unsupported("Slice with step " + step);
@@ -478,6 +540,15 @@ public final class OnnxImporter {
             int s = (int) Math.max(0, Math.min(len, start < 0 ? start + len : start)), e = (int) Math.max(s, Math.min(len, end < 0 ? end + len : end));
             long[] l = Arrays.copyOfRange(c.asLongs(), s, e);
             put(c.floats() != null ? new Const(new int[] {l.length}, Arrays.copyOfRange(c.floats(), s, e), null) : Const.ints(l));
+        }
+
+        /** The Slice's row count when it takes rows 0.. of a [rows, cols] table (axis 0, step 1), else null. */
+        private Integer firstRows(Node n, Const table) {
+            long[] starts = constant(1, "starts").asLongs(), ends = constant(2, "ends").asLongs();
+            long[] axes = n.inputs().size() > 3 && !n.inputs().get(3).isEmpty() ? constant(3, "axes").asLongs() : new long[] {0};
+            boolean step1 = n.inputs().size() <= 4 || n.inputs().get(4).isEmpty() || constant(4, "steps").asLongs()[0] == 1;
+            if (starts.length != 1 || starts[0] != 0 || axes.length != 1 || axes[0] != 0 || !step1 || ends[0] <= 0) return null;
+            return (int) Math.min(ends[0], table.shape()[0]);
         }
 
         private void cast(Node n) {
@@ -572,10 +643,8 @@ public final class OnnxImporter {
         private void dense(SymbolicTensor x, int in, int units, float[] kernel, float[] bias, String weightName, String output) {
             int[] s = x.shape();
             if (s[s.length - 1] != in) throw unsupported("a weight of " + in + " inputs on a tensor of shape " + shapeOf(x));
-            Dense d = new Dense(layerName(weightName), units, Activation.LINEAR, Initializers.glorotUniform(), Initializers.zeros(), bias != null);
-            SymbolicTensor y = d.call(x);
-            setWeights(d, bias == null ? List.of(kernel) : List.of(kernel, bias));
-            values.put(output, y);
+            values.put(output, layer(weightName, () -> new Dense(layerName(weightName), units, Activation.LINEAR, Initializers.glorotUniform(),
+                    Initializers.zeros(), bias != null), bias == null ? List.of(kernel) : List.of(kernel, bias), x));
         }
 
         private void binary(Node n) {
@@ -596,8 +665,10 @@ public final class OnnxImporter {
                 return;
             }
             if (a instanceof SymbolicTensor && b instanceof Const && geluFromErf(n)) return;
-            if (n.opType().equals("Add") && (a instanceof Const || b instanceof Const)) {
-                positions(a instanceof Const ? 1 : 0, a instanceof Const ? 0 : 1);
+            if (n.opType().equals("Mul") && a instanceof SymbolicTensor && a == b && geluTanh(n)) return;
+            if (n.opType().equals("Add") && (a instanceof Const || b instanceof Const || a instanceof FirstRows || b instanceof FirstRows)) {
+                boolean tableFirst = a instanceof Const || a instanceof FirstRows;
+                positions(tableFirst ? 1 : 0, tableFirst ? 0 : 1);
                 return;
             }
             if (a instanceof Const || b instanceof Const) {
@@ -610,6 +681,7 @@ public final class OnnxImporter {
                 case "Add": call(new Add(name), x, y); return;
                 case "Sub": call(new Subtract(name), x, y); return;
                 case "Mul": call(new Multiply(name), x, y); return;
+                case "Max": call(new dev.nabla.nn.Maximum(name), x, y); return;
                 default: throw unsupported("op " + n.opType() + " of two computed tensors");
             }
         }
@@ -633,6 +705,62 @@ public final class OnnxImporter {
             consumed.addAll(List.of(erf, plusOne, timesX, half));
             SymbolicTensor y = new ActivationLayer(layerName(null), Activation.GELU).call(sym(0));
             values.put(half.outputs().get(0), y);
+            return true;
+        }
+
+        /** Zero padding of the two spatial axes of [batch, channels, h, w]: a ZeroPadding2D. */
+        private void pad(Node n) {
+            SymbolicTensor x = sym(0);
+            String mode = stringAttr(n, "mode", "constant");
+            if (!mode.equals("constant")) throw badAttribute("mode", mode, "constant");
+            long[] p = constant(1, "pads").asLongs();
+            boolean zero = n.inputs().size() < 3 || n.inputs().get(2).isEmpty() || constant(2, "constant_value").asFloats()[0] == 0;
+            if (!zero || n.inputs().size() > 3 && !n.inputs().get(3).isEmpty()) throw unsupported("Pad with a value other than 0 or with axes");
+            if (x.shape().length != 3 || p.length != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0 || Arrays.stream(p).anyMatch(v -> v < 0)) {
+                throw unsupported("Pad by " + Arrays.toString(p) + " of a tensor of shape " + shapeOf(x) + " (only the spatial axes of [batch, c, h, w])");
+            }
+            call(new ZeroPadding2D(layerName(null), (int) p[2], (int) p[6], (int) p[3], (int) p[7]), x); // top, bottom, left, right
+        }
+
+        /** Nearest upsampling of [batch, c, h, w] by whole factors, reading pixel floor(y / scale): an UpSampling2D. */
+        private void resize(Node n) {
+            SymbolicTensor x = sym(0);
+            for (String[] a : new String[][] {{"mode", "nearest"}, {"coordinate_transformation_mode", "asymmetric"}, {"nearest_mode", "floor"}}) {
+                String v = stringAttr(n, a[0], a[0].equals("mode") ? "nearest" : a[0].equals("nearest_mode") ? "round_prefer_floor" : "half_pixel");
+                if (!v.equals(a[1])) throw badAttribute(a[0], v, a[1]);
+            }
+            if (n.inputs().size() < 3 || n.inputs().get(2).isEmpty()) throw unsupported("Resize without scales");
+            float[] sc = constant(2, "scales").asFloats();
+            if (x.shape().length != 3 || sc.length != 4 || sc[0] != 1 || sc[1] != 1 || sc[2] != Math.rint(sc[2]) || sc[3] != Math.rint(sc[3]) || sc[2] < 1 || sc[3] < 1) {
+                throw unsupported("Resize by scales " + Arrays.toString(sc) + " of a tensor of shape " + shapeOf(x) + " (only whole factors of h and w)");
+            }
+            call(new dev.nabla.nn.UpSampling2D(layerName(null), (int) sc[2], (int) sc[3]), x);
+        }
+
+        /**
+         * The tanh GELU written out: {@code ((1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) * x) * 0.5}, from its first node
+         * Mul(x, x); the chain becomes one GELU_TANH activation.
+         */
+        private boolean geluTanh(Node n) {
+            String x = n.inputs().get(0);
+            if (!n.inputs().get(1).equals(x)) return false;
+            Node cube = onlyConsumer(n.outputs().get(0), "Mul");
+            if (cube == null || !cube.inputs().contains(x)) return false;
+            Node scaled = onlyConsumer(cube.outputs().get(0), "Mul");
+            if (scaled == null || !isScalar(scaled, cube.outputs().get(0), 0.044715f)) return false;
+            Node inner = onlyConsumer(scaled.outputs().get(0), "Add");
+            if (inner == null || !inner.inputs().contains(x)) return false;
+            Node times = onlyConsumer(inner.outputs().get(0), "Mul");
+            if (times == null || !isScalar(times, inner.outputs().get(0), (float) Math.sqrt(2 / Math.PI))) return false;
+            Node tanh = onlyConsumer(times.outputs().get(0), "Tanh");
+            Node plusOne = tanh == null ? null : onlyConsumer(tanh.outputs().get(0), "Add");
+            if (plusOne == null || !isScalar(plusOne, tanh.outputs().get(0), 1f)) return false;
+            Node timesX = onlyConsumer(plusOne.outputs().get(0), "Mul");
+            if (timesX == null || !timesX.inputs().contains(x)) return false;
+            Node half = onlyConsumer(timesX.outputs().get(0), "Mul");
+            if (half == null || !isScalar(half, timesX.outputs().get(0), 0.5f)) return false;
+            consumed.addAll(List.of(cube, scaled, inner, times, tanh, plusOne, timesX, half));
+            values.put(half.outputs().get(0), new ActivationLayer(layerName(null), Activation.GELU_TANH).call(sym(0)));
             return true;
         }
 
@@ -663,8 +791,17 @@ public final class OnnxImporter {
          */
         private void positions(int xi, int tablei) {
             SymbolicTensor x = sym(xi);
-            Const c = (Const) value(tablei);
             int[] s = x.shape();
+            if (value(tablei) instanceof FirstRows f) {
+                Const t = f.table();
+                if (s.length != 2 || f.rows() != s[0] || t.shape()[1] != s[1] || t.floats() == null) {
+                    throw unsupported("op Add of rows of a table of shape " + Shape.str(t.shape()) + " to a tensor of shape " + shapeOf(x));
+                }
+                values.put(node.outputs().get(0), layer(f.name(), () -> new dev.nabla.nn.PositionalEmbedding(layerName(f.name()), t.shape()[0], s[1],
+                        Initializers.zeros()), List.of(t.floats()), x));
+                return;
+            }
+            Const c = (Const) value(tablei);
             if (s.length != 2 || !Arrays.equals(c.shape(), s) || c.floats() == null) {
                 throw unsupported("op Add of a constant of shape " + Shape.str(c.shape()) + " to a tensor of shape " + shapeOf(x)
                         + " (only a [time, features] table added to a sequence, or a bias after MatMul)");
@@ -677,10 +814,8 @@ public final class OnnxImporter {
                 return;
             }
             String table = node.inputs().get(tablei);
-            dev.nabla.nn.PositionalEmbedding p = new dev.nabla.nn.PositionalEmbedding(layerName(initializers.contains(table) ? table : null), s[0], s[1],
-                    Initializers.zeros());
-            call(p, x);
-            setWeights(p, List.of(c.floats()));
+            values.put(node.outputs().get(0), layer(table, () -> new dev.nabla.nn.PositionalEmbedding(layerName(initializers.contains(table) ? table : null),
+                    s[0], s[1], Initializers.zeros()), List.of(c.floats()), x));
         }
 
         /** Integer arithmetic on shape vectors; the symbolic batch size only passes through a multiplication by 1. */
@@ -732,11 +867,18 @@ public final class OnnxImporter {
             List<float[]> weights = b == null ? List.of(w.floats()) : List.of(w.floats(), b.floats());
             String name = layerName(w.name());
             if (spatial == 1) {
-                if (pads[0] != pads[1]) throw badAttribute("pads", Arrays.toString(pads), "the same on both ends");
-                Conv1D c = new Conv1D(name, filters, kernel, (int) strides[0], (int) pads[0], (int) dilations[0], b != null, Activation.LINEAR,
-                        Initializers.glorotUniform(), Initializers.zeros());
-                values.put(n.outputs().get(0), c.call(x));
-                setWeights(c, weights);
+                int padding = (int) pads[0];
+                if (pads[0] != pads[1]) {
+                    Conv1D same = new Conv1D(name, filters, kernel, (int) strides[0], -1, (int) dilations[0], b != null, Activation.LINEAR,
+                            Initializers.glorotUniform(), Initializers.zeros());
+                    if (!Arrays.equals(same.pads(x.shape()[1]), new int[] {(int) pads[0], (int) pads[1]})) {
+                        throw badAttribute("pads", Arrays.toString(pads), "the same on both ends, or SAME's");
+                    }
+                    padding = -1;
+                }
+                final int p = padding;
+                values.put(n.outputs().get(0), layer(w.name(), () -> new Conv1D(name, filters, kernel, (int) strides[0], p, (int) dilations[0], b != null,
+                        Activation.LINEAR, Initializers.glorotUniform(), Initializers.zeros()), weights, x));
                 return;
             }
             if (k[2] != k[3]) throw badAttribute("kernel_shape", Arrays.toString(Arrays.copyOfRange(k, 2, 4)), "a square kernel");
@@ -748,10 +890,8 @@ public final class OnnxImporter {
             if (!same && !none) {
                 in = new ZeroPadding2D(layerName(null), (int) pads[0], (int) pads[2], (int) pads[1], (int) pads[3]).call(x); // top, bottom, left, right
             }
-            Conv2D c = new Conv2D(name, filters, kernel, (int) strides[0], same && kernel > 1 ? Padding.SAME : Padding.VALID, b != null, Activation.LINEAR,
-                    Initializers.glorotUniform(), Initializers.zeros());
-            values.put(n.outputs().get(0), c.call(in));
-            setWeights(c, weights);
+            values.put(n.outputs().get(0), layer(w.name(), () -> new Conv2D(name, filters, kernel, (int) strides[0], same && kernel > 1 ? Padding.SAME
+                    : Padding.VALID, b != null, Activation.LINEAR, Initializers.glorotUniform(), Initializers.zeros()), weights, in));
         }
 
         private void pool(Node n) {
@@ -893,9 +1033,8 @@ public final class OnnxImporter {
             TensorData scale = weight(1), bias = weight(2), mean = weight(3), var = weight(4);
             float eps = floatAttr(n, "epsilon", 1e-5f), momentum = floatAttr(n, "momentum", 0.9f);
             // ONNX keeps momentum of the old average, Nabla (as PyTorch) weighs the new batch by momentum.
-            BatchNormalization bn = new BatchNormalization(layerName(scale.name()), 1 - momentum, eps);
-            values.put(n.outputs().get(0), bn.call(x));
-            setWeights(bn, List.of(scale.floats(), bias.floats(), mean.floats(), var.floats()));
+            values.put(n.outputs().get(0), layer(scale.name(), () -> new BatchNormalization(layerName(scale.name()), 1 - momentum, eps),
+                    List.of(scale.floats(), bias.floats(), mean.floats(), var.floats()), x));
         }
 
         private void layerNorm(Node n) {
@@ -906,9 +1045,8 @@ public final class OnnxImporter {
             TensorData scale = weight(1);
             int features = x.shape()[x.shape().length - 1];
             float[] bias = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? weight(2).floats() : new float[features];
-            LayerNormalization ln = new LayerNormalization(layerName(scale.name()), floatAttr(n, "epsilon", 1e-5f));
-            values.put(n.outputs().get(0), ln.call(x));
-            setWeights(ln, List.of(scale.floats(), bias));
+            values.put(n.outputs().get(0), layer(scale.name(), () -> new LayerNormalization(layerName(scale.name()), floatAttr(n, "epsilon", 1e-5f)),
+                    List.of(scale.floats(), bias), x));
         }
 
         /**
@@ -937,8 +1075,12 @@ public final class OnnxImporter {
             if (n.inputs().size() > 4 && !n.inputs().get(4).isEmpty() && !(value(4) instanceof MaskOf m && m.form().equals("lengths"))) {
                 throw unsupported("sequence_lens other than the real steps of an Embedding's padding mask");
             }
+            List<SymbolicTensor> states = new ArrayList<>();
             for (int i = 5; i < n.inputs().size(); i++) {
-                if (!n.inputs().get(i).isEmpty() && !(value(i) instanceof Zeros)) throw unsupported("a non-zero initial state (input " + i + ")");
+                if (n.inputs().get(i).isEmpty() || value(i) instanceof Zeros) continue;
+                // [1, batch, H] from a [batch, H] tensor: Nabla's layer takes it as an extra input (h0, then c0)
+                if (value(i) instanceof Unsqueezed u && Arrays.equals(u.axes(), new long[] {0}) && states.size() == i - 5) states.add(u.x());
+                else throw unsupported("an initial state (input " + i + ") other than zeros or an unsqueezed [batch, hidden] tensor");
             }
             int h = (int) intAttr(n, "hidden_size", -1);
             TensorData w = weight(1), r = weight(2);
@@ -953,7 +1095,8 @@ public final class OnnxImporter {
                 weights.addAll(List.of(relaid(w.floats(), k * gates * h * d, d, h, order), relaid(r.floats(), k * gates * h * h, h, h, order),
                         relaid(b, k * 2 * gates * h, 1, h, order), relaid(b, (2 * k + 1) * gates * h, 1, h, order)));
             }
-            Pending p = new Pending(n.opType(), layerName(null), x, h, dirs, weights);
+            if (!states.isEmpty() && (dirs != 1 || states.size() != (lstm ? 2 : 1))) throw unsupported("initial states of a " + direction + " " + n.opType());
+            Pending p = new Pending(n.opType(), layerName(null), x, h, dirs, weights, states);
             List<String> outs = n.outputs();
             if (outs.size() > 0 && !outs.get(0).isEmpty()) values.put(outs.get(0), new View(p, Layout.T1BH));
             if (outs.size() > 1 && !outs.get(1).isEmpty()) values.put(outs.get(1), new View(p, Layout.ONE_BH));
@@ -981,7 +1124,9 @@ public final class OnnxImporter {
                 default -> new dev.nabla.nn.SimpleRNN(p.name, p.hidden, sequences);
             };
             Layer layer = p.directions == 2 ? new dev.nabla.nn.Bidirectional(p.name, cell) : cell;
-            p.made = layer.call(p.x);
+            List<SymbolicTensor> ins = new ArrayList<>(List.of(p.x));
+            ins.addAll(p.states);
+            p.made = layer.call(ins.toArray(new SymbolicTensor[0]));
             p.sequences = sequences;
             setWeights(layer, p.weights);
             return p.made;
@@ -1070,8 +1215,15 @@ public final class OnnxImporter {
 
         /** Expand of a zero scalar to a shape with the batch size: zeros (initial states). */
         private void expand(Node n) {
-            Const c = constant(0, "input");
             Const shape = constant(1, "shape");
+            if (value(0) instanceof Unsqueezed u && u.x().shape().length == 1 && Arrays.equals(u.axes(), new long[] {1})) {
+                long[] t = shape.asLongs();
+                if (t.length == 3 && (t[0] == 1 || t[0] == BATCH) && (t[2] == 1 || t[2] == u.x().shape()[0]) && t[1] > 0) {
+                    call(new dev.nabla.nn.RepeatVector(layerName(null), (int) t[1]), u.x());
+                    return;
+                }
+            }
+            Const c = constant(0, "input");
             boolean zeros = true;
             for (float f : c.asFloats()) zeros &= f == 0;
             if (zeros && c.size() == 1) {
@@ -1146,6 +1298,7 @@ public final class OnnxImporter {
             float k = other instanceof Const c && c.size() == 1 ? c.asFloats()[0] : Float.NaN;
             String form = m.form();
             if (op.equals("Sub") && m == a && form.equals("keys") && k == 1) return m.as("keys - 1");
+            if (op.equals("Mul") && form.equals("mask") && other instanceof MaskOf o && o.form().equals("mask")) return m; // a merge's masks: Nabla multiplies them too
             if (op.equals("Mul") && form.equals("keys - 1") && k >= 1e4f) return m.as("bias");
             if (op.equals("Max") && form.equals("count") && k == 1) return m.as("count >= 1");
             if (op.equals("Add") && form.equals("bias") && other instanceof Factored f && f.content() instanceof Factored.Scores) return f;
@@ -1468,12 +1621,22 @@ public final class OnnxImporter {
         }
 
         private SymbolicTensor sym(int i) {
-            Object v = value(i);
+            return sym(value(i), node.inputs().get(i));
+        }
+
+        /** A value read as a tensor: views and factored values made whole again; {@code name} names it in errors. */
+        private SymbolicTensor sym(Object v, String name) {
             if (v instanceof SymbolicTensor t) return t;
+            if (v instanceof Unsqueezed u) {
+                int[] shape = u.shape();
+                if (shape == null) throw unsupported("a tensor unsqueezed before its batch axis as an input");
+                Reshape r = new Reshape(layerName(null), shape);
+                return r.call(u.x());
+            }
             if (v instanceof View view) return plain(view);
             if (v instanceof Factored f) return plain(f);
             if (v instanceof MaskOf m) throw unsupported("a padding mask (" + m.form() + ") as the input of an ordinary layer");
-            throw unsupported("a constant as input " + i + " (" + node.inputs().get(i) + "); Nabla needs a computed tensor here");
+            throw unsupported("a constant (" + name + ") as an input; Nabla needs a computed tensor here");
         }
 
         private Const constant(int i, String what) {
@@ -1492,6 +1655,29 @@ public final class OnnxImporter {
             TensorData t = model.graph().initializers().get(node.inputs().get(i));
             if (t.floats() == null) throw unsupported("initializer " + t.name() + " of type " + OnnxModel.typeName(t.dataType()) + " as a weight");
             return t;
+        }
+
+        private final Map<String, Layer> layersByWeight = new HashMap<>();
+
+        /**
+         * The layer whose first weight is initializer {@code key}, called on {@code xs}: made by {@code make} with
+         * {@code weights} the first time; called again (a shared layer) when a Nabla file reads one initializer in
+         * several nodes, since Nabla writes one per weight. Other exporters merge equal-valued parameters into one
+         * initializer (PyTorch's three fresh LayerNorms of an encoder are one), so there each node gets its own copy.
+         */
+        private SymbolicTensor layer(String key, java.util.function.Supplier<Layer> make, List<float[]> weights, SymbolicTensor... xs) {
+            Layer layer = nablaFile ? layersByWeight.get(key) : null;
+            if (layer != null) return layer.call(xs);
+            layer = make.get();
+            SymbolicTensor y;
+            try {
+                y = layer.call(xs);
+            } catch (IllegalArgumentException e) {
+                throw unsupported(e.getMessage());
+            }
+            setWeights(layer, weights);
+            layersByWeight.put(key, layer);
+            return y;
         }
 
         /** Copies the ONNX values into the layer's weights, in the layer's weight order. */

@@ -99,8 +99,16 @@ class OnnxExportTest {
         }
     }
 
-    /** Exports, runs in ONNX Runtime on {@code x}, and compares with predict within 1e-5 (relative to the output scale). */
+    /**
+     * Exports, runs in ONNX Runtime on {@code x}, and compares with predict within 1e-5 (relative to the output scale);
+     * then imports the export back and compares again (every model Nabla exports imports).
+     */
     private static void assertOrtMatches(Sequential model, Tensor x) throws Exception {
+        assertOrtMatches(model, x, null);
+    }
+
+    /** As {@link #assertOrtMatches(Sequential, Tensor)}; {@code importRefusal} (or null) is the one-line refusal its import gets. */
+    private static void assertOrtMatches(Sequential model, Tensor x, String importRefusal) throws Exception {
         byte[] onnx = OnnxExporter.toBytes(model);
         Tensor expected = model.predict(x);
         long[] shape = new long[x.rank()];
@@ -110,6 +118,17 @@ class OnnxExportTest {
              OrtSession.Result result = session.run(Map.of("input", input))) {
             assertClose("output", (OnnxTensor) result.get(0), expected);
         }
+        assertImportsBack(model, Map.of("input", x), importRefusal);
+    }
+
+    /** The export imports back into a model with the same outputs, or, for the forms the importer does not read yet, is refused in one line. */
+    private static void assertImportsBack(Model model, Map<String, Tensor> inputs, String importRefusal) {
+        if (importRefusal == null) {
+            OnnxRoundTripTest.assertRoundTrip(model, inputs);
+            return;
+        }
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(OnnxExporter.toBytes(model), "export.onnx")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("export.onnx: node ").hasMessageContaining(importRefusal).hasMessageNotContaining("\n");
     }
 
     /**
@@ -117,6 +136,10 @@ class OnnxExportTest {
      * (inference mode), the graph's inputs and outputs named as the model's.
      */
     private static void assertOrtMatches(Functional model, Map<String, Tensor> inputs) throws Exception {
+        assertOrtMatches(model, inputs, null);
+    }
+
+    private static void assertOrtMatches(Functional model, Map<String, Tensor> inputs, String importRefusal) throws Exception {
         Map<String, Tensor> expected;
         model.setTraining(false);
         try (NoGrad ignored = Autograd.noGrad()) {
@@ -139,6 +162,7 @@ class OnnxExportTest {
         } finally {
             for (OnnxTensor t : feeds.values()) t.close();
         }
+        assertImportsBack(model, inputs, importRefusal);
     }
 
     private static void assertClose(String output, OnnxTensor out, Tensor expected) throws Exception {
@@ -199,7 +223,8 @@ class OnnxExportTest {
         Sequential m = Sequential.of(CategoryEmbedding.of(Map.of(0, 6, 2, 4), 3), Dense.of(2));
         m.buildFor(1, 4);
         randomise(m, 37);
-        assertOrtMatches(m, Tensor.of(new float[] {5, 0.5f, 3, -1f, 0, 2f, 1, 0.25f, 2, -0.5f, 0, 1.5f}, 3, 4));
+        assertOrtMatches(m, Tensor.of(new float[] {5, 0.5f, 3, -1f, 0, 2f, 1, 0.25f, 2, -0.5f, 0, 1.5f}, 3, 4),
+                "(op Gather, opset 17): Gather from a computed tensor is not supported");
     }
 
     @Test
@@ -441,7 +466,7 @@ class OnnxExportTest {
         SymbolicTensor joined = new Concatenate().call(parts.toArray(new SymbolicTensor[0]));
         Functional m = Model.of(List.of(a, b), Dense.of(4).call(joined));
         randomise(m, 18);
-        assertOrtMatches(m, Map.of("a", randomInput(19, 3, 6), "b", randomInput(20, 3, 6)));
+        assertOrtMatches(m, Map.of("a", randomInput(19, 3, 6), "b", randomInput(20, 3, 6)), "(op MatMul, opset 17): MatMul of a ");
         // Two calls of one layer add no second copy of its kernel: the file is no larger than with one call.
         Layer.resetNames();
         SymbolicTensor x = Input.of("x", 6);

@@ -68,7 +68,8 @@ class OnnxRoundTripTest {
         }
     }
 
-    private static void assertRoundTrip(Model model, Map<String, Tensor> inputs) {
+    /** Exports, imports the bytes back, and compares the two models' outputs (1e-5 of their scale) and parameter counts. */
+    static void assertRoundTrip(Model model, Map<String, Tensor> inputs) {
         model.setTraining(false);
         Map<String, Tensor> expected = model.predict(inputs);
         Functional imported = OnnxImporter.fromBytes(OnnxExporter.toBytes(model), "export.onnx");
