@@ -51,12 +51,17 @@ public final class SafeTensors {
 
     /** The tensors of a safetensors file, in file order; F32 only. {@code source} names the file in errors. */
     public static Map<String, Tensor> read(byte[] bytes, String source) {
-        return parse(bytes, source).tensors;
+        return parse(bytes, source, name -> false).tensors;
+    }
+
+    /** As {@link #read(byte[], String)}, leaving out the tensors {@code skip} accepts, whatever their dtype (PyTorch's int64 counters). */
+    public static Map<String, Tensor> read(byte[] bytes, String source, java.util.function.Predicate<String> skip) {
+        return parse(bytes, source, skip).tensors;
     }
 
     /** The string metadata of a safetensors file (empty if none). */
     public static Map<String, String> metadata(byte[] bytes, String source) {
-        return parse(bytes, source).metadata;
+        return parse(bytes, source, name -> false).metadata;
     }
 
     /**
@@ -92,7 +97,7 @@ public final class SafeTensors {
         final Map<String, String> metadata = new LinkedHashMap<>();
     }
 
-    private static Parsed parse(byte[] bytes, String source) {
+    private static Parsed parse(byte[] bytes, String source, java.util.function.Predicate<String> skip) {
         if (bytes.length < 8) throw new IllegalArgumentException(source + ": not a safetensors file (" + bytes.length + " bytes)");
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long n = buf.getLong();
@@ -110,6 +115,7 @@ public final class SafeTensors {
                 for (Map.Entry<?, ?> m : info.map().entrySet()) out.metadata.put(String.valueOf(m.getKey()), String.valueOf(m.getValue()));
                 continue;
             }
+            if (skip.test(e.getKey())) continue;
             out.tensors.put(e.getKey(), tensor(bytes, dataStart, dataLength, e.getKey(), info, source));
         }
         return out;
