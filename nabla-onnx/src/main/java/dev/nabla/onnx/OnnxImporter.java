@@ -1694,11 +1694,14 @@ public final class OnnxImporter {
 
         /**
          * A unique layer name: the module path of an initializer ({@code fc1.weight} -> {@code fc1}, Nabla's
-         * {@code dense/kernel} -> {@code dense}), else the node's name, else its op.
+         * {@code dense/kernel} -> {@code dense}; for TorchScript's anonymous {@code onnx::Conv_26} the module of its
+         * node {@code /conv1/Conv}), else the node's name, else its op.
          */
         private String layerName(String initializer) {
             String base;
-            if (initializer != null) {
+            if (initializer != null && initializer.startsWith("onnx::") && node.name().lastIndexOf('/') > 0) {
+                base = node.name().substring(0, node.name().lastIndexOf('/')); // TorchScript's anonymous (folded) weight: the node's module, "/conv1/Conv"
+            } else if (initializer != null) {
                 int cut = Math.max(initializer.lastIndexOf('.'), initializer.lastIndexOf('/'));
                 base = cut > 0 ? initializer.substring(0, cut) : initializer;
             } else {

@@ -114,6 +114,20 @@ class OnnxImportTest {
         assertThat(model.trainableParameterCount()).isEqualTo(3 * 8 * 8 + 3 * 8 + 8 * 8 + 8 + 3 * 16 + 2 * 8 * 16 + 16 + 8 + 4 * 8 + 4);
     }
 
+    /** TorchScript's exporter names a weight it folded (BatchNorm into Conv) onnx::Conv_26; the layer takes its node's module. */
+    @Test
+    void anAnonymousTorchScriptWeightIsNamedAfterItsNodesModule() {
+        OnnxGraph g = new OnnxGraph();
+        g.reserve("input");
+        g.reserve("output");
+        g.nodeWithOutput("Gemm", "/fc1", List.of("input", g.floats("onnx::Gemm_5", new float[12], new int[] {4, 3})), "output");
+        Map<String, int[]> in = new LinkedHashMap<>(), out = new LinkedHashMap<>();
+        in.put("input", new int[] {-1, 4});
+        out.put("output", new int[] {-1, 3});
+        Functional model = OnnxImporter.fromBytes(g.model("m", in, out, "test"), "m.onnx");
+        assertThat(model.weights().get(0).name()).isEqualTo("fc1/kernel");
+    }
+
     @Test
     void initializersBecomeTrainableWeightsNamedAfterTheirModules() {
         Functional model = OnnxImporter.load(fixture("residual_mlp.onnx"));
