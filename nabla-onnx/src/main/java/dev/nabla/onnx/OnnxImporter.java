@@ -293,7 +293,7 @@ public final class OnnxImporter {
                 outs.add(t);
             }
             String name = origin.replaceAll("\\.onnx$", "");
-            return new Functional(name, inputs, outNames, outs);
+            return EncoderLayers.fold(new Functional(name, inputs, outNames, outs));
         }
 
         // ------------------------------------------------------------------ nodes

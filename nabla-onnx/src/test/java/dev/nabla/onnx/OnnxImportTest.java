@@ -101,16 +101,21 @@ class OnnxImportTest {
         assertImportMatchesOrt("gru_embedding");
     }
 
-    /** PyTorch's pre-LN encoder layer: its attention subgraph (time-major, batch * heads) becomes one MultiHeadAttention. */
+    /**
+     * PyTorch's pre-LN encoder layer: its attention subgraph (time-major, batch * heads) becomes one
+     * MultiHeadAttention, and with its norms, residual Adds and feed-forward Denses one TransformerEncoderLayer.
+     */
     @Test
-    void transformerEncoderFixturePredictsOrtOutputThroughNablasAttentionLayer() throws Exception {
+    void transformerEncoderFixturePredictsOrtOutputThroughNablasEncoderLayer() throws Exception {
         assertImportMatchesOrt("transformer_encoder");
         Functional model = OnnxImporter.load(fixture("transformer_encoder.onnx"));
         List<String> types = new ArrayList<>();
         model.nodes().forEach(t -> {
             if (t.layer() != null) types.add(t.layer().getClass().getSimpleName());
         });
-        assertThat(types).containsOnlyOnce("MultiHeadAttention").doesNotContain("Permute", "Reshape");
+        assertThat(types).containsExactly("TransformerEncoderLayer", "GlobalAveragePooling1D", "LayerNormalization", "Dense");
+        assertThat(model.nodes().get(0).layer().config()).containsEntry("norm_first", true).containsEntry("activation", "gelu")
+                .containsEntry("heads", 2).containsEntry("dim_feedforward", 16).containsEntry("name", "enc");
         assertThat(model.trainableParameterCount()).isEqualTo(3 * 8 * 8 + 3 * 8 + 8 * 8 + 8 + 3 * 16 + 2 * 8 * 16 + 16 + 8 + 4 * 8 + 4);
     }
 
