@@ -110,7 +110,9 @@ record Factored(Object content, List<List<Atom>> axes, int offset, float scale) 
     }
 
     Factored transpose(long[] perm) {
-        if (perm.length != axes.size()) return null;
+        if (perm.length != axes.size() || !Arrays.equals(Arrays.stream(perm).sorted().toArray(), java.util.stream.LongStream.range(0, perm.length).toArray())) {
+            return null;
+        }
         List<List<Atom>> out = new ArrayList<>();
         for (long p : perm) out.add(axes.get((int) p));
         return withAxes(out);
@@ -120,7 +122,10 @@ record Factored(Object content, List<List<Atom>> axes, int offset, float scale) 
         List<List<Atom>> out = new ArrayList<>(axes);
         int rank = axes.size() + at.length;
         long[] sorted = Arrays.stream(at).map(a -> a < 0 ? a + rank : a).sorted().toArray();
-        for (long a : sorted) out.add((int) a, List.of());
+        for (long a : sorted) {
+            if (a < 0 || a > out.size()) return null;
+            out.add((int) a, List.of());
+        }
         return withAxes(out);
     }
 
@@ -138,6 +143,7 @@ record Factored(Object content, List<List<Atom>> axes, int offset, float scale) 
 
     /** Index {@code index} of an axis that is one digit of a feature index: fixes the digit. Null otherwise. */
     Factored gather(int axis, long index) {
+        if (axis < 0 || axis >= axes.size()) return null;
         List<Atom> a = axes.get(axis);
         if (a.size() != 1 || !digit(a.get(0))) return null;
         Atom d = a.get(0);

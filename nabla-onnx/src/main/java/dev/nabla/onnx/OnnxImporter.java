@@ -474,8 +474,8 @@ public final class OnnxImporter {
                 return;
             }
             if (v instanceof Factored f) {
-                Factored g = add ? f.unsqueeze(axes) : f.squeeze(axes);
-                if (g == null) throw unsupported("Squeeze of axes " + Arrays.toString(axes) + " of a " + f.layout() + " value");
+                Factored g = add ? (axes == null ? null : f.unsqueeze(axes)) : f.squeeze(axes);
+                if (g == null) throw unsupported((add ? "Unsqueeze" : "Squeeze") + " of axes " + Arrays.toString(axes) + " of a " + f.layout() + " value");
                 values.put(n.outputs().get(0), g);
                 return;
             }
