@@ -2,7 +2,11 @@
 running statistics), saved with safetensors.torch.save_file, and each model's output for a fixed input batch.
 
     /work/venv/bin/python state_dicts.py     # writes cnn.safetensors, sequence.safetensors, outputs.json here
+
+cnn_f16.safetensors and cnn_bf16.safetensors hold the CNN's parameters in half precision (the running statistics
+too); their outputs are the CNN's with those rounded parameters, computed in float32.
 """
+import copy
 import json
 import pathlib
 
@@ -60,6 +64,14 @@ ids = torch.randint(0, 10, (3, 7))
 with torch.no_grad():
     outputs = {"cnn": {"input": x.tolist(), "output": cnn(x).tolist()},
                "sequence": {"input": ids.float().tolist(), "output": seq(ids).tolist()}}
+for dtype, name in ((torch.float16, "f16"), (torch.bfloat16, "bf16")):
+    rounded = copy.deepcopy(cnn)
+    with torch.no_grad():
+        for t in rounded.state_dict().values():
+            if t.is_floating_point():
+                t.copy_(t.to(dtype).float())
+        outputs["cnn_" + name] = {"input": x.tolist(), "output": rounded(x).tolist()}
+    save_file({k: v.to(dtype) if v.is_floating_point() else v for k, v in cnn.state_dict().items()}, str(here / f"cnn_{name}.safetensors"))
 save_file(cnn.state_dict(), str(here / "cnn.safetensors"))
 save_file(seq.state_dict(), str(here / "sequence.safetensors"))
 (here / "outputs.json").write_text(json.dumps(outputs))

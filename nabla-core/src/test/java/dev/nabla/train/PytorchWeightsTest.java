@@ -102,6 +102,16 @@ class PytorchWeightsTest {
         assertPredicts(m, reference("cnn"));
     }
 
+    /** Half-precision checkpoints (model.half() / bfloat16) load as float32: the outputs of the rounded parameters. */
+    @Test
+    void float16AndBfloat16StateDictsLoadAsFloat32() throws Exception {
+        for (String dtype : List.of("f16", "bf16")) {
+            Sequential m = cnn();
+            m.loadPytorchWeights(resource("cnn_" + dtype + ".safetensors"), Map.of("features.0", "conv", "features.1", "bn"));
+            assertPredicts(m, reference("cnn_" + dtype));
+        }
+    }
+
     /**
      * Embedding, a 2-layer LSTM (two Nabla layers, lstm and lstm_l1), a bidirectional GRU, MultiheadAttention, a
      * TransformerEncoderLayer, LayerNorm and Linear, each layer named as its module: no map needed.
