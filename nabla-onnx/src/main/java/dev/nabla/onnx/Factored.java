@@ -79,20 +79,17 @@ record Factored(Object content, List<List<Atom>> axes, int offset, float scale) 
         return axes.get(axes.size() - 1);
     }
 
-    /** The ONNX dims, the batch as {@code batch} (an axis holding the batch and more has no single value: null). */
+    /** The ONNX dims, k times the batch as {@code batch + k - 1} (see OnnxImporter's BATCH). */
     long[] dims(long batch) {
         long[] d = new long[axes.size()];
         for (int i = 0; i < d.length; i++) {
             long p = 1;
+            boolean hasBatch = false;
             for (Atom a : axes.get(i)) {
-                if (a.size() == BATCH_SIZE) {
-                    if (axes.get(i).size() > 1) return null;
-                    p = batch;
-                } else {
-                    p *= a.size();
-                }
+                if (a.size() == BATCH_SIZE) hasBatch = true;
+                else p *= a.size();
             }
-            d[i] = p;
+            d[i] = hasBatch ? batch + p - 1 : p;
         }
         return d;
     }
@@ -171,9 +168,9 @@ record Factored(Object content, List<List<Atom>> axes, int offset, float scale) 
                 for (Atom a : axes.get(i)) hasBatch[i] |= a.size() == BATCH_SIZE;
                 known[i] = 1;
                 for (Atom a : axes.get(i)) if (a.size() != BATCH_SIZE) known[i] *= a.size();
-            } else if (t == batch) {
+            } else if (t >= batch && t < batch + (1L << 40)) {
                 hasBatch[i] = true;
-                known[i] = 1;
+                known[i] = t - batch + 1;
             } else if (t == -1) {
                 if (rest >= 0) return null;
                 rest = i;

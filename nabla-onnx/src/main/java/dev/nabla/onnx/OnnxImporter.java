@@ -91,8 +91,21 @@ import static dev.nabla.onnx.OnnxModel.TensorData;
  */
 public final class OnnxImporter {
 
-    /** The batch dimension inside a folded shape vector. */
+    /**
+     * The batch dimension inside a folded shape vector; {@code BATCH + k - 1} is k times the batch (TorchScript's
+     * attention computes batch * heads), far below any real dimension.
+     */
     private static final long BATCH = Long.MIN_VALUE / 4;
+    private static final long MAX_BATCH_FACTOR = 1L << 40;
+
+    private static boolean isBatch(long v) {
+        return v >= BATCH && v < BATCH + MAX_BATCH_FACTOR;
+    }
+
+    /** k in {@code k * batch}. */
+    private static long batchFactor(long v) {
+        return v - BATCH + 1;
+    }
     private static final int MIN_IR = 3, MAX_IR = 10, MIN_OPSET = 13, MAX_OPSET = 23;
 
     private OnnxImporter() {}
@@ -231,6 +244,8 @@ public final class OnnxImporter {
         private final long opset;
         private final Map<String, Object> values = new HashMap<>(); // ONNX value -> SymbolicTensor or Const
         private final Set<String> initializers = new HashSet<>();
+        /** The initializers by name, with the names TorchScript's Identity nodes give them (one tensor for equal parameters). */
+        private final Map<String, TensorData> inits = new HashMap<>();
         private final Set<String> usedNames = new HashSet<>();
         private final Map<String, Integer> consumers = new HashMap<>();
         private final Set<Node> consumed = new HashSet<>();
@@ -254,7 +269,12 @@ public final class OnnxImporter {
 
         Functional build() {
             OnnxModel.Graph g = model.graph();
-            g.initializers().forEach((name, t) -> {
+            inits.putAll(g.initializers());
+            for (Node n : g.nodes()) {
+                TensorData t = n.opType().equals("Identity") && n.inputs().size() == 1 ? inits.get(n.inputs().get(0)) : null;
+                if (t != null) inits.put(n.outputs().get(0), new TensorData(n.outputs().get(0), t.dims(), t.dataType(), t.floats(), t.longs()));
+            }
+            inits.forEach((name, t) -> {
                 values.put(name, Const.of(t));
                 initializers.add(name);
             });
@@ -316,7 +336,15 @@ public final class OnnxImporter {
                 case "Sub":
                 case "Mul":
                 case "Div":
+                case "Mod":
                 case "Max": binary(n); return;
+                case "Sqrt": {
+                    if (!(value(0) instanceof Const c) || c.floats() == null) throw unsupported("Sqrt other than of a float constant");
+                    float[] r = new float[c.size()];
+                    for (int i = 0; i < r.length; i++) r[i] = (float) Math.sqrt(c.floats()[i]);
+                    put(new Const(c.shape(), r, null));
+                    return;
+                }
                 case "Equal": equal(n); return;
                 case "Not": maskStep(n, "equal", "not"); return;
                 case "ReduceSum": reduceSum(n); return;
@@ -378,6 +406,7 @@ public final class OnnxImporter {
                     return;
                 }
                 case "Pad": pad(n); return;
+                case "ConstantOfShape": constantOfShape(n); return;
                 case "Resize": resize(n); return;
                 case "Where": where(n); return;
                 default: throw unsupported("op " + n.opType());
@@ -409,7 +438,6 @@ public final class OnnxImporter {
                 dims = viewDims(view);
             } else if (v instanceof Factored f) {
                 dims = f.dims(BATCH);
-                if (dims == null) throw unsupported("Shape of a " + f.layout() + " value, whose batch axis holds more than the batch");
             } else if (v instanceof SymbolicTensor t) {
                 dims = new long[t.shape().length + 1];
                 dims[0] = BATCH;
@@ -618,7 +646,7 @@ public final class OnnxImporter {
             if (add != null) {
                 consumed.add(add);
                 String b = add.inputs().get(0).equals(out) ? add.inputs().get(1) : add.inputs().get(0);
-                bias = model.graph().initializers().get(b).floats();
+                bias = inits.get(b).floats();
                 biasName = b;
                 out = add.outputs().get(0);
             }
@@ -634,7 +662,7 @@ public final class OnnxImporter {
             for (Node m : model.graph().nodes()) {
                 if (!m.opType().equals("Add") || !m.inputs().contains(value) || m.inputs().size() != 2) continue;
                 String other = m.inputs().get(0).equals(value) ? m.inputs().get(1) : m.inputs().get(0);
-                TensorData b = model.graph().initializers().get(other);
+                TensorData b = inits.get(other);
                 return b != null && b.floats() != null && b.count() == units && b.dims().length == 1 ? m : null;
             }
             return null;
@@ -706,6 +734,24 @@ public final class OnnxImporter {
             SymbolicTensor y = new ActivationLayer(layerName(null), Activation.GELU).call(sym(0));
             values.put(half.outputs().get(0), y);
             return true;
+        }
+
+        /** Zeros of a shape holding the batch size (a recurrent op's initial state); a constant when the shape is known. */
+        private void constantOfShape(Node n) {
+            long[] shape = constant(0, "shape").asLongs();
+            Attribute value = n.attributes().get("value");
+            float v = value == null || value.t() == null ? 0 : Const.of(value.t()).asFloats()[0];
+            if (Arrays.stream(shape).anyMatch(OnnxImporter::isBatch)) {
+                if (v != 0) throw unsupported("ConstantOfShape of " + v + " to a shape with the batch size " + show(shape));
+                values.put(n.outputs().get(0), new Zeros());
+                return;
+            }
+            int count = 1;
+            int[] dims = new int[shape.length];
+            for (int i = 0; i < shape.length; i++) count *= dims[i] = (int) shape[i];
+            float[] f = new float[count];
+            Arrays.fill(f, v);
+            put(new Const(dims, f, null));
         }
 
         /** Zero padding of the two spatial axes of [batch, channels, h, w]: a ZeroPadding2D. */
@@ -818,35 +864,62 @@ public final class OnnxImporter {
                     s[0], s[1], Initializers.zeros()), List.of(c.floats()), x));
         }
 
-        /** Integer arithmetic on shape vectors; the symbolic batch size only passes through a multiplication by 1. */
+        /**
+         * Arithmetic on constants: integers (shape vectors, where the symbolic batch size may be multiplied or divided
+         * by a whole number) or floats (a scale computed from a shape).
+         */
         private Const arithmetic(String op, Const a, Const b) {
-            long[] x = a.asLongs(), y = b.asLongs();
-            int n = Math.max(x.length, y.length);
-            if (x.length != n && x.length != 1 || y.length != n && y.length != 1) {
+            int n = Math.max(a.size(), b.size());
+            if (a.size() != n && a.size() != 1 || b.size() != n && b.size() != 1) {
                 throw unsupported(op + " of constants of shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
             }
-            if (a.floats() != null || b.floats() != null) throw unsupported(op + " of float constants");
-            long[] out = new long[n];
+            int[] shape = a.shape().length >= b.shape().length ? a.shape() : b.shape();
+            if (a.floats() != null || b.floats() != null) {
+                float[] x = a.asFloats(), y = b.asFloats(), out = new float[n];
+                for (int i = 0; i < n; i++) {
+                    float p = x[x.length == 1 ? 0 : i], q = y[y.length == 1 ? 0 : i];
+                    out[i] = switch (op) {
+                        case "Add" -> p + q;
+                        case "Sub" -> p - q;
+                        case "Mul" -> p * q;
+                        case "Div" -> p / q;
+                        default -> throw unsupported(op + " of float constants");
+                    };
+                }
+                return new Const(shape, out, null);
+            }
+            long[] x = a.asLongs(), y = b.asLongs(), out = new long[n];
             for (int i = 0; i < n; i++) {
                 long p = x[x.length == 1 ? 0 : i], q = y[y.length == 1 ? 0 : i];
-                if (p == BATCH || q == BATCH) {
-                    if (op.equals("Mul") && (p == 1 || q == 1)) {
-                        out[i] = BATCH;
-                        continue;
-                    }
-                    throw unsupported(op + " on the symbolic batch size");
+                if (isBatch(p) || isBatch(q)) {
+                    out[i] = batchArithmetic(op, p, q);
+                    continue;
                 }
                 out[i] = switch (op) {
                     case "Add" -> p + q;
                     case "Sub" -> p - q;
                     case "Mul" -> p * q;
+                    case "Mod" -> {
+                        if (q == 0) throw unsupported("Mod by zero in a shape computation");
+                        yield Math.floorMod(p, q);
+                    }
                     default -> {
                         if (q == 0) throw unsupported("Div by zero in a shape computation");
                         yield Math.floorDiv(p, q);
                     }
                 };
             }
-            return new Const(a.shape().length >= b.shape().length ? a.shape() : b.shape(), null, out);
+            return new Const(shape, null, out);
+        }
+
+        /** k * batch times or divided by a whole number m (exactly): (k * m) * batch, (k / m) * batch. */
+        private long batchArithmetic(String op, long p, long q) {
+            if (isBatch(p) && isBatch(q) || !(op.equals("Mul") || op.equals("Div") && isBatch(p))) throw unsupported(op + " on the symbolic batch size");
+            long k = batchFactor(isBatch(p) ? p : q), m = isBatch(p) ? q : p;
+            if (m <= 0 || op.equals("Div") && k % m != 0) throw unsupported(op + " of " + k + " * batch by " + m);
+            long f = op.equals("Mul") ? k * m : k / m;
+            if (f >= MAX_BATCH_FACTOR) throw unsupported(op + " of " + k + " * batch by " + m);
+            return BATCH + f - 1;
         }
 
         private void activation(Node n, Activation a) {
@@ -976,7 +1049,7 @@ public final class OnnxImporter {
                     unknown = i - 1;
                     continue;
                 }
-                if (t <= 0 || t == BATCH) throw unsupported("Reshape to " + show(target));
+                if (t <= 0 || isBatch(t)) throw unsupported("Reshape to " + show(target));
                 out[i - 1] = (int) t;
                 known *= (int) t;
             }
@@ -1206,7 +1279,7 @@ public final class OnnxImporter {
                 values.put(node.outputs().get(0), materialize(v.source(), false));
                 return true;
             }
-            if (v.layout() == Layout.ONE_BH && axis == 0 && i == 0) {
+            if (v.layout() == Layout.ONE_BH && axis == 0 && (i == 0 || i == -1)) {
                 values.put(node.outputs().get(0), materialize(v.source(), false));
                 return true;
             }
@@ -1646,13 +1719,13 @@ public final class OnnxImporter {
         }
 
         private boolean isInitializer(int i) {
-            return i < node.inputs().size() && model.graph().initializers().containsKey(node.inputs().get(i));
+            return i < node.inputs().size() && inits.containsKey(node.inputs().get(i));
         }
 
         private TensorData weight(int i) {
             if (!isInitializer(i)) throw unsupported("input " + i + " (" + (i < node.inputs().size() ? node.inputs().get(i) : "none")
                     + ") is not an initializer; Nabla's layer needs its weights here");
-            TensorData t = model.graph().initializers().get(node.inputs().get(i));
+            TensorData t = inits.get(node.inputs().get(i));
             if (t.floats() == null) throw unsupported("initializer " + t.name() + " of type " + OnnxModel.typeName(t.dataType()) + " as a weight");
             return t;
         }
@@ -1771,7 +1844,10 @@ public final class OnnxImporter {
 
         private static String show(long[] target) {
             StringBuilder s = new StringBuilder("[");
-            for (int i = 0; i < target.length; i++) s.append(i > 0 ? ", " : "").append(target[i] == BATCH ? "batch" : String.valueOf(target[i]));
+            for (int i = 0; i < target.length; i++) {
+                long t = target[i];
+                s.append(i > 0 ? ", " : "").append(!isBatch(t) ? String.valueOf(t) : t == BATCH ? "batch" : batchFactor(t) + " * batch");
+            }
             return s.append(']').toString();
         }
     }

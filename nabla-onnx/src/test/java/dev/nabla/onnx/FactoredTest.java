@@ -23,7 +23,8 @@ class FactoredTest {
         Factored heads = v.reshape(new long[] {5, -1, 4}, BATCH);
         assertThat(heads.layout()).isEqualTo("[t05, batch*n2, n4]");
         assertThat(heads.reshape(new long[] {5, -1, 8}, BATCH).layout()).isEqualTo("[t05, batch, n8]");
-        assertThat(heads.dims(BATCH)).isNull(); // the batch axis holds the heads too: no single size
+        assertThat(heads.dims(BATCH)).containsExactly(5, BATCH + 1, 4); // batch * 2 heads
+        assertThat(heads.reshape(new long[] {5, BATCH + 1, 4}, BATCH).layout()).isEqualTo(heads.layout());
     }
 
     @Test

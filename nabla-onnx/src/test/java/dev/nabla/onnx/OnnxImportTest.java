@@ -119,6 +119,31 @@ class OnnxImportTest {
         assertThat(model.trainableParameterCount()).isEqualTo(3 * 8 * 8 + 3 * 8 + 8 * 8 + 8 + 3 * 16 + 2 * 8 * 16 + 16 + 8 + 4 * 8 + 4);
     }
 
+    private static List<String> layerTypes(Functional model) {
+        List<String> types = new ArrayList<>();
+        model.nodes().forEach(t -> {
+            if (t.layer() != null) types.add(t.layer().type());
+        });
+        return types;
+    }
+
+    /**
+     * The TorchScript exporter (dynamo=False, torchscript_models.py) writes attention with batch * heads in its shape
+     * arithmetic, a runtime-computed scale and Identity copies of equal parameters: it too becomes one encoder layer.
+     */
+    @Test
+    void torchScriptEncoderPredictsOrtOutputThroughNablasEncoderLayer() throws Exception {
+        assertImportMatchesOrt("ts_encoder");
+        assertThat(layerTypes(OnnxImporter.load(fixture("ts_encoder.onnx")))).containsExactly("TransformerEncoderLayer", "GlobalAveragePooling1D", "Dense");
+    }
+
+    /** TorchScript's bidirectional GRU and LSTM (ConstantOfShape initial states, the last state hn[-1]). */
+    @Test
+    void torchScriptRecurrentLayersPredictOrtOutput() throws Exception {
+        assertImportMatchesOrt("ts_rnn");
+        assertThat(layerTypes(OnnxImporter.load(fixture("ts_rnn.onnx")))).containsExactly("Bidirectional", "LSTM", "Dense");
+    }
+
     /** TorchScript's exporter names a weight it folded (BatchNorm into Conv) onnx::Conv_26; the layer takes its node's module. */
     @Test
     void anAnonymousTorchScriptWeightIsNamedAfterItsNodesModule() {
