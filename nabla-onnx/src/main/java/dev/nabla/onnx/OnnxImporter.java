@@ -630,7 +630,16 @@ public final class OnnxImporter {
         /** MatMul by a weight matrix, with the Add of a bias vector that follows it when that Add is its only use. */
         private void matMul(Node n) {
             if (!isInitializer(1)) {
-                values.put(n.outputs().get(0), attentionMatMul(factored(0), factored(1)));
+                Factored attention = attentionMatMul(factored(0), factored(1));
+                if (attention != null) {
+                    values.put(n.outputs().get(0), attention);
+                    return;
+                }
+                SymbolicTensor a = sym(0), b = sym(1);
+                if (a.shape().length != 2 || b.shape().length != 2 || a.shape()[1] != b.shape()[0]) {
+                    throw unsupported("MatMul of " + shapeOf(a) + " by " + shapeOf(b) + " (only [batch, m, k] by [batch, k, n], or attention's)");
+                }
+                call(new dev.nabla.nn.Dot(layerName(null), 2, 1, false), a, b); // a batched product
                 return;
             }
             TensorData w = weight(1);
@@ -1486,13 +1495,12 @@ public final class OnnxImporter {
             throw unsupported("a product of a " + x.layout() + " value by a weight [" + in + ", " + out + "]");
         }
 
-        /** Queries by keys (the scores), or probabilities by values (the attended values). */
+        /** Queries by keys (the scores), or probabilities by values (the attended values); null for any other product. */
         private Factored attentionMatMul(Factored a, Factored b) {
             if (a == null || b == null) throw unsupported("MatMul of a computed tensor by a constant that is not an initializer");
             if (a.content() instanceof Factored.Projection && b.content() instanceof Factored.Projection) return scores(a, b);
-            if (a.content() instanceof Factored.Probabilities p && b.content() instanceof Factored.Projection) return attended(p, a, b);
-            throw unsupported("MatMul of a " + a.layout() + " and a " + b.layout() + " value (only attention's queries by keys"
-                    + " and probabilities by values)");
+            if (a.content() instanceof Factored.Probabilities p) return attended(p, a, b);
+            return null;
         }
 
         /**
@@ -1531,8 +1539,7 @@ public final class OnnxImporter {
             int r = q.rank();
             int[] hq = r >= 3 && k.rank() == r ? heads(q, r - 2, r - 1) : null, hk = hq == null ? null : heads(k, r - 1, r - 2);
             if (hq == null || !Arrays.equals(hq, hk) || !q.axes().subList(0, r - 2).equals(k.axes().subList(0, r - 2))) {
-                throw unsupported("MatMul of queries " + q.layout() + " by keys " + k.layout() + " (only [batch, heads, Tq, keyDim] by [batch, heads, keyDim, Tk],"
-                        + " the heads being consecutive blocks of the projection)");
+                return null; // not attention's [batch, heads, Tq, keyDim] by [batch, heads, keyDim, Tk]: a plain product, if anything
             }
             List<List<Factored.Atom>> axes = batchAxes(q, r - 2);
             axes.add(List.of(new Factored.Atom("tq", q.axes().get(r - 2).get(0).size(), 1)));
@@ -1550,7 +1557,7 @@ public final class OnnxImporter {
         private Factored attended(Factored.Probabilities p, Factored probs, Factored v) {
             int r = probs.rank();
             Factored.Scores s = p.scores();
-            int[] hv = v.rank() == r ? heads(v, r - 2, r - 1) : null;
+            int[] hv = v.rank() == r && v.content() instanceof Factored.Projection ? heads(v, r - 2, r - 1) : null;
             if (hv == null || hv[0] != s.heads() || hv[1] != s.keyDim() || !batchAxes(v, r - 2).equals(probs.axes().subList(0, r - 2))
                     || v.axes().get(r - 2).get(0).size() != probs.last().get(0).size()) {
                 throw unsupported("MatMul of attention probabilities " + probs.layout() + " by values " + v.layout());
@@ -1599,33 +1606,86 @@ public final class OnnxImporter {
         }
 
         private final Map<Object, SymbolicTensor> madeFromFactored = new java.util.IdentityHashMap<>();
+        private final Map<Object, List<Map.Entry<List<List<Factored.Atom>>, SymbolicTensor>>> rearrangements = new java.util.IdentityHashMap<>();
 
         /**
-         * A factored value consumed by an ordinary layer: it must be a whole batch-first tensor again. A source is
-         * itself, a projection a Dense, an attention's output projection a {@link MultiHeadAttention} with the
-         * weights re-laid into PyTorch's in_proj / out_proj.
+         * A factored value consumed by an ordinary layer: it must be a whole batch-first tensor again. An attention's
+         * output projection is a {@link dev.nabla.nn.MultiHeadAttention} with the weights re-laid into PyTorch's
+         * in_proj / out_proj; a source is itself and a projection a Dense, their axes rearranged by Reshape and
+         * Permute layers when the graph moved them (but kept the batch first).
          */
         private SymbolicTensor plain(Factored f) {
             Object c = f.content();
-            SymbolicTensor made = madeFromFactored.get(c);
-            if (made == null && c instanceof Factored.Source s && f.axes().equals(Factored.of(s.x()).axes())) made = s.x();
-            if (made == null && c instanceof Factored.Projection p && f.offset() == 0 && f.axes().equals(projectedAxes(p))) {
-                float[] kernel = p.kernel().clone(), bias = p.bias() == null ? null : p.bias().clone();
-                for (int i = 0; i < kernel.length; i++) kernel[i] *= f.scale();
-                if (bias != null) for (int i = 0; i < bias.length; i++) bias[i] *= f.scale();
-                Dense d = new Dense(layerName(p.name()), p.out(), Activation.LINEAR, Initializers.glorotUniform(), Initializers.zeros(), bias != null);
-                made = d.call(p.x());
-                setWeights(d, bias == null ? List.of(kernel) : List.of(kernel, bias));
-            }
-            if (made == null && c instanceof Factored.Output o && f.rank() == 3 && f.axes().get(0).equals(List.of(Factored.batch()))
+            if (c instanceof Factored.Output o && f.rank() == 3 && f.axes().get(0).equals(List.of(Factored.batch()))
                     && f.axes().get(1).size() == 1 && f.axes().get(1).get(0).label().equals("tq")) {
-                made = multiHeadAttention(o);
+                return madeFromFactored.computeIfAbsent(c, k -> multiHeadAttention(o));
             }
-            if (made == null) {
-                throw unsupported("an input whose batch axis is not first or whose axes are mixed (" + f.layout() + "; Nabla's layers need [batch, ...])");
+            if (c instanceof Factored.Source s && f.scale() == 1) return rearranged(s.x(), Factored.of(s.x()).axes(), f);
+            if (c instanceof Factored.Projection p && f.offset() == 0) {
+                SymbolicTensor dense = madeFromFactored.get(c);
+                if (dense == null || f.scale() != 1) dense = dense(p, f.scale());
+                if (f.scale() == 1) madeFromFactored.put(c, dense);
+                return rearranged(dense, projectedAxes(p), f);
             }
-            madeFromFactored.put(c, made);
-            return made;
+            throw unsupported("an input whose batch axis is not first or whose axes are mixed (" + f.layout() + "; Nabla's layers need [batch, ...])");
+        }
+
+        /** A lazily kept projection as a Dense, {@code scale} folded into its weights. */
+        private SymbolicTensor dense(Factored.Projection p, float scale) {
+            float[] kernel = p.kernel().clone(), bias = p.bias() == null ? null : p.bias().clone();
+            for (int i = 0; i < kernel.length; i++) kernel[i] *= scale;
+            if (bias != null) for (int i = 0; i < bias.length; i++) bias[i] *= scale;
+            Dense d = new Dense(layerName(p.name()), p.out(), Activation.LINEAR, Initializers.glorotUniform(), Initializers.zeros(), bias != null);
+            SymbolicTensor y = d.call(p.x());
+            setWeights(d, bias == null ? List.of(kernel) : List.of(kernel, bias));
+            return y;
+        }
+
+        /**
+         * {@code natural} (whose axes are {@code naturalAxes}) laid out as {@code f}: split into every atom f uses
+         * (a Reshape), put in f's order (a Permute), grouped into f's axes (a Reshape); the batch stays first alone.
+         */
+        private SymbolicTensor rearranged(SymbolicTensor natural, List<List<Factored.Atom>> naturalAxes, Factored f) {
+            if (f.axes().equals(naturalAxes)) return natural;
+            for (Map.Entry<List<List<Factored.Atom>>, SymbolicTensor> e : rearrangements.getOrDefault(f.content(), List.of())) {
+                if (e.getKey().equals(f.axes())) return e.getValue();
+            }
+            List<Factored.Atom> target = new ArrayList<>();
+            for (List<Factored.Atom> axis : f.axes().subList(1, f.rank())) target.addAll(axis);
+            if (!f.axes().get(0).equals(List.of(Factored.batch())) || target.contains(Factored.batch())) {
+                throw unsupported("an input whose batch axis is not first (" + f.layout() + "; Nabla's layers need [batch, ...])");
+            }
+            List<Factored.Atom> fine = new ArrayList<>();
+            for (List<Factored.Atom> axis : naturalAxes.subList(1, naturalAxes.size())) {
+                for (Factored.Atom a : axis) {
+                    List<Factored.Atom> pieces = new ArrayList<>(target.stream().filter(t -> t.label().equals(a.label())).toList());
+                    pieces.sort((x, y) -> Integer.compare(y.stride(), x.stride()));
+                    int stride = a.stride();
+                    for (int k = pieces.size() - 1; k >= 0; k--) {
+                        if (pieces.get(k).stride() != stride) throw unsupported("a " + f.layout() + " value that is not a rearrangement of its tensor");
+                        stride *= pieces.get(k).size();
+                    }
+                    if (pieces.isEmpty() || stride != a.stride() * a.size()) throw unsupported("a " + f.layout() + " value that is not a rearrangement of its tensor");
+                    fine.addAll(pieces);
+                }
+            }
+            if (fine.size() != target.size()) throw unsupported("a " + f.layout() + " value that is not a rearrangement of its tensor");
+            SymbolicTensor y = natural;
+            int[] fineDims = fine.stream().mapToInt(Factored.Atom::size).toArray();
+            if (!Arrays.equals(fineDims, y.shape())) y = new Reshape(layerName(null), fineDims).call(y);
+            int[] perm = new int[target.size()];
+            boolean identity = true;
+            for (int i = 0; i < perm.length; i++) {
+                perm[i] = fine.indexOf(target.get(i)) + 1;
+                identity &= perm[i] == i + 1;
+            }
+            if (!identity) y = new Permute(layerName(null), perm).call(y);
+            long[] dims = f.dims(BATCH);
+            int[] grouped = new int[dims.length - 1];
+            for (int i = 1; i < dims.length; i++) grouped[i - 1] = (int) dims[i];
+            if (!Arrays.equals(grouped, y.shape())) y = new Reshape(layerName(null), grouped).call(y);
+            rearrangements.computeIfAbsent(f.content(), k -> new ArrayList<>()).add(Map.entry(f.axes(), y));
+            return y;
         }
 
         private static List<List<Factored.Atom>> projectedAxes(Factored.Projection p) {

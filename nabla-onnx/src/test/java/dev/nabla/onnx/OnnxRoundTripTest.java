@@ -202,6 +202,20 @@ class OnnxRoundTripTest {
         assertThat(types).containsSequence("TransformerEncoderLayer", "TransformerEncoderLayer").contains("MultiHeadAttention");
     }
 
+    /** Dot (without normalising) exports as Transpose, Reshape and a batched MatMul: that MatMul imports as a Dot. */
+    @Test
+    void dotProductsRoundTripThroughABatchedMatMul() {
+        SymbolicTensor a = Input.of("a", 4, 3), b = Input.of("b", 5, 3), v = Input.of("v", 3);
+        SymbolicTensor scores = new dev.nabla.nn.Dot(2).call(a, b); // [batch, 4, 5]
+        SymbolicTensor mixed = new dev.nabla.nn.Dot(null, 1, 2, false).call(a, Dense.of(4).call(b)); // a's axis 1 with the Dense's features
+        SymbolicTensor pair = new dev.nabla.nn.Dot(1).call(v, Dense.of(3).call(v)); // [batch, 1]
+        Functional m = Model.of(List.of(a, b, v), Map.of("scores", new Flatten().call(scores), "mixed", new Flatten().call(mixed), "pair", pair));
+        randomise(m, 41);
+        Functional imported = assertRoundTrip(m, Map.of("a", Tensor.normal(new Rng(42), 0, 1, 2, 4, 3), "b", Tensor.normal(new Rng(43), 0, 1, 2, 5, 3),
+                "v", Tensor.normal(new Rng(44), 0, 1, 2, 3)));
+        assertThat(imported.nodes().stream().filter(t -> t.layer() instanceof dev.nabla.nn.Dot).count()).isEqualTo(3);
+    }
+
     /** Ids with the padding index 0 after 4, 5 and 1 real steps of the 3 rows. */
     private static Tensor padded(int vocab, long seed) {
         Tensor in = ids(3, 6, vocab - 1, seed);
