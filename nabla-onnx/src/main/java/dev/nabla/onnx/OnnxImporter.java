@@ -82,8 +82,12 @@ import static dev.nabla.onnx.OnnxModel.TensorData;
  * PositionalEmbedding (or SinusoidalPositionalEmbedding), Pad / Resize / Mean / Max / Min / Expand of a column
  * ZeroPadding2D / UpSampling2D / Average / Maximum / Minimum / RepeatVector. Nabla's padding masks (Equal / Not /
  * Cast of the ids and their uses as sequence_lens, attention biases and masked poolings) give the Embedding its
- * padding index back; Nabla then routes the mask itself. In a file Nabla wrote, an initializer read by several nodes
- * is one shared layer.
+ * padding index back; Nabla then routes the mask itself. An encoder layer's norms, attention, residual Adds and
+ * feed-forward become one {@link dev.nabla.nn.TransformerEncoderLayer}. A MatMul of two computed [batch, m, k] and
+ * [batch, k, n] tensors is a Dot; a value whose axes were moved (batch still first) is read through Reshape and
+ * Permute layers. TorchScript's exports (Identity copies of initializers, ConstantOfShape initial states, k * batch
+ * and float arithmetic in shape subgraphs) fold the same way. In a file Nabla wrote, an initializer read by several
+ * nodes is one shared layer.
  *
  * <p>Any other op, or an attribute value these layers cannot express, is refused with one line naming the op, the
  * node, the opset and the attribute; no generic op layer is made, so every imported model saves, loads and exports

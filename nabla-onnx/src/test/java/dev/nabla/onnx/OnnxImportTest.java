@@ -144,6 +144,29 @@ class OnnxImportTest {
         assertThat(layerTypes(OnnxImporter.load(fixture("ts_rnn.onnx")))).containsExactly("Bidirectional", "LSTM", "Dense");
     }
 
+    /** input [batch, 4] -> Unsqueeze(axes) -> Relu -> output. */
+    private static byte[] unsqueezed(long axis) {
+        OnnxGraph g = new OnnxGraph();
+        g.reserve("input");
+        g.reserve("output");
+        String u = g.node("Unsqueeze", "u", List.of("input", g.int64s("axes", new long[] {axis})));
+        g.nodeWithOutput("Relu", "act", List.of(u), "output");
+        Map<String, int[]> in = new LinkedHashMap<>(), out = new LinkedHashMap<>();
+        in.put("input", new int[] {-1, 4});
+        out.put("output", new int[] {-1, 1, 4});
+        return g.model("m", in, out, "test");
+    }
+
+    /** An Unsqueeze after the batch axis read by an ordinary layer is a Reshape; one before the batch axis is refused. */
+    @Test
+    void anUnsqueezeKeepingTheBatchFirstIsAReshape() {
+        Functional model = OnnxImporter.fromBytes(unsqueezed(1), "m.onnx");
+        Tensor x = Tensor.of(new float[] {1, -2, 3, -4, -5, 6, -7, 8}, 2, 4);
+        assertClose(model.predict(x), Tensor.of(new float[] {1, 0, 3, 0, 0, 6, 0, 8}, 2, 1, 4));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxImporter.fromBytes(unsqueezed(0), "m.onnx"))
+                .hasMessage("m.onnx: node act/Relu_2 (op Relu, opset 17): a tensor unsqueezed before its batch axis as an input is not supported");
+    }
+
     /** TorchScript's exporter names a weight it folded (BatchNorm into Conv) onnx::Conv_26; the layer takes its node's module. */
     @Test
     void anAnonymousTorchScriptWeightIsNamedAfterItsNodesModule() {
