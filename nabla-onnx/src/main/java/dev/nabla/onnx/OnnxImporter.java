@@ -177,6 +177,13 @@ public final class OnnxImporter {
     /** The first {@code rows} rows of the initializer {@code name} (a learned position table longer than the sequence). */
     private record FirstRows(String name, Const table, int rows) {}
 
+    /**
+     * Columns {@code columns} of a [batch, features] tensor (a Gather on axis 1), or, with {@code table}, the rows of
+     * that table the one column's ids pick ({@code flat} once flattened to [batch, dim]): the parts a
+     * {@link dev.nabla.nn.CategoryEmbedding} exports as, joined again by their Concat.
+     */
+    private record Columns(SymbolicTensor x, long[] columns, TensorData table, boolean flat) {}
+
     /** A tensor of zeros whose shape holds the batch size (an Expand of 0): a recurrent op's initial state, unused. */
     private record Zeros() {}
 
@@ -382,6 +389,10 @@ public final class OnnxImporter {
                 case "GlobalAveragePool": globalAveragePool(n); return;
                 case "Flatten": {
                     if (intAttr(n, "axis", 1) != 1) throw badAttribute("axis", intAttr(n, "axis", 1), "1");
+                    if (value(0) instanceof Columns c && c.table() != null && !c.flat()) {
+                        values.put(n.outputs().get(0), new Columns(c.x(), c.columns(), c.table(), true));
+                        return;
+                    }
                     call(new Flatten(layerName(null)), sym(0));
                     return;
                 }
@@ -459,7 +470,18 @@ public final class OnnxImporter {
                 embedding(ids);
                 return;
             }
+            if (value(1) instanceof Columns c && c.table() == null && c.columns().length == 1 && isInitializer(0) && intAttr(n, "axis", 0) == 0
+                    && weight(0).dims().length == 2) {
+                values.put(n.outputs().get(0), new Columns(c.x(), c.columns(), weight(0), false));
+                return;
+            }
             Const idx = constant(1, "indices");
+            if (data instanceof SymbolicTensor x && x.shape().length == 1 && intAttr(n, "axis", 0) == 1 && idx.shape().length == 1) {
+                long[] cols = idx.asLongs();
+                if (Arrays.stream(cols).anyMatch(c -> c < 0 || c >= x.shape()[0])) throw unsupported("Gather of columns " + Arrays.toString(cols) + " of " + shapeOf(x));
+                values.put(n.outputs().get(0), new Columns(x, cols, null, false));
+                return;
+            }
             if (data instanceof View v && gatherView(v, idx, intAttr(n, "axis", 0))) return;
             if (data instanceof Factored f && idx.shape().length == 0) {
                 long axis = axis(intAttr(n, "axis", 0), f.rank());
@@ -548,6 +570,10 @@ public final class OnnxImporter {
                 put(floats ? new Const(new int[] {l.length}, toFloats(l), null) : Const.ints(l));
                 return;
             }
+            if (axis(axis, 2) == 1 && xs.stream().allMatch(x -> x instanceof Columns)) {
+                values.put(n.outputs().get(0), categoryEmbedding(xs.stream().map(x -> (Columns) x).toList()));
+                return;
+            }
             SymbolicTensor[] ts = new SymbolicTensor[xs.size()];
             for (int i = 0; i < ts.length; i++) ts[i] = sym(i);
             if (axis(axis, ts[0].shape().length + 1) == 0) throw badAttribute("axis", axis, "any axis but the batch axis 0");
@@ -586,6 +612,10 @@ public final class OnnxImporter {
         private void cast(Node n) {
             Object v = value(0);
             long to = intAttr(n, "to", 0);
+            if (v instanceof Columns c && c.table() == null) {
+                alias(n); // a column of category indices cast to int64: Nabla's ids stay float32
+                return;
+            }
             if (v instanceof MaskOf m && (m.form().equals("not") && to == OnnxModel.FLOAT || m.form().equals("lengths"))) {
                 values.put(n.outputs().get(0), m.form().equals("not") ? m.as("mask") : m);
                 return;
@@ -765,6 +795,33 @@ public final class OnnxImporter {
             float[] f = new float[count];
             Arrays.fill(f, v);
             put(new Const(dims, f, null));
+        }
+
+        /**
+         * The parts of one tensor's CategoryEmbedding, in its order: the numeric columns (all the others, in order), then
+         * each index column's flattened rows, in column order.
+         */
+        private SymbolicTensor categoryEmbedding(List<Columns> parts) {
+            SymbolicTensor x = parts.get(0).x();
+            List<Columns> tables = parts.stream().filter(p -> p.table() != null).toList();
+            long[] indexColumns = tables.stream().mapToLong(p -> p.columns()[0]).toArray();
+            long[] numeric = java.util.stream.LongStream.range(0, x.shape()[0]).filter(c -> Arrays.stream(indexColumns).noneMatch(i -> i == c)).toArray();
+            List<Columns> expected = new ArrayList<>();
+            if (numeric.length > 0) expected.add(new Columns(x, numeric, null, false));
+            boolean ok = parts.stream().allMatch(p -> p.x() == x && (p.table() == null || p.flat())) && indexColumns.length > 0
+                    && parts.size() == (numeric.length > 0 ? 1 : 0) + tables.size() && (numeric.length == 0 || Arrays.equals(parts.get(0).columns(), numeric))
+                    && Arrays.equals(indexColumns, Arrays.stream(indexColumns).sorted().distinct().toArray()) && parts.subList(parts.size() - tables.size(), parts.size()).equals(tables);
+            if (!ok) throw unsupported("a Concat of columns and embedded columns other than a CategoryEmbedding's (numeric columns, then each index column's rows in order)");
+            int[] cols = Arrays.stream(indexColumns).mapToInt(c -> (int) c).toArray();
+            int[] vocab = tables.stream().mapToInt(p -> (int) p.table().dims()[0]).toArray(), dims = tables.stream().mapToInt(p -> (int) p.table().dims()[1]).toArray();
+            // Nabla's tables are <layer>_<column>/embeddings; a PyTorch one names the layer after its module
+            String table = tables.get(0).table().name(), module = table.substring(0, Math.max(0, Math.max(table.lastIndexOf('/'), table.lastIndexOf('.'))));
+            String suffix = "_" + cols[0];
+            String name = unique(module.endsWith(suffix) ? module.substring(0, module.length() - suffix.length()) : module.isEmpty() ? "category_embedding" : module);
+            dev.nabla.nn.CategoryEmbedding layer = new dev.nabla.nn.CategoryEmbedding(name, cols, vocab, dims);
+            SymbolicTensor y = layer.call(x);
+            setWeights(layer, tables.stream().map(p -> p.table().floats()).toList());
+            return y;
         }
 
         /** Zero padding of the two spatial axes of [batch, channels, h, w]: a ZeroPadding2D. */
@@ -1773,6 +1830,8 @@ public final class OnnxImporter {
             if (v instanceof View view) return plain(view);
             if (v instanceof Factored f) return plain(f);
             if (v instanceof MaskOf m) throw unsupported("a padding mask (" + m.form() + ") as the input of an ordinary layer");
+            if (v instanceof Columns c && c.flat()) return categoryEmbedding(List.of(c));
+            if (v instanceof Columns) throw unsupported("columns of a tensor (a Gather on axis 1) other than a CategoryEmbedding's parts");
             throw unsupported("a constant (" + name + ") as an input; Nabla needs a computed tensor here");
         }
 
@@ -1846,6 +1905,11 @@ public final class OnnxImporter {
             }
             base = base.replaceAll("^[/.:]+", "").replace('/', '.').replace(':', '.'); // "/1/Relu" -> "1.Relu"
             if (base.isEmpty()) base = node.opType().toLowerCase(java.util.Locale.ROOT);
+            return unique(base);
+        }
+
+        /** {@code base}, or {@code base_1}, ... if a layer already has that name. */
+        private String unique(String base) {
             String name = base;
             for (int k = 1; !usedNames.add(name); k++) name = base + "_" + k;
             return name;

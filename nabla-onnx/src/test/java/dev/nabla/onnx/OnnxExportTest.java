@@ -223,8 +223,7 @@ class OnnxExportTest {
         Sequential m = Sequential.of(CategoryEmbedding.of(Map.of(0, 6, 2, 4), 3), Dense.of(2));
         m.buildFor(1, 4);
         randomise(m, 37);
-        assertOrtMatches(m, Tensor.of(new float[] {5, 0.5f, 3, -1f, 0, 2f, 1, 0.25f, 2, -0.5f, 0, 1.5f}, 3, 4),
-                "(op Gather, opset 17): Gather from a computed tensor is not supported");
+        assertOrtMatches(m, Tensor.of(new float[] {5, 0.5f, 3, -1f, 0, 2f, 1, 0.25f, 2, -0.5f, 0, 1.5f}, 3, 4));
     }
 
     @Test

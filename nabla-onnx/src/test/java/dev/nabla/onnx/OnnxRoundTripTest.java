@@ -216,6 +216,23 @@ class OnnxRoundTripTest {
         assertThat(imported.nodes().stream().filter(t -> t.layer() instanceof dev.nabla.nn.Dot).count()).isEqualTo(3);
     }
 
+    /** A CategoryEmbedding's Gathers, Casts, table Gathers, Flattens and Concat import as the one layer again. */
+    @Test
+    void categoryEmbeddingsRoundTripAsTheirLayer() {
+        Sequential mixed = Sequential.of(dev.nabla.nn.CategoryEmbedding.of(Map.of(0, 6, 2, 4), 3), Dense.of(2));
+        mixed.buildFor(1, 4);
+        randomise(mixed, 45);
+        Functional imported = assertRoundTrip(mixed, Map.of("input", Tensor.of(new float[] {5, 0.5f, 3, -1f, 0, 2f, 1, 0.25f}, 2, 4)));
+        assertThat(imported.nodes().get(0).layer()).isInstanceOf(dev.nabla.nn.CategoryEmbedding.class);
+        assertThat(imported.nodes().get(0).layer().name()).isEqualTo("category_embedding");
+        Layer.resetNames();
+        Sequential only = Sequential.of(dev.nabla.nn.CategoryEmbedding.of(Map.of(0, 5), 2), Dense.of(2)); // no numeric column: no Concat
+        only.buildFor(1, 1);
+        randomise(only, 46);
+        assertThat(assertRoundTrip(only, Map.of("input", Tensor.of(new float[] {4, 0, 2}, 3, 1))).nodes().get(0).layer())
+                .isInstanceOf(dev.nabla.nn.CategoryEmbedding.class);
+    }
+
     /** Ids with the padding index 0 after 4, 5 and 1 real steps of the 3 rows. */
     private static Tensor padded(int vocab, long seed) {
         Tensor in = ids(3, 6, vocab - 1, seed);
