@@ -31,6 +31,9 @@ record Factored(Object content, List<List<Atom>> axes, int offset, float scale) 
     /** A batch-first tensor itself: {@code x} [batch, t..., f]. */
     record Source(SymbolicTensor x) {}
 
+    /** {@code x} divided by its L2 norm along ONNX axis {@code axis} (a normalising Dot's input), its axes as x's. */
+    record Normalized(SymbolicTensor x, int axis) {}
+
     /** {@code x @ kernel + bias} with kernel [in, out] row-major; bias may be null. */
     record Projection(SymbolicTensor x, float[] kernel, int in, int out, float[] bias, String name) {}
 

@@ -664,6 +664,11 @@ public final class OnnxImporter {
         /** MatMul by a weight matrix, with the Add of a bias vector that follows it when that Add is its only use. */
         private void matMul(Node n) {
             if (!isInitializer(1)) {
+                if (value(0) instanceof Factored fa && fa.content() instanceof Factored.Normalized
+                        || value(1) instanceof Factored fb && fb.content() instanceof Factored.Normalized) {
+                    call(normalizedDot(factored(0), factored(1)), ((Factored.Normalized) factored(0).content()).x(), ((Factored.Normalized) factored(1).content()).x());
+                    return;
+                }
                 Factored attention = attentionMatMul(factored(0), factored(1));
                 if (attention != null) {
                     values.put(n.outputs().get(0), attention);
@@ -736,7 +741,7 @@ public final class OnnxImporter {
                 return;
             }
             if (a instanceof SymbolicTensor && b instanceof Const && geluFromErf(n)) return;
-            if (n.opType().equals("Mul") && a instanceof SymbolicTensor && a == b && geluTanh(n)) return;
+            if (n.opType().equals("Mul") && a instanceof SymbolicTensor && a == b && (geluTanh(n) || l2Normalized(n))) return;
             if (n.opType().equals("Add") && (a instanceof Const || b instanceof Const || a instanceof FirstRows || b instanceof FirstRows)) {
                 boolean tableFirst = a instanceof Const || a instanceof FirstRows;
                 positions(tableFirst ? 1 : 0, tableFirst ? 0 : 1);
@@ -878,6 +883,52 @@ public final class OnnxImporter {
             consumed.addAll(List.of(cube, scaled, inner, times, tanh, plusOne, timesX, half));
             values.put(half.outputs().get(0), new ActivationLayer(layerName(null), Activation.GELU_TANH).call(sym(0)));
             return true;
+        }
+
+        /**
+         * {@code x / sqrt(max(sum(x * x, axis, keepdims), eps))} from its first node Mul(x, x): x normalised along the
+         * axis, kept factored until the MatMul of a normalising Dot reads it.
+         */
+        private boolean l2Normalized(Node n) {
+            String x = n.inputs().get(0);
+            Node sum = onlyConsumer(n.outputs().get(0), "ReduceSum");
+            if (sum == null || intAttr(sum, "keepdims", 1) != 1 || sum.inputs().size() < 2) return false;
+            Object axes = values.get(sum.inputs().get(1));
+            if (!(axes instanceof Const c) || c.size() != 1) return false;
+            Node max = onlyConsumer(sum.outputs().get(0), "Max");
+            if (max == null || !isScalar(max, sum.outputs().get(0), dev.nabla.nn.Dot.EPSILON)) return false;
+            Node sqrt = onlyConsumer(max.outputs().get(0), "Sqrt");
+            Node div = sqrt == null ? null : onlyConsumer(sqrt.outputs().get(0), "Div");
+            if (div == null || !div.inputs().get(0).equals(x) || !div.inputs().get(1).equals(sqrt.outputs().get(0))) return false;
+            SymbolicTensor t = sym(0);
+            int axis = (int) axis(c.asLongs()[0], t.shape().length + 1);
+            if (axis == 0) return false;
+            consumed.addAll(List.of(sum, max, sqrt, div));
+            Factored natural = Factored.of(t);
+            values.put(div.outputs().get(0), natural.with(new Factored.Normalized(t, axis), natural.axes()));
+            return true;
+        }
+
+        /**
+         * The MatMul of a normalising Dot's export: [batch, x's other axes, x's axis] by [batch, y's axis, y's other
+         * axes], both normalised: Nabla's Dot of x and y on those axes, normalising (its output, in the same order,
+         * is what the Reshape after the MatMul reads).
+         */
+        private dev.nabla.nn.Dot normalizedDot(Factored a, Factored b) {
+            if (a == null || b == null || !(a.content() instanceof Factored.Normalized na) || !(b.content() instanceof Factored.Normalized nb)
+                    || a.rank() != 3 || b.rank() != 3 || a.scale() != 1 || b.scale() != 1 || !a.axes().get(0).equals(List.of(Factored.batch()))
+                    || !b.axes().get(0).equals(List.of(Factored.batch()))) {
+                throw unsupported("MatMul of normalised tensors other than a normalising Dot's");
+            }
+            List<Factored.Atom> ax = Factored.of(na.x()).axes().get(na.axis()), ay = Factored.of(nb.x()).axes().get(nb.axis());
+            List<Factored.Atom> xo = new ArrayList<>(), yo = new ArrayList<>();
+            for (List<Factored.Atom> axis : Factored.of(na.x()).axes().subList(1, na.x().shape().length + 1)) if (!axis.equals(ax)) xo.addAll(axis);
+            for (List<Factored.Atom> axis : Factored.of(nb.x()).axes().subList(1, nb.x().shape().length + 1)) if (!axis.equals(ay)) yo.addAll(axis);
+            if (!a.axes().get(2).equals(ax) || !b.axes().get(1).equals(ay) || !a.axes().get(1).equals(xo) || !b.axes().get(2).equals(yo)
+                    || ax.get(0).size() != ay.get(0).size()) {
+                throw unsupported("MatMul of normalised " + a.layout() + " by " + b.layout() + " (only a normalising Dot's)");
+            }
+            return new dev.nabla.nn.Dot(layerName(null), na.axis(), nb.axis(), true);
         }
 
         /** The one node reading {@code value}, if it is an {@code op}. */
