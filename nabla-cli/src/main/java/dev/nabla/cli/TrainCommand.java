@@ -112,6 +112,14 @@ final class TrainCommand implements Runnable {
             + " seed and validation split.")
     Path resume;
 
+    @Option(names = "--init-weights", paramLabel = "FILE", description = "Start from a PyTorch state_dict (safetensors.torch.save_file)"
+            + " instead of random weights: each layer takes the parameters of the module of its name (nabla summary lists them), layouts converted.")
+    Path initWeights;
+
+    @Option(names = "--init-map", paramLabel = "MODULE=LAYER,...", description = "With --init-weights: the PyTorch module of a layer named"
+            + " otherwise, e.g. 0=dense,2=dense_1 for an nn.Sequential.")
+    String initMap;
+
     @Option(names = "--overwrite", description = "Replace the run already in --out (its model and checkpoint).")
     boolean overwrite;
 
@@ -138,10 +146,25 @@ final class TrainCommand implements Runnable {
     @Mixin
     TrainingOptions training;
 
+    /** {@code 0=dense,2=dense_1} as PyTorch module path -> layer name (empty for null). */
+    static Map<String, String> moduleMap(String spec) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (spec == null) return map;
+        for (String pair : spec.split(",")) {
+            String[] kv = pair.split("=", -1);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank() || map.put(kv[0].strip(), kv[1].strip()) != null) {
+                throw new IllegalArgumentException("--init-map: expected MODULE=LAYER pairs separated by commas, each module once, got '" + spec + "'");
+            }
+        }
+        return map;
+    }
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         boolean resuming = resume != null;
+        if (initMap != null && initWeights == null) throw new IllegalArgumentException("--init-map: it names the modules of --init-weights, which is not given");
+        if (resuming && initWeights != null) throw new IllegalArgumentException("--init-weights: a resumed run keeps its own weights; leave out --resume or --init-weights");
         SavedModel previous = resuming ? GraphModels.loadOneInputOneOutput("train --resume", resume,
                 "train reads one table and supports one input and one output; use the Java API's Model.fit(Map, Map, options)") : null;
         if (resuming) reuseTheRunsSplit(previous);
@@ -227,6 +250,7 @@ final class TrainCommand implements Runnable {
             int steps = batch == -1 ? 1 : (fitRows + batch - 1) / batch;
             model.compile(training.optimizer(optimizer, rate, epochCount, steps), lossFn, training.metrics(t));
             model.buildFor(ModelBuilder.inputShape(train.x()));
+            if (initWeights != null) model.loadPytorchWeights(initWeights, moduleMap(initMap));
         }
 
         try {

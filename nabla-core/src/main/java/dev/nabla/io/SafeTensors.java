@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The safetensors format (as read by Python's {@code safetensors}): an 8-byte little-endian header length, a JSON
- * header naming each tensor's dtype, shape and byte range, then the raw little-endian data. Nabla writes F32 only.
+ * header naming each tensor's dtype, shape and byte range, then the raw little-endian data. Nabla writes F32 only;
+ * it reads F32, and F64, F16 and BF16 (PyTorch's half-precision checkpoints) widened or rounded to float32.
  */
 public final class SafeTensors {
     private SafeTensors() {}
@@ -49,14 +50,19 @@ public final class SafeTensors {
         return buf.array();
     }
 
-    /** The tensors of a safetensors file, in file order; F32 only. {@code source} names the file in errors. */
+    /** The tensors of a safetensors file, in file order, as float32. {@code source} names the file in errors. */
     public static Map<String, Tensor> read(byte[] bytes, String source) {
-        return parse(bytes, source).tensors;
+        return parse(bytes, source, name -> false).tensors;
+    }
+
+    /** As {@link #read(byte[], String)}, leaving out the tensors {@code skip} accepts, whatever their dtype (PyTorch's int64 counters). */
+    public static Map<String, Tensor> read(byte[] bytes, String source, java.util.function.Predicate<String> skip) {
+        return parse(bytes, source, skip).tensors;
     }
 
     /** The string metadata of a safetensors file (empty if none). */
     public static Map<String, String> metadata(byte[] bytes, String source) {
-        return parse(bytes, source).metadata;
+        return parse(bytes, source, name -> false).metadata;
     }
 
     /**
@@ -92,7 +98,7 @@ public final class SafeTensors {
         final Map<String, String> metadata = new LinkedHashMap<>();
     }
 
-    private static Parsed parse(byte[] bytes, String source) {
+    private static Parsed parse(byte[] bytes, String source, java.util.function.Predicate<String> skip) {
         if (bytes.length < 8) throw new IllegalArgumentException(source + ": not a safetensors file (" + bytes.length + " bytes)");
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long n = buf.getLong();
@@ -110,15 +116,27 @@ public final class SafeTensors {
                 for (Map.Entry<?, ?> m : info.map().entrySet()) out.metadata.put(String.valueOf(m.getKey()), String.valueOf(m.getValue()));
                 continue;
             }
+            if (skip.test(e.getKey())) continue;
             out.tensors.put(e.getKey(), tensor(bytes, dataStart, dataLength, e.getKey(), info, source));
         }
         return out;
     }
 
+    /** An IEEE half-precision value as float32 (exact: every half is a float). */
+    static float halfToFloat(short h) {
+        int sign = (h & 0x8000) << 16, exponent = (h >>> 10) & 0x1F, mantissa = h & 0x3FF;
+        if (exponent == 0x1F) return Float.intBitsToFloat(sign | 0x7F800000 | mantissa << 13); // infinity, NaN
+        if (exponent != 0) return Float.intBitsToFloat(sign | (exponent + 112) << 23 | mantissa << 13);
+        float subnormal = mantissa * 0x1p-24f; // no implicit leading 1
+        return sign != 0 ? -subnormal : subnormal;
+    }
+
     /** One tensor, its shape and byte range checked against the data actually present before anything is allocated. */
     private static Tensor tensor(byte[] bytes, int dataStart, long dataLength, String name, JsonFields info, String source) {
-        if (!"F32".equals(info.map().get("dtype"))) {
-            throw new IllegalArgumentException(source + ": tensor '" + name + "' has dtype " + info.map().get("dtype") + "; Nabla reads F32");
+        Object dtype = info.map().get("dtype");
+        int width = "F32".equals(dtype) ? 4 : "F64".equals(dtype) ? 8 : "F16".equals(dtype) || "BF16".equals(dtype) ? 2 : 0;
+        if (width == 0) {
+            throw new IllegalArgumentException(source + ": tensor '" + name + "' has dtype " + dtype + "; Nabla reads F32 (and F64, F16, BF16 as float32)");
         }
         int[] shape = info.requireShape("shape");
         int[] offsets = offsets(info);
@@ -126,14 +144,25 @@ public final class SafeTensors {
         // the element count, stopping as soon as it exceeds what the data could hold (so it cannot overflow)
         long count = 1;
         for (int d : shape) count = Math.min(count * d, dataLength + 1);
-        if (end > dataLength || end - begin != 4 * count) {
+        if (end > dataLength || end - begin != width * count) {
             throw new IllegalArgumentException(source + ": tensor '" + name + "' byte range [" + begin + ", " + end
                     + ") does not fit shape " + Arrays.toString(shape) + " in " + dataLength + " data bytes (truncated file?)");
         }
         // zeros(shape) keeps shape [] a scalar (Tensor.of with no shape would make it 1-D)
         Tensor t = Tensor.zeros(shape);
         ByteBuffer slice = ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-        slice.asFloatBuffer().get(t.data());
+        float[] data = t.data();
+        switch (width) {
+            case 4 -> slice.asFloatBuffer().get(data);
+            case 8 -> { for (int i = 0; i < data.length; i++) data[i] = (float) slice.getDouble(); }
+            default -> {
+                boolean bf16 = "BF16".equals(dtype);
+                for (int i = 0; i < data.length; i++) {
+                    short h = slice.getShort();
+                    data[i] = bf16 ? Float.intBitsToFloat((h & 0xFFFF) << 16) : halfToFloat(h);
+                }
+            }
+        }
         return t;
     }
 }

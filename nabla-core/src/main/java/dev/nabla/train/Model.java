@@ -692,6 +692,20 @@ public abstract class Model extends Layer {
         }
     }
 
+    /**
+     * Loads a PyTorch {@code state_dict} saved with {@code safetensors.torch.save_file}, each layer taking the
+     * parameters of the module of its name (layouts converted, e.g. Linear's weight transposed); strict, as PyTorch's
+     * {@code load_state_dict}: see {@link PytorchWeights}. The model must be built.
+     */
+    public void loadPytorchWeights(java.nio.file.Path file) {
+        PytorchWeights.load(this, file, Map.of());
+    }
+
+    /** As {@link #loadPytorchWeights(java.nio.file.Path)}, with {@code modules} mapping PyTorch module paths to layer names. */
+    public void loadPytorchWeights(java.nio.file.Path file, Map<String, String> modules) {
+        PytorchWeights.load(this, file, modules);
+    }
+
     /** A Keras-style table of layers, output shapes and parameter counts; the model must be built. */
     public String summary() {
         return ModelSummary.of(this);

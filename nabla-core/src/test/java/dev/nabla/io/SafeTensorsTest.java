@@ -58,7 +58,7 @@ class SafeTensorsTest {
             {"{\"a\":{\"dtype\":\"F32\",\"shape\":[4]}}", "w.st: header 'a'.data_offsets: missing (expected an array)"},
             {"{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0]}}", "w.st: header 'a'.data_offsets: expected [begin, end], got [0]"},
             {"{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,\"x\"]}}", "w.st: header 'a'.data_offsets[1]: expected a non-negative integer, got \"x\""},
-            {"{\"a\":{\"shape\":[4],\"data_offsets\":[0,16]}}", "w.st: tensor 'a' has dtype null; Nabla reads F32"},
+            {"{\"a\":{\"shape\":[4],\"data_offsets\":[0,16]}}", "w.st: tensor 'a' has dtype null; Nabla reads F32 (and F64, F16, BF16 as float32)"},
             {"{\"__metadata__\":[1]}", "w.st: header '__metadata__': expected an object, got an array"},
             {"{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,65536],\"data_offsets\":[0,0]}}",
                 "w.st: tensor 'a' byte range [0, 0) does not fit shape [65536, 65536, 65536, 65536] in 16 data bytes (truncated file?)"},

@@ -14,11 +14,11 @@ import java.util.Map;
 
 /**
  * The part of an ONNX ModelProto that the importer reads, decoded with {@link ProtoReader} (field numbers from
- * {@code onnx.proto}): the IR version, the opsets, and the graph's nodes, initializers, inputs and outputs. Tensor
+ * {@code onnx.proto}): the IR version, the producer's name, the opsets, and the graph's nodes, initializers, inputs and outputs. Tensor
  * data comes from {@code raw_data}, the typed repeated fields, or an external file beside the model
  * ({@code data_location = EXTERNAL} with {@code location}, {@code offset}, {@code length}). Other fields are skipped.
  */
-record OnnxModel(long irVersion, Map<String, Long> opsets, Graph graph) {
+record OnnxModel(long irVersion, String producer, Map<String, Long> opsets, Graph graph) {
 
     static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7, BOOL = 9, DOUBLE = 11;
 
@@ -65,11 +65,13 @@ record OnnxModel(long irVersion, Map<String, Long> opsets, Graph graph) {
     static OnnxModel parse(byte[] bytes, String origin, Path dir) {
         ProtoReader r = new ProtoReader(bytes, origin);
         long ir = -1;
+        String producer = "";
         Map<String, Long> opsets = new LinkedHashMap<>();
         Graph graph = null;
         while (r.next()) {
             switch (r.field()) {
                 case 1: ir = r.varint(); break;
+                case 2: producer = r.string(); break;
                 case 7: graph = graph(r.message(), origin, dir); break;
                 case 8: {
                     ProtoReader o = r.message();
@@ -87,7 +89,7 @@ record OnnxModel(long irVersion, Map<String, Long> opsets, Graph graph) {
             }
         }
         if (graph == null) throw new IllegalArgumentException(origin + ": not an ONNX model (no graph field in " + bytes.length + " bytes)");
-        return new OnnxModel(ir, opsets, graph);
+        return new OnnxModel(ir, producer, opsets, graph);
     }
 
     private static Graph graph(ProtoReader r, String origin, Path dir) {

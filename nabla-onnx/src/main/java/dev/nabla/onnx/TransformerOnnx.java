@@ -60,13 +60,17 @@ final class TransformerOnnx {
         return b.residual("norm3", h, b::feedForward);
     }
 
-    /** x + the first T rows of the learned table. */
+    /** x + the first T rows of the learned table (the whole table is written, so that it imports back whole). */
     static String positionalEmbedding(OnnxGraph g, Layer layer, String x, int[] shape) {
         Weight table = layer.weights().get(0);
-        int t = shape[1], d = shape[2];
-        float[] rows = java.util.Arrays.copyOf(table.value().data(), t * d);
-        String init = g.floats(table.value().dim(0) == t ? table.name() : table.name() + "[:" + t + "]", rows, new int[] {t, d});
-        return g.node("Add", layer.name(), List.of(x, init));
+        int t = shape[1];
+        String rows = init(g, table);
+        if (table.value().dim(0) != t) {
+            String name = layer.name();
+            rows = g.node("Slice", name, List.of(rows, g.int64s(g.fresh(name + "/starts"), new long[] {0}), g.int64s(g.fresh(name + "/ends"), new long[] {t}),
+                    g.int64s(g.fresh(name + "/axes"), new long[] {0})));
+        }
+        return g.node("Add", layer.name(), List.of(x, rows));
     }
 
     static String sinusoidal(OnnxGraph g, Layer layer, String x, int[] shape) {

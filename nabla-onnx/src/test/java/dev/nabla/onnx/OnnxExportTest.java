@@ -99,7 +99,10 @@ class OnnxExportTest {
         }
     }
 
-    /** Exports, runs in ONNX Runtime on {@code x}, and compares with predict within 1e-5 (relative to the output scale). */
+    /**
+     * Exports, runs in ONNX Runtime on {@code x}, and compares with predict within 1e-5 (relative to the output scale);
+     * then imports the export back and compares again (every model Nabla exports imports).
+     */
     private static void assertOrtMatches(Sequential model, Tensor x) throws Exception {
         byte[] onnx = OnnxExporter.toBytes(model);
         Tensor expected = model.predict(x);
@@ -110,11 +113,12 @@ class OnnxExportTest {
              OrtSession.Result result = session.run(Map.of("input", input))) {
             assertClose("output", (OnnxTensor) result.get(0), expected);
         }
+        OnnxRoundTripTest.assertRoundTrip(model, Map.of("input", x));
     }
 
     /**
      * A functional model exported and run in ONNX Runtime on named inputs: each named output within 1e-5 of Nabla's
-     * (inference mode), the graph's inputs and outputs named as the model's.
+     * (inference mode), the graph's inputs and outputs named as the model's; then imported back and compared again.
      */
     private static void assertOrtMatches(Functional model, Map<String, Tensor> inputs) throws Exception {
         Map<String, Tensor> expected;
@@ -139,6 +143,7 @@ class OnnxExportTest {
         } finally {
             for (OnnxTensor t : feeds.values()) t.close();
         }
+        OnnxRoundTripTest.assertRoundTrip(model, inputs);
     }
 
     private static void assertClose(String output, OnnxTensor out, Tensor expected) throws Exception {
