@@ -13,15 +13,17 @@ import java.util.Locale;
  *   <li>Micro-tile MR x NR: NR = two vectors of columns; MR rows such that the 2 MR accumulators, the two B vectors
  *       and the broadcast A value fit the vector registers: MR = 12 with 32 registers (x86 with 512-bit vectors,
  *       i.e. AVX-512; aarch64), else 6 (AVX2's 16).</li>
- *   <li>KC, the depth of a block: the B micro-panel (KC x NR, reused by every A micro-panel of the block) and the A
- *       micro-panel being read (MR x KC) fill at most 5/8 of L1d, the rest left for C and the next panels:
- *       KC = (5/8) L1d / (4 (NR + MR)), rounded down to a multiple of 16, between 64 and 512.</li>
- *   <li>MC, rows of a packed A block (MC x KC, reused by every B micro-panel): half of L2, rounded down to a
+ *   <li>KC, the depth of a block: the A micro-panel (MR x KC), which stays in L1 while every B micro-panel of the
+ *       block streams past it, fills half of L1d: KC = L1d / (2 * 4 MR), rounded down to a multiple of 16, between
+ *       64 and 512 (512 for a 48 KiB L1d, 336 for 32 KiB). Deeper blocks mean fewer passes over C: on a
+ *       2048^3 product this order with KC 512 beat a B micro-panel kept in L1 (KC 224) by about 10%.</li>
+ *   <li>NC, columns of a packed B block (KC x NC, read once per A micro-panel): half of L2, rounded down to a
+ *       multiple of NR, at most 4096.</li>
+ *   <li>MC, rows of A packed at once (MC x KC): a quarter of L2, so that it stays there beside the B block; a
  *       multiple of MR, between MR and 64 MR.</li>
- *   <li>NC, columns of a packed B block (KC x NC, whose micro-panels are each read once per A block): the other
- *       half of L2, rounded down to a multiple of NR, at most 4096.</li>
  * </ul>
- * Any value can be forced for experiments with {@code -Dnabla.gemm.mr=}, {@code .kc}, {@code .mc}, {@code .nc}.
+ * Any value can be forced for experiments with {@code -Dnabla.gemm.kc=}, {@code .mc}, {@code .nc}, and
+ * {@code -Dnabla.gemm.mr=6} or {@code 12}.
  */
 final class GemmBlocking {
 
@@ -34,9 +36,10 @@ final class GemmBlocking {
         this.l1d = l1d;
         this.l2 = l2;
         nr = 2 * lanes;
-        mr = Integer.getInteger("nabla.gemm.mr", registers >= 32 ? 12 : 6);
-        kc = Integer.getInteger("nabla.gemm.kc", clamp(5 * l1d / 8 / (4L * (nr + mr)) / 16 * 16, 64, 512));
-        mc = Integer.getInteger("nabla.gemm.mc", clamp(l2 / 2 / (4L * kc) / mr * mr, mr, 64L * mr));
+        int forcedMr = Integer.getInteger("nabla.gemm.mr", 0); // the kernel has these two tile heights
+        mr = forcedMr == 6 || forcedMr == 12 ? forcedMr : registers >= 32 ? 12 : 6;
+        kc = Integer.getInteger("nabla.gemm.kc", clamp(l1d / (2 * 4L * mr) / 16 * 16, 64, 512));
+        mc = Integer.getInteger("nabla.gemm.mc", clamp(l2 / 4 / (4L * kc) / mr * mr, mr, 64L * mr));
         nc = Integer.getInteger("nabla.gemm.nc", clamp(l2 / 2 / (4L * kc) / nr * nr, nr, 4096L / nr * nr));
     }
 

@@ -176,14 +176,17 @@ public final class VectorGemm implements Gemm {
             }
         }
 
-        /** Packed mc x kc block of A times packed kc x nc block of B into C at (ic, jc), added to C or not. */
+        /**
+         * Packed mc x kc block of A times packed kc x nc block of B into C at (ic, jc), added to C or not. Each A
+         * micro-panel (MR x kc) stays in L1 while the B micro-panels stream past it from L2, which allows a deep
+         * kc (fewer passes over C) than the other way round, the B micro-panel being the wider one.
+         */
         private void macro(float[] pa, int mc, float[] pb, int pbOff, int nc, int kc, int ic, int jc,
                            boolean add, float[] tile) {
-            for (int jr = 0; jr < nc; jr += NR) {
-                int nr = Math.min(NR, nc - jr);
-                int bo = pbOff + jr * kc;
-                for (int ir = 0; ir < mc; ir += MR) {
-                    int mr = Math.min(MR, mc - ir), co = cOff + (ic + ir) * ldc + jc + jr;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = Math.min(NR, nc - jr), co = cOff + (ic + ir) * ldc + jc + jr, bo = pbOff + jr * kc;
                     if (mr == MR && nr == NR) {
                         kernel(kc, pa, ir * kc, pb, bo, c, co, ldc, add);
                     } else { // an edge tile: through the tile buffer, so that nothing outside C is written

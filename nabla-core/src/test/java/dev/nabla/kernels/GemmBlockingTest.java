@@ -13,6 +13,8 @@ class GemmBlockingTest {
         GemmBlocking b = new GemmBlocking(16, 32, 48 * 1024, 2048 * 1024);
         assertThat(b.mr).isEqualTo(12);
         assertThat(b.nr).isEqualTo(32);
+        assertThat(b.kc).isEqualTo(512);
+        assertThat(b.nc).isEqualTo(512);
         assertFits(b);
     }
 
@@ -21,7 +23,7 @@ class GemmBlockingTest {
         // Zen 4: AVX-512 as well, L1d 32 KiB, L2 1 MiB
         GemmBlocking zen4 = new GemmBlocking(16, 32, 32 * 1024, 1024 * 1024);
         GemmBlocking spr = new GemmBlocking(16, 32, 48 * 1024, 2048 * 1024);
-        assertThat(zen4.kc).isLessThan(spr.kc);
+        assertThat(zen4.kc).isEqualTo(336).isLessThan(spr.kc);
         assertFits(zen4);
     }
 
@@ -59,10 +61,11 @@ class GemmBlockingTest {
         assertThat(GemmBlocking.cacheSize(9, "Data", 12345)).isEqualTo(12345);
     }
 
-    /** The B micro-panel and one A micro-panel in L1d, the packed A block in half of L2; tiles divide blocks. */
+    /** An A micro-panel in half of L1d, the packed B block in half of L2 and the A block in a quarter. */
     private static void assertFits(GemmBlocking b) {
-        assertThat(4L * b.kc * (b.nr + b.mr)).isLessThanOrEqualTo(b.l1d);
-        assertThat(4L * b.mc * b.kc).isLessThanOrEqualTo(b.l2 / 2);
+        assertThat(4L * b.kc * b.mr).isLessThanOrEqualTo(b.l1d / 2);
+        assertThat(4L * b.kc * b.nc).isLessThanOrEqualTo(b.l2 / 2);
+        assertThat(4L * b.mc * b.kc).isLessThanOrEqualTo(b.l2 / 4);
         assertThat(b.kc % 16).isZero();
         assertThat(b.mc % b.mr).isZero();
         assertThat(b.nc % b.nr).isZero();
