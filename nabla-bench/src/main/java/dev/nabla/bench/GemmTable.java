@@ -105,8 +105,8 @@ public final class GemmTable {
             for (String[] s : shapes) cases.add(new Case(s[0], s[1]));
         }
         Gemm[] gemms = kernels.stream().map(Gemms::named).toArray(Gemm[]::new);
-        System.out.printf(Locale.ROOT, "threads %d, kernels %s, %d rounds of %d ms each%n",
-                Parallel.threads(), kernels, rounds, millis);
+        System.out.printf(Locale.ROOT, "%s; threads %d, kernels %s, %d rounds of %d ms each%n",
+                cpu(), Parallel.threads(), kernels, rounds, millis);
         for (Case c : cases) for (Gemm g : gemms) c.time(g, millis); // warm-up: JIT, buffers, native library
         double[][][] rates = new double[cases.size()][gemms.length][rounds];
         for (int r = 0; r < rounds; r++) {
@@ -143,6 +143,21 @@ public final class GemmTable {
             }
             System.out.println(row);
         }
+    }
+
+    /** The CPU as /proc/cpuinfo names it (model name and model number), or the OS architecture. */
+    private static String cpu() {
+        try {
+            String name = "", model = "";
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                if (name.isEmpty() && line.startsWith("model name")) name = line.substring(line.indexOf(':') + 1).trim();
+                if (model.isEmpty() && line.matches("model\\s*:.*")) model = line.substring(line.indexOf(':') + 1).trim();
+            }
+            if (!name.isEmpty()) return name + " (model " + model + ")";
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: say what we know
+        }
+        return System.getProperty("os.arch");
     }
 
     private static double median(double[] x) {
