@@ -146,7 +146,7 @@ public final class VectorGemm implements Gemm {
             float[] pa = buf.a, pb = buf.b, tile = buf.tile;
             int nPad = (n + NR - 1) / NR * NR;
             if (buf.packedFor != id) {
-                for (int pc = 0; pc < k; pc += KC) packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), 0, n, pb, pc * nPad);
+                for (int pc = 0; pc < k; pc += KC) packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), 0, n, pb, pc * nPad, buf);
                 buf.packedFor = id;
             }
             int mc = i1 - i0;
@@ -166,7 +166,7 @@ public final class VectorGemm implements Gemm {
                 int nc = Math.min(NC, j1 - jc);
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0);
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0, buf);
                     for (int ic = i0; ic < i1; ic += MC) {
                         int mc = Math.min(MC, i1 - ic);
                         packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, buf);
@@ -390,10 +390,16 @@ public final class VectorGemm implements Gemm {
                     for (int p = 0; p < kc; p++) pa[base + p * MR + i] = alpha * a[src + p];
                 }
             } else {
-                // Stored A is k x m: the MR values for one p are contiguous.
+                // Stored A is k x m: the MR values for one p are contiguous. A full panel moves them as one vector
+                // (MR <= L); its L - MR extra lanes land in the next p's slots, which that p then overwrites.
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir, dst = base + p * MR;
-                    for (int i = 0; i < rows; i++) pa[dst + i] = alpha * a[src + i];
+                    if (rows == MR && MR <= L && src + L <= a.length && dst + L <= pa.length) {
+                        FloatVector x = FloatVector.fromArray(S, a, src);
+                        (alpha == 1f ? x : x.mul(alpha)).intoArray(pa, dst);
+                    } else {
+                        for (int i = 0; i < rows; i++) pa[dst + i] = alpha * a[src + i];
+                    }
                 }
             }
         }
@@ -424,7 +430,7 @@ public final class VectorGemm implements Gemm {
      * (zero past column nc), at pb[pbOff + q*NR*kc + p*NR + j].
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
-                              float[] pb, int pbOff) {
+                              float[] pb, int pbOff, Buffers buf) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr), base = pbOff + jr * kc;
             if (!transB) {
@@ -440,9 +446,18 @@ public final class VectorGemm implements Gemm {
                         System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, pb, base + p * NR, cols);
                     }
                 }
+            } else if (cols == NR) {
+                // Stored B is n x k: the NR values of one p are in NR rows ldb apart; gathered a vector at a time.
+                int[] map = buf.columnMap(ldb);
+                int src = bOff + (jc + jr) * ldb + pc;
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * NR;
+                    FloatVector.fromArray(S, b, src + p, map, 0).intoArray(pb, dst);
+                    FloatVector.fromArray(S, b, src + L * ldb + p, map, 0).intoArray(pb, dst + L);
+                }
             } else {
                 // Stored B is n x k: column j of op(B) is contiguous in p.
-                if (cols < NR) java.util.Arrays.fill(pb, base, base + NR * kc, 0f);
+                java.util.Arrays.fill(pb, base, base + NR * kc, 0f);
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) pb[base + p * NR + j] = b[src + p];
@@ -461,6 +476,18 @@ public final class VectorGemm implements Gemm {
         /** {@link #gatherPanel}'s offsets for rows {@link #mapLd} apart: entry f is row f % MR, depth f / MR. */
         private final int[] map = new int[MR * L];
         private int mapLd = -1;
+
+        /** {@code j * ldb} for the L lanes: one p of L rows of a stored-transposed B. */
+        private final int[] columns = new int[L];
+        private int columnsLd = -1;
+
+        int[] columnMap(int ldb) {
+            if (ldb != columnsLd) {
+                for (int j = 0; j < L; j++) columns[j] = j * ldb;
+                columnsLd = ldb;
+            }
+            return columns;
+        }
 
         int[] gatherMap(int lda) {
             if (lda != mapLd) {
