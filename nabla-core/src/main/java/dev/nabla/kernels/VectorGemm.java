@@ -178,8 +178,8 @@ public final class VectorGemm implements Gemm {
 
         /**
          * Packed mc x kc block of A times packed kc x nc block of B into C at (ic, jc), added to C or not. Each A
-         * micro-panel (MR x kc) stays in L1 while the B micro-panels stream past it from L2, which allows a deep
-         * kc (fewer passes over C) than the other way round, the B micro-panel being the wider one.
+         * micro-panel (MR x kc) stays in L1 while the B micro-panels stream past it from L2: the A micro-panel is
+         * the narrower one, so it allows a deeper kc (fewer passes over C) than keeping a B micro-panel in L1.
          */
         private void macro(float[] pa, int mc, float[] pb, int pbOff, int nc, int kc, int ic, int jc,
                            boolean add, float[] tile) {
