@@ -46,9 +46,9 @@ public final class GemmTable {
                 {"m128n784k256tB", "W4 dX1 = dY W^T"},
         });
         SETS.put("w6", new String[][] {
-                {"m128n256k92", "W6 step [x|h] W (fused)"},
-                {"m92n256k128tA", "W6 step dW = [x|h]^T dZ"},
-                {"m128n92k256tB", "W6 step d[x|h] = dZ W^T"},
+                {"m128n256k92", "W6 step [x,h] W (fused)"},
+                {"m92n256k128tA", "W6 step dW = [x,h]^T dZ"},
+                {"m128n92k256tB", "W6 step d[x,h] = dZ W^T"},
                 {"m3584n256k28tB", "W6 input projection X W_ih^T"},
                 {"m128n256k64tB", "W6 step h W_hh^T"},
                 {"m128n64k256", "W6 step dh = dZ W_hh"},
