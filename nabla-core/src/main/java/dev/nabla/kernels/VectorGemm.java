@@ -187,10 +187,10 @@ public final class VectorGemm implements Gemm {
                 int mr = Math.min(MR, mc - ir);
                 for (int jr = 0; jr < nc; jr += NR) {
                     int nr = Math.min(NR, nc - jr), co = cOff + (ic + ir) * ldc + jc + jr, bo = pbOff + jr * kc;
-                    if (mr == MR && nr == NR) {
-                        kernel(kc, pa, ir * kc, pb, bo, c, co, ldc, add);
-                    } else { // an edge tile: through the tile buffer, so that nothing outside C is written
-                        kernel(kc, pa, ir * kc, pb, bo, tile, 0, NR, false);
+                    if (mr == MR && nr == NR && !add) {
+                        kernel(kc, pa, ir * kc, pb, bo, c, co, ldc);
+                    } else { // added to C, or an edge tile (nothing outside C may be written): through the tile buffer
+                        kernel(kc, pa, ir * kc, pb, bo, tile, 0, NR);
                         addTile(tile, c, co, ldc, mr, nr, add);
                     }
                 }
@@ -199,16 +199,17 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * One MR x NR tile: the sum over p of (A-panel column p) x (B-panel row p), stored into d (rows ldd apart) or
-     * added to it. One method per tile height, with named accumulators (not an array) so that C2 keeps them in
-     * registers.
+     * One MR x NR tile: the sum over p of (A-panel column p) x (B-panel row p), stored into d (rows ldd apart).
+     * One method per tile height, with named accumulators (not an array) so that C2 keeps them in registers, and
+     * nothing after the loop but the stores: C2 took 0.9 s to compile a 12-row version that also added the tile
+     * to C (against 0.1 s for this), and until then the products run a hundred times slower.
      */
-    private static void kernel(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd, boolean add) {
-        if (MR == 12) kernel12(kc, pa, ao, pb, bo, d, d0, ldd, add);
-        else kernel6(kc, pa, ao, pb, bo, d, d0, ldd, add);
+    private static void kernel(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
+        if (MR == 12) kernel12(kc, pa, ao, pb, bo, d, d0, ldd);
+        else kernel6(kc, pa, ao, pb, bo, d, d0, ldd);
     }
 
-    private static void kernel6(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd, boolean add) {
+    private static void kernel6(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
@@ -235,36 +236,21 @@ public final class VectorGemm implements Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        if (add) {
-            c00.add(FloatVector.fromArray(S, d, d0)).intoArray(d, d0);
-            c01.add(FloatVector.fromArray(S, d, d0 + L)).intoArray(d, d0 + L);
-            c10.add(FloatVector.fromArray(S, d, d0 + ldd)).intoArray(d, d0 + ldd);
-            c11.add(FloatVector.fromArray(S, d, d0 + ldd + L)).intoArray(d, d0 + ldd + L);
-            c20.add(FloatVector.fromArray(S, d, d0 + 2 * ldd)).intoArray(d, d0 + 2 * ldd);
-            c21.add(FloatVector.fromArray(S, d, d0 + 2 * ldd + L)).intoArray(d, d0 + 2 * ldd + L);
-            c30.add(FloatVector.fromArray(S, d, d0 + 3 * ldd)).intoArray(d, d0 + 3 * ldd);
-            c31.add(FloatVector.fromArray(S, d, d0 + 3 * ldd + L)).intoArray(d, d0 + 3 * ldd + L);
-            c40.add(FloatVector.fromArray(S, d, d0 + 4 * ldd)).intoArray(d, d0 + 4 * ldd);
-            c41.add(FloatVector.fromArray(S, d, d0 + 4 * ldd + L)).intoArray(d, d0 + 4 * ldd + L);
-            c50.add(FloatVector.fromArray(S, d, d0 + 5 * ldd)).intoArray(d, d0 + 5 * ldd);
-            c51.add(FloatVector.fromArray(S, d, d0 + 5 * ldd + L)).intoArray(d, d0 + 5 * ldd + L);
-        } else {
-            c00.intoArray(d, d0);
-            c01.intoArray(d, d0 + L);
-            c10.intoArray(d, d0 + ldd);
-            c11.intoArray(d, d0 + ldd + L);
-            c20.intoArray(d, d0 + 2 * ldd);
-            c21.intoArray(d, d0 + 2 * ldd + L);
-            c30.intoArray(d, d0 + 3 * ldd);
-            c31.intoArray(d, d0 + 3 * ldd + L);
-            c40.intoArray(d, d0 + 4 * ldd);
-            c41.intoArray(d, d0 + 4 * ldd + L);
-            c50.intoArray(d, d0 + 5 * ldd);
-            c51.intoArray(d, d0 + 5 * ldd + L);
-        }
+        c00.intoArray(d, d0);
+        c01.intoArray(d, d0 + L);
+        c10.intoArray(d, d0 + ldd);
+        c11.intoArray(d, d0 + ldd + L);
+        c20.intoArray(d, d0 + 2 * ldd);
+        c21.intoArray(d, d0 + 2 * ldd + L);
+        c30.intoArray(d, d0 + 3 * ldd);
+        c31.intoArray(d, d0 + 3 * ldd + L);
+        c40.intoArray(d, d0 + 4 * ldd);
+        c41.intoArray(d, d0 + 4 * ldd + L);
+        c50.intoArray(d, d0 + 5 * ldd);
+        c51.intoArray(d, d0 + 5 * ldd + L);
     }
 
-    private static void kernel12(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd, boolean add) {
+    private static void kernel12(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
@@ -311,64 +297,45 @@ public final class VectorGemm implements Gemm {
             c110 = x.fma(b0, c110);
             c111 = x.fma(b1, c111);
         }
-        if (add) {
-            c00.add(FloatVector.fromArray(S, d, d0)).intoArray(d, d0);
-            c01.add(FloatVector.fromArray(S, d, d0 + L)).intoArray(d, d0 + L);
-            c10.add(FloatVector.fromArray(S, d, d0 + ldd)).intoArray(d, d0 + ldd);
-            c11.add(FloatVector.fromArray(S, d, d0 + ldd + L)).intoArray(d, d0 + ldd + L);
-            c20.add(FloatVector.fromArray(S, d, d0 + 2 * ldd)).intoArray(d, d0 + 2 * ldd);
-            c21.add(FloatVector.fromArray(S, d, d0 + 2 * ldd + L)).intoArray(d, d0 + 2 * ldd + L);
-            c30.add(FloatVector.fromArray(S, d, d0 + 3 * ldd)).intoArray(d, d0 + 3 * ldd);
-            c31.add(FloatVector.fromArray(S, d, d0 + 3 * ldd + L)).intoArray(d, d0 + 3 * ldd + L);
-            c40.add(FloatVector.fromArray(S, d, d0 + 4 * ldd)).intoArray(d, d0 + 4 * ldd);
-            c41.add(FloatVector.fromArray(S, d, d0 + 4 * ldd + L)).intoArray(d, d0 + 4 * ldd + L);
-            c50.add(FloatVector.fromArray(S, d, d0 + 5 * ldd)).intoArray(d, d0 + 5 * ldd);
-            c51.add(FloatVector.fromArray(S, d, d0 + 5 * ldd + L)).intoArray(d, d0 + 5 * ldd + L);
-            c60.add(FloatVector.fromArray(S, d, d0 + 6 * ldd)).intoArray(d, d0 + 6 * ldd);
-            c61.add(FloatVector.fromArray(S, d, d0 + 6 * ldd + L)).intoArray(d, d0 + 6 * ldd + L);
-            c70.add(FloatVector.fromArray(S, d, d0 + 7 * ldd)).intoArray(d, d0 + 7 * ldd);
-            c71.add(FloatVector.fromArray(S, d, d0 + 7 * ldd + L)).intoArray(d, d0 + 7 * ldd + L);
-            c80.add(FloatVector.fromArray(S, d, d0 + 8 * ldd)).intoArray(d, d0 + 8 * ldd);
-            c81.add(FloatVector.fromArray(S, d, d0 + 8 * ldd + L)).intoArray(d, d0 + 8 * ldd + L);
-            c90.add(FloatVector.fromArray(S, d, d0 + 9 * ldd)).intoArray(d, d0 + 9 * ldd);
-            c91.add(FloatVector.fromArray(S, d, d0 + 9 * ldd + L)).intoArray(d, d0 + 9 * ldd + L);
-            c100.add(FloatVector.fromArray(S, d, d0 + 10 * ldd)).intoArray(d, d0 + 10 * ldd);
-            c101.add(FloatVector.fromArray(S, d, d0 + 10 * ldd + L)).intoArray(d, d0 + 10 * ldd + L);
-            c110.add(FloatVector.fromArray(S, d, d0 + 11 * ldd)).intoArray(d, d0 + 11 * ldd);
-            c111.add(FloatVector.fromArray(S, d, d0 + 11 * ldd + L)).intoArray(d, d0 + 11 * ldd + L);
-        } else {
-            c00.intoArray(d, d0);
-            c01.intoArray(d, d0 + L);
-            c10.intoArray(d, d0 + ldd);
-            c11.intoArray(d, d0 + ldd + L);
-            c20.intoArray(d, d0 + 2 * ldd);
-            c21.intoArray(d, d0 + 2 * ldd + L);
-            c30.intoArray(d, d0 + 3 * ldd);
-            c31.intoArray(d, d0 + 3 * ldd + L);
-            c40.intoArray(d, d0 + 4 * ldd);
-            c41.intoArray(d, d0 + 4 * ldd + L);
-            c50.intoArray(d, d0 + 5 * ldd);
-            c51.intoArray(d, d0 + 5 * ldd + L);
-            c60.intoArray(d, d0 + 6 * ldd);
-            c61.intoArray(d, d0 + 6 * ldd + L);
-            c70.intoArray(d, d0 + 7 * ldd);
-            c71.intoArray(d, d0 + 7 * ldd + L);
-            c80.intoArray(d, d0 + 8 * ldd);
-            c81.intoArray(d, d0 + 8 * ldd + L);
-            c90.intoArray(d, d0 + 9 * ldd);
-            c91.intoArray(d, d0 + 9 * ldd + L);
-            c100.intoArray(d, d0 + 10 * ldd);
-            c101.intoArray(d, d0 + 10 * ldd + L);
-            c110.intoArray(d, d0 + 11 * ldd);
-            c111.intoArray(d, d0 + 11 * ldd + L);
-        }
+        c00.intoArray(d, d0);
+        c01.intoArray(d, d0 + L);
+        c10.intoArray(d, d0 + ldd);
+        c11.intoArray(d, d0 + ldd + L);
+        c20.intoArray(d, d0 + 2 * ldd);
+        c21.intoArray(d, d0 + 2 * ldd + L);
+        c30.intoArray(d, d0 + 3 * ldd);
+        c31.intoArray(d, d0 + 3 * ldd + L);
+        c40.intoArray(d, d0 + 4 * ldd);
+        c41.intoArray(d, d0 + 4 * ldd + L);
+        c50.intoArray(d, d0 + 5 * ldd);
+        c51.intoArray(d, d0 + 5 * ldd + L);
+        c60.intoArray(d, d0 + 6 * ldd);
+        c61.intoArray(d, d0 + 6 * ldd + L);
+        c70.intoArray(d, d0 + 7 * ldd);
+        c71.intoArray(d, d0 + 7 * ldd + L);
+        c80.intoArray(d, d0 + 8 * ldd);
+        c81.intoArray(d, d0 + 8 * ldd + L);
+        c90.intoArray(d, d0 + 9 * ldd);
+        c91.intoArray(d, d0 + 9 * ldd + L);
+        c100.intoArray(d, d0 + 10 * ldd);
+        c101.intoArray(d, d0 + 10 * ldd + L);
+        c110.intoArray(d, d0 + 11 * ldd);
+        c111.intoArray(d, d0 + 11 * ldd + L);
     }
 
     /** C[0:mr, 0:nr] = tile, or += tile. */
     private static void addTile(float[] tile, float[] c, int co, int ldc, int mr, int nr, boolean add) {
         for (int i = 0; i < mr; i++) {
             int o = co + i * ldc, t = i * NR;
-            for (int j = 0; j < nr; j++) c[o + j] = add ? c[o + j] + tile[t + j] : tile[t + j];
+            if (nr == NR) {
+                for (int j = 0; j < NR; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, tile, t + j);
+                    if (add) v = v.add(FloatVector.fromArray(S, c, o + j));
+                    v.intoArray(c, o + j);
+                }
+            } else {
+                for (int j = 0; j < nr; j++) c[o + j] = add ? c[o + j] + tile[t + j] : tile[t + j];
+            }
         }
     }
 
