@@ -33,13 +33,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * mvn -pl nabla-bench -am package -DskipTests -Dnabla.target=target-me
  * java -jar nabla-bench/target-me/benchmarks.jar GemmBench -p kernel=vector,openblas -p shape=m2048n2048k2048
  * </pre>
+ *
+ * <p>The W6/W7 shapes and the batched attention products are in {@link GemmTable}, which also interleaves the kernels
+ * (fairer on a shared machine); any of its plain shapes can be given here too, e.g. {@code -p shape=m2048n192k64tB}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseSerialGC", "-Xmx2g"})
 public class GemmBench {
 
     private static final Pattern SHAPE = Pattern.compile("m(\\d+)n(\\d+)k(\\d+)(tA)?(tB)?");

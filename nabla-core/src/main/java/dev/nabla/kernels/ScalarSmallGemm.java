@@ -81,10 +81,15 @@ final class ScalarSmallGemm {
     /** The transpose of the {@code rows x cols} matrix at {@code x[off]} (row stride {@code ld}), packed. */
     static float[] transposed(float[] x, int off, int ld, int rows, int cols) {
         float[] t = new float[cols * rows];
+        transpose(x, off, ld, rows, cols, t);
+        return t;
+    }
+
+    /** Writes that transpose into the first {@code rows * cols} elements of {@code t}. */
+    static void transpose(float[] x, int off, int ld, int rows, int cols, float[] t) {
         for (int r = 0; r < rows; r++) {
             int from = off + r * ld;
             for (int q = 0; q < cols; q++) t[q * rows + r] = x[from + q];
         }
-        return t;
     }
 }

@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * GEMM on the Vector API, organised like BLIS: for each KC x NC block of op(B) (packed into NR-wide column
  * panels) and each MC x KC block of op(A) (packed into MR-tall row panels, alpha folded in), a register-tiled
  * MR x NR micro-kernel accumulates one tile of C in vector registers over the whole KC depth. Packing makes
- * every transpose combination look the same to the micro-kernel and keeps its reads sequential.
+ * every transpose combination look the same to the micro-kernel and keeps its reads sequential. Tile and block
+ * sizes come from the CPU's caches and vector registers ({@link GemmBlocking}): a 12 x 32 tile with AVX-512's 32
+ * registers (about 1.3x the GFLOP/s of the 6 x 32 one AVX2 needs, on Sapphire Rapids), 6 x 2 vectors otherwise.
  *
  * <p>Large products are split over rows or columns of C across {@link Parallel} threads; each thread packs into
  * its own buffers, which are kept per thread and reused. Small products go to {@link VectorSmallGemm}, without
@@ -21,12 +23,13 @@ public final class VectorGemm implements Gemm {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Micro-tile: MR rows by two vectors of columns, so 2*MR accumulators plus two B vectors fit in registers. */
-    static final int MR = 6;
-    static final int NR = 2 * L;
-    static final int KC = Integer.getInteger("kc", 256);
-    static final int MC = Integer.getInteger("mcr", 16) * MR;
-    static final int NC = Integer.getInteger("ncr", 64) * NR;
+    /** Tile and block sizes for this CPU: see {@link GemmBlocking} for how they follow from its caches. */
+    static final GemmBlocking BLOCKING = GemmBlocking.detect(L);
+    static final int MR = BLOCKING.mr;
+    static final int NR = BLOCKING.nr;
+    static final int KC = BLOCKING.kc;
+    static final int MC = BLOCKING.mc;
+    static final int NC = BLOCKING.nc;
 
     /** Below this many multiply-adds, waking another thread costs more than it saves. */
     private static final long PARALLEL = 1 << 20;
@@ -98,8 +101,11 @@ public final class VectorGemm implements Gemm {
             return;
         }
         long work = (long) m * n * k;
+        // The micro-kernel either stores its tile (first depth block, beta 0) or adds it to C: any other beta is
+        // applied to C first.
+        if (beta != 0f && beta != 1f) GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
         Problem pr = new Problem(CALLS.incrementAndGet(), transA, transB, k, alpha, a, aOffset, lda,
-                b, bOffset, ldb, beta, c, cOffset, ldc);
+                b, bOffset, ldb, beta == 0f, c, cOffset, ldc);
         int threads = Parallel.threads();
         boolean parallel = work >= PARALLEL && threads > 1;
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
@@ -123,10 +129,13 @@ public final class VectorGemm implements Gemm {
         }
     }
 
-    /** The arguments of one call, so that thread bodies can work on part of C. {@code id} is unique per call. */
+    /**
+     * The arguments of one call, so that thread bodies can work on part of C. {@code id} is unique per call;
+     * {@code overwrite} (beta 0) has the first depth block store into C rather than add to it.
+     */
     private record Problem(long id, boolean transA, boolean transB, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float beta, float[] c, int cOff, int ldc) {
+                           boolean overwrite, float[] c, int cOff, int ldc) {
 
         /**
          * Rows i0..i1 (at most MC) of C, all n columns, against all of op(B) packed at once in this thread's
@@ -137,14 +146,14 @@ public final class VectorGemm implements Gemm {
             float[] pa = buf.a, pb = buf.b, tile = buf.tile;
             int nPad = (n + NR - 1) / NR * NR;
             if (buf.packedFor != id) {
-                for (int pc = 0; pc < k; pc += KC) packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), 0, n, pb, pc * nPad);
+                for (int pc = 0; pc < k; pc += KC) packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), 0, n, pb, pc * nPad, buf);
                 buf.packedFor = id;
             }
             int mc = i1 - i0;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packA(transA, a, aOff, lda, i0, mc, pc, kc, alpha, pa);
-                macro(pa, mc, pb, pc * nPad, n, kc, i0, 0, pc == 0 ? beta : 1f, tile);
+                packA(transA, a, aOff, lda, i0, mc, pc, kc, alpha, pa, buf);
+                macro(pa, mc, pb, pc * nPad, n, kc, i0, 0, pc > 0 || !overwrite, tile);
             }
         }
 
@@ -157,40 +166,55 @@ public final class VectorGemm implements Gemm {
                 int nc = Math.min(NC, j1 - jc);
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0);
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0, buf);
                     for (int ic = i0; ic < i1; ic += MC) {
                         int mc = Math.min(MC, i1 - ic);
-                        packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa);
-                        macro(pa, mc, pb, 0, nc, kc, ic, jc, pc == 0 ? beta : 1f, tile);
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, buf);
+                        macro(pa, mc, pb, 0, nc, kc, ic, jc, pc > 0 || !overwrite, tile);
                     }
                 }
             }
         }
 
-        /** Packed mc x kc block of A times packed kc x nc block of B into C at (ic, jc). */
+        /**
+         * Packed mc x kc block of A times packed kc x nc block of B into C at (ic, jc), added to C or not. Each A
+         * micro-panel (MR x kc) stays in L1 while the B micro-panels stream past it from L2: the A micro-panel is
+         * the narrower one, so it allows a deeper kc (fewer passes over C) than keeping a B micro-panel in L1.
+         */
         private void macro(float[] pa, int mc, float[] pb, int pbOff, int nc, int kc, int ic, int jc,
-                           float betaHere, float[] tile) {
-            for (int jr = 0; jr < nc; jr += NR) {
-                int nr = Math.min(NR, nc - jr);
-                int bo = pbOff + jr * kc;
-                for (int ir = 0; ir < mc; ir += MR) {
-                    kernel(kc, pa, ir * kc, pb, bo, tile);
-                    addTile(tile, c, cOff + (ic + ir) * ldc + jc + jr, ldc, Math.min(MR, mc - ir), nr, betaHere);
+                           boolean add, float[] tile) {
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = Math.min(NR, nc - jr), co = cOff + (ic + ir) * ldc + jc + jr, bo = pbOff + jr * kc;
+                    if (mr == MR && nr == NR && !add) {
+                        kernel(kc, pa, ir * kc, pb, bo, c, co, ldc);
+                    } else { // added to C, or an edge tile (nothing outside C may be written): through the tile buffer
+                        kernel(kc, pa, ir * kc, pb, bo, tile, 0, NR);
+                        addTile(tile, c, co, ldc, mr, nr, add);
+                    }
                 }
             }
         }
     }
 
     /**
-     * One MR x NR tile: tile = sum over p of (A-panel column p) x (B-panel row p). Twelve named accumulators
-     * (not an array) so that C2 keeps them in registers; they go out through the small tile array rather than
-     * as arguments, because a vector passed to a method C2 declines to inline gets boxed on every call.
+     * One MR x NR tile: the sum over p of (A-panel column p) x (B-panel row p), stored into d (rows ldd apart).
+     * One method per tile height, with named accumulators (not an array) so that C2 keeps them in registers, and
+     * nothing after the loop but the stores: C2 took 0.9 s to compile a 12-row version that also added the tile
+     * to C (against 0.1 s for this), and until then the products run a hundred times slower.
      */
-    private static void kernel(int kc, float[] pa, int ao, float[] pb, int bo, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    private static void kernel(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
+        if (MR == 12) kernel12(kc, pa, ao, pb, bo, d, d0, ldd);
+        else kernel6(kc, pa, ao, pb, bo, d, d0, ldd);
+    }
+
+    private static void kernel6(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
         for (int p = 0; p < kc; p++) {
-            int ib = bo + p * NR, ia = ao + p * MR;
+            int ib = bo + p * NR, ia = ao + p * 6;
             FloatVector b0 = FloatVector.fromArray(S, pb, ib);
             FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
             FloatVector x = FloatVector.broadcast(S, pa[ia]);
@@ -212,32 +236,105 @@ public final class VectorGemm implements Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
+        c00.intoArray(d, d0);
+        c01.intoArray(d, d0 + L);
+        c10.intoArray(d, d0 + ldd);
+        c11.intoArray(d, d0 + ldd + L);
+        c20.intoArray(d, d0 + 2 * ldd);
+        c21.intoArray(d, d0 + 2 * ldd + L);
+        c30.intoArray(d, d0 + 3 * ldd);
+        c31.intoArray(d, d0 + 3 * ldd + L);
+        c40.intoArray(d, d0 + 4 * ldd);
+        c41.intoArray(d, d0 + 4 * ldd + L);
+        c50.intoArray(d, d0 + 5 * ldd);
+        c51.intoArray(d, d0 + 5 * ldd + L);
     }
 
-    /** C[0:mr, 0:nr] = tile + beta * C (C not read when beta is 0). */
-    private static void addTile(float[] tile, float[] c, int co, int ldc, int mr, int nr, float beta) {
+    private static void kernel12(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z, c70 = z, c71 = z, c80 = z, c81 = z;
+        FloatVector c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0; p < kc; p++) {
+            int ib = bo + p * NR, ia = ao + p * 12;
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ia]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ia + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ia + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ia + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[ia + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, pa[ia + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, pa[ia + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, pa[ia + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, pa[ia + 8]);
+            c80 = x.fma(b0, c80);
+            c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, pa[ia + 9]);
+            c90 = x.fma(b0, c90);
+            c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(S, pa[ia + 10]);
+            c100 = x.fma(b0, c100);
+            c101 = x.fma(b1, c101);
+            x = FloatVector.broadcast(S, pa[ia + 11]);
+            c110 = x.fma(b0, c110);
+            c111 = x.fma(b1, c111);
+        }
+        c00.intoArray(d, d0);
+        c01.intoArray(d, d0 + L);
+        c10.intoArray(d, d0 + ldd);
+        c11.intoArray(d, d0 + ldd + L);
+        c20.intoArray(d, d0 + 2 * ldd);
+        c21.intoArray(d, d0 + 2 * ldd + L);
+        c30.intoArray(d, d0 + 3 * ldd);
+        c31.intoArray(d, d0 + 3 * ldd + L);
+        c40.intoArray(d, d0 + 4 * ldd);
+        c41.intoArray(d, d0 + 4 * ldd + L);
+        c50.intoArray(d, d0 + 5 * ldd);
+        c51.intoArray(d, d0 + 5 * ldd + L);
+        c60.intoArray(d, d0 + 6 * ldd);
+        c61.intoArray(d, d0 + 6 * ldd + L);
+        c70.intoArray(d, d0 + 7 * ldd);
+        c71.intoArray(d, d0 + 7 * ldd + L);
+        c80.intoArray(d, d0 + 8 * ldd);
+        c81.intoArray(d, d0 + 8 * ldd + L);
+        c90.intoArray(d, d0 + 9 * ldd);
+        c91.intoArray(d, d0 + 9 * ldd + L);
+        c100.intoArray(d, d0 + 10 * ldd);
+        c101.intoArray(d, d0 + 10 * ldd + L);
+        c110.intoArray(d, d0 + 11 * ldd);
+        c111.intoArray(d, d0 + 11 * ldd + L);
+    }
+
+    /** C[0:mr, 0:nr] = tile, or += tile. */
+    private static void addTile(float[] tile, float[] c, int co, int ldc, int mr, int nr, boolean add) {
         for (int i = 0; i < mr; i++) {
             int o = co + i * ldc, t = i * NR;
             if (nr == NR) {
                 for (int j = 0; j < NR; j += L) {
                     FloatVector v = FloatVector.fromArray(S, tile, t + j);
-                    if (beta != 0f) v = FloatVector.fromArray(S, c, o + j).mul(beta).add(v);
+                    if (add) v = v.add(FloatVector.fromArray(S, c, o + j));
                     v.intoArray(c, o + j);
                 }
             } else {
-                for (int j = 0; j < nr; j++) c[o + j] = beta == 0f ? tile[t + j] : tile[t + j] + beta * c[o + j];
+                for (int j = 0; j < nr; j++) c[o + j] = add ? c[o + j] + tile[t + j] : tile[t + j];
             }
         }
     }
@@ -247,23 +344,51 @@ public final class VectorGemm implements Gemm {
      * of column p (zero past row mc), at pa[r*MR*kc + p*MR + i].
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float alpha, float[] pa) {
+                              float alpha, float[] pa, Buffers buf) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir), base = ir * kc;
             if (rows < MR) java.util.Arrays.fill(pa, base, base + MR * kc, 0f);
-            if (!transA) {
+            if (!transA && rows == MR) {
+                gatherPanel(a, aOff + (ic + ir) * lda + pc, lda, kc, alpha, pa, base, buf.gatherMap(lda));
+            } else if (!transA) {
                 // Row i of A is contiguous in p: read along it, write with stride MR.
                 for (int i = 0; i < rows; i++) {
                     int src = aOff + (ic + ir + i) * lda + pc;
                     for (int p = 0; p < kc; p++) pa[base + p * MR + i] = alpha * a[src + p];
                 }
             } else {
-                // Stored A is k x m: the MR values for one p are contiguous.
+                // Stored A is k x m: the MR values for one p are contiguous. A full panel moves them as one vector
+                // (MR <= L); its L - MR extra lanes land in the next p's slots, which that p then overwrites.
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir, dst = base + p * MR;
-                    for (int i = 0; i < rows; i++) pa[dst + i] = alpha * a[src + i];
+                    if (rows == MR && MR <= L && src + L <= a.length && dst + L <= pa.length) {
+                        FloatVector x = FloatVector.fromArray(S, a, src);
+                        (alpha == 1f ? x : x.mul(alpha)).intoArray(pa, dst);
+                    } else {
+                        for (int i = 0; i < rows; i++) pa[dst + i] = alpha * a[src + i];
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * One full panel of a row-major A (MR rows from {@code src}, lda apart) transposed into pa[base + p*MR + i] by
+     * vector gathers: the MR x L values of L consecutive p are MR vectors of the panel, each gathered from the MR
+     * rows along {@code map}. Two to three times the speed of the scalar copy, which cost about as much as the
+     * product itself when C has few columns (n = 64).
+     */
+    private static void gatherPanel(float[] a, int src, int lda, int kc, float alpha, float[] pa, int base, int[] map) {
+        int p = 0;
+        for (; p + L <= kc; p += L) {
+            int dst = base + p * MR;
+            for (int v = 0; v < MR; v++) {
+                FloatVector x = FloatVector.fromArray(S, a, src + p, map, v * L);
+                (alpha == 1f ? x : x.mul(alpha)).intoArray(pa, dst + v * L);
+            }
+        }
+        for (; p < kc; p++) {
+            for (int i = 0; i < MR; i++) pa[base + p * MR + i] = alpha * a[src + i * lda + p];
         }
     }
 
@@ -272,7 +397,7 @@ public final class VectorGemm implements Gemm {
      * (zero past column nc), at pb[pbOff + q*NR*kc + p*NR + j].
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
-                              float[] pb, int pbOff) {
+                              float[] pb, int pbOff, Buffers buf) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr), base = pbOff + jr * kc;
             if (!transB) {
@@ -288,9 +413,18 @@ public final class VectorGemm implements Gemm {
                         System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, pb, base + p * NR, cols);
                     }
                 }
+            } else if (cols == NR) {
+                // Stored B is n x k: the NR values of one p are in NR rows ldb apart; gathered a vector at a time.
+                int[] map = buf.columnMap(ldb);
+                int src = bOff + (jc + jr) * ldb + pc;
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * NR;
+                    FloatVector.fromArray(S, b, src + p, map, 0).intoArray(pb, dst);
+                    FloatVector.fromArray(S, b, src + L * ldb + p, map, 0).intoArray(pb, dst + L);
+                }
             } else {
                 // Stored B is n x k: column j of op(B) is contiguous in p.
-                if (cols < NR) java.util.Arrays.fill(pb, base, base + NR * kc, 0f);
+                java.util.Arrays.fill(pb, base, base + NR * kc, 0f);
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) pb[base + p * NR + j] = b[src + p];
@@ -306,5 +440,28 @@ public final class VectorGemm implements Gemm {
         final float[] tile = new float[MR * NR];
         /** Id of the call whose whole op(B) is packed in {@link #b}, or 0. */
         long packedFor;
+        /** {@link #gatherPanel}'s offsets for rows {@link #mapLd} apart: entry f is row f % MR, depth f / MR. */
+        private final int[] map = new int[MR * L];
+        private int mapLd = -1;
+
+        /** {@code j * ldb} for the L lanes: one p of L rows of a stored-transposed B. */
+        private final int[] columns = new int[L];
+        private int columnsLd = -1;
+
+        int[] columnMap(int ldb) {
+            if (ldb != columnsLd) {
+                for (int j = 0; j < L; j++) columns[j] = j * ldb;
+                columnsLd = ldb;
+            }
+            return columns;
+        }
+
+        int[] gatherMap(int lda) {
+            if (lda != mapLd) {
+                for (int f = 0; f < map.length; f++) map[f] = f % MR * lda + f / MR;
+                mapLd = lda;
+            }
+            return map;
+        }
     }
 }

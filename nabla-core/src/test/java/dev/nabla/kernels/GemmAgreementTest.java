@@ -166,6 +166,27 @@ class GemmAgreementTest {
         for (int[] s : shapes) checkAllTransposes(g, r, s[0], s[1], s[2], 0.5f, 1f, true);
     }
 
+    /**
+     * Around the packed path's 12- and 6-row tiles, 16- and 32-column vectors and the depth blocks that the cache
+     * sizes give (KC is 64 to 512): one row or column past a tile, one step past a depth block; with beta 0 (the
+     * first block stores), 1 (adds) and another value (C scaled first).
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void tileAndDepthBlockEdgesMatchReference(String name) {
+        Gemm g = Gemms.named(name);
+        Random r = new Random(6);
+        int[][] shapes = {
+                {12, 32, 224}, {13, 33, 225}, {23, 63, 223}, {24, 64, 448}, {25, 65, 513}, {11, 97, 1025},
+                {37, 200, 160}, {49, 17, 385}, {61, 130, 96},
+        };
+        float[] betas = {0f, 1f, 0.5f};
+        for (int i = 0; i < shapes.length; i++) {
+            int[] s = shapes[i];
+            checkAllTransposes(g, r, s[0], s[1], s[2], -0.75f, betas[i % 3], true);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kernels")
     void betaZeroOverwritesNaNInOutput(String name) {
