@@ -6,13 +6,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -66,80 +66,69 @@ class LauncherTest {
     }
 
     /**
-     * A JDK that is only a release file and a bin/java script: the script prints its name and options (and, asked for
-     * an ahead-of-time cache, writes one, as a JDK 25 does), so the launcher's choice is visible without that JDK.
+     * A JDK that is only a release file and a bin/java script: the script prints its name and options, and writes the
+     * files it is asked to (an ahead-of-time cache, a class list, an archive), so the launcher's choices are visible
+     * without that JDK.
      */
     static Path fakeJdk(Path jvms, String name, int version) throws IOException {
         Path home = Files.createDirectories(jvms.resolve(name));
         Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + ".0.1\"\n");
         Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
         Files.writeString(java, "#!/bin/sh\n"
-                + "for a in \"$@\"; do case \"$a\" in -XX:AOTCacheOutput=*) echo cache > \"${a#-XX:AOTCacheOutput=}\" ;; esac; done\n"
+                + "for a in \"$@\"; do case \"$a\" in -XX:AOTCacheOutput=*|-XX:DumpLoadedClassList=*) echo made > \"${a#*=}\" ;; esac; done\n"
+                + "case \"$*\" in *-Xshare:dump*) for a in \"$@\"; do case \"$a\" in -XX:SharedArchiveFile=*) echo made > \"${a#*=}\" ;; esac; done ;; esac\n"
                 + "echo \"fake " + name + ": $*\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return home;
     }
 
-    /** A directory holding only {@code java}, a link to this JDK's java, for PATH. */
-    static String pathWithJava(Path bin, Path javaHome) throws IOException {
-        Files.createDirectories(bin);
-        Files.createSymbolicLink(bin.resolve("java"), javaHome.resolve("bin/java"));
-        return bin + ":/usr/bin:/bin";
-    }
-
     @Test
-    void withoutJavaHomeTheNewestJdk25OrNewerUnderNablaJvmsIsPreferredToAnOlderJavaOnThePath(@TempDir Path dir) throws Exception {
+    void aJdk25OrNewerRunsWithItsAheadOfTimeCacheMadeOnceAfterABuildAndAgainWhenTheJarIsNewer(@TempDir Path dir) throws Exception {
         Path co = checkout(Files.createDirectories(dir.resolve("co")));
-        Path jvms = dir.resolve("jvms");
-        Path jdk17 = fakeJdk(jvms, "jdk-17", 17);
-        fakeJdk(jvms, "jdk-25", 25);
-        fakeJdk(jvms, "jdk-26", 26);
-        fakeJdk(jvms, "jdk-21", 21);
-        Map<String, String> env = Map.of("NABLA_JVMS", jvms.toString(), "PATH", pathWithJava(dir.resolve("bin"), jdk17));
+        Path target = co.resolve("nabla-cli/target");
+        Map<String, String> env = Map.of("JAVA_HOME", fakeJdk(dir.resolve("jvms"), "jdk-26", 26).toString());
 
         Run r = launch(co, env, "bench", "W2");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("fake jdk-26: ").contains("-XX:AOTCache=" + co.resolve("nabla-cli/target")).endsWith(" -jar "
-                + co.resolve("nabla-cli/target/nabla.jar") + " bench W2\n");
         assertThat(r.err()).contains("making the JVM's start-up cache");
+        assertThat(r.out()).startsWith("fake jdk-26: ").contains("-XX:AOTCache=" + target.resolve("nabla-"), "-XX:+VerifySharedSpaces")
+                .endsWith(" -jar " + target.resolve("nabla.jar") + " bench W2\n");
 
         Run again = launch(co, env, "bench", "W2");
-        assertThat(again.out()).startsWith("fake jdk-26: ").contains("-XX:AOTCache=");
+        assertThat(again.out()).contains("-XX:AOTCache=");
         assertThat(again.err()).as("the cache is made once").doesNotContain("start-up cache");
+
+        Files.setLastModifiedTime(target.resolve("nabla.jar"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertThat(launch(co, env, "bench", "W2").err()).as("a jar newer than the cache").contains("making the JVM's start-up cache");
     }
 
     @Test
-    void javaHomeWinsAndAJvmOlderThan25GetsAClassDataSharingArchive(@TempDir Path dir) throws Exception {
+    void aJvmOlderThan25RunsWithAStaticArchiveOfTheClassesATrainingRunLoaded(@TempDir Path dir) throws Exception {
         Path co = checkout(Files.createDirectories(dir.resolve("co")));
-        Path jvms = dir.resolve("jvms");
-        Path jdk17 = fakeJdk(jvms, "jdk-17", 17);
-        fakeJdk(jvms, "jdk-25", 25);
-
-        Run r = launch(co, Map.of("NABLA_JVMS", jvms.toString(), "JAVA_HOME", jdk17.toString()), "datasets");
+        Run r = launch(co, Map.of("JAVA_HOME", fakeJdk(dir.resolve("jvms"), "jdk-17", 17).toString()), "datasets");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("fake jdk-17: ").contains("-XX:ArchiveClassesAtExit=" + co.resolve("nabla-cli/target"))
-                .doesNotContain("AOT");
+        assertThat(r.out()).startsWith("fake jdk-17: ").contains("-XX:SharedArchiveFile=" + co.resolve("nabla-cli/target/nabla-"))
+                .doesNotContain("AOT", "ArchiveClassesAtExit");
     }
 
     @Test
-    void aJdk25OrNewerOnThePathIsUsedAsItIs(@TempDir Path dir) throws Exception {
+    void withoutJavaHomeTheJavaOnThePathRuns(@TempDir Path dir) throws Exception {
         Path co = checkout(Files.createDirectories(dir.resolve("co")));
-        Path jvms = dir.resolve("jvms");
-        Path jdk25 = fakeJdk(jvms, "jdk-25", 25);
-        fakeJdk(jvms, "jdk-26", 26);
-
-        Run r = launch(co, Map.of("NABLA_JVMS", jvms.toString(), "PATH", pathWithJava(dir.resolve("bin"), jdk25)), "datasets");
-        assertThat(r.out()).startsWith("fake jdk-25: ");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("java"), fakeJdk(dir.resolve("jvms"), "jdk-17", 17).resolve("bin/java"));
+        Run r = launch(co, Map.of("PATH", bin + ":/usr/bin:/bin"), "datasets");
+        assertThat(r.out()).startsWith("fake jdk-17: ");
     }
 
-    /** This JDK, or a JDK 25 or newer where one is installed (then the ahead-of-time cache is what gets corrupted). */
-    static Path realJdk() throws IOException {
-        Path own = Path.of(System.getProperty("java.home"));
-        if (Runtime.version().feature() >= 25 || !Files.isDirectory(Path.of("/usr/lib/jvm"))) return own;
-        try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
-            Optional<Path> jdk25 = homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && releaseVersion(h) >= 25).findFirst();
-            return jdk25.orElse(own);
+    /** This JDK, and a JDK 25 or newer where one is installed (its start-up file is an ahead-of-time cache). */
+    static List<Path> realJdks() throws IOException {
+        List<Path> jdks = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+        if (Runtime.version().feature() < 25 && Files.isDirectory(Path.of("/usr/lib/jvm"))) {
+            try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+                homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && releaseVersion(h) >= 25).findFirst().ifPresent(jdks::add);
+            }
         }
+        return jdks;
     }
 
     static int releaseVersion(Path home) {
@@ -151,34 +140,44 @@ class LauncherTest {
         }
     }
 
-    @Test
-    void aCorruptStartUpCacheNeitherFailsNorSlowsTheNextRunsForLong(@TempDir Path dir) throws Exception {
-        Path co = checkout(dir);
-        Map<String, String> env = Map.of("JAVA_HOME", realJdk().toString());
-        Run first = launch(co, env, "datasets");
-        assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(first.out()).contains("args=datasets");
-
-        List<Path> caches;
+    /** The one start-up file (cache or archive) the launcher made in this checkout. */
+    static Path startUpFile(Path co) throws IOException {
         try (Stream<Path> files = Files.list(co.resolve("nabla-cli/target"))) {
-            caches = files.filter(f -> f.toString().matches(".*/nabla-\\d+\\.(aot|jsa)")).toList();
+            List<Path> made = files.filter(f -> f.toString().matches(".*/nabla-\\d+\\.(aot|jsa)")).toList();
+            assertThat(made).as("the first run made a start-up cache or archive").hasSize(1);
+            return made.get(0);
         }
-        assertThat(caches).as("the first run left a cache or archive").hasSize(1);
-        Path cache = caches.get(0);
-        Files.delete(cache);   // the JVM writes its archive read-only
-        Files.writeString(cache, "not a cache: a disk that filled up, a copy from elsewhere");
+    }
 
-        Run corrupt = launch(co, env, "datasets");
-        assertThat(corrupt.exit()).as(corrupt.err()).isZero();
-        assertThat(corrupt.out()).contains("args=datasets");
-        assertThat(corrupt.err()).as("nothing about the cache on the terminal").doesNotContainIgnoringCase("error").doesNotContain("[cds]", "[aot]");
+    @Test
+    void aDamagedStartUpFileNeitherFailsNorCrashesARunAndA25CacheIsMadeAgain(@TempDir Path dir) throws Exception {
+        for (Path jdk : realJdks()) {
+            Path co = checkout(Files.createDirectories(dir.resolve(jdk.getFileName().toString())));
+            Map<String, String> env = Map.of("JAVA_HOME", jdk.toString());
+            Run first = launch(co, env, "datasets");
+            assertThat(first.exit()).as("%s: %s", jdk, first.err()).isZero();
+            assertThat(first.out()).contains("java.home=" + jdk.toRealPath(), "args=datasets");
+            Path cache = startUpFile(co);
+            byte[] good = Files.readAllBytes(cache);
 
-        Run after = launch(co, env, "datasets");
-        assertThat(after.exit()).as(after.err()).isZero();
-        assertThat(after.out()).contains("args=datasets");
-        if (cache.toString().endsWith(".aot")) {
-            assertThat(after.err()).as("the cache the JVM could not map is made again").contains("making the JVM's start-up cache");
-            assertThat(Files.readString(cache, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotStartWith("not a cache");
+            // not a cache at all, then one whose header is intact but whose contents are not (the JVM would crash on it)
+            byte[] damaged = good.clone();
+            for (int i = good.length / 2; i < good.length / 2 + 4096; i++) damaged[i] ^= (byte) 0x5a;
+            for (byte[] bad : new byte[][] {"not a cache: a disk that filled up".getBytes(StandardCharsets.US_ASCII), damaged}) {
+                Files.delete(cache);   // the JVM writes its files read-only
+                Files.write(cache, bad);
+                Run r = launch(co, env, "datasets");
+                assertThat(r.exit()).as("%s, %d bytes: %s", jdk, bad.length, r.err()).isZero();
+                assertThat(r.out()).contains("args=datasets");
+                assertThat(r.err()).as("nothing about the cache on the terminal").doesNotContainIgnoringCase("error").doesNotContain("[cds]", "[aot]");
+
+                Run after = launch(co, env, "datasets");
+                assertThat(after.exit()).as(after.err()).isZero();
+                if (cache.toString().endsWith(".aot")) {   // a JDK 25 logs what it could not map; Java 17's archive waits for the next build
+                    assertThat(after.err()).as("%s: the cache the JVM could not map is made again", jdk).contains("making the JVM's start-up cache");
+                    assertThat(Files.readAllBytes(cache)).as("%s: made again", jdk).isNotEqualTo(bad);
+                }
+            }
         }
     }
 }
