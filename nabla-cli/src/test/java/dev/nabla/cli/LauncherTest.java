@@ -52,13 +52,13 @@ class LauncherTest {
         return dir;
     }
 
-    /** Runs {@code ./nabla args...} in the checkout with this environment (JAVA_HOME, JAVA_OPTS and NABLA_JVMS unset unless given). */
+    /** Runs {@code ./nabla args...} in the checkout with this environment (JAVA_HOME and JAVA_OPTS unset unless given). */
     static Run launch(Path checkout, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(checkout.resolve("nabla").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(checkout.toFile())
                 .redirectOutput(checkout.resolve("out.txt").toFile()).redirectError(checkout.resolve("err.txt").toFile());
-        pb.environment().keySet().removeAll(List.of("JAVA_HOME", "JAVA_OPTS", "NABLA_JVMS"));
+        pb.environment().keySet().removeAll(List.of("JAVA_HOME", "JAVA_OPTS"));
         pb.environment().putAll(env);
         Process p = pb.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("nabla %s finished", String.join(" ", args)).isTrue();
