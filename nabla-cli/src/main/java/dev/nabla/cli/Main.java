@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -12,11 +13,13 @@ import java.util.function.Consumer;
  * and exit with 2 (usage) or 1 (anything else); {@code --verbose} adds the stack trace.
  */
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Build, train, evaluate and use neural networks trained by backpropagation.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, GenerateCommand.class, SummaryCommand.class,
-                DatasetsCommand.class, ExplainCommand.class, BoardCommand.class, GradcheckCommand.class, ExportCommand.class, ImportCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+        description = "Build, train, evaluate and use neural networks trained by backpropagation.")
 public final class Main implements Runnable {
+
+    /** The subcommands, in the order of the list in the help. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(TrainCommand.class, EvaluateCommand.class, PredictCommand.class, GenerateCommand.class,
+            SummaryCommand.class, DatasetsCommand.class, ExplainCommand.class, BoardCommand.class, GradcheckCommand.class, ExportCommand.class,
+            ImportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,7 +31,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (for tests and embedding). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine(args);
         for (CommandLine sub : cl.getSubcommands().values()) addHelpOption(sub.getCommandSpec());
         cl.setOut(out);
         cl.setErr(err);
@@ -50,6 +53,25 @@ public final class Main implements Runnable {
             // picocli hands only Exceptions to the handler above; these Errors would end the JVM with a stack trace.
             return fatal(e, args, err, verbose);
         }
+    }
+
+    /**
+     * The command line for these arguments: when they start with a subcommand's name, with that subcommand alone,
+     * because picocli reflects over every command it is given and the whole set costs about 0.1 s of a cold start;
+     * otherwise (the help, its list, {@code help NAME}, a mistyped name) with all of them.
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        Class<?> named = null;
+        for (Class<?> c : SUBCOMMANDS) {
+            if (args.length > 0 && c.getAnnotation(Command.class).name().equals(args[0])) named = c;
+        }
+        if (named != null && named != CommandLine.HelpCommand.class) {
+            cl.addSubcommand(named);
+        } else {
+            for (Class<?> c : SUBCOMMANDS) cl.addSubcommand(c);
+        }
+        return cl;
     }
 
     /** {@code -h, --help} on a subcommand prints its usage, as on {@code nabla} itself (picocli adds it only where asked). */

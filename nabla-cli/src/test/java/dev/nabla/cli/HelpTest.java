@@ -4,6 +4,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Help as people look for it: {@code --help} and {@code -h} on every subcommand, and whole sentences in the list. */
@@ -29,5 +31,24 @@ class HelpTest {
             String text = entry.strip().replaceAll("\\s+", " ");
             assertThat(text).as("the entry of %s", text.split(" ")[0]).matches("\\S+ .*[.)]");
         }
+    }
+
+    @Test
+    void aCommandLineThatNamesASubcommandBuildsThatOneAlone() {
+        assertThat(Main.commandLine(new String[] {"bench", "W2", "--runs", "0"}).getSubcommands()).containsOnlyKeys("bench");
+        assertThat(Main.commandLine(new String[] {"train"}).getSubcommands()).containsOnlyKeys("train");
+    }
+
+    @Test
+    void theHelpItsListAndAMistypedNameStillSeeEverySubcommand() {
+        List<String> all = List.of("train", "evaluate", "predict", "generate", "summary", "datasets", "explain", "board", "gradcheck",
+                "export", "import", "bench", "help");
+        for (String[] args : new String[][] {{}, {"--help"}, {"help", "bench"}, {"trian"}, {"--version"}}) {
+            assertThat(Main.commandLine(args).getSubcommands().keySet()).as(String.join(" ", args)).containsExactlyElementsOf(all);
+        }
+        assertThat(CliTest.inProcess("help", "bench").out()).startsWith("Usage: nabla bench");
+        CliTest.Run typo = CliTest.inProcess("trian");
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).contains("'trian'");
     }
 }
