@@ -64,13 +64,7 @@ public final class Activations {
     }
 
     private static Impl choose() {
-        if (!Boolean.getBoolean("nabla.scalarActivations") && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return (Impl) Class.forName("dev.nabla.kernels.VectorActivations").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                // fall through to the scalar loop
-            }
-        }
-        return new Scalar();
+        return Boolean.getBoolean("nabla.scalarActivations") ? new Scalar()
+                : VectorImplementations.orScalar(Impl.class, "VectorActivations", new Scalar());
     }
 }

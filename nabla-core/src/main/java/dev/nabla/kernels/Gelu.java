@@ -55,16 +55,8 @@ public final class Gelu {
         }
     }
 
-    /** Loads VectorGelu reflectively and only when the incubator module is present, as {@link Gemms} does VectorGemm. */
     private static Kernel choose() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return (Kernel) Class.forName("dev.nabla.kernels.VectorGelu").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                // fall through to the scalar loops
-            }
-        }
-        return new Scalar();
+        return VectorImplementations.orScalar(Kernel.class, "VectorGelu", new Scalar());
     }
 
     /** The kernel in use, for tests: "vector" or "scalar". */

@@ -18,7 +18,6 @@ import java.util.ServiceLoader;
  */
 public final class Gemms {
 
-    private static final String VECTOR_CLASS = "dev.nabla.kernels.VectorGemm";
     private static final Map<String, Gemm> KERNELS = discover();
     private static final Gemm DEFAULT = choose();
 
@@ -84,13 +83,8 @@ public final class Gemms {
         return found;
     }
 
-    /** Loads VectorGemm reflectively and only when the incubator module is present, so it is never linked otherwise. */
+    /** The vector kernel, or null where the incubator module is absent. */
     private static Gemm vectorKernel() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
-        try {
-            return (Gemm) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return null;
-        }
+        return VectorImplementations.orScalar(Gemm.class, "VectorGemm", null);
     }
 }

@@ -86,13 +86,7 @@ public final class LstmCell {
     }
 
     private static Impl choose() {
-        if (!Boolean.getBoolean("nabla.scalarActivations") && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return (Impl) Class.forName("dev.nabla.kernels.VectorLstmCell").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                // fall through to the scalar loop
-            }
-        }
-        return new Scalar();
+        return Boolean.getBoolean("nabla.scalarActivations") ? new Scalar()
+                : VectorImplementations.orScalar(Impl.class, "VectorLstmCell", new Scalar());
     }
 }

@@ -76,7 +76,8 @@ public final class Fixtures {
         return ((Number) find(file("pytorch-sequence.json"), path)).doubleValue();
     }
 
-    private static Tensor toTensor(Object o) {
+    /** A nested list (as the JSON reader gives it) as a tensor, its shape from the nesting. */
+    public static Tensor toTensor(Object o) {
         List<Integer> shape = new ArrayList<>();
         for (Object cur = o; cur instanceof List<?> l; cur = l.isEmpty() ? null : l.get(0)) shape.add(l.size());
         List<Double> flat = new ArrayList<>();

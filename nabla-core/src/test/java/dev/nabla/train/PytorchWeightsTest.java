@@ -20,6 +20,7 @@ import dev.nabla.nn.MultiHeadAttention;
 import dev.nabla.nn.Padding;
 import dev.nabla.nn.TransformerEncoderLayer;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.testing.Fixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,22 +58,7 @@ class PytorchWeightsTest {
     private static Tensor[] reference(String model) throws Exception {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) Json.parseObject(Files.readString(resource("outputs.json"))).get(model);
-        return new Tensor[] {tensor(m.get("input")), tensor(m.get("output"))};
-    }
-
-    private static Tensor tensor(Object nested) {
-        List<Integer> shape = new ArrayList<>();
-        for (Object o = nested; o instanceof List<?> l; o = l.get(0)) shape.add(l.size());
-        List<Float> flat = new ArrayList<>();
-        flatten(nested, flat);
-        float[] data = new float[flat.size()];
-        for (int i = 0; i < data.length; i++) data[i] = flat.get(i);
-        return Tensor.of(data, shape.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    private static void flatten(Object o, List<Float> into) {
-        if (o instanceof List<?> l) for (Object e : l) flatten(e, into);
-        else into.add(((Number) o).floatValue());
+        return new Tensor[] {Fixtures.toTensor(m.get("input")), Fixtures.toTensor(m.get("output"))};
     }
 
     private static void assertPredicts(Model model, Tensor[] ref) {
