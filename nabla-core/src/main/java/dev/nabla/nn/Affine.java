@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.ColumnSums;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.tensor.Tensor;
@@ -57,7 +58,7 @@ final class Affine {
             }
             if (need.length > 2 && need[2]) {
                 float[] db = new float[n];
-                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) db[j] += dz[i * n + j];
+                ColumnSums.addInto(dz, 0, m, n, db, 0);
                 grads[2] = Tensor.of(db, n);
             }
             return grads;

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.ColumnSums;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.kernels.Reduce;
 import dev.nabla.tensor.Tensor;
@@ -89,11 +90,13 @@ public class LayerNormalization extends Layer {
                 });
             }
             float[] dg = need[1] ? new float[d] : null, db = need[2] ? new float[d] : null;
-            for (int r = 0; r < rows; r++) {
-                int o = r * d;
-                if (dg != null) for (int j = 0; j < d; j++) dg[j] += dy[o + j] * xhat[o + j];
-                if (db != null) for (int j = 0; j < d; j++) db[j] += dy[o + j];
+            if (dg != null) {
+                for (int r = 0; r < rows; r++) {
+                    int o = r * d;
+                    for (int j = 0; j < d; j++) dg[j] += dy[o + j] * xhat[o + j];
+                }
             }
+            if (db != null) ColumnSums.addInto(dy, 0, rows, d, db, 0);
             return new Tensor[] {dx == null ? null : Tensor.of(dx, x.shape()), dg == null ? null : Tensor.of(dg, d),
                     db == null ? null : Tensor.of(db, d)};
         }, x, gamma, beta);

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.ColumnSums;
 import dev.nabla.kernels.Activations;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
@@ -332,7 +333,7 @@ final class Recurrence {
         /** The sum over batch and time of [B, T, G]. */
         private float[] columnSums(float[] m) {
             float[] sum = new float[g];
-            for (int r = 0; r < b * t; r++) for (int j = 0; j < g; j++) sum[j] += m[r * g + j];
+            ColumnSums.addInto(m, 0, b * t, g, sum, 0);
             return sum;
         }
 

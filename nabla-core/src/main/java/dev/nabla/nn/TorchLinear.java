@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.ColumnSums;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Shape;
@@ -54,7 +55,7 @@ final class TorchLinear {
             }
             if (need.length > 2 && need[2]) {
                 float[] db = new float[bias.size()];
-                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) db[rowStart + j] += dy[i * n + j];
+                ColumnSums.addInto(dy, 0, m, n, db, rowStart);
                 grads[2] = Tensor.of(db, bias.shape());
             }
             return grads;

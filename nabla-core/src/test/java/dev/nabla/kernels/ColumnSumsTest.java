@@ -1,0 +1,30 @@
+package dev.nabla.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Column sums added into a vector: the same bits as the plain row-by-row loop, at widths with and without a tail. */
+class ColumnSumsTest {
+
+    @Test
+    void theColumnSumsAreThePlainLoopsBitForBitAtEveryWidth() {
+        assertThat(ColumnSums.IMPL).isNotInstanceOf(ColumnSums.Scalar.class); // the tests run with the incubator module
+        Random r = new Random(2);
+        for (int cols = 1; cols <= 70; cols++) {
+            int rows = 1 + r.nextInt(300), off = 5, outOff = 3;
+            float[] m = new float[off + rows * cols];
+            for (int i = 0; i < m.length; i++) m[i] = (float) r.nextGaussian() * (1 + i % 9);
+            float[] out = new float[outOff + cols + 2], plain = new float[out.length];
+            for (int j = 0; j < out.length; j++) out[j] = plain[j] = (float) r.nextGaussian();
+            ColumnSums.addInto(m, off, rows, cols, out, outOff);
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) plain[outOff + j] += m[off + i * cols + j];
+            for (int j = 0; j < out.length; j++) {
+                assertThat(Float.floatToRawIntBits(out[j])).as("cols=%d rows=%d at %d: %s vs %s", cols, rows, j, out[j], plain[j])
+                        .isEqualTo(Float.floatToRawIntBits(plain[j]));
+            }
+        }
+    }
+}
