@@ -114,8 +114,10 @@ public abstract class Pool2D extends Layer {
             int top = src + 2 * oy * w, o = dst + oy * ow;
             for (int ox = 0; ox < ow; ox++) {
                 int i = top + 2 * ox;
-                out[o + ox] = Math.max(Math.max(in[i], in[i + 1]), Math.max(in[i + w], in[i + w + 1]));
-                if (corners != null) corners[o + ox] = (byte) corner2x2(in, i, w);
+                float a = in[i], b = in[i + 1], c = in[i + w], d = in[i + w + 1];
+                float upper = Math.max(a, b), lower = Math.max(c, d); // the corner reuses the rows' maxima
+                out[o + ox] = Math.max(upper, lower);
+                if (corners != null) corners[o + ox] = (byte) corner(a, b, c, d, upper, lower);
             }
         }
     }
@@ -138,7 +140,11 @@ public abstract class Pool2D extends Layer {
      */
     static int corner2x2(float[] in, int i, int w) {
         float a = in[i], b = in[i + 1], c = in[i + w], d = in[i + w + 1];
-        float top = Math.max(a, b), bottom = Math.max(c, d); // NaN if a row holds one
+        return corner(a, b, c, d, Math.max(a, b), Math.max(c, d));
+    }
+
+    /** {@link #corner2x2} of the window a b / c d, given its rows' maxima (NaN if a row holds one). */
+    private static int corner(float a, float b, float c, float d, float top, float bottom) {
         if (top != top | bottom != bottom) return d != d ? 3 : c != c ? 2 : b != b ? 1 : 0;
         int right = greater(b, a), lower = greater(bottom, top), rightBelow = greater(d, c);
         return 2 * lower + right + lower * (rightBelow - right);
