@@ -50,7 +50,6 @@ import dev.nabla.nn.Permute;
 import dev.nabla.nn.RepeatVector;
 import dev.nabla.nn.Reshape;
 import dev.nabla.nn.UpSampling2D;
-import dev.nabla.nn.Weight;
 import dev.nabla.nn.ZeroPadding2D;
 import dev.nabla.nn.losses.Losses;
 import dev.nabla.optim.Optimizers;
@@ -85,18 +84,6 @@ class OnnxExportTest {
     @BeforeEach
     void freshNames() {
         Layer.resetNames();
-    }
-
-    /** Random weights (also for zero-initialised biases and normalisation statistics), so every parameter matters. */
-    private static void randomise(Layer model, long seed) {
-        Rng rng = new Rng(seed);
-        try (NoGrad ignored = Autograd.noGrad()) {
-            for (Weight w : model.weights()) {
-                float[] d = w.value().data();
-                boolean variance = w.name().endsWith("moving_variance");
-                for (int i = 0; i < d.length; i++) d[i] = variance ? 0.5f + rng.nextFloat() : (float) (0.5 * rng.nextGaussian());
-            }
-        }
     }
 
     /**
@@ -167,7 +154,7 @@ class OnnxExportTest {
     void denseWithEveryActivation(Activation a) throws Exception {
         Sequential m = Sequential.of(Dense.of(6, a), new ActivationLayer(a), Dense.of(3));
         m.buildFor(1, 5);
-        randomise(m, 1);
+        OnnxRoundTripTest.randomise(m, 1);
         assertOrtMatches(m, randomInput(2, 4, 5));
     }
 
@@ -176,7 +163,7 @@ class OnnxExportTest {
         Sequential m = Sequential.of(new Conv2D(4, 3, 1, Padding.VALID, true, Activation.RELU), new MaxPool2D(2, 2),
                 new Conv2D(5, 3, 2, Padding.SAME, true, Activation.TANH), new AvgPool2D(2, 1), new Flatten(), Dense.of(3));
         m.buildFor(1, 2, 12, 11);
-        randomise(m, 3);
+        OnnxRoundTripTest.randomise(m, 3);
         assertOrtMatches(m, randomInput(4, 3, 2, 12, 11));
     }
 
@@ -186,7 +173,7 @@ class OnnxExportTest {
                 new BatchNormalization(), new GlobalAveragePooling2D(), new Dropout(0.5), Dense.of(4), new BatchNormalization(),
                 new LayerNormalization(), Dense.of(2, Activation.SOFTMAX));
         m.buildFor(1, 32);
-        randomise(m, 5);
+        OnnxRoundTripTest.randomise(m, 5);
         assertOrtMatches(m, randomInput(6, 5, 32));
     }
 
@@ -194,7 +181,7 @@ class OnnxExportTest {
     void anEmbeddingGathersTheRowsOfItsIds() throws Exception {
         Sequential m = Sequential.of(Embedding.of(9, 4).paddingIndex(0), new Flatten(), Dense.of(3));
         m.buildFor(1, 5);
-        randomise(m, 30);
+        OnnxRoundTripTest.randomise(m, 30);
         assertOrtMatches(m, Tensor.of(new float[] {1, 8, 0, 0, 3, 5, 5, 2, 7, 0}, 2, 5));
     }
 
@@ -203,7 +190,7 @@ class OnnxExportTest {
         // Columns 0 and 2 hold indices (vocabularies 6 and 4), 1 and 3 are numbers.
         Sequential m = Sequential.of(CategoryEmbedding.of(Map.of(0, 6, 2, 4), 3), Dense.of(2));
         m.buildFor(1, 4);
-        randomise(m, 37);
+        OnnxRoundTripTest.randomise(m, 37);
         assertOrtMatches(m, Tensor.of(new float[] {5, 0.5f, 3, -1f, 0, 2f, 1, 0.25f, 2, -0.5f, 0, 1.5f}, 3, 4));
     }
 
@@ -213,7 +200,7 @@ class OnnxExportTest {
         Sequential m = Sequential.of(new Conv1D(4, 3, 2, Padding.SAME, 2, true, Activation.RELU), new Conv1D(5, 2, 1, 1, 2, true, Activation.TANH),
                 new Conv1D(2, 2, 1, Padding.VALID, 1, false, Activation.LINEAR));
         m.buildFor(1, 3, 10);
-        randomise(m, 31);
+        OnnxRoundTripTest.randomise(m, 31);
         assertOrtMatches(m, randomInput(32, 2, 3, 10));
     }
 
@@ -223,11 +210,11 @@ class OnnxExportTest {
         Sequential conv = Sequential.of(new Conv1D(4, 3, 1, Padding.SAME, 1, true, Activation.RELU), new MaxPool1D(3, 2), new AvgPool1D(2),
                 new GlobalAveragePooling1D(DataFormat.CHANNELS_FIRST), Dense.of(2));
         conv.buildFor(1, 3, 12);
-        randomise(conv, 33);
+        OnnxRoundTripTest.randomise(conv, 33);
         assertOrtMatches(conv, randomInput(34, 2, 3, 12));
         Sequential steps = Sequential.of(new Conv1D(4, 2, 1, 1, 1, true, Activation.TANH), new Permute(2, 1), new GlobalMaxPooling1D(), Dense.of(2));
         steps.buildFor(1, 3, 7);
-        randomise(steps, 35);
+        OnnxRoundTripTest.randomise(steps, 35);
         assertOrtMatches(steps, randomInput(36, 2, 3, 7));
     }
 
@@ -238,7 +225,7 @@ class OnnxExportTest {
         for (Layer pool : List.of(new GlobalAveragePooling1D(), new GlobalMaxPooling1D())) {
             Sequential m = Sequential.of(Embedding.of(6, 3).paddingIndex(0), new Dropout(0.2), new ActivationLayer(Activation.TANH), pool, Dense.of(2));
             m.buildFor(1, 4);
-            randomise(m, 37);
+            OnnxRoundTripTest.randomise(m, 37);
             assertOrtMatches(m, ids);
         }
         // In a graph: the mask of the embedding's output survives a residual Add with a step-wise branch.
@@ -246,7 +233,7 @@ class OnnxExportTest {
         SymbolicTensor e = Embedding.of(6, 3).paddingIndex(0).call(in);
         SymbolicTensor sum = new Add().call(e, Dense.of(3, Activation.TANH).call(e));
         Functional f = Model.of(in, Dense.of(2).call(new GlobalAveragePooling1D().call(sum)));
-        randomise(f, 38);
+        OnnxRoundTripTest.randomise(f, 38);
         assertOrtMatches(f, Map.of("ids", ids));
     }
 
@@ -256,7 +243,7 @@ class OnnxExportTest {
         Sequential m = Sequential.of(new Conv2D(3, 2, 1, Padding.VALID, true, Activation.TANH), new ZeroPadding2D(1, 2, 0, 1),
                 new UpSampling2D(2, 3), new Permute(2, 3, 1), new Flatten(), Dense.of(4), new RepeatVector(3), new Permute(2, 1));
         m.buildFor(1, 2, 5, 4);
-        randomise(m, 8);
+        OnnxRoundTripTest.randomise(m, 8);
         assertOrtMatches(m, randomInput(9, 3, 2, 5, 4));
         // Nearest upsampling alone, so that a half-pixel or rounding mismatch cannot hide behind a dense layer.
         Sequential up = Sequential.of(new UpSampling2D(3, 2), new ZeroPadding2D(2));
@@ -319,7 +306,7 @@ class OnnxExportTest {
         SymbolicTensor r = new Add().call(h, Dense.of(8).call(Dense.of(8, Activation.RELU).call(h)));
         SymbolicTensor y = Dense.of(3, Activation.SOFTMAX).call(new LayerNormalization().call(r));
         Functional m = Model.of(x, y);
-        randomise(m, 11);
+        OnnxRoundTripTest.randomise(m, 11);
         assertOrtMatches(m, Map.of("features", randomInput(12, 5, 6)));
         // Through the single-input path too, with the output named after its layer.
         try (OrtSession s = ORT.createSession(OnnxExporter.toBytes(m), new OrtSession.SessionOptions())) {
@@ -333,11 +320,11 @@ class OnnxExportTest {
     void recurrentLayersWithGatesReorderedForOnnxMatch() throws Exception {
         Sequential m = Sequential.of(SimpleRNN.of(3).returnSequences(true), LSTM.of(4).returnSequences(true), GRU.of(5), Dense.of(2));
         m.buildFor(1, 6, 4);
-        randomise(m, 21);
+        OnnxRoundTripTest.randomise(m, 21);
         assertOrtMatches(m, randomInput(22, 3, 6, 4));
         Sequential last = Sequential.of(LSTM.of(4), Dense.of(2));
         last.buildFor(1, 6, 4);
-        randomise(last, 25);
+        OnnxRoundTripTest.randomise(last, 25);
         assertOrtMatches(last, randomInput(26, 3, 6, 4));
     }
 
@@ -346,7 +333,7 @@ class OnnxExportTest {
         Sequential m = Sequential.of(Bidirectional.of(LSTM.of(4).returnSequences(true)), Bidirectional.of(GRU.of(3).returnSequences(true)),
                 Bidirectional.of(SimpleRNN.of(2)), Dense.of(2));
         m.buildFor(1, 5, 3);
-        randomise(m, 23);
+        OnnxRoundTripTest.randomise(m, 23);
         assertOrtMatches(m, randomInput(24, 2, 5, 3));
     }
 
@@ -373,7 +360,7 @@ class OnnxExportTest {
             System.arraycopy(stack, 0, layers, 1, stack.length);
             Sequential m = Sequential.of(layers);
             m.buildFor(1, 5);
-            randomise(m, seed++);
+            OnnxRoundTripTest.randomise(m, seed++);
             assertOrtMatches(m, POST_PADDED);
         }
     }
@@ -389,7 +376,7 @@ class OnnxExportTest {
                 new TransformerEncoderLayer(null, 8, 2, 12, 0.0, FeedForwardActivation.GELU, true, 1e-5),
                 new TransformerEncoderLayer(null, 8, 4, 6, 0.0, FeedForwardActivation.RELU, false, 1e-5));
         m.buildFor(1, 5);
-        randomise(m, 50);
+        OnnxRoundTripTest.randomise(m, 50);
         assertOrtMatches(m, POST_PADDED);
 
         SymbolicTensor target = Input.of("target", 5), source = Input.of("source", 5);
@@ -397,7 +384,7 @@ class OnnxExportTest {
         SymbolicTensor cross = new MultiHeadAttention(null, 3, 2, false).call(x, memory);
         SymbolicTensor decoded = new TransformerDecoderLayer(null, 6, 2, 10, 0.0, FeedForwardActivation.GELU, true, 1e-5).call(cross, memory);
         Functional f = Model.of(List.of(target, source), new GlobalAveragePooling1D().call(decoded));
-        randomise(f, 51);
+        OnnxRoundTripTest.randomise(f, 51);
         Tensor reversedRows = Tensor.of(new float[] {0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 3, 1, 4, 0, 0, 2, 6, 5, 5, 1}, 4, 5);
         assertOrtMatches(f, Map.of("target", POST_PADDED, "source", reversedRows));
     }
@@ -407,7 +394,7 @@ class OnnxExportTest {
         SymbolicTensor x = Input.of("x", 5, 3), h0 = Input.of("h0", 4), c0 = Input.of("c0", 4);
         SymbolicTensor seq = LSTM.of(4).returnSequences(true).call(x, h0, c0);
         Functional m = Model.of(List.of(x, h0, c0), GRU.of(4).call(seq, h0));
-        randomise(m, 27);
+        OnnxRoundTripTest.randomise(m, 27);
         assertOrtMatches(m, Map.of("x", randomInput(28, 2, 5, 3), "h0", randomInput(29, 2, 4), "c0", randomInput(30, 2, 4)));
     }
 
@@ -417,7 +404,7 @@ class OnnxExportTest {
         SymbolicTensor conv = new Flatten().call(new MaxPool2D(2, 2).call(new Conv2D(2, 3, 1, Padding.SAME, true, Activation.RELU).call(image)));
         SymbolicTensor both = new Concatenate().call(conv, Dense.of(4, Activation.TANH).call(side));
         Functional m = Model.of(List.of(image, side), Dense.of(2).call(both));
-        randomise(m, 13);
+        OnnxRoundTripTest.randomise(m, 13);
         assertOrtMatches(m, Map.of("image", randomInput(14, 4, 1, 8, 8), "side", randomInput(15, 4, 3)));
     }
 
@@ -426,7 +413,7 @@ class OnnxExportTest {
         SymbolicTensor x = Input.of("x", 5);
         SymbolicTensor h = new Dropout(0.3).call(Dense.of(6, Activation.RELU).call(x));
         Functional m = Model.of(List.of(x), Map.of("main", Dense.of(3, Activation.SOFTMAX).call(h), "aux", Dense.of(1, Activation.SIGMOID).call(h)));
-        randomise(m, 16);
+        OnnxRoundTripTest.randomise(m, 16);
         assertOrtMatches(m, Map.of("x", randomInput(17, 3, 5)));
     }
 
@@ -445,7 +432,7 @@ class OnnxExportTest {
                 new Flatten().call(new Dot("mixed", 2, 1, false).call(ra, new Reshape(2, 3).call(sb))));
         SymbolicTensor joined = new Concatenate().call(parts.toArray(new SymbolicTensor[0]));
         Functional m = Model.of(List.of(a, b), Dense.of(4).call(joined));
-        randomise(m, 18);
+        OnnxRoundTripTest.randomise(m, 18);
         assertOrtMatches(m, Map.of("a", randomInput(19, 3, 6), "b", randomInput(20, 3, 6)));
         // Two calls of one layer add no second copy of its kernel: the file is no larger than with one call.
         Layer.resetNames();
@@ -458,7 +445,7 @@ class OnnxExportTest {
         Functional reused = Model.of(y, twice.call(twice.call(y)));
         int kernelBytes = 6 * 6 * 4;
         assertThat(OnnxExporter.toBytes(reused).length).isLessThan(OnnxExporter.toBytes(single).length + kernelBytes);
-        randomise(reused, 21);
+        OnnxRoundTripTest.randomise(reused, 21);
         assertOrtMatches(reused, Map.of("x", randomInput(22, 2, 6)));
     }
 
@@ -467,7 +454,7 @@ class OnnxExportTest {
     void modelsUsedAsLayersMatch() throws Exception {
         Sequential stacked = Sequential.of(Sequential.of(Dense.of(4, Activation.RELU), Dense.of(3)), Dense.of(2));
         stacked.buildFor(1, 5);
-        randomise(stacked, 23);
+        OnnxRoundTripTest.randomise(stacked, 23);
         assertOrtMatches(stacked, randomInput(24, 3, 5));
 
         SymbolicTensor p = Input.of("p", 4), q = Input.of("q", 2);
@@ -475,22 +462,24 @@ class OnnxExportTest {
         SymbolicTensor a = Input.of("a", 4), b = Input.of("b", 2), c = Input.of("c", 4);
         SymbolicTensor merged = new Add().call(pair.call(a, b), pair.call(c, b));
         Functional m = Model.of(List.of(a, b, c), Sequential.of(Dense.of(3, Activation.RELU), Dense.of(1)).call(merged));
-        randomise(m, 25);
+        OnnxRoundTripTest.randomise(m, 25);
         assertOrtMatches(m, Map.of("a", randomInput(26, 3, 4), "b", randomInput(27, 3, 2), "c", randomInput(28, 3, 4)));
+    }
+
+    /** A model of its own kind, neither Sequential nor functional. */
+    private static final class Custom extends Model {
+        Custom() {
+            super("custom");
+        }
+
+        @Override
+        protected Tensor forward(Tensor x) {
+            return x;
+        }
     }
 
     @Test
     void aLayerThatIsAModelOfAnotherKindIsRefusedByName() {
-        class Custom extends Model {
-            Custom() {
-                super("custom");
-            }
-
-            @Override
-            protected Tensor forward(Tensor x) {
-                return x;
-            }
-        }
         Sequential m = Sequential.of(Dense.of(2), new Custom());
         m.buildFor(1, 3);
         assertThatThrownBy(() -> OnnxExporter.toBytes(m)).isInstanceOf(IllegalArgumentException.class)
@@ -499,16 +488,6 @@ class OnnxExportTest {
 
     @Test
     void aModelThatIsNeitherSequentialNorFunctionalIsRefused() {
-        class Custom extends Model {
-            Custom() {
-                super("custom");
-            }
-
-            @Override
-            protected Tensor forward(Tensor x) {
-                return x;
-            }
-        }
         assertThatThrownBy(() -> OnnxExporter.toBytes(new Custom())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("ONNX export: custom is a Custom; only Sequential and functional models (Model.of) export to ONNX");
     }
@@ -519,7 +498,7 @@ class OnnxExportTest {
         SymbolicTensor x = Input.of("dense_0", 4);
         SymbolicTensor h = Dense.of(3, Activation.RELU).call(x);
         Functional m = Model.of(List.of(x), Map.of("dense_2", h, "dense_1_4", Dense.of(2).call(h)));
-        randomise(m, 23);
+        OnnxRoundTripTest.randomise(m, 23);
         assertOrtMatches(m, Map.of("dense_0", randomInput(24, 3, 4)));
     }
 
@@ -530,7 +509,7 @@ class OnnxExportTest {
                 new TransformerEncoderLayer(null, 8, 2, 12, 0.1, FeedForwardActivation.GELU, true, 1e-5),
                 new TransformerEncoderLayer(null, 8, 4, 6, 0.0, FeedForwardActivation.RELU, false, 1e-6), Dense.of(3));
         m.buildFor(1, 5, 8);
-        randomise(m, 25);
+        OnnxRoundTripTest.randomise(m, 25);
         assertOrtMatches(m, randomInput(26, 3, 5, 8));
     }
 
@@ -542,7 +521,7 @@ class OnnxExportTest {
         SymbolicTensor pre = new TransformerDecoderLayer(null, 6, 2, 10, 0.0, FeedForwardActivation.GELU, true, 1e-5).call(keyUnlikeValue, memory);
         SymbolicTensor post = new TransformerDecoderLayer(null, 6, 3, 10, 0.0, FeedForwardActivation.RELU, false, 1e-5).call(pre, other);
         Functional m = Model.of(List.of(x, memory, other), post);
-        randomise(m, 27);
+        OnnxRoundTripTest.randomise(m, 27);
         assertOrtMatches(m, Map.of("x", randomInput(28, 2, 4, 6), "memory", randomInput(29, 2, 5, 6), "other", randomInput(30, 2, 5, 6)));
     }
 
