@@ -4,6 +4,7 @@ import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
+import dev.nabla.kernels.MaxPool2x2;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.tensor.Tensor;
 
@@ -31,6 +32,7 @@ final class ConvReluMaxPool {
         float[] out = new float[g.n() * filters * pooled];
         byte[] corners = new byte[out.length];
         Gemm gemm = Gemms.get();
+        MaxPool2x2.Plan plan = new MaxPool2x2.Plan(outW, ph, pw);
         Parallel.forRange(g.n(), 1, (from, to) -> {
             float[] cols = Convolution.Scratch.get(Convolution.Scratch.COLUMNS, rows * plane);
             float[] conv = Convolution.Scratch.get(Convolution.Scratch.SAMPLE, filters * plane);
@@ -39,7 +41,7 @@ final class ConvReluMaxPool {
                 gemm.sgemm(false, false, filters, plane, rows, 1f, w, 0, rows, cols, 0, plane, 0f, conv, 0, plane);
                 Convolution.addBias(conv, 0, filters, plane, b, true);
                 for (int f = 0; f < filters; f++) {
-                    Pool2D.maxPool2x2(conv, f * plane, outW, ph, pw, out, (n * filters + f) * pooled, corners);
+                    MaxPool2x2.forward(plan, conv, f * plane, out, (n * filters + f) * pooled, corners);
                 }
             }
         });

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.MaxPool2x2;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
@@ -36,11 +37,12 @@ public abstract class Pool2D extends Layer {
         float[] in = x.data(), out = new float[n * c * oh * ow];
         float inv = 1f / (pool * pool);
         boolean twoByTwo = max && pool == 2 && stride == 2;
+        MaxPool2x2.Plan plan = twoByTwo ? new MaxPool2x2.Plan(w, oh, ow) : null;
         Parallel.forRange(n * c, 4, (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int src = plane * h * w, dst = plane * oh * ow;
                 if (twoByTwo) {
-                    maxPool2x2(in, src, w, oh, ow, out, dst, null);
+                    MaxPool2x2.forward(plan, in, src, out, dst, null);
                     continue;
                 }
                 for (int oy = 0; oy < oh; oy++) {
@@ -102,57 +104,15 @@ public abstract class Pool2D extends Layer {
         return best;
     }
 
-    /**
-     * The common 2x2, stride-2 max pool of one plane, unrolled and without branches on the data: on real images
-     * which corner wins is unpredictable, and the branchy loop was 10x slower (a mispredict per window). Among
-     * equal maxima the first in the general loop's order wins (top-left, top-right, bottom-left, bottom-right),
-     * except that +0 beats -0. Writes each window's maximum to {@code out} and, when {@code corners} is not null,
-     * its winning corner (see {@link #corner2x2}) at the same index.
-     */
-    static void maxPool2x2(float[] in, int src, int w, int oh, int ow, float[] out, int dst, byte[] corners) {
-        for (int oy = 0; oy < oh; oy++) {
-            int top = src + 2 * oy * w, o = dst + oy * ow;
-            for (int ox = 0; ox < ow; ox++) {
-                int i = top + 2 * ox;
-                float a = in[i], b = in[i + 1], c = in[i + w], d = in[i + w + 1];
-                float upper = Math.max(a, b), lower = Math.max(c, d); // the corner reuses the rows' maxima
-                out[o + ox] = Math.max(upper, lower);
-                if (corners != null) corners[o + ox] = (byte) corner(a, b, c, d, upper, lower);
-            }
-        }
-    }
-
-    /** The backward pass of {@link #maxPool2x2}: each window's gradient goes to its winner in dx; windows do not overlap. */
+    /** The backward pass of {@link MaxPool2x2}: each window's gradient goes to its winner in dx; windows do not overlap. */
     private static void maxPool2x2Backward(float[] in, int src, int w, int oh, int ow, float[] go, int dst, float[] dx) {
         for (int oy = 0; oy < oh; oy++) {
             int top = src + 2 * oy * w, o = dst + oy * ow;
             for (int ox = 0; ox < ow; ox++) {
-                int i = top + 2 * ox, corner = corner2x2(in, i, w);
+                int i = top + 2 * ox, corner = MaxPool2x2.corner(in, i, w);
                 dx[i + (corner >> 1) * w + (corner & 1)] = go[o + ox];
             }
         }
-    }
-
-    /**
-     * The winning corner of the 2x2 window at {@code i} (row stride w): 2 * row + column, each 0 or 1. A window with a
-     * NaN (whose maximum is NaN) is won by its last NaN, as in the general loop; that test is a branch, but one that
-     * is always predicted right on real data.
-     */
-    static int corner2x2(float[] in, int i, int w) {
-        float a = in[i], b = in[i + 1], c = in[i + w], d = in[i + w + 1];
-        return corner(a, b, c, d, Math.max(a, b), Math.max(c, d));
-    }
-
-    /** {@link #corner2x2} of the window a b / c d, given its rows' maxima (NaN if a row holds one). */
-    private static int corner(float a, float b, float c, float d, float top, float bottom) {
-        if (top != top | bottom != bottom) return d != d ? 3 : c != c ? 2 : b != b ? 1 : 0;
-        int right = greater(b, a), lower = greater(bottom, top), rightBelow = greater(d, c);
-        return 2 * lower + right + lower * (rightBelow - right);
-    }
-
-    /** 1 when y > x, else 0, without a branch: for numbers (not NaN), x - y is negative exactly when y > x. */
-    private static int greater(float y, float x) {
-        return Float.floatToRawIntBits(x - y) >>> 31;
     }
 
     public int poolSize() {
