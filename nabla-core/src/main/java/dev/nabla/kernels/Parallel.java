@@ -59,6 +59,15 @@ public final class Parallel {
     }
 
     /**
+     * {@link #forRange} with every chunk starting at a multiple of {@code align}: a vector loop with a scalar tail
+     * then computes each index as one unsplit loop would, whatever the thread count.
+     */
+    public static void forAlignedRange(int n, int align, int minPerTask, IntRangeBody body) {
+        int blocks = (int) ((n + (long) align - 1) / align);
+        forRange(blocks, Math.max(1, minPerTask / align), (from, to) -> body.run(from * align, (int) Math.min(n, (long) to * align)));
+    }
+
+    /**
      * Runs {@code body} over [0, n) in chunks of {@code chunkSize} (the last one shorter), claimed one at a time
      * by up to {@link #threads()} threads. Use more chunks than threads when the work per chunk is uneven or
      * the chunks are short compared with the time a parked worker takes to wake up. When not parallel, the chunks

@@ -9,17 +9,18 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGelu implements Gelu.Kernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final Gelu.Kernel TAIL = new Gelu.Scalar();
     private static final float INV_SQRT_2 = (float) (1 / Math.sqrt(2));
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
     @Override
-    public void forward(float[] x, float[] out) {
-        int i = 0, bound = S.loopBound(x.length);
+    public void forward(float[] x, float[] out, int from, int to) {
+        int i = from, bound = from + S.loopBound(to - from);
         for (; i < bound; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             v.mul(cdf(v)).intoArray(out, i);
         }
-        Gelu.Scalar.forward(x, out, i);
+        TAIL.forward(x, out, i, to);
     }
 
     /**
@@ -27,16 +28,16 @@ final class VectorGelu implements Gelu.Kernel {
      * the exp it then left as a call boxed every vector (2.3 ns a value; 1.3 ns in two passes).
      */
     @Override
-    public void backward(float[] x, float[] g, float[] out) {
-        int bound = S.loopBound(x.length);
-        for (int i = 0; i < bound; i += S.length()) cdf(FloatVector.fromArray(S, x, i)).intoArray(out, i);
-        derivative(x, g, out, bound);
-        Gelu.Scalar.backward(x, g, out, bound);
+    public void backward(float[] x, float[] g, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        for (int i = from; i < bound; i += S.length()) cdf(FloatVector.fromArray(S, x, i)).intoArray(out, i);
+        derivative(x, g, out, from, bound);
+        TAIL.backward(x, g, out, bound, to);
     }
 
-    /** out[i] = g[i] (out[i] + x[i] phi(x[i])) below bound, where out holds Phi(x). */
-    private static void derivative(float[] x, float[] g, float[] out, int bound) {
-        for (int i = 0; i < bound; i += S.length()) {
+    /** out[i] = g[i] (out[i] + x[i] phi(x[i])) in [from, bound), where out holds Phi(x). */
+    private static void derivative(float[] x, float[] g, float[] out, int from, int bound) {
+        for (int i = from; i < bound; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
             FloatVector.fromArray(S, g, i).mul(v.fma(pdf, FloatVector.fromArray(S, out, i))).intoArray(out, i);

@@ -22,11 +22,29 @@ class GeluTest {
         for (int i = 0; i < g.length; i++) g[i] = 1f + (i % 7) / 7f;
         float[] fast = new float[x.length], plain = new float[x.length];
         Gelu.forward(x, fast);
-        Gelu.scalar().forward(x, plain);
+        Gelu.scalar().forward(x, plain, 0, x.length);
         assertClose(fast, plain);
         Gelu.backward(x, g, fast);
-        Gelu.scalar().backward(x, g, plain);
+        Gelu.scalar().backward(x, g, plain, 0, x.length);
         assertClose(fast, plain);
+    }
+
+    @Test
+    void splittingALargeArrayAcrossTheThreadsChangesNoValue() {
+        int n = 100_003; // several chunks, none a multiple of the vector length but the aligned ones
+        float[] x = new float[n], g = new float[n];
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextGaussian() * 3;
+            g[i] = (float) r.nextGaussian();
+        }
+        float[] split = new float[n], whole = new float[n];
+        Gelu.forward(x, split);
+        Gelu.kernel().forward(x, whole, 0, n);
+        assertThat(split).containsExactly(whole);
+        Gelu.backward(x, g, split);
+        Gelu.kernel().backward(x, g, whole, 0, n);
+        assertThat(split).containsExactly(whole);
     }
 
     /** Relative 3e-6, absolute 1e-6 (the backward sum Phi + x phi cancels near x = -0.75). */
