@@ -11,6 +11,8 @@ public final class ColumnSums {
 
     interface Impl {
         void addInto(float[] m, int off, int rows, int cols, float[] out, int outOff);
+
+        void addProductsInto(float[] a, float[] b, int rows, int cols, float[] out);
     }
 
     static final Impl IMPL = VectorImplementations.orScalar(Impl.class, "VectorColumnSums", new Scalar());
@@ -23,11 +25,32 @@ public final class ColumnSums {
         IMPL.addInto(m, off, rows, cols, out, outOff);
     }
 
+    /**
+     * out[j] += the sum over i of a[i * cols + j] * b[i * cols + j], for j below cols: a scale's gradient, dY times
+     * the normalised input summed over the rows. Each product is rounded, then added in row order.
+     */
+    public static void addProductsInto(float[] a, float[] b, int rows, int cols, float[] out) {
+        IMPL.addProductsInto(a, b, rows, cols, out);
+    }
+
     /** The scalar implementation, and the vector one's last columns (from {@code from}). */
     static final class Scalar implements Impl {
         @Override
         public void addInto(float[] m, int off, int rows, int cols, float[] out, int outOff) {
             addInto(m, off, rows, cols, out, outOff, 0);
+        }
+
+        @Override
+        public void addProductsInto(float[] a, float[] b, int rows, int cols, float[] out) {
+            addProductsInto(a, b, rows, cols, out, 0);
+        }
+
+        static void addProductsInto(float[] a, float[] b, int rows, int cols, float[] out, int from) {
+            for (int j = from; j < cols; j++) {
+                float s = out[j];
+                for (int i = 0; i < rows; i++) s += a[i * cols + j] * b[i * cols + j];
+                out[j] = s;
+            }
         }
 
         static void addInto(float[] m, int off, int rows, int cols, float[] out, int outOff, int from) {

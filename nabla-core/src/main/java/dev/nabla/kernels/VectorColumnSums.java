@@ -18,4 +18,17 @@ final class VectorColumnSums implements ColumnSums.Impl {
         }
         ColumnSums.Scalar.addInto(m, off, rows, cols, out, outOff, j);
     }
+
+    @Override
+    public void addProductsInto(float[] a, float[] b, int rows, int cols, float[] out) {
+        int j = 0;
+        for (int end = cols - S.length(); j <= end; j += S.length()) {
+            FloatVector s = FloatVector.fromArray(S, out, j);
+            for (int i = 0; i < rows; i++) {
+                s = s.add(FloatVector.fromArray(S, a, i * cols + j).mul(FloatVector.fromArray(S, b, i * cols + j)));
+            }
+            s.intoArray(out, j);
+        }
+        ColumnSums.Scalar.addProductsInto(a, b, rows, cols, out, j);
+    }
 }

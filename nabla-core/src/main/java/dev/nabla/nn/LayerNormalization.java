@@ -2,8 +2,7 @@ package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.ColumnSums;
-import dev.nabla.kernels.Parallel;
-import dev.nabla.kernels.Reduce;
+import dev.nabla.kernels.LayerNorm;
 import dev.nabla.tensor.Tensor;
 
 import java.util.Map;
@@ -46,9 +45,6 @@ public class LayerNormalization extends Layer {
         return normalize(x, gamma, beta, (float) epsilon);
     }
 
-    /** Rows per parallel task: below this a row's work does not pay for a hand-off. */
-    private static final int ROWS_PER_TASK = 256;
-
     /**
      * {@code (x - mean) / sqrt(var + eps) * gamma + beta} over the last axis as one op (the composed form is nine ops
      * and their backward passes, a fifth of a small Transformer's step), saving the normalised values and 1/std for
@@ -58,44 +54,16 @@ public class LayerNormalization extends Layer {
         int d = gamma.size(), rows = x.size() / d;
         float[] xs = x.data(), g = gamma.data(), b = beta.data();
         float[] y = new float[xs.length], xhat = new float[xs.length], rstd = new float[rows];
-        Parallel.forRange(rows, ROWS_PER_TASK, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int o = r * d;
-                float mean = (float) (Reduce.sum(xs, o, d) / d);
-                float inv = (float) (1 / Math.sqrt(Reduce.squaredDeviations(xs, o, d, mean) / d + epsilon));
-                rstd[r] = inv;
-                for (int j = 0; j < d; j++) {
-                    float h = (xs[o + j] - mean) * inv;
-                    xhat[o + j] = h;
-                    y[o + j] = h * g[j] + b[j];
-                }
-            }
-        });
+        LayerNorm.forward(xs, g, b, epsilon, xhat, y, rstd);
         Tensor out = Tensor.of(y, x.shape());
         return Autograd.record("layer_norm", () -> "for y = xhat * gamma + beta, xhat = (x - mean) / std over the last axis: "
                 + "dgamma = sum of dy * xhat, dbeta = sum of dy over the rows, dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std"
                 + " with dxhat = dy * gamma", out, (grad, need) -> {
             float[] dy = grad.data();
             float[] dx = need[0] ? new float[xs.length] : null;
-            if (dx != null) {
-                Parallel.forRange(rows, ROWS_PER_TASK, (from, to) -> {
-                    float[] gh = new float[d]; // dxhat = dy * gamma of one row
-                    for (int r = from; r < to; r++) {
-                        int o = r * d;
-                        for (int j = 0; j < d; j++) gh[j] = dy[o + j] * g[j];
-                        float mg = (float) (Reduce.sum(gh, 0, d) / d), mgx = (float) (Reduce.dot(gh, 0, xhat, o, d) / d);
-                        float inv = rstd[r];
-                        for (int j = 0; j < d; j++) dx[o + j] = (gh[j] - mg - xhat[o + j] * mgx) * inv;
-                    }
-                });
-            }
+            if (dx != null) LayerNorm.inputGradient(dy, g, xhat, rstd, dx);
             float[] dg = need[1] ? new float[d] : null, db = need[2] ? new float[d] : null;
-            if (dg != null) {
-                for (int r = 0; r < rows; r++) {
-                    int o = r * d;
-                    for (int j = 0; j < d; j++) dg[j] += dy[o + j] * xhat[o + j];
-                }
-            }
+            if (dg != null) ColumnSums.addProductsInto(dy, xhat, rows, d, dg);
             if (db != null) ColumnSums.addInto(dy, 0, rows, d, db, 0);
             return new Tensor[] {dx == null ? null : Tensor.of(dx, x.shape()), dg == null ? null : Tensor.of(dg, d),
                     db == null ? null : Tensor.of(db, d)};

@@ -27,4 +27,25 @@ class ColumnSumsTest {
             }
         }
     }
+
+    @Test
+    void theColumnSumsOfProductsAreThePlainLoopsBitForBitAtEveryWidth() {
+        Random r = new Random(3);
+        for (int cols = 1; cols <= 70; cols++) {
+            int rows = 1 + r.nextInt(300);
+            float[] a = new float[rows * cols], b = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) r.nextGaussian();
+                b[i] = (float) r.nextGaussian() * (1 + i % 5);
+            }
+            float[] out = new float[cols], plain = new float[cols];
+            for (int j = 0; j < cols; j++) out[j] = plain[j] = (float) r.nextGaussian();
+            ColumnSums.addProductsInto(a, b, rows, cols, out);
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) plain[j] += a[i * cols + j] * b[i * cols + j];
+            for (int j = 0; j < cols; j++) {
+                assertThat(Float.floatToRawIntBits(out[j])).as("cols=%d rows=%d at %d: %s vs %s", cols, rows, j, out[j], plain[j])
+                        .isEqualTo(Float.floatToRawIntBits(plain[j]));
+            }
+        }
+    }
 }
