@@ -183,22 +183,27 @@ public final class Attention {
     /**
      * Softmax of each of the {@code rows} score rows at {@code off}, over the keys the masks leave (key j of row i:
      * {@code mask[maskOff + j] != 0} and, when causal, j &lt;= i), the maximum subtracted first; masked entries and
-     * rows with no key left become 0.
+     * rows with no key left become 0. The exponentials are one pass over the whole block: rows of a few keys each
+     * made a call per row (16 keys in W7, a twentieth of its step).
      */
     static void softmaxRows(float[] s, int off, int rows, int cols, float[] mask, int maskOff, boolean causal) {
         for (int i = 0; i < rows; i++) {
             int row = off + i * cols, limit = causal ? Math.min(cols, i + 1) : cols;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < limit; j++) if (mask == null || mask[maskOff + j] != 0) max = Math.max(max, s[row + j]);
-            if (max == Float.NEGATIVE_INFINITY) { // no key to attend to (or every kept score is -inf)
-                for (int j = 0; j < cols; j++) s[row + j] = 0f;
-                continue;
+            // A masked key, a key past the causal limit and every key of a row with none left become -inf, so 0 below.
+            for (int j = 0; j < cols; j++) {
+                boolean kept = max != Float.NEGATIVE_INFINITY && j < limit && (mask == null || mask[maskOff + j] != 0);
+                s[row + j] = kept ? s[row + j] - max : Float.NEGATIVE_INFINITY;
             }
-            for (int j = 0; j < limit; j++) s[row + j] = mask == null || mask[maskOff + j] != 0 ? s[row + j] - max : Float.NEGATIVE_INFINITY;
-            Activations.expInPlace(s, row, limit); // a masked key's -inf becomes 0
-            float inv = (float) (1 / Reduce.sum(s, row, limit));
-            for (int j = 0; j < limit; j++) s[row + j] *= inv;
-            for (int j = limit; j < cols; j++) s[row + j] = 0f;
+        }
+        Activations.expInPlace(s, off, rows * cols);
+        for (int i = 0; i < rows; i++) {
+            int row = off + i * cols;
+            double sum = Reduce.sum(s, row, cols);
+            if (sum == 0) continue; // a row with no key: all 0 already (a kept row holds exp(0) = 1)
+            float inv = (float) (1 / sum);
+            for (int j = 0; j < cols; j++) s[row + j] *= inv;
         }
     }
 
