@@ -5,13 +5,6 @@ package dev.nabla.kernels;
  * column broadcast, a scalar) run as plain contiguous loops that the JIT vectorises.
  */
 public final class Elementwise {
-    /**
-     * Elements per parallel task of a contiguous loop: a Transformer's activations are [2048, 64] a step, each op's
-     * output a fresh array the loop streams through, which two cores fill twice as fast as one. Each element is
-     * computed on its own, so the split changes no result.
-     */
-    private static final int PARALLEL_MIN = 32 * 1024;
-
     private Elementwise() {}
 
     /**
@@ -20,12 +13,17 @@ public final class Elementwise {
     public static void binary(BinaryOp op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape) {
         int n = out.length;
         if (n == 0) return;
-        if (a.length == n || b.length == n) {
-            int sa = a.length == n ? 1 : a.length == 1 ? 0 : -1, sb = b.length == n ? 1 : b.length == 1 ? 0 : -1;
-            if (sa >= 0 && sb >= 0) { // same shapes, or one side a scalar: one contiguous loop, split across the threads
-                Parallel.forRange(n, PARALLEL_MIN, (from, to) -> run(op, a, from * sa, sa, b, from * sb, sb, out, from, to - from));
-                return;
-            }
+        if (a.length == n && b.length == n) {
+            run(op, a, 0, 1, b, 0, 1, out, 0, n);
+            return;
+        }
+        if (b.length == 1 && a.length == n) {
+            run(op, a, 0, 1, b, 0, 0, out, 0, n);
+            return;
+        }
+        if (a.length == 1 && b.length == n) {
+            run(op, a, 0, 0, b, 0, 1, out, 0, n);
+            return;
         }
         int rank = outShape.length;
         int[] as = broadcastStrides(aShape, outShape);

@@ -5,8 +5,9 @@ package dev.nabla.kernels;
  * y = xhat gamma + beta, keeping xhat and 1/std) and the input's gradient, dx = (dxhat - mean(dxhat) - xhat
  * mean(dxhat xhat)) / std with dxhat = dy gamma, rows split across the threads. The scalar implementation sums each
  * row in double; the Vector API's sums a row in float lanes (a row is a few vectors) and then across them, which
- * agrees with it to float rounding (a few ulp of the mean) and made a small Transformer's layer norms three times as
- * fast (five of them were a quarter of its step).
+ * agrees with it to float rounding (a few ulp of the mean). On W7's [2048, 64] activations that took the forward pass
+ * from 265 to 150 microseconds and forward and backward from 1060 to 770 (with the scale's gradient as a vector
+ * column sum, {@link ColumnSums#addProductsInto}, instead of a scalar loop on one thread).
  */
 public final class LayerNorm {
 
