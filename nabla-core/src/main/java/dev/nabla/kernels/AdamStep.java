@@ -3,21 +3,10 @@ package dev.nabla.kernels;
 /**
  * One Adam update of a range of weights and their moments, as PyTorch's Adam computes it: g' = g + l2 p,
  * m = b1 m + (1 - b1) g', v = b2 v + (1 - b2) g'^2, p = p shrink - stepSize m / (sqrt(v) / sqrtC2 + eps).
- * The Vector API's implementation gives the scalar loop's bits.
- *
- * <p>Moments that decay towards zero are set to zero before they become subnormal floats: x86 CPUs compute with a
- * subnormal operand or result through a microcode assist a hundred times slower than the instruction, and a
- * weight whose gradient stops (a Fashion-MNIST border pixel that is rarely lit) sends its first moment there
- * within a thousand steps at b1 = 0.9. A first moment below {@link #FIRST_MOMENT_FLOOR} moves its weight by less
- * than stepSize 2^-100 / eps, below the last bit of any float weight above 2^-70 stepSize / eps; a second
- * moment below the smallest normal float adds at most 2^-63 / sqrtC2 to a denominator that is at least eps.
+ * The Vector API's implementation gives the scalar loop's bits. Moments that decay towards zero are set to zero
+ * below {@link MomentFloors} before they become subnormal floats, in the same pass.
  */
 public final class AdamStep {
-
-    /** First moments below this in magnitude are set to zero; far enough above the subnormal floats that m's products stay normal. */
-    public static final float FIRST_MOMENT_FLOOR = 0x1p-100f;
-    /** Second moments below this (the smallest normal float) are set to zero. */
-    public static final float SECOND_MOMENT_FLOOR = Float.MIN_NORMAL;
 
     /** The constants of one step: the moments' betas, L2 weight decay, decoupled shrink, and the bias corrections. */
     public record Coefficients(float beta1, float beta2, float l2, float shrink, float stepSize, float sqrtC2, float eps) {
@@ -47,8 +36,8 @@ public final class AdamStep {
                 float gi = g[i] + l2 * p[i];
                 float mi = b1 * m[i] + (1 - b1) * gi;
                 float vi = b2 * v[i] + (1 - b2) * gi * gi;
-                if (Math.abs(mi) < FIRST_MOMENT_FLOOR) mi = 0;
-                if (vi < SECOND_MOMENT_FLOOR) vi = 0;
+                if (Math.abs(mi) < MomentFloors.GRADIENT) mi = 0;
+                if (vi < MomentFloors.SQUARED_GRADIENT) vi = 0;
                 m[i] = mi;
                 v[i] = vi;
                 p[i] = p[i] * shrink - stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + eps);

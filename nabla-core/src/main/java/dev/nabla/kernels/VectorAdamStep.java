@@ -20,8 +20,8 @@ final class VectorAdamStep implements AdamStep.Impl {
             FloatVector gi = FloatVector.fromArray(S, g, i).add(pi.mul(l2));
             FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(a1));
             FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(a2).mul(gi));
-            mi = mi.blend(0f, mi.abs().lt(AdamStep.FIRST_MOMENT_FLOOR));
-            vi = vi.blend(0f, vi.lt(AdamStep.SECOND_MOMENT_FLOOR));
+            mi = mi.blend(0f, mi.abs().lt(MomentFloors.GRADIENT));
+            vi = vi.blend(0f, vi.lt(MomentFloors.SQUARED_GRADIENT));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             FloatVector denominator = vi.lanewise(VectorOperators.SQRT).div(sqrtC2).add(eps);

@@ -1,6 +1,7 @@
 package dev.nabla.optim;
 
 import dev.nabla.kernels.AdamStep;
+import dev.nabla.kernels.MomentFloors;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.tensor.Tensor;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  * v = b2 v + (1 - b2) g^2, p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps). With {@code decoupled}
  * (AdamW) the weight decay shrinks the weights directly, p -= lr * wd * p, instead of joining the gradient
  * (Adam's L2). Keras puts eps inside the bias correction ("eps hat"); the difference shows only when v is tiny.
- * Moments that decay below 2^-100 (m) and the smallest normal float (v) become zero ({@link AdamStep}): subnormal
+ * Moments that decay below 2^-100 (m) and the smallest normal float (v) become zero ({@link MomentFloors}): subnormal
  * floats are a hundred times slower on x86, and such moments change no float weight.
  */
 public final class Adam extends Optimizer {

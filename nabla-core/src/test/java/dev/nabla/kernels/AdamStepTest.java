@@ -24,8 +24,8 @@ class AdamStepTest {
                 for (int i = 0; i < p.length; i++) {
                     p[i] = (float) r.nextGaussian();
                     g[i] = i % 5 == 0 ? 0 : (float) (r.nextGaussian() * Math.pow(10, -r.nextInt(25)));
-                    m[i] = i % 7 == 0 ? 1.5f * AdamStep.FIRST_MOMENT_FLOOR : (float) r.nextGaussian() * 1e-3f;
-                    v[i] = i % 3 == 0 ? 1.01f * AdamStep.SECOND_MOMENT_FLOOR : (float) Math.abs(r.nextGaussian()) * 1e-6f;
+                    m[i] = i % 7 == 0 ? 1.5f * MomentFloors.GRADIENT : (float) r.nextGaussian() * 1e-3f;
+                    v[i] = i % 3 == 0 ? 1.01f * MomentFloors.SQUARED_GRADIENT : (float) Math.abs(r.nextGaussian()) * 1e-6f;
                 }
                 float[] sp = p.clone(), sm = m.clone(), sv = v.clone();
                 AdamStep.update(p, g, m, v, from, to, c);
@@ -50,7 +50,7 @@ class AdamStepTest {
             AdamStep.update(p, g, m, v, 0, n, ADAM);
             plainUpdate(plainP, g, plainM, plainV, ADAM);
             for (int i = 0; i < n; i++) {
-                assertThat(m[i] == 0 || Math.abs(m[i]) >= AdamStep.FIRST_MOMENT_FLOOR).as("m[%d] at step %d: %s", i, t, m[i]).isTrue();
+                assertThat(m[i] == 0 || Math.abs(m[i]) >= MomentFloors.GRADIENT).as("m[%d] at step %d: %s", i, t, m[i]).isTrue();
                 assertThat(v[i] == 0 || v[i] >= Float.MIN_NORMAL).as("v[%d] at step %d: %s", i, t, v[i]).isTrue();
             }
         }

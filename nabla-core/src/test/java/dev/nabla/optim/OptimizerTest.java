@@ -103,4 +103,44 @@ class OptimizerTest {
         assertThatThrownBy(() -> Optimizers.adam(0.1f, 1f, 0.999f, 1e-8f)).hasMessageContaining("betas");
         assertThatThrownBy(() -> Optimizers.sgd(0.1f, 0, true, 0)).hasMessageContaining("Nesterov");
     }
+
+    /**
+     * Weights whose gradient is lit for a few steps and then stops, as a rarely lit input pixel's: their running
+     * averages decay to exactly zero without passing through subnormal floats, and the weights end where the
+     * update without a floor takes them.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd_lr0.1_momentum0.9", "sgd_lr0.1_momentum0.9_nesterov", "rmsprop_lr0.01_alpha0.99_eps1e-8"})
+    void runningAveragesThatDieBecomeZeroWithoutSubnormalsAndMoveTheWeightsAsWithoutTheFloor(String name) {
+        int n = 40, steps = 12000;
+        Tensor w = Tensor.zeros(n).requiresGrad(true);
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < n; i++) w.data()[i] = (float) r.nextGaussian() * 0.05f;
+        float[] plain = w.data().clone(), average = new float[n];
+        Optimizer opt = OptimizerFixtureTest.named(name).parameters(List.of(w));
+        boolean sgd = name.startsWith("sgd"), nesterov = name.endsWith("nesterov");
+        boolean plainWentSubnormal = false;
+        for (int t = 0; t < steps; t++) {
+            float[] g = new float[n];
+            for (int i = 0; i < n; i++) g[i] = t < 2 + i % 5 ? (float) r.nextGaussian() * 1e-2f : 0;
+            w.setGrad(Tensor.of(g, n));
+            opt.step();
+            for (int i = 0; i < n; i++) { // the update as PyTorch writes it, with no floor
+                if (sgd) {
+                    average[i] = 0.9f * average[i] + g[i];
+                    plain[i] -= 0.1f * (nesterov ? g[i] + 0.9f * average[i] : average[i]);
+                } else {
+                    average[i] = 0.99f * average[i] + (1 - 0.99f) * g[i] * g[i];
+                    plain[i] -= 0.01f * g[i] / ((float) Math.sqrt(average[i]) + 1e-8f);
+                }
+                plainWentSubnormal |= average[i] != 0 && Math.abs(average[i]) < Float.MIN_NORMAL;
+            }
+            float[] state = opt.state(Map.of("w", w)).get(sgd ? "w/momentum" : "w/square_avg").data();
+            for (int i = 0; i < n; i++) {
+                assertThat(state[i] == 0 || Math.abs(state[i]) >= Float.MIN_NORMAL).as("%s state[%d] at step %d: %s", name, i, t, state[i]).isTrue();
+            }
+        }
+        assertThat(plainWentSubnormal).as("without the floor the averages are subnormal by now").isTrue();
+        assertThat(w.data()).as(name).containsExactly(plain);
+    }
 }
