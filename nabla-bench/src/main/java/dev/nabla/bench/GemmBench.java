@@ -2,10 +2,7 @@ package dev.nabla.bench;
 
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,7 +42,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseSerialGC", "-Xmx2g"})
 public class GemmBench {
 
-    private static final Pattern SHAPE = Pattern.compile("m(\\d+)n(\\d+)k(\\d+)(tA)?(tB)?");
 
     @Param({"vector", "plain", "openblas"})
     public String kernel;
@@ -55,9 +51,7 @@ public class GemmBench {
     public String shape;
 
     private Gemm gemm;
-    private int m, n, k, lda, ldb;
-    private boolean transA, transB;
-    private float[] a, b, c;
+    private GemmShape product;
     private double gflopPerCall;
 
     /** GFLOP done, reported by JMH as a rate: GFLOP/s. */
@@ -74,33 +68,16 @@ public class GemmBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Matcher s = SHAPE.matcher(shape);
-        if (!s.matches()) throw new IllegalArgumentException("shape '" + shape + "' is not like m128n256k784[tA][tB]");
-        m = Integer.parseInt(s.group(1));
-        n = Integer.parseInt(s.group(2));
-        k = Integer.parseInt(s.group(3));
-        transA = s.group(4) != null;
-        transB = s.group(5) != null;
-        lda = transA ? m : k;
-        ldb = transB ? k : n;
+        product = new GemmShape(shape);
+        if (product.batch != 1) throw new IllegalArgumentException("shape '" + shape + "': GemmBench times single products; GemmTable times batches");
         gemm = Gemms.named(kernel);
-        Random r = new Random(42);
-        a = random(r, m * k);
-        b = random(r, k * n);
-        c = new float[m * n];
-        gflopPerCall = 2.0 * m * n * k / 1e9;
+        gflopPerCall = product.flops() / 1e9;
     }
 
     @Benchmark
     public float[] sgemm(Flops flops) {
-        gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+        gemm.sgemm(product.transA, product.transB, product.m, product.n, product.k, 1f, product.a, 0, product.lda, product.b, 0, product.ldb, 0f, product.c, 0, product.n);
         flops.gflops += gflopPerCall;
-        return c;
-    }
-
-    private static float[] random(Random r, int length) {
-        float[] x = new float[length];
-        for (int i = 0; i < length; i++) x[i] = r.nextFloat() * 2f - 1f;
-        return x;
+        return product.c;
     }
 }

@@ -9,9 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * GEMM GFLOP/s of Nabla's kernel against OpenBLAS (or any kernels) on the benchmark shapes, interleaved: every
@@ -31,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class GemmTable {
 
-    private static final Pattern SHAPE = Pattern.compile("(?:b(\\d+))?m(\\d+)n(\\d+)k(\\d+)(tA)?(tB)?");
 
     /** The shape sets; each shape with what it is. */
     static final Map<String, String[][]> SETS = new LinkedHashMap<>();
@@ -135,7 +131,7 @@ public final class GemmTable {
         System.out.println(head);
         System.out.println(rule);
         for (int ci = 0; ci < cases.size(); ci++) {
-            StringBuilder row = new StringBuilder("| " + cases.get(ci).shape + " | " + cases.get(ci).what + " |");
+            StringBuilder row = new StringBuilder("| " + cases.get(ci).shape.name + " | " + cases.get(ci).what + " |");
             for (double[] r : rates[ci]) row.append(String.format(Locale.ROOT, " %.1f |", median(r)));
             for (int q = 1; q < kernels.size(); q++) {
                 double[] ratio = new double[rates[ci][0].length];
@@ -167,35 +163,19 @@ public final class GemmTable {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    /** One shape with its operands. */
+    /** One shape with its operands and what it stands for. */
     private static final class Case {
-        final String shape, what;
-        final int batch, m, n, k, lda, ldb;
-        final boolean transA, transB;
-        final float[] a, b, c;
+        final GemmShape shape;
+        final String what;
 
         Case(String shape, String what) {
-            Matcher s = SHAPE.matcher(shape);
-            if (!s.matches()) throw new IllegalArgumentException("shape '" + shape + "' is not like b512m16n16k16tB");
-            this.shape = shape;
+            this.shape = new GemmShape(shape);
             this.what = what;
-            batch = s.group(1) == null ? 1 : Integer.parseInt(s.group(1));
-            m = Integer.parseInt(s.group(2));
-            n = Integer.parseInt(s.group(3));
-            k = Integer.parseInt(s.group(4));
-            transA = s.group(5) != null;
-            transB = s.group(6) != null;
-            lda = transA ? m : k;
-            ldb = transB ? k : n;
-            Random r = new Random(42);
-            a = random(r, batch * m * k);
-            b = random(r, batch * k * n);
-            c = new float[batch * m * n];
         }
 
         /** GFLOP/s of this kernel on this shape, calling it for about {@code millis}. */
         double time(Gemm g, long millis) {
-            double flops = 2.0 * batch * m * n * k;
+            double flops = shape.flops();
             int burst = (int) Math.max(1, 100_000 / flops); // tiny products: the clock is read once per burst
             long budget = millis * 1_000_000L, calls = 0, t0 = System.nanoTime(), t;
             do {
@@ -206,21 +186,16 @@ public final class GemmTable {
         }
 
         private void call(Gemm g) {
-            if (batch == 1) {
-                g.sgemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+            GemmShape p = shape;
+            if (p.batch == 1) {
+                g.sgemm(p.transA, p.transB, p.m, p.n, p.k, 1f, p.a, 0, p.lda, p.b, 0, p.ldb, 0f, p.c, 0, p.n);
                 return;
             }
-            Parallel.forRange(batch, 1, (from, to) -> {
+            Parallel.forRange(p.batch, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    g.sgemm(transA, transB, m, n, k, 1f, a, i * m * k, lda, b, i * k * n, ldb, 0f, c, i * m * n, n);
+                    g.sgemm(p.transA, p.transB, p.m, p.n, p.k, 1f, p.a, i * p.m * p.k, p.lda, p.b, i * p.k * p.n, p.ldb, 0f, p.c, i * p.m * p.n, p.n);
                 }
             });
         }
-    }
-
-    private static float[] random(Random r, int length) {
-        float[] x = new float[length];
-        for (int i = 0; i < length; i++) x[i] = r.nextFloat() * 2f - 1f;
-        return x;
     }
 }
