@@ -22,18 +22,18 @@ public final class Gelu {
     /** Chunks start at multiples of this (of every vector length), so that the split changes no value. */
     private static final int ALIGN = 64;
 
-    private static final Kernel KERNEL = choose();
+    static final Kernel IMPL = VectorImplementations.orScalar(Kernel.class, "VectorGelu", new Scalar());
 
     private Gelu() {}
 
     /** out[i] = x[i] Phi(x[i]); out may be x. */
     public static void forward(float[] x, float[] out) {
-        Parallel.forAlignedRange(x.length, ALIGN, PARALLEL_MIN, (from, to) -> KERNEL.forward(x, out, from, to));
+        Parallel.forAlignedRange(x.length, ALIGN, PARALLEL_MIN, (from, to) -> IMPL.forward(x, out, from, to));
     }
 
     /** out[i] = g[i] (Phi(x[i]) + x[i] phi(x[i])), the gradient through GELU. */
     public static void backward(float[] x, float[] g, float[] out) {
-        Parallel.forAlignedRange(x.length, ALIGN, PARALLEL_MIN, (from, to) -> KERNEL.backward(x, g, out, from, to));
+        Parallel.forAlignedRange(x.length, ALIGN, PARALLEL_MIN, (from, to) -> IMPL.backward(x, g, out, from, to));
     }
 
     /** The scalar form, also for the tails the vector loops leave. */
@@ -52,24 +52,5 @@ public final class Gelu {
                 out[i] = (float) (g[i] * (UnaryOp.normalCdf(xi) + xi * Math.exp(-0.5 * xi * xi) * INV_SQRT_2PI));
             }
         }
-    }
-
-    private static Kernel choose() {
-        return VectorImplementations.orScalar(Kernel.class, "VectorGelu", new Scalar());
-    }
-
-    /** The kernel in use, for tests: "vector" or "scalar". */
-    static String kernelName() {
-        return KERNEL instanceof Scalar ? "scalar" : "vector";
-    }
-
-    /** The scalar kernel, for tests comparing the two. */
-    static Kernel scalar() {
-        return new Scalar();
-    }
-
-    /** The kernel in use, for tests running it unsplit. */
-    static Kernel kernel() {
-        return KERNEL;
     }
 }
