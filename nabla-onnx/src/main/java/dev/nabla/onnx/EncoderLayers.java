@@ -171,9 +171,9 @@ final class EncoderLayers {
             String part = w.name().substring(name.length() + 1);
             float[] into = w.value().data();
             float[] from = switch (part) {
-                case "linear1/weight" -> transposed(m.linear1(), d);
+                case "linear1/weight" -> transposed(m.linear1());
                 case "linear1/bias" -> bias(m.linear1());
-                case "linear2/weight" -> transposed(m.linear2(), m.linear1().units());
+                case "linear2/weight" -> transposed(m.linear2());
                 case "linear2/bias" -> bias(m.linear2());
                 case "norm1/gamma" -> m.norm1().weights().get(0).value().data();
                 case "norm1/beta" -> m.norm1().weights().get(1).value().data();
@@ -187,12 +187,8 @@ final class EncoderLayers {
     }
 
     /** A Dense kernel [in, out] in PyTorch's [out, in]. */
-    private static float[] transposed(Dense dense, int in) {
-        float[] k = dense.weights().get(0).value().data();
-        int out = dense.units();
-        float[] t = new float[k.length];
-        for (int i = 0; i < in; i++) for (int o = 0; o < out; o++) t[o * in + i] = k[i * out + o];
-        return t;
+    private static float[] transposed(Dense dense) {
+        return dense.weights().get(0).value().detach().t().data();
     }
 
     private static float[] bias(Dense dense) {
