@@ -160,9 +160,12 @@ public final class Autograd {
 
     /** Leaf gradients add up across backward calls until zeroed; the buffer is owned by the leaf and reused. */
     private static void accumulateInto(Tensor t, Tensor g) {
+        boolean zeroed = t.claimZeroedGrad();
         Tensor existing = t.grad();
         if (existing == null) {
             t.setGrad(g.copy());
+        } else if (zeroed) { // zeroGrad() since the last write: g is the gradient, copied into the kept buffer
+            System.arraycopy(g.data(), 0, existing.data(), 0, g.size());
         } else {
             existing.addInPlace(g);
         }

@@ -33,8 +33,7 @@ public final class Node {
         Tensor[] apply(Tensor gradOutput, boolean[] needsGrad, LeafGradients leaves);
     }
 
-    /** Where an {@link AccumulatingBackward} may add each input's gradient directly. */
-    @FunctionalInterface
+    /** Where an {@link AccumulatingBackward} may put each input's gradient directly. */
     public interface LeafGradients {
         /**
          * The {@code .grad()} array of input {@code i} to add its gradient into (created as zeros when missing), when
@@ -43,9 +42,29 @@ public final class Node {
          * rule returns that gradient.
          */
         float[] of(int i);
+
+        /**
+         * As {@link #of}, for a rule that writes every element of the gradient (a GEMM's output): the array, and
+         * whether to add into it; false after {@code zeroGrad()} (or for a new array), when it is to be written over,
+         * so that the zeros are never written. Null where {@link #of} is null.
+         */
+        Target whole(int i);
     }
 
-    private static final LeafGradients NONE = i -> null;
+    /** A leaf's gradient array, and whether a rule adds its result into it (else writes over it). */
+    public record Target(float[] data, boolean add) {}
+
+    private static final LeafGradients NONE = new LeafGradients() {
+        @Override
+        public float[] of(int i) {
+            return null;
+        }
+
+        @Override
+        public Target whole(int i) {
+            return null;
+        }
+    };
 
     private final String op;
     private final Supplier<String> rule;
@@ -110,7 +129,7 @@ public final class Node {
             throw new IllegalStateException("backward through '" + op + "' a second time: the graph was freed by"
                     + " the first backward; pass retainGraph=true to the first call if you need to go through it twice");
         }
-        Tensor[] grads = backward.apply(gradOutput, needsGrad, intoLeaves ? this::leafGradient : NONE);
+        Tensor[] grads = backward.apply(gradOutput, needsGrad, intoLeaves ? leaves : NONE);
         if (grads.length != inputs.length) {
             throw new IllegalStateException(op + ": backward returned " + grads.length + " gradients for "
                     + inputs.length + " inputs");
@@ -118,11 +137,31 @@ public final class Node {
         return grads;
     }
 
-    private float[] leafGradient(int i) {
-        Tensor leaf = inputs[i];
-        if (leaf.node() != null || !needsGrad[i]) return null;
-        if (leaf.grad() == null) leaf.setGrad(Tensor.zeros(leaf.shape()));
-        return leaf.grad().data();
+    /** This node's leaf inputs' gradient arrays, for a plain backward pass. */
+    private final LeafGradients leaves = new LeafGradients() {
+        @Override
+        public float[] of(int i) {
+            if (!isLeafToFill(i)) return null;
+            Tensor leaf = inputs[i];
+            if (leaf.grad() == null) leaf.setGrad(Tensor.zeros(leaf.shape()));
+            return leaf.grad().data();
+        }
+
+        @Override
+        public Target whole(int i) {
+            if (!isLeafToFill(i)) return null;
+            Tensor leaf = inputs[i];
+            boolean zeroed = leaf.claimZeroedGrad();
+            if (leaf.grad() == null) {
+                leaf.setGrad(Tensor.zeros(leaf.shape()));
+                zeroed = true;
+            }
+            return new Target(leaf.grad().data(), !zeroed);
+        }
+    };
+
+    private boolean isLeafToFill(int i) {
+        return inputs[i].node() == null && needsGrad[i];
     }
 
     void free() {

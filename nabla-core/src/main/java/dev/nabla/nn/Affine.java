@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.autograd.Node;
 import dev.nabla.kernels.ColumnSums;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemms;
@@ -10,8 +11,8 @@ import dev.nabla.tensor.Tensor;
  * The fused op of a {@link Dense} layer on [batch, in] inputs: {@code relu?(x @ kernel + bias)} as one op instead of
  * matmul, add and relu. The bias is the GEMM's starting value and the ReLU is applied in place, so the forward pass
  * allocates one array; the backward pass masks the gradient once, needs no gradient for inputs that do not require
- * one (the pixels of a first layer), and adds a large kernel's gradient straight into its {@code .grad()} when the
- * engine allows it. Whether the ReLU goes in is {@link Fusions}'s decision.
+ * one (the pixels of a first layer), and puts a large kernel's gradient straight into its {@code .grad()} (written
+ * over it after zeroGrad) when the engine allows it. Whether the ReLU goes in is {@link Fusions}'s decision.
  */
 final class Affine {
 
@@ -50,10 +51,11 @@ final class Affine {
                 grads[0] = Tensor.of(dx, m, k);
             }
             if (need[1]) {
-                // A large kernel's gradient goes straight into its .grad() when the backward pass allows it.
-                float[] into = k * n >= DIRECT_GRADIENT_MIN ? leaves.of(1) : null;
-                float[] dw = into != null ? into : new float[k * n];
-                Gemms.get().sgemm(true, false, k, n, m, 1f, x.data(), 0, k, dz, 0, n, into != null ? 1f : 0f, dw, 0, n);
+                // A large kernel's gradient goes straight into its .grad() when the backward pass allows it, written
+                // over it after zeroGrad().
+                Node.Target into = k * n >= DIRECT_GRADIENT_MIN ? leaves.whole(1) : null;
+                float[] dw = into != null ? into.data() : new float[k * n];
+                Gemms.get().sgemm(true, false, k, n, m, 1f, x.data(), 0, k, dz, 0, n, into != null && into.add() ? 1f : 0f, dw, 0, n);
                 if (into == null) grads[1] = Tensor.of(dw, k, n);
             }
             if (need.length > 2 && need[2]) {

@@ -17,7 +17,8 @@ import java.util.Map;
  */
 public final class Adam extends Optimizer {
 
-    private static final int PARALLEL_MIN = 32 * 1024;
+    /** Weights per parallel chunk: some microseconds of work, a few hundred times a thread hand-off. */
+    private static final int CHUNK = 16 * 1024;
 
     private final float beta1;
     private final float beta2;
@@ -51,8 +52,9 @@ public final class Adam extends Optimizer {
         float shrink = decoupled ? 1 - lr * weightDecay : 1;
         float l2 = decoupled ? 0 : weightDecay;
         AdamStep.Coefficients c = new AdamStep.Coefficients(beta1, beta2, l2, shrink, stepSize, sqrtC2, epsilon);
-        // Elementwise, so splitting it across threads changes no result; worth it from a few ten thousand weights.
-        Parallel.forRange(p.length, PARALLEL_MIN, (from, to) -> AdamStep.update(p, g, m, v, from, to, c));
+        // Elementwise, so splitting it across threads changes no result. Chunks claimed one at a time rather than one
+        // per thread: a worker that starts late (parked, or its core taken) then leaves the caller no half to wait for.
+        Parallel.forEachChunk(p.length, CHUNK, (from, to) -> AdamStep.update(p, g, m, v, from, to, c));
     }
 
     @Override

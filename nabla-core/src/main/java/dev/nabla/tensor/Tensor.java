@@ -29,6 +29,8 @@ public final class Tensor {
     private boolean requiresGrad;
     private boolean retainGrad;
     private Tensor grad;
+    /** zeroGrad() was called and grad's buffer not written since: its contents count as zeros. */
+    private boolean gradZeroed;
     private Node node;
 
     Tensor(float[] data, int[] shape) {
@@ -261,6 +263,10 @@ public final class Tensor {
 
     /** The gradient accumulated by backward, or null if none yet. */
     public Tensor grad() {
+        if (gradZeroed) {
+            Arrays.fill(grad.data, 0f);
+            gradZeroed = false;
+        }
         return grad;
     }
 
@@ -270,11 +276,26 @@ public final class Tensor {
                     + Shape.str(shape));
         }
         grad = g;
+        gradZeroed = false;
     }
 
-    /** Sets the accumulated gradient to zero, reusing its buffer. */
+    /**
+     * Sets the accumulated gradient to zero, reusing its buffer. The zeros are written when the gradient is next read;
+     * a backward pass that writes all of it first ({@link #claimZeroedGrad}) never writes them.
+     */
     public void zeroGrad() {
-        if (grad != null) Arrays.fill(grad.data, 0f);
+        if (grad != null) gradZeroed = true;
+    }
+
+    /**
+     * For the autograd engine, about to write the whole of this tensor's gradient buffer: whether the buffer stands
+     * for zeros since {@link #zeroGrad}, so that it is to be written over rather than added into. Call it before
+     * {@link #grad()} (which writes those zeros); the caller must then write every element.
+     */
+    public boolean claimZeroedGrad() {
+        boolean zeroed = gradZeroed;
+        gradZeroed = false;
+        return zeroed;
     }
 
     /** The op that produced this tensor, or null for a leaf. */

@@ -71,6 +71,47 @@ class AutogradTest {
         assertThat(leaf.grad().data()).containsExactly(4, 4);
     }
 
+    /** {@code y = 3 a} as one op that writes a leaf's whole gradient where allowed, over it or added to it as told. */
+    private static Tensor thriceWritingWholeGradients(Tensor a, List<String> told) {
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = 3 * a.data()[i];
+        return Autograd.record("thrice", () -> "dA = 3 dY", Tensor.of(out, out.length), (g, need, leaves) -> {
+            Node.Target into = leaves.whole(0);
+            told.add(into == null ? "-" : into.add() ? "add" : "over");
+            float[] d = into != null ? into.data() : new float[g.size()];
+            for (int i = 0; i < d.length; i++) d[i] = (into != null && into.add() ? d[i] : 0) + 3 * g.data()[i];
+            return new Tensor[] {into == null ? Tensor.of(d, d.length) : null};
+        }, a);
+    }
+
+    @Test
+    void afterZeroGradAnOpWritesALeafsWholeGradientOverItsStaleBufferAndOtherwiseAddsToIt() {
+        Tensor a = Tensor.vector(1, 2).requiresGrad(true);
+        List<String> told = new java.util.ArrayList<>();
+        thriceWritingWholeGradients(a, told).sum().backward();   // no .grad() yet: a new array, written over
+        thriceWritingWholeGradients(a, told).sum().backward();   // accumulates
+        assertThat(a.grad().data()).containsExactly(6, 6);
+        float[] kept = a.grad().data();
+        a.zeroGrad();
+        thriceWritingWholeGradients(a, told).mul(2f).sum().backward(); // the stale 6s are not added to
+        assertThat(told).containsExactly("over", "add", "over");
+        assertThat(a.grad().data()).containsExactly(6, 6).isSameAs(kept);
+
+        a.zeroGrad(); // a gradient delivered by the engine, and one added by an op into .grad(), after zeroGrad
+        a.mul(5f).sum().backward();
+        assertThat(a.grad().data()).containsExactly(5, 5);
+        a.zeroGrad();
+        twiceTheSumAddingIntoLeaves(a, Tensor.vector(0, 0), new java.util.ArrayList<>()).sum().backward();
+        assertThat(a.grad().data()).containsExactly(2, 2).isSameAs(kept);
+        a.zeroGrad();
+        assertThat(a.grad().data()).containsExactly(0, 0); // read without a backward pass: zeros
+
+        told.clear();
+        List<Tensor> g = Autograd.grad(thriceWritingWholeGradients(a, told).sum(), List.of(a));
+        assertThat(told).containsExactly("-");
+        assertThat(g.get(0).data()).containsExactly(3, 3);
+    }
+
     @Test
     void noGradRecordsNothingAndDetachCutsTheGraph() {
         Tensor x = Tensor.vector(1, 2).requiresGrad(true);
