@@ -402,11 +402,9 @@ public final class VectorGemm implements Gemm {
             int cols = Math.min(NR, nc - jr), base = pbOff + jr * kc;
             if (!transB) {
                 if (cols == NR) {
-                    for (int p = 0; p < kc; p++) {
-                        int src = bOff + (pc + p) * ldb + jc + jr, dst = base + p * NR;
-                        FloatVector.fromArray(S, b, src).intoArray(pb, dst);
-                        FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + L);
-                    }
+                    // A plain copy: C2 did not always keep vectors copied here in registers (in W5 and W6 it boxed
+                    // them, allocating two objects per row).
+                    for (int p = 0; p < kc; p++) System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, pb, base + p * NR, NR);
                 } else {
                     java.util.Arrays.fill(pb, base, base + NR * kc, 0f);
                     for (int p = 0; p < kc; p++) {
