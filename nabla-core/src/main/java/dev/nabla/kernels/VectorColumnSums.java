@@ -3,32 +3,37 @@ package dev.nabla.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link ColumnSums} a vector of columns at a time, each lane summing its column in row order; loaded only with the module. */
+/**
+ * {@link ColumnSums} a vector of columns at a time, each lane summing its column in row order; loaded only with the
+ * module. The sums are kept in {@code out} from row to row, not in a vector carried around the row loop: where this
+ * code was inlined into a large caller (W6's and W7's backward passes) C2 kept such a vector on the heap, an object
+ * per row.
+ */
 final class VectorColumnSums implements ColumnSums.Impl {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     @Override
     public void addInto(float[] m, int off, int rows, int cols, float[] out, int outOff) {
-        int j = 0;
-        for (int end = cols - S.length(); j <= end; j += S.length()) {
-            FloatVector s = FloatVector.fromArray(S, out, outOff + j);
-            for (int i = 0; i < rows; i++) s = s.add(FloatVector.fromArray(S, m, off + i * cols + j));
-            s.intoArray(out, outOff + j);
+        int vectorPart = cols - cols % S.length();
+        for (int i = 0; i < rows; i++) {
+            int row = off + i * cols;
+            for (int j = 0; j < vectorPart; j += S.length()) {
+                FloatVector.fromArray(S, out, outOff + j).add(FloatVector.fromArray(S, m, row + j)).intoArray(out, outOff + j);
+            }
         }
-        ColumnSums.Scalar.addInto(m, off, rows, cols, out, outOff, j);
+        ColumnSums.Scalar.addInto(m, off, rows, cols, out, outOff, vectorPart);
     }
 
     @Override
     public void addProductsInto(float[] a, float[] b, int rows, int cols, float[] out) {
-        int j = 0;
-        for (int end = cols - S.length(); j <= end; j += S.length()) {
-            FloatVector s = FloatVector.fromArray(S, out, j);
-            for (int i = 0; i < rows; i++) {
-                s = s.add(FloatVector.fromArray(S, a, i * cols + j).mul(FloatVector.fromArray(S, b, i * cols + j)));
+        int vectorPart = cols - cols % S.length();
+        for (int i = 0; i < rows; i++) {
+            int row = i * cols;
+            for (int j = 0; j < vectorPart; j += S.length()) {
+                FloatVector.fromArray(S, out, j).add(FloatVector.fromArray(S, a, row + j).mul(FloatVector.fromArray(S, b, row + j))).intoArray(out, j);
             }
-            s.intoArray(out, j);
         }
-        ColumnSums.Scalar.addProductsInto(a, b, rows, cols, out, j);
+        ColumnSums.Scalar.addProductsInto(a, b, rows, cols, out, vectorPart);
     }
 }

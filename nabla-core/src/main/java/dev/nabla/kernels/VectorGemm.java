@@ -323,18 +323,21 @@ public final class VectorGemm implements Gemm {
         c111.intoArray(d, d0 + 11 * ldd + L);
     }
 
-    /** C[0:mr, 0:nr] = tile, or += tile. */
+    /**
+     * C[0:mr, 0:nr] = tile, or += tile. No vector is chosen between two values (a vector assigned in a branch, or
+     * picked by ?:): C2 kept such vectors on the heap, an object per vector, where this code was inlined in W5 and W7.
+     */
     private static void addTile(float[] tile, float[] c, int co, int ldc, int mr, int nr, boolean add) {
         for (int i = 0; i < mr; i++) {
             int o = co + i * ldc, t = i * NR;
-            if (nr == NR) {
+            if (!add) {
+                System.arraycopy(tile, t, c, o, nr);
+            } else if (nr == NR) {
                 for (int j = 0; j < NR; j += L) {
-                    FloatVector v = FloatVector.fromArray(S, tile, t + j);
-                    if (add) v = v.add(FloatVector.fromArray(S, c, o + j));
-                    v.intoArray(c, o + j);
+                    FloatVector.fromArray(S, tile, t + j).add(FloatVector.fromArray(S, c, o + j)).intoArray(c, o + j);
                 }
             } else {
-                for (int j = 0; j < nr; j++) c[o + j] = add ? c[o + j] + tile[t + j] : tile[t + j];
+                for (int j = 0; j < nr; j++) c[o + j] += tile[t + j];
             }
         }
     }
@@ -362,8 +365,7 @@ public final class VectorGemm implements Gemm {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir, dst = base + p * MR;
                     if (rows == MR && MR <= L && src + L <= a.length && dst + L <= pa.length) {
-                        FloatVector x = FloatVector.fromArray(S, a, src);
-                        (alpha == 1f ? x : x.mul(alpha)).intoArray(pa, dst);
+                        FloatVector.fromArray(S, a, src).mul(alpha).intoArray(pa, dst); // times 1 is exact
                     } else {
                         for (int i = 0; i < rows; i++) pa[dst + i] = alpha * a[src + i];
                     }
@@ -383,8 +385,7 @@ public final class VectorGemm implements Gemm {
         for (; p + L <= kc; p += L) {
             int dst = base + p * MR;
             for (int v = 0; v < MR; v++) {
-                FloatVector x = FloatVector.fromArray(S, a, src + p, map, v * L);
-                (alpha == 1f ? x : x.mul(alpha)).intoArray(pa, dst + v * L);
+                FloatVector.fromArray(S, a, src + p, map, v * L).mul(alpha).intoArray(pa, dst + v * L);
             }
         }
         for (; p < kc; p++) {
