@@ -15,33 +15,58 @@ final class VectorGelu implements Gelu.Kernel {
 
     @Override
     public void forward(float[] x, float[] out, int from, int to) {
-        int i = from, bound = from + S.loopBound(to - from);
-        for (; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            v.mul(cdf(v)).intoArray(out, i);
-        }
-        TAIL.forward(x, out, i, to);
+        int bound = from + S.loopBound(to - from);
+        for (Pass pass : FORWARD) pass.run(x, null, out, from, bound);
+        TAIL.forward(x, out, bound, to);
     }
 
-    /**
-     * In two passes, Phi first, then the rest: one loop holding both exponentials grew past what the JIT inlines, and
-     * the exp it then left as a call boxed every vector (2.3 ns a value; 1.3 ns in two passes).
-     */
     @Override
     public void backward(float[] x, float[] g, float[] out, int from, int to) {
         int bound = from + S.loopBound(to - from);
-        for (int i = from; i < bound; i += S.length()) cdf(FloatVector.fromArray(S, x, i)).intoArray(out, i);
-        derivative(x, g, out, from, bound);
+        for (Pass pass : BACKWARD) pass.run(x, g, out, from, bound);
         TAIL.backward(x, g, out, bound, to);
     }
 
-    /** out[i] = g[i] (out[i] + x[i] phi(x[i])) in [from, bound), where out holds Phi(x). */
-    private static void derivative(float[] x, float[] g, float[] out, int from, int bound) {
-        for (int i = from; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-            FloatVector.fromArray(S, g, i).mul(v.fma(pdf, FloatVector.fromArray(S, out, i))).intoArray(out, i);
-        }
+    private static final Pass[] FORWARD = {Pass.GELU};
+    /** In two passes, Phi first, then the rest: one loop holding both exponentials grew past what the JIT inlines. */
+    private static final Pass[] BACKWARD = {Pass.CDF, Pass.DERIVATIVE};
+
+    /**
+     * The loops, over [from, bound), through one virtual call site that sees three classes, which the JIT does not
+     * inline: each pass is compiled on its own, with one exp. Inlined into their caller (a Parallel task), the JIT ran
+     * out of room at Phi or at Phi's exp and kept their vectors on the heap: a quarter of W7's allocation.
+     */
+    private enum Pass {
+        /** out = x Phi(x); out may be x. */
+        GELU {
+            @Override
+            void run(float[] x, float[] g, float[] out, int from, int bound) {
+                for (int i = from; i < bound; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, x, i);
+                    v.mul(cdf(v)).intoArray(out, i);
+                }
+            }
+        },
+        /** out = Phi(x). */
+        CDF {
+            @Override
+            void run(float[] x, float[] g, float[] out, int from, int bound) {
+                for (int i = from; i < bound; i += S.length()) cdf(FloatVector.fromArray(S, x, i)).intoArray(out, i);
+            }
+        },
+        /** out = g (Phi(x) + x phi(x)), out holding Phi(x). */
+        DERIVATIVE {
+            @Override
+            void run(float[] x, float[] g, float[] out, int from, int bound) {
+                for (int i = from; i < bound; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, x, i);
+                    FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+                    FloatVector.fromArray(S, g, i).mul(v.fma(pdf, FloatVector.fromArray(S, out, i))).intoArray(out, i);
+                }
+            }
+        };
+
+        abstract void run(float[] x, float[] g, float[] out, int from, int bound);
     }
 
     /** Phi(x) = erfc(|x|/sqrt 2)/2 below 0, 1 - that above. */
