@@ -6,6 +6,7 @@ import dev.nabla.kernels.Activations;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.LstmCell;
+import dev.nabla.kernels.PackedB;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.tensor.Tensor;
 
@@ -167,11 +168,12 @@ final class Recurrence {
                 if (h0 != null) System.arraycopy(h0.data(), r * h, hs, r * stride, h);
                 if (c0 != null) System.arraycopy(c0.data(), r * h, cs, r * stride, h);
             }
-            // W_hh^T [H, G] once: every step's product then reads it as stored, instead of re-laying W_hh [G, H]
-            // column by column for each of the T products
+            // W_hh^T [H, G] once, and laid out for the GEMM once: every step's product then reads it as it is,
+            // instead of re-laying W_hh [G, H] for each of the T products
             float[] wHhT = new float[h * g];
             for (int j = 0; j < g; j++) for (int i = 0; i < h; i++) wHhT[i * g + j] = wHh[j * h + i];
-            Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> forwardThroughTime(gemm, from, to, wHhT, rowBias));
+            PackedB packed = gemm.pack(false, h, g, wHhT, 0, g);
+            Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> forwardThroughTime(gemm, from, to, packed, rowBias));
         }
 
         /**
@@ -179,15 +181,15 @@ final class Recurrence {
          * the first step to the last (its products run on the thread alone) and threads meet once per pass, not twice
          * per step (the 2T hand-offs of a step-by-step split were a tenth of W6's time).
          */
-        private void forwardThroughTime(Gemm gemm, int from, int to, float[] wHhT, float[] rowBias) {
+        private void forwardThroughTime(Gemm gemm, int from, int to, PackedB wHhT, float[] rowBias) {
             int rows = to - from, stride = (t + 1) * h;
             float[] hp = cell == Cell.GRU ? new float[rows * g] : null; // the GRU's hidden product, rows from `from`
             for (int s = 0; s < t; s++) {
                 if (cell == Cell.GRU) {
                     for (int r = 0; r < rows; r++) System.arraycopy(bHh, 0, hp, r * g, g);
-                    gemm.sgemm(false, false, rows, g, h, 1f, hs, from * stride + s * h, stride, wHhT, 0, g, 1f, hp, 0, g);
+                    gemm.sgemm(false, rows, 1f, hs, from * stride + s * h, stride, wHhT, 1f, hp, 0, g);
                 } else {
-                    gemm.sgemm(false, false, rows, g, h, 1f, hs, from * stride + s * h, stride, wHhT, 0, g, 1f, gates, (from * t + s) * g, t * g);
+                    gemm.sgemm(false, rows, 1f, hs, from * stride + s * h, stride, wHhT, 1f, gates, (from * t + s) * g, t * g);
                 }
                 forwardRows(s, from, to, rowBias, hp);
             }
@@ -270,7 +272,8 @@ final class Recurrence {
             // The biases' gradients sum dZ over batch and time: each batch row's steps are summed while that row's dZ
             // is fresh in the cache, then the rows in order (a pass over all of dZ afterwards was a tenth of W6).
             float[] rowSums = new float[b * g], rowSumsHh = dzh != dz ? new float[b * g] : rowSums;
-            // as forward, each thread its rows through every step, last step first
+            // as forward, each thread its rows through every step, last step first, against W_hh laid out once
+            PackedB packed = gemm.pack(false, g, h, wHh, 0, h);
             Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> {
                 for (int s = t - 1; s >= 0; s--) {
                     backwardRows(s, from, to, up, dz, dzh, dh, dc);
@@ -278,7 +281,7 @@ final class Recurrence {
                         ColumnSums.addInto(dz, (r * t + s) * g, 1, g, rowSums, r * g);
                         if (dzh != dz) ColumnSums.addInto(dzh, (r * t + s) * g, 1, g, rowSumsHh, r * g);
                     }
-                    gemm.sgemm(false, false, to - from, h, g, 1f, dzh, (from * t + s) * g, t * g, wHh, 0, h, 1f, dh, from * h, h);
+                    gemm.sgemm(false, to - from, 1f, dzh, (from * t + s) * g, t * g, packed, 1f, dh, from * h, h);
                 }
             });
             float[] dbIh = columnSums(rowSums, b), dbHh = dzh != dz ? columnSums(rowSumsHh, b) : dbIh.clone();
