@@ -15,8 +15,8 @@ import dev.nabla.tensor.Tensor;
  * (backpropagation through time), so that a sequence costs one graph node instead of a dozen per step.
  *
  * <p>Forward: one GEMM projects every step's input at once ({@code [B*T, D] x [D, G]}, G = gates * H), then each
- * step adds {@code h W_hh^T} into that step's rows in place ({@code [B, H] x [H, G]}) and applies the gate functions
- * there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
+ * step computes {@code h W_hh^T} ({@code [B, H] x [H, G]}, W_hh laid out for the GEMM once per pass), adds it to
+ * that step's rows in place and applies the gate functions there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
  * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state,
  * keeping every step's pre-activation gradients (in place of the gates), then one GEMM each over all steps for dX,
  * dW_ih and dW_hh.
@@ -156,6 +156,13 @@ final class Recurrence {
             return mask == null || mask[row * t + step] != 0f;
         }
 
+        /** Whether step s is real (not padded) in every row of [from, to). */
+        private boolean allReal(int s, int from, int to) {
+            if (mask == null) return true;
+            for (int r = from; r < to; r++) if (!real(r, s)) return false;
+            return true;
+        }
+
         void compute() {
             Gemm gemm = Gemms.get();
             // The biases are added to each row just before its gates are applied, while it is in cache; b_hh joins
@@ -183,21 +190,18 @@ final class Recurrence {
          */
         private void forwardThroughTime(Gemm gemm, int from, int to, PackedB wHhT, float[] rowBias) {
             int rows = to - from, stride = (t + 1) * h;
-            float[] hp = cell == Cell.GRU ? new float[rows * g] : null; // the GRU's hidden product, rows from `from`
+            // The step's hidden product h W_hh^T, row r at row r - from: stored (beta 0) and added by the gate code
+            // as it reads the row, rather than added into the gates by the GEMM through its tile buffer
+            float[] hp = new float[rows * g];
             for (int s = 0; s < t; s++) {
-                if (cell == Cell.GRU) {
-                    for (int r = 0; r < rows; r++) System.arraycopy(bHh, 0, hp, r * g, g);
-                    gemm.sgemm(false, rows, 1f, hs, from * stride + s * h, stride, wHhT, 1f, hp, 0, g);
-                } else {
-                    gemm.sgemm(false, rows, 1f, hs, from * stride + s * h, stride, wHhT, 1f, gates, (from * t + s) * g, t * g);
-                }
+                gemm.sgemm(false, rows, 1f, hs, from * stride + s * h, stride, wHhT, 0f, hp, 0, g);
                 forwardRows(s, from, to, rowBias, hp);
             }
         }
 
         /**
-         * Step s for rows [from, to): the gate functions, then the new state (carried over a padded step); the GRU's
-         * hidden product for row r is row r - from of hp.
+         * Step s for rows [from, to): the gate functions of the input projection plus the hidden product (row r - from
+         * of hp) plus the biases, in that order, then the new state (carried over a padded step).
          */
         private void forwardRows(int s, int from, int to, float[] rowBias, float[] hp) {
             int stride = (t + 1) * h;
@@ -208,13 +212,16 @@ final class Recurrence {
                     if (cs != null) System.arraycopy(cs, prev, cs, next, h);
                     continue;
                 }
+                int p = (r - from) * g;
                 if (cell == Cell.LSTM) {
-                    LstmCell.forward(gates, z, rowBias, h, cs, prev, next, tc, (r * t + s) * h, hs);
-                    continue;
+                    LstmCell.forward(gates, z, hp, p, rowBias, h, cs, prev, next, tc, (r * t + s) * h, hs);
+                } else if (cell == Cell.GRU) {
+                    for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
+                    gruStep(z, prev, next, hp, p, (r * t + s) * h);
+                } else {
+                    for (int j = 0; j < g; j++) gates[z + j] = gates[z + j] + hp[p + j] + rowBias[j];
+                    rnnStep(z, next);
                 }
-                for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
-                if (cell == Cell.GRU) gruStep(z, prev, next, hp, (r - from) * g, (r * t + s) * h);
-                else rnnStep(z, next);
             }
         }
 
@@ -223,11 +230,12 @@ final class Recurrence {
             System.arraycopy(gates, z, hs, next, h);
         }
 
+        /** hp holds h W_hh^T; b_hh joins it first, as W_hn h + b_hn sits inside r * (...). */
         private void gruStep(int z, int prev, int next, float[] hp, int p, int candidate) {
-            for (int j = 0; j < 2 * h; j++) gates[z + j] += hp[p + j];
+            for (int j = 0; j < 2 * h; j++) gates[z + j] += hp[p + j] + bHh[j];
             Activations.sigmoidInPlace(gates, z, 2 * h);          // r, z
             for (int j = 0; j < h; j++) {
-                float hidden = hp[p + 2 * h + j];
+                float hidden = hp[p + 2 * h + j] + bHh[2 * h + j];
                 hn[candidate + j] = hidden;
                 gates[z + 2 * h + j] += gates[z + j] * hidden;
             }
@@ -281,7 +289,10 @@ final class Recurrence {
                         ColumnSums.addInto(dz, (r * t + s) * g, 1, g, rowSums, r * g);
                         if (dzh != dz) ColumnSums.addInto(dzh, (r * t + s) * g, 1, g, rowSumsHh, r * g);
                     }
-                    gemm.sgemm(false, to - from, 1f, dzh, (from * t + s) * g, t * g, packed, 1f, dh, from * h, h);
+                    // The cell leaves zeros in dh for the product to add to; where nothing else is left there (no
+                    // GRU direct path, no padded row's carried gradient), the product overwrites (beta 0) instead
+                    float beta = cell != Cell.GRU && allReal(s, from, to) ? 0f : 1f;
+                    gemm.sgemm(false, to - from, 1f, dzh, (from * t + s) * g, t * g, packed, beta, dh, from * h, h);
                 }
             });
             float[] dbIh = columnSums(rowSums, b), dbHh = dzh != dz ? columnSums(rowSumsHh, b) : dbIh.clone();

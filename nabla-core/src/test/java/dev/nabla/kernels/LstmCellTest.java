@@ -15,12 +15,12 @@ class LstmCellTest {
     void forwardGivesTheActivatedGatesAndNewStatesOfTheEquationsInDouble() {
         for (LstmCell.Impl impl : new LstmCell.Impl[] {LstmCell.IMPL, new LstmCell.Scalar()}) {
             Random r = new Random(3);
-            float[] pre = gaussian(r, 2 + 4 * H, 3), bias = gaussian(r, 4 * H, 1), cs = gaussian(r, 3 * H, 2);
-            float[] gates = pre.clone(), tc = new float[H + 1], hs = new float[3 * H];
-            impl.forward(gates, 2, bias, H, cs, 0, 2 * H, tc, 1, hs);
+            float[] pre = gaussian(r, 2 + 4 * H, 2), hidden = gaussian(r, 3 + 4 * H, 2), bias = gaussian(r, 4 * H, 1);
+            float[] cs = gaussian(r, 3 * H, 2), gates = pre.clone(), tc = new float[H + 1], hs = new float[3 * H];
+            impl.forward(gates, 2, hidden, 3, bias, H, cs, 0, 2 * H, tc, 1, hs);
             for (int j = 0; j < H; j++) {
-                double i = sigmoid(pre[2 + j] + bias[j]), f = sigmoid(pre[2 + H + j] + bias[H + j]);
-                double g = Math.tanh(pre[2 + 2 * H + j] + bias[2 * H + j]), o = sigmoid(pre[2 + 3 * H + j] + bias[3 * H + j]);
+                double i = sigmoid(sum(pre, hidden, bias, j)), f = sigmoid(sum(pre, hidden, bias, H + j));
+                double g = Math.tanh(sum(pre, hidden, bias, 2 * H + j)), o = sigmoid(sum(pre, hidden, bias, 3 * H + j));
                 double c = f * cs[j] + i * g;
                 String at = impl.getClass().getSimpleName() + " unit " + j;
                 close(gates[2 + j], i, at + " i");
@@ -55,6 +55,11 @@ class LstmCellTest {
                 assertThat(dh2[j]).as(at + " dh").isZero();
             }
         }
+    }
+
+    /** Pre-activation u of the row: input projection plus hidden product plus bias. */
+    private static double sum(float[] pre, float[] hidden, float[] bias, int u) {
+        return (double) pre[2 + u] + hidden[3 + u] + bias[u];
     }
 
     private static double sigmoid(double x) {
