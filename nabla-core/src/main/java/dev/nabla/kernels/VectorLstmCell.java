@@ -11,22 +11,72 @@ final class VectorLstmCell implements LstmCell.Impl {
     /**
      * In passes over the row, one gate function each: a single loop holding all five calls grew past what the JIT
      * inlines, and a vector that crosses a call it does not inline is boxed on the heap (five times slower than this).
+     * For the same reason the passes are called through one virtual call site with seven classes behind it, which the
+     * JIT never inlines: each pass is then compiled on its own, whole. Called directly, the JIT inlined the first
+     * passes into this method and ran out of room in the second, right at its sigmoid, whose vectors were then boxed
+     * (the recurrence's cells took 40% longer so).
      */
     @Override
     public void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
         int vectorPart = h - h % S.length();
-        sigmoidOfSum(gates, z, hidden, hz, bias, 0, vectorPart);                   // i
-        sigmoidOfSum(gates, z + h, hidden, hz + h, bias, h, vectorPart);           // f
-        tanhOfSum(gates, z + 2 * h, hidden, hz + 2 * h, bias, 2 * h, vectorPart);  // g
-        sigmoidOfSum(gates, z + 3 * h, hidden, hz + 3 * h, bias, 3 * h, vectorPart); // o
-        for (int j = 0; j < vectorPart; j += S.length()) {
-            FloatVector.fromArray(S, gates, z + h + j).mul(FloatVector.fromArray(S, cs, prev + j)).add(FloatVector.fromArray(S, gates, z + j).mul(FloatVector.fromArray(S, gates, z + 2 * h + j))).intoArray(cs, next + j);
-        }
-        tanhOf(cs, next, tc, at, vectorPart);
-        for (int j = 0; j < vectorPart; j += S.length()) {
-            FloatVector.fromArray(S, gates, z + 3 * h + j).mul(FloatVector.fromArray(S, tc, at + j)).intoArray(hs, next + j);
-        }
+        for (Pass pass : FORWARD) pass.run(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
         LstmCell.Scalar.forward(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
+    }
+
+    private static final Pass[] FORWARD = Pass.values();
+
+    /** The forward passes, in order, over units [0, n) of a row (arguments as {@link LstmCell#forward}). */
+    private enum Pass {
+        INPUT_GATE {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                sigmoidOfSum(gates, z, hidden, hz, bias, 0, n);
+            }
+        },
+        FORGET_GATE {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                sigmoidOfSum(gates, z + h, hidden, hz + h, bias, h, n);
+            }
+        },
+        CANDIDATE {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                tanhOfSum(gates, z + 2 * h, hidden, hz + 2 * h, bias, 2 * h, n);
+            }
+        },
+        OUTPUT_GATE {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                sigmoidOfSum(gates, z + 3 * h, hidden, hz + 3 * h, bias, 3 * h, n);
+            }
+        },
+        /** c' = f c + i g. */
+        CELL {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int j = 0; j < n; j += S.length()) {
+                    FloatVector.fromArray(S, gates, z + h + j).mul(FloatVector.fromArray(S, cs, prev + j)).add(FloatVector.fromArray(S, gates, z + j).mul(FloatVector.fromArray(S, gates, z + 2 * h + j))).intoArray(cs, next + j);
+                }
+            }
+        },
+        TANH_OF_CELL {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                tanhOf(cs, next, tc, at, n);
+            }
+        },
+        /** h' = o tanh(c'). */
+        HIDDEN {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int j = 0; j < n; j += S.length()) {
+                    FloatVector.fromArray(S, gates, z + 3 * h + j).mul(FloatVector.fromArray(S, tc, at + j)).intoArray(hs, next + j);
+                }
+            }
+        };
+
+        abstract void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n);
     }
 
     /** a[off + j] = sigmoid(a[off + j] + x[xo + j] + bias[b + j]) for j below n, a multiple of the vector length. */

@@ -57,6 +57,35 @@ class LstmCellTest {
         }
     }
 
+    /**
+     * Compiled, the vector forward pass keeps its vectors in registers: a vector crossing a call the JIT did not inline
+     * is boxed on the heap, as the sigmoid of the second gate was when the JIT inlined the passes into one method and
+     * ran out of room (about 900 bytes a row of 64 units then). The fewest bytes of up to 50 rounds of 1000 rows, after
+     * warm-up, so that a late compilation cannot fail it.
+     */
+    @Test
+    void compiledForwardPassAllocatesNothing() {
+        int h = 64;
+        Random r = new Random(5);
+        float[] pre = gaussian(r, 4 * h, 1), hidden = gaussian(r, 4 * h, 1), bias = gaussian(r, 4 * h, 1);
+        float[] gates = new float[4 * h], cs = new float[2 * h], tc = new float[h], hs = new float[2 * h];
+        Runnable rows = () -> {
+            for (int i = 0; i < 1000; i++) {
+                System.arraycopy(pre, 0, gates, 0, gates.length);
+                LstmCell.IMPL.forward(gates, 0, hidden, 0, bias, h, cs, 0, h, tc, 0, hs);
+            }
+        };
+        for (int i = 0; i < 50; i++) rows.run();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long fewest = Long.MAX_VALUE;
+        for (int i = 0; i < 50 && fewest > 0; i++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            rows.run();
+            fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        assertThat(fewest).as("bytes allocated by 1000 rows").isZero();
+    }
+
     /** Pre-activation u of the row: input projection plus hidden product plus bias. */
     private static double sum(float[] pre, float[] hidden, float[] bias, int u) {
         return (double) pre[2 + u] + hidden[3 + u] + bias[u];
