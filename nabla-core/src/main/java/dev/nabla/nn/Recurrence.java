@@ -18,8 +18,8 @@ import dev.nabla.tensor.Tensor;
  * step computes {@code h W_hh^T} ({@code [B, H] x [H, G]}, W_hh laid out for the GEMM once per pass), adds it to
  * that step's rows in place and applies the gate functions there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
  * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state,
- * keeping every step's pre-activation gradients (in place of the gates), then one GEMM each over all steps for dX,
- * dW_ih and dW_hh.
+ * keeping every step's pre-activation gradients (in place of the gates), then over all steps one GEMM for dX and one
+ * for dW_ih and dW_hh together (two for the GRU).
  *
  * <p>The gate functions run over each row's gates at once ({@link Activations}; for the LSTM, the whole cell forward and
  * backward in one pass, {@link LstmCell}; both vectorised where the Vector API is), and each worker thread takes its
@@ -263,7 +263,7 @@ final class Recurrence {
         /** Gradients for (x, W_ih, W_hh, b_ih, b_hh[, h0][, c0]) from the gradient of {@link #result()}. */
         Tensor[] backward(float[] up, boolean[] need) {
             Gemm gemm = Gemms.get();
-            int rows = t + cell.states(), stride = (t + 1) * h;
+            int rows = t + cell.states();
             // The pre-activations' gradient (input side, [B, T, G]) replaces the gates in place: each row's gates are
             // read for the last time where its gradient is written. A second backward pass (a retained graph)
             // computes the forward pass again first.
@@ -302,12 +302,15 @@ final class Recurrence {
                 gemm.sgemm(false, false, b * t, d, g, 1f, dz, 0, g, wIh, 0, d, 0f, dx, 0, d);
                 grads[0] = Tensor.of(dx, b, t, d);
             }
-            if (need[1]) grads[1] = Tensor.of(transposedProduct(gemm, x, d, dz), g, d);
-            if (need[2]) {
-                // dW_hh = sum over steps of dZh_t^T h_{t-1}: one GEMM over all steps, the states before each step in rows
-                float[] before = new float[b * t * h];
-                for (int r = 0; r < b; r++) System.arraycopy(hs, r * stride, before, r * t * h, t * h);
-                grads[2] = Tensor.of(transposedProduct(gemm, before, h, dzh), g, h);
+            // dW_ih = sum over steps of dZ_t^T x_t and dW_hh = sum of dZh_t^T h_{t-1}: one GEMM over all steps, reading
+            // dZ once (two for the GRU, whose hidden side differs)
+            if (dzh == dz) {
+                Tensor[] w = weightGradients(gemm, dz, need[1], need[2]);
+                grads[1] = w[0];
+                grads[2] = w[1];
+            } else {
+                if (need[1]) grads[1] = weightGradients(gemm, dz, true, false)[0];
+                if (need[2]) grads[2] = weightGradients(gemm, dzh, false, true)[1];
             }
             if (need[3]) grads[3] = Tensor.of(dbIh, g);
             if (need[4]) grads[4] = Tensor.of(dbHh, g);
@@ -321,14 +324,34 @@ final class Recurrence {
         }
 
         /**
-         * dZ^T A for A [B*T, cols] and dZ [B*T, G], as [G, cols]: computed as (A^T dZ)^T, whose wide output suits
-         * the GEMM's tiles better (half to a third of the time of the narrow product over the same long depth).
+         * From dZ [B*T, G] of one side: dZ^T X ([G, D], if {@code withX}) and dZ^T H with H the states before each
+         * step ([G, H], if {@code withH}); null where not asked for. Computed as A^T dZ for A = [X | H] ([B*T, cols]):
+         * its wide output suits the GEMM's tiles better than dZ^T A (half to a third of the time over the same long
+         * depth), and each of its rows is a column of a result (the same bits as a product for each).
          */
-        private float[] transposedProduct(Gemm gemm, float[] a, int cols, float[] dz) {
+        private Tensor[] weightGradients(Gemm gemm, float[] dz, boolean withX, boolean withH) {
+            Tensor[] out = new Tensor[2];
+            int cols = (withX ? d : 0) + (withH ? h : 0), stride = (t + 1) * h;
+            if (cols == 0) return out;
+            float[] a = new float[b * t * cols];
+            for (int r = 0; r < b; r++) {
+                for (int s = 0; s < t; s++) {
+                    int o = (r * t + s) * cols;
+                    if (withX) System.arraycopy(x, (r * t + s) * d, a, o, d);
+                    if (withH) System.arraycopy(hs, r * stride + s * h, a, o + (withX ? d : 0), h);
+                }
+            }
             float[] at = new float[cols * g];
             gemm.sgemm(true, false, cols, g, b * t, 1f, a, 0, cols, dz, 0, g, 0f, at, 0, g);
-            float[] out = new float[g * cols];
-            for (int i = 0; i < cols; i++) for (int j = 0; j < g; j++) out[j * cols + i] = at[i * g + j];
+            if (withX) out[0] = Tensor.of(transposedRows(at, 0, d), g, d);
+            if (withH) out[1] = Tensor.of(transposedRows(at, withX ? d : 0, h), g, h);
+            return out;
+        }
+
+        /** Rows [first, first + n) of at [cols, G], transposed to [G, n]. */
+        private float[] transposedRows(float[] at, int first, int n) {
+            float[] out = new float[g * n];
+            for (int i = 0; i < n; i++) for (int j = 0; j < g; j++) out[j * n + i] = at[(first + i) * g + j];
             return out;
         }
 
