@@ -364,7 +364,7 @@ final class Recurrence {
                     continue;
                 }
                 int o = (r * rows + s) * h, q = r * h;
-                for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
+                ColumnSums.addInto(up, o, 1, h, dh, q); // dh += up, vectorised (C2 leaves this loop over two offsets scalar)
                 int prev = r * stride + s * h, z = (r * t + s) * g;
                 switch (cell) {
                     case LSTM: LstmCell.backward(dz, z, h, tc, (r * t + s) * h, cs, prev, dh, dc, q); break;
