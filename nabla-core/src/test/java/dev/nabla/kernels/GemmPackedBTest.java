@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one handle for many A's of different heights, both transposes of each operand, alpha, beta 0 (over NaN), 1 and
  * another, padded strides and offsets, on shapes that reach every path of the vector kernel (small, narrow, long
  * dots, B packed whole, blocks over rows and columns, several depth blocks, tile edges), with one and three
- * threads and with concurrent callers sharing a handle.
+ * threads, both tile heights, and concurrent callers sharing a handle.
  */
 class GemmPackedBTest {
 
@@ -100,13 +100,17 @@ class GemmPackedBTest {
         }
     }
 
-    /** The same check in JVMs with one and with three threads (this JVM has the thread count of the build). */
+    /**
+     * The same check in JVMs with one and with three threads (this JVM has the thread count of the build), and with
+     * the 6-row tile and shallow depth blocks (several per product).
+     */
     @Test
-    void packedProductsGiveTheUnpackedBitsWithOneAndWithThreeThreads() throws Exception {
-        for (int threads : new int[] {1, 3}) {
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-modules=jdk.incubator.vector", "-Dnabla.threads=" + threads,
-                    "-cp", System.getProperty("java.class.path"), GemmPackedBTest.class.getName());
+    void packedProductsGiveTheUnpackedBitsWithOneAndThreeThreadsAndOtherBlocking() throws Exception {
+        for (String[] options : new String[][] {{"-Dnabla.threads=1"}, {"-Dnabla.threads=3"}, {"-Dnabla.gemm.mr=6", "-Dnabla.gemm.kc=64"}}) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--add-modules=jdk.incubator.vector"));
+            command.addAll(List.of(options));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), GemmPackedBTest.class.getName()));
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out;
             try {
@@ -158,10 +162,11 @@ class GemmPackedBTest {
                 PackedB packed = g.pack(tb, k, n, b, bOff, ldb);
                 for (int i = 2; i < s.length; i++) {
                     int m = s[i];
-                    for (boolean ta : new boolean[] {false, true}) {
+                    for (int t = 0; t < 4; t++) {
+                        boolean ta = t % 2 == 1;
                         int lda = (ta ? m : k) + r.nextInt(3), aOff = r.nextInt(5), ldc = n + r.nextInt(3), cOff = r.nextInt(5);
                         float[] a = random(r, aOff + ((ta ? k : m) - 1) * lda + (ta ? m : k));
-                        float alpha = alphas[cases % 2], beta = betas[cases % 3];
+                        float alpha = alphas[t / 2], beta = betas[cases % 3];
                         cases++;
                         float[] want = random(r, cOff + (m - 1) * ldc + n + 2);
                         if (beta == 0f) java.util.Arrays.fill(want, Float.NaN);
