@@ -16,6 +16,30 @@ public interface Gemm {
                float[] b, int bOffset, int ldb,
                float beta, float[] c, int cOffset, int ldc);
 
+    /**
+     * Lays out op(B) once for many products with the same B and different A, e.g. a recurrent layer's weight at
+     * every time step. op(B) is k x n (stored n x k when {@code transB}). Products through the handle give the same
+     * bits as {@link #sgemm} called with B itself. This default keeps the arguments only, and its products call
+     * {@link #sgemm}; kernels that pack B override both methods.
+     *
+     * <pre>{@code
+     * Gemm gemm = Gemms.get();
+     * float[] weightT = new float[64 * 256], state = new float[32 * 64], gates = new float[32 * 256];
+     * PackedB packed = gemm.pack(false, 64, 256, weightT, 0, 256);   // op(B) = weightT, 64 x 256
+     * for (int step = 0; step < 28; step++) gemm.sgemm(false, 32, 1f, state, 0, 64, packed, 0f, gates, 0, 256);
+     * }</pre>
+     */
+    default PackedB pack(boolean transB, int k, int n, float[] b, int bOffset, int ldb) {
+        GemmChecks.checkB(transB, k, n, b, bOffset, ldb);
+        return new PackedB(this, transB, k, n, b, bOffset, ldb, null);
+    }
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C} for the op(B) in {@code b} (k x n, from {@link #pack}); op(A) is m x k. */
+    default void sgemm(boolean transA, int m, float alpha, float[] a, int aOffset, int lda,
+                       PackedB b, float beta, float[] c, int cOffset, int ldc) {
+        sgemm(transA, b.transB, m, b.n, b.k, alpha, a, aOffset, lda, b.b, b.offset, b.ldb, beta, c, cOffset, ldc);
+    }
+
     /** Short name used in benchmarks, logs and the {@code nabla.gemm} property, e.g. {@code "vector"}. */
     String name();
 }

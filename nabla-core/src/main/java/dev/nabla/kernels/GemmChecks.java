@@ -28,6 +28,12 @@ public final class GemmChecks {
         checkOperand("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
     }
 
+    /** {@link #check} for the B operand alone (op(B) k x n), as {@link Gemm#pack} takes it. */
+    public static void checkB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        if (k < 0 || n < 0) throw new IllegalArgumentException("negative gemm size n=" + n + " k=" + k);
+        if (k > 0 && n > 0) checkOperand("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+    }
+
     /**
      * Checks the arguments, then handles the products that need no multiplication: nothing to do when C is empty,
      * and only {@code C *= beta} when k is 0 or alpha is 0. Returns true when the call is complete.

@@ -12,7 +12,7 @@ package dev.nabla.kernels;
 public final class LstmCell {
 
     interface Impl {
-        void forward(float[] gates, int z, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs);
+        void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs);
 
         void backward(float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev, float[] dh, float[] dc, int q);
     }
@@ -23,12 +23,12 @@ public final class LstmCell {
     }
 
     /**
-     * Adds {@code bias} to the row's pre-activations at {@code gates[z..z+4h)} and replaces them by the activated
-     * gates; then {@code c' = f c + i g} into {@code cs[next..]} (c from {@code cs[prev..]}), {@code tanh(c')} into
+     * Adds the hidden product {@code hidden[hz..hz+4h)} ({@code h W_hh^T}), then {@code bias}, to the row's input
+     * projections at {@code gates[z..z+4h)} and replaces the sums by the activated gates; then {@code c' = f c + i g} into {@code cs[next..]} (c from {@code cs[prev..]}), {@code tanh(c')} into
      * {@code tc[at..]} and {@code h' = o tanh(c')} into {@code hs[next..]}.
      */
-    public static void forward(float[] gates, int z, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
-        IMPL.forward(gates, z, bias, h, cs, prev, next, tc, at, hs);
+    public static void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
+        IMPL.forward(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs);
     }
 
     /**
@@ -44,16 +44,16 @@ public final class LstmCell {
     /** The scalar implementation, and the vector one's tail (units {@code from..h}). */
     static final class Scalar implements Impl {
         @Override
-        public void forward(float[] gates, int z, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
-            forward(gates, z, bias, h, cs, prev, next, tc, at, hs, 0);
+        public void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
+            forward(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, 0);
         }
 
-        static void forward(float[] gates, int z, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int from) {
+        static void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int from) {
             for (int j = from; j < h; j++) {
-                float i = UnaryOp.sigmoid(gates[z + j] + bias[j]);
-                float f = UnaryOp.sigmoid(gates[z + h + j] + bias[h + j]);
-                float g = Activations.tanh(gates[z + 2 * h + j] + bias[2 * h + j]);
-                float o = UnaryOp.sigmoid(gates[z + 3 * h + j] + bias[3 * h + j]);
+                float i = UnaryOp.sigmoid(gates[z + j] + hidden[hz + j] + bias[j]);
+                float f = UnaryOp.sigmoid(gates[z + h + j] + hidden[hz + h + j] + bias[h + j]);
+                float g = Activations.tanh(gates[z + 2 * h + j] + hidden[hz + 2 * h + j] + bias[2 * h + j]);
+                float o = UnaryOp.sigmoid(gates[z + 3 * h + j] + hidden[hz + 3 * h + j] + bias[3 * h + j]);
                 float c = f * cs[prev + j] + i * g, t = Activations.tanh(c);
                 gates[z + j] = i;
                 gates[z + h + j] = f;

@@ -50,13 +50,43 @@ public final class VectorGemm implements Gemm {
                       float alpha, float[] a, int aOffset, int lda,
                       float[] b, int bOffset, int ldb,
                       float beta, float[] c, int cOffset, int ldc) {
+        multiply(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null);
+    }
+
+    /** op(B) in the layout of the packed path's whole-B buffer ({@link Problem#rows}), shared by every caller. */
+    @Override
+    public PackedB pack(boolean transB, int k, int n, float[] b, int bOffset, int ldb) {
+        GemmChecks.checkB(transB, k, n, b, bOffset, ldb);
+        int nPad = (n + NR - 1) / NR * NR;
+        float[] panels = new float[k * nPad];
+        Buffers buf = BUFFERS.get();
+        for (int pc = 0; pc < k; pc += KC) packB(transB, b, bOffset, ldb, pc, Math.min(KC, k - pc), 0, n, panels, pc * nPad, buf);
+        return new PackedB(this, transB, k, n, b, bOffset, ldb, panels);
+    }
+
+    /**
+     * As {@link #sgemm} with B as stored, but the packed path reads the panels made once by {@link #pack} instead
+     * of packing B again: the same values through the same micro-kernel, so the same bits.
+     */
+    @Override
+    public void sgemm(boolean transA, int m, float alpha, float[] a, int aOffset, int lda,
+                      PackedB b, float beta, float[] c, int cOffset, int ldc) {
+        float[] panels = b.kernel instanceof VectorGemm ? b.panels : null; // a handle from another kernel: B as stored
+        multiply(transA, b.transB, m, b.n, b.k, alpha, a, aOffset, lda, b.b, b.offset, b.ldb, beta, c, cOffset, ldc, panels);
+    }
+
+    /** {@link #sgemm}, with op(B) already packed whole in {@code panels} or (null) not. */
+    private static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                 float alpha, float[] a, int aOffset, int lda,
+                                 float[] b, int bOffset, int ldb,
+                                 float beta, float[] c, int cOffset, int ldc, float[] panels) {
         if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
         if (ScalarSmallGemm.takes(m, n, k)) {
             VectorSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else if (!transA && transB && (long) m * n <= FEW_OUTPUTS && k >= LONG_DEPTH) {
             dots(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
-            packed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            packed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, panels);
         }
     }
 
@@ -84,16 +114,19 @@ public final class VectorGemm implements Gemm {
         });
     }
 
-    /** The packed path; kept out of {@link #sgemm} so that the small-problem path stays short enough to inline. */
+    /**
+     * The packed path; kept out of {@link #sgemm} so that the small-problem path stays short enough to inline.
+     * {@code panels}, when not null, is all of op(B) packed already ({@link #pack}).
+     */
     private static void packed(boolean transA, boolean transB, int m, int n, int k,
                                float alpha, float[] a, int aOffset, int lda,
                                float[] b, int bOffset, int ldb,
-                               float beta, float[] c, int cOffset, int ldc) {
+                               float beta, float[] c, int cOffset, int ldc, float[] panels) {
         if (n < L && m >= NR) {
             // Narrow C (e.g. a 10-class output layer): its 32-column micro-tiles would be mostly padding. Compute
             // C^T = op(B)^T op(A)^T instead, whose rows are long, and add it transposed into C.
             float[] t = new float[n * m];
-            packed(!transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, 0f, t, 0, m);
+            packed(!transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, 0f, t, 0, m, null);
             for (int i = 0; i < m; i++) {
                 int r = cOffset + i * ldc;
                 for (int j = 0; j < n; j++) c[r + j] = beta == 0f ? t[j * m + i] : t[j * m + i] + beta * c[r + j];
@@ -104,8 +137,8 @@ public final class VectorGemm implements Gemm {
         // The micro-kernel either stores its tile (first depth block, beta 0) or adds it to C: any other beta is
         // applied to C first.
         if (beta != 0f && beta != 1f) GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
-        Problem pr = new Problem(CALLS.incrementAndGet(), transA, transB, k, alpha, a, aOffset, lda,
-                b, bOffset, ldb, beta == 0f, c, cOffset, ldc);
+        Problem pr = new Problem(CALLS.incrementAndGet(), transA, transB, n, k, alpha, a, aOffset, lda,
+                b, bOffset, ldb, panels, beta == 0f, c, cOffset, ldc);
         int threads = Parallel.threads();
         boolean parallel = work >= PARALLEL && threads > 1;
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
@@ -115,9 +148,9 @@ public final class VectorGemm implements Gemm {
             // All of op(B) fits one packing buffer: each thread packs it once, then takes row chunks as they come.
             int chunk = MR * Math.max(1, Math.min(MC / MR, (mTiles + 4 * threads - 1) / (4 * threads)));
             if (parallel) {
-                Parallel.forEachChunk(m, chunk, (i0, i1) -> pr.rows(i0, i1, n));
+                Parallel.forEachChunk(m, chunk, (i0, i1) -> pr.rows(i0, i1));
             } else {
-                for (int i = 0; i < m; i += MC) pr.rows(i, Math.min(m, i + MC), n);
+                for (int i = 0; i < m; i += MC) pr.rows(i, Math.min(m, i + MC));
             }
         } else if (!parallel) {
             pr.blocks(0, m, 0, n);
@@ -131,21 +164,22 @@ public final class VectorGemm implements Gemm {
 
     /**
      * The arguments of one call, so that thread bodies can work on part of C. {@code id} is unique per call;
-     * {@code overwrite} (beta 0) has the first depth block store into C rather than add to it.
+     * {@code panels} is all of op(B) packed by {@link #pack}, or null; {@code overwrite} (beta 0) has the first depth
+     * block store into C rather than add to it.
      */
-    private record Problem(long id, boolean transA, boolean transB, int k, float alpha,
-                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    private record Problem(long id, boolean transA, boolean transB, int n, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] panels,
                            boolean overwrite, float[] c, int cOff, int ldc) {
 
         /**
-         * Rows i0..i1 (at most MC) of C, all n columns, against all of op(B) packed at once in this thread's
-         * buffer: the first chunk a thread takes in a call packs B, the others reuse it.
+         * Rows i0..i1 (at most MC) of C, all n columns, against all of op(B) packed at once, by {@link #pack} or in
+         * this thread's buffer: the first chunk a thread takes in a call packs B there, the others reuse it.
          */
-        void rows(int i0, int i1, int n) {
+        void rows(int i0, int i1) {
             Buffers buf = BUFFERS.get();
-            float[] pa = buf.a, pb = buf.b, tile = buf.tile;
+            float[] pa = buf.a, pb = panels != null ? panels : buf.b, tile = buf.tile;
             int nPad = (n + NR - 1) / NR * NR;
-            if (buf.packedFor != id) {
+            if (panels == null && buf.packedFor != id) {
                 for (int pc = 0; pc < k; pc += KC) packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), 0, n, pb, pc * nPad, buf);
                 buf.packedFor = id;
             }
@@ -157,20 +191,24 @@ public final class VectorGemm implements Gemm {
             }
         }
 
-        /** C[i0:i1, j0:j1] in BLIS order: KC x NC blocks of op(B), MC x KC blocks of op(A). */
+        /**
+         * C[i0:i1, j0:j1] in BLIS order: KC x NC blocks of op(B), MC x KC blocks of op(A). A block of op(B) packed
+         * by {@link #pack} is the part of its depth block's panels from column jc on.
+         */
         void blocks(int i0, int i1, int j0, int j1) {
             Buffers buf = BUFFERS.get();
-            float[] pa = buf.a, pb = buf.b, tile = buf.tile;
+            float[] pa = buf.a, pb = panels != null ? panels : buf.b, tile = buf.tile;
             buf.packedFor = 0;
+            int nPad = (n + NR - 1) / NR * NR;
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
                 for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0, buf);
+                    int kc = Math.min(KC, k - pc), pbOff = panels != null ? pc * nPad + jc * kc : 0;
+                    if (panels == null) packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0, buf);
                     for (int ic = i0; ic < i1; ic += MC) {
                         int mc = Math.min(MC, i1 - ic);
                         packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, buf);
-                        macro(pa, mc, pb, 0, nc, kc, ic, jc, pc > 0 || !overwrite, tile);
+                        macro(pa, mc, pb, pbOff, nc, kc, ic, jc, pc > 0 || !overwrite, tile);
                     }
                 }
             }

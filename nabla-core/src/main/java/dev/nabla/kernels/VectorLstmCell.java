@@ -11,32 +11,87 @@ final class VectorLstmCell implements LstmCell.Impl {
     /**
      * In passes over the row, one gate function each: a single loop holding all five calls grew past what the JIT
      * inlines, and a vector that crosses a call it does not inline is boxed on the heap (five times slower than this).
+     * For the same reason the passes are called through one virtual call site with seven classes behind it, which the
+     * JIT never inlines: each pass is then compiled on its own, whole. Called directly, the JIT inlined the first
+     * passes into this method and ran out of room in the second, right at its sigmoid, whose vectors were then boxed
+     * (the recurrence's cells took 40% longer so).
      */
     @Override
-    public void forward(float[] gates, int z, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
+    public void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
         int vectorPart = h - h % S.length();
-        sigmoidOfSum(gates, z, bias, 0, vectorPart);                   // i
-        sigmoidOfSum(gates, z + h, bias, h, vectorPart);               // f
-        tanhOfSum(gates, z + 2 * h, bias, 2 * h, vectorPart);          // g
-        sigmoidOfSum(gates, z + 3 * h, bias, 3 * h, vectorPart);       // o
-        for (int j = 0; j < vectorPart; j += S.length()) {
-            FloatVector.fromArray(S, gates, z + h + j).mul(FloatVector.fromArray(S, cs, prev + j)).add(FloatVector.fromArray(S, gates, z + j).mul(FloatVector.fromArray(S, gates, z + 2 * h + j))).intoArray(cs, next + j);
-        }
-        tanhOf(cs, next, tc, at, vectorPart);
-        for (int j = 0; j < vectorPart; j += S.length()) {
-            FloatVector.fromArray(S, gates, z + 3 * h + j).mul(FloatVector.fromArray(S, tc, at + j)).intoArray(hs, next + j);
-        }
-        LstmCell.Scalar.forward(gates, z, bias, h, cs, prev, next, tc, at, hs, vectorPart);
+        for (Pass pass : FORWARD) pass.run(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
+        LstmCell.Scalar.forward(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
     }
 
-    /** a[off + j] = sigmoid(a[off + j] + bias[b + j]) for j below n, a multiple of the vector length. */
-    private static void sigmoidOfSum(float[] a, int off, float[] bias, int b, int n) {
-        for (int j = 0; j < n; j += S.length()) VectorMath.sigmoid(FloatVector.fromArray(S, a, off + j).add(FloatVector.fromArray(S, bias, b + j))).intoArray(a, off + j);
+    private static final Pass[] FORWARD = Pass.values();
+
+    /** The forward passes, in order, over units [0, n) of a row (arguments as {@link LstmCell#forward}). */
+    private enum Pass {
+        INPUT_GATE {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                sigmoidOfSum(gates, z, hidden, hz, bias, 0, n);
+            }
+        },
+        FORGET_GATE {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                sigmoidOfSum(gates, z + h, hidden, hz + h, bias, h, n);
+            }
+        },
+        CANDIDATE {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                tanhOfSum(gates, z + 2 * h, hidden, hz + 2 * h, bias, 2 * h, n);
+            }
+        },
+        OUTPUT_GATE {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                sigmoidOfSum(gates, z + 3 * h, hidden, hz + 3 * h, bias, 3 * h, n);
+            }
+        },
+        /** c' = f c + i g. */
+        CELL {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int j = 0; j < n; j += S.length()) {
+                    FloatVector.fromArray(S, gates, z + h + j).mul(FloatVector.fromArray(S, cs, prev + j)).add(FloatVector.fromArray(S, gates, z + j).mul(FloatVector.fromArray(S, gates, z + 2 * h + j))).intoArray(cs, next + j);
+                }
+            }
+        },
+        TANH_OF_CELL {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                tanhOf(cs, next, tc, at, n);
+            }
+        },
+        /** h' = o tanh(c'). */
+        HIDDEN {
+            @Override
+            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int j = 0; j < n; j += S.length()) {
+                    FloatVector.fromArray(S, gates, z + 3 * h + j).mul(FloatVector.fromArray(S, tc, at + j)).intoArray(hs, next + j);
+                }
+            }
+        };
+
+        abstract void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n);
     }
 
-    /** a[off + j] = tanh(a[off + j] + bias[b + j]) for j below n, a multiple of the vector length. */
-    private static void tanhOfSum(float[] a, int off, float[] bias, int b, int n) {
-        for (int j = 0; j < n; j += S.length()) VectorMath.tanh(FloatVector.fromArray(S, a, off + j).add(FloatVector.fromArray(S, bias, b + j))).intoArray(a, off + j);
+    /** a[off + j] = sigmoid(a[off + j] + x[xo + j] + bias[b + j]) for j below n, a multiple of the vector length. */
+    private static void sigmoidOfSum(float[] a, int off, float[] x, int xo, float[] bias, int b, int n) {
+        for (int j = 0; j < n; j += S.length()) VectorMath.sigmoid(sum(a, off + j, x, xo + j, bias, b + j)).intoArray(a, off + j);
+    }
+
+    /** a[off + j] = tanh(a[off + j] + x[xo + j] + bias[b + j]) for j below n, a multiple of the vector length. */
+    private static void tanhOfSum(float[] a, int off, float[] x, int xo, float[] bias, int b, int n) {
+        for (int j = 0; j < n; j += S.length()) VectorMath.tanh(sum(a, off + j, x, xo + j, bias, b + j)).intoArray(a, off + j);
+    }
+
+    /** (a + x) + bias, one vector, added in the scalar code's order. */
+    private static FloatVector sum(float[] a, int ao, float[] x, int xo, float[] bias, int b) {
+        return FloatVector.fromArray(S, a, ao).add(FloatVector.fromArray(S, x, xo)).add(FloatVector.fromArray(S, bias, b));
     }
 
     /** out[o + j] = tanh(a[off + j]) for j below n, a multiple of the vector length. */

@@ -6,6 +6,7 @@ import dev.nabla.kernels.Activations;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.LstmCell;
+import dev.nabla.kernels.PackedB;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.tensor.Tensor;
 
@@ -14,11 +15,11 @@ import dev.nabla.tensor.Tensor;
  * (backpropagation through time), so that a sequence costs one graph node instead of a dozen per step.
  *
  * <p>Forward: one GEMM projects every step's input at once ({@code [B*T, D] x [D, G]}, G = gates * H), then each
- * step adds {@code h W_hh^T} into that step's rows in place ({@code [B, H] x [H, G]}) and applies the gate functions
- * there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
+ * step computes {@code h W_hh^T} ({@code [B, H] x [H, G]}, W_hh laid out for the GEMM once per pass), adds it to
+ * that step's rows in place and applies the gate functions there, keeping the activated gates, the states and (GRU) the hidden product of the candidate for the backward
  * pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state,
- * keeping every step's pre-activation gradients (in place of the gates), then one GEMM each over all steps for dX,
- * dW_ih and dW_hh.
+ * keeping every step's pre-activation gradients (in place of the gates), then over all steps one GEMM for dX and one
+ * for dW_ih and dW_hh together (two for the GRU).
  *
  * <p>The gate functions run over each row's gates at once ({@link Activations}; for the LSTM, the whole cell forward and
  * backward in one pass, {@link LstmCell}; both vectorised where the Vector API is), and each worker thread takes its
@@ -155,6 +156,13 @@ final class Recurrence {
             return mask == null || mask[row * t + step] != 0f;
         }
 
+        /** Whether step s is real (not padded) in every row of [from, to). */
+        private boolean allReal(int s, int from, int to) {
+            if (mask == null) return true;
+            for (int r = from; r < to; r++) if (!real(r, s)) return false;
+            return true;
+        }
+
         void compute() {
             Gemm gemm = Gemms.get();
             // The biases are added to each row just before its gates are applied, while it is in cache; b_hh joins
@@ -167,11 +175,12 @@ final class Recurrence {
                 if (h0 != null) System.arraycopy(h0.data(), r * h, hs, r * stride, h);
                 if (c0 != null) System.arraycopy(c0.data(), r * h, cs, r * stride, h);
             }
-            // W_hh^T [H, G] once: every step's product then reads it as stored, instead of re-laying W_hh [G, H]
-            // column by column for each of the T products
+            // W_hh^T [H, G] once, and laid out for the GEMM once: every step's product then reads it as it is,
+            // instead of re-laying W_hh [G, H] for each of the T products
             float[] wHhT = new float[h * g];
             for (int j = 0; j < g; j++) for (int i = 0; i < h; i++) wHhT[i * g + j] = wHh[j * h + i];
-            Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> forwardThroughTime(gemm, from, to, wHhT, rowBias));
+            PackedB packed = gemm.pack(false, h, g, wHhT, 0, g);
+            Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> forwardThroughTime(gemm, from, to, packed, rowBias));
         }
 
         /**
@@ -179,23 +188,20 @@ final class Recurrence {
          * the first step to the last (its products run on the thread alone) and threads meet once per pass, not twice
          * per step (the 2T hand-offs of a step-by-step split were a tenth of W6's time).
          */
-        private void forwardThroughTime(Gemm gemm, int from, int to, float[] wHhT, float[] rowBias) {
+        private void forwardThroughTime(Gemm gemm, int from, int to, PackedB wHhT, float[] rowBias) {
             int rows = to - from, stride = (t + 1) * h;
-            float[] hp = cell == Cell.GRU ? new float[rows * g] : null; // the GRU's hidden product, rows from `from`
+            // The step's hidden product h W_hh^T, row r at row r - from: stored (beta 0) and added by the gate code
+            // as it reads the row, rather than added into the gates by the GEMM through its tile buffer
+            float[] hp = new float[rows * g];
             for (int s = 0; s < t; s++) {
-                if (cell == Cell.GRU) {
-                    for (int r = 0; r < rows; r++) System.arraycopy(bHh, 0, hp, r * g, g);
-                    gemm.sgemm(false, false, rows, g, h, 1f, hs, from * stride + s * h, stride, wHhT, 0, g, 1f, hp, 0, g);
-                } else {
-                    gemm.sgemm(false, false, rows, g, h, 1f, hs, from * stride + s * h, stride, wHhT, 0, g, 1f, gates, (from * t + s) * g, t * g);
-                }
+                gemm.sgemm(false, rows, 1f, hs, from * stride + s * h, stride, wHhT, 0f, hp, 0, g);
                 forwardRows(s, from, to, rowBias, hp);
             }
         }
 
         /**
-         * Step s for rows [from, to): the gate functions, then the new state (carried over a padded step); the GRU's
-         * hidden product for row r is row r - from of hp.
+         * Step s for rows [from, to): the gate functions of the input projection plus the hidden product (row r - from
+         * of hp) plus the biases, in that order, then the new state (carried over a padded step).
          */
         private void forwardRows(int s, int from, int to, float[] rowBias, float[] hp) {
             int stride = (t + 1) * h;
@@ -206,13 +212,16 @@ final class Recurrence {
                     if (cs != null) System.arraycopy(cs, prev, cs, next, h);
                     continue;
                 }
+                int p = (r - from) * g;
                 if (cell == Cell.LSTM) {
-                    LstmCell.forward(gates, z, rowBias, h, cs, prev, next, tc, (r * t + s) * h, hs);
-                    continue;
+                    LstmCell.forward(gates, z, hp, p, rowBias, h, cs, prev, next, tc, (r * t + s) * h, hs);
+                } else if (cell == Cell.GRU) {
+                    for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
+                    gruStep(z, prev, next, hp, p, (r * t + s) * h);
+                } else {
+                    for (int j = 0; j < g; j++) gates[z + j] = gates[z + j] + hp[p + j] + rowBias[j];
+                    rnnStep(z, next);
                 }
-                for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
-                if (cell == Cell.GRU) gruStep(z, prev, next, hp, (r - from) * g, (r * t + s) * h);
-                else rnnStep(z, next);
             }
         }
 
@@ -221,11 +230,12 @@ final class Recurrence {
             System.arraycopy(gates, z, hs, next, h);
         }
 
+        /** hp holds h W_hh^T; b_hh joins it first, as W_hn h + b_hn sits inside r * (...). */
         private void gruStep(int z, int prev, int next, float[] hp, int p, int candidate) {
-            for (int j = 0; j < 2 * h; j++) gates[z + j] += hp[p + j];
+            for (int j = 0; j < 2 * h; j++) gates[z + j] += hp[p + j] + bHh[j];
             Activations.sigmoidInPlace(gates, z, 2 * h);          // r, z
             for (int j = 0; j < h; j++) {
-                float hidden = hp[p + 2 * h + j];
+                float hidden = hp[p + 2 * h + j] + bHh[2 * h + j];
                 hn[candidate + j] = hidden;
                 gates[z + 2 * h + j] += gates[z + j] * hidden;
             }
@@ -253,7 +263,7 @@ final class Recurrence {
         /** Gradients for (x, W_ih, W_hh, b_ih, b_hh[, h0][, c0]) from the gradient of {@link #result()}. */
         Tensor[] backward(float[] up, boolean[] need) {
             Gemm gemm = Gemms.get();
-            int rows = t + cell.states(), stride = (t + 1) * h;
+            int rows = t + cell.states();
             // The pre-activations' gradient (input side, [B, T, G]) replaces the gates in place: each row's gates are
             // read for the last time where its gradient is written. A second backward pass (a retained graph)
             // computes the forward pass again first.
@@ -270,7 +280,8 @@ final class Recurrence {
             // The biases' gradients sum dZ over batch and time: each batch row's steps are summed while that row's dZ
             // is fresh in the cache, then the rows in order (a pass over all of dZ afterwards was a tenth of W6).
             float[] rowSums = new float[b * g], rowSumsHh = dzh != dz ? new float[b * g] : rowSums;
-            // as forward, each thread its rows through every step, last step first
+            // as forward, each thread its rows through every step, last step first, against W_hh laid out once
+            PackedB packed = gemm.pack(false, g, h, wHh, 0, h);
             Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> {
                 for (int s = t - 1; s >= 0; s--) {
                     backwardRows(s, from, to, up, dz, dzh, dh, dc);
@@ -278,7 +289,10 @@ final class Recurrence {
                         ColumnSums.addInto(dz, (r * t + s) * g, 1, g, rowSums, r * g);
                         if (dzh != dz) ColumnSums.addInto(dzh, (r * t + s) * g, 1, g, rowSumsHh, r * g);
                     }
-                    gemm.sgemm(false, false, to - from, h, g, 1f, dzh, (from * t + s) * g, t * g, wHh, 0, h, 1f, dh, from * h, h);
+                    // The cell leaves zeros in dh for the product to add to; where nothing else is left there (no
+                    // GRU direct path, no padded row's carried gradient), the product overwrites (beta 0) instead
+                    float beta = cell != Cell.GRU && allReal(s, from, to) ? 0f : 1f;
+                    gemm.sgemm(false, to - from, 1f, dzh, (from * t + s) * g, t * g, packed, beta, dh, from * h, h);
                 }
             });
             float[] dbIh = columnSums(rowSums, b), dbHh = dzh != dz ? columnSums(rowSumsHh, b) : dbIh.clone();
@@ -288,12 +302,15 @@ final class Recurrence {
                 gemm.sgemm(false, false, b * t, d, g, 1f, dz, 0, g, wIh, 0, d, 0f, dx, 0, d);
                 grads[0] = Tensor.of(dx, b, t, d);
             }
-            if (need[1]) grads[1] = Tensor.of(transposedProduct(gemm, x, d, dz), g, d);
-            if (need[2]) {
-                // dW_hh = sum over steps of dZh_t^T h_{t-1}: one GEMM over all steps, the states before each step in rows
-                float[] before = new float[b * t * h];
-                for (int r = 0; r < b; r++) System.arraycopy(hs, r * stride, before, r * t * h, t * h);
-                grads[2] = Tensor.of(transposedProduct(gemm, before, h, dzh), g, h);
+            // dW_ih = sum over steps of dZ_t^T x_t and dW_hh = sum of dZh_t^T h_{t-1}: one GEMM over all steps, reading
+            // dZ once (two for the GRU, whose hidden side differs)
+            if (dzh == dz) {
+                Tensor[] w = weightGradients(gemm, dz, need[1], need[2]);
+                grads[1] = w[0];
+                grads[2] = w[1];
+            } else {
+                if (need[1]) grads[1] = weightGradients(gemm, dz, true, false)[0];
+                if (need[2]) grads[2] = weightGradients(gemm, dzh, false, true)[1];
             }
             if (need[3]) grads[3] = Tensor.of(dbIh, g);
             if (need[4]) grads[4] = Tensor.of(dbHh, g);
@@ -307,14 +324,34 @@ final class Recurrence {
         }
 
         /**
-         * dZ^T A for A [B*T, cols] and dZ [B*T, G], as [G, cols]: computed as (A^T dZ)^T, whose wide output suits
-         * the GEMM's tiles better (half to a third of the time of the narrow product over the same long depth).
+         * From dZ [B*T, G] of one side: dZ^T X ([G, D], if {@code withX}) and dZ^T H with H the states before each
+         * step ([G, H], if {@code withH}); null where not asked for. Computed as A^T dZ for A = [X | H] ([B*T, cols]):
+         * its wide output suits the GEMM's tiles better than dZ^T A (half to a third of the time over the same long
+         * depth), and each of its rows is a column of a result (the same bits as a product for each).
          */
-        private float[] transposedProduct(Gemm gemm, float[] a, int cols, float[] dz) {
+        private Tensor[] weightGradients(Gemm gemm, float[] dz, boolean withX, boolean withH) {
+            Tensor[] out = new Tensor[2];
+            int cols = (withX ? d : 0) + (withH ? h : 0), stride = (t + 1) * h;
+            if (cols == 0) return out;
+            float[] a = new float[b * t * cols];
+            for (int r = 0; r < b; r++) {
+                for (int s = 0; s < t; s++) {
+                    int o = (r * t + s) * cols;
+                    if (withX) System.arraycopy(x, (r * t + s) * d, a, o, d);
+                    if (withH) System.arraycopy(hs, r * stride + s * h, a, o + (withX ? d : 0), h);
+                }
+            }
             float[] at = new float[cols * g];
             gemm.sgemm(true, false, cols, g, b * t, 1f, a, 0, cols, dz, 0, g, 0f, at, 0, g);
-            float[] out = new float[g * cols];
-            for (int i = 0; i < cols; i++) for (int j = 0; j < g; j++) out[j * cols + i] = at[i * g + j];
+            if (withX) out[0] = Tensor.of(transposedRows(at, 0, d), g, d);
+            if (withH) out[1] = Tensor.of(transposedRows(at, withX ? d : 0, h), g, h);
+            return out;
+        }
+
+        /** Rows [first, first + n) of at [cols, G], transposed to [G, n]. */
+        private float[] transposedRows(float[] at, int first, int n) {
+            float[] out = new float[g * n];
+            for (int i = 0; i < n; i++) for (int j = 0; j < g; j++) out[j * n + i] = at[(first + i) * g + j];
             return out;
         }
 
@@ -327,7 +364,7 @@ final class Recurrence {
                     continue;
                 }
                 int o = (r * rows + s) * h, q = r * h;
-                for (int j = 0; j < h; j++) dh[q + j] += up[o + j];
+                ColumnSums.addInto(up, o, 1, h, dh, q); // dh += up, vectorised (C2 leaves this loop over two offsets scalar)
                 int prev = r * stride + s * h, z = (r * t + s) * g;
                 switch (cell) {
                     case LSTM: LstmCell.backward(dz, z, h, tc, (r * t + s) * h, cs, prev, dh, dc, q); break;

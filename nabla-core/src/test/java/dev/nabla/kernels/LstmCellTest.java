@@ -2,7 +2,11 @@ package dev.nabla.kernels;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,12 +19,12 @@ class LstmCellTest {
     void forwardGivesTheActivatedGatesAndNewStatesOfTheEquationsInDouble() {
         for (LstmCell.Impl impl : new LstmCell.Impl[] {LstmCell.IMPL, new LstmCell.Scalar()}) {
             Random r = new Random(3);
-            float[] pre = gaussian(r, 2 + 4 * H, 3), bias = gaussian(r, 4 * H, 1), cs = gaussian(r, 3 * H, 2);
-            float[] gates = pre.clone(), tc = new float[H + 1], hs = new float[3 * H];
-            impl.forward(gates, 2, bias, H, cs, 0, 2 * H, tc, 1, hs);
+            float[] pre = gaussian(r, 2 + 4 * H, 2), hidden = gaussian(r, 3 + 4 * H, 2), bias = gaussian(r, 4 * H, 1);
+            float[] cs = gaussian(r, 3 * H, 2), gates = pre.clone(), tc = new float[H + 1], hs = new float[3 * H];
+            impl.forward(gates, 2, hidden, 3, bias, H, cs, 0, 2 * H, tc, 1, hs);
             for (int j = 0; j < H; j++) {
-                double i = sigmoid(pre[2 + j] + bias[j]), f = sigmoid(pre[2 + H + j] + bias[H + j]);
-                double g = Math.tanh(pre[2 + 2 * H + j] + bias[2 * H + j]), o = sigmoid(pre[2 + 3 * H + j] + bias[3 * H + j]);
+                double i = sigmoid(sum(pre, hidden, bias, j)), f = sigmoid(sum(pre, hidden, bias, H + j));
+                double g = Math.tanh(sum(pre, hidden, bias, 2 * H + j)), o = sigmoid(sum(pre, hidden, bias, 3 * H + j));
                 double c = f * cs[j] + i * g;
                 String at = impl.getClass().getSimpleName() + " unit " + j;
                 close(gates[2 + j], i, at + " i");
@@ -55,6 +59,57 @@ class LstmCellTest {
                 assertThat(dh2[j]).as(at + " dh").isZero();
             }
         }
+    }
+
+    /**
+     * Compiled, the vector forward pass keeps its vectors in registers: a vector crossing a call the JIT did not inline
+     * is boxed on the heap, as the sigmoid of the second gate was when the JIT inlined the passes into one method and
+     * ran out of room (768 bytes a row of 64 units then). Measured in a new JVM, whose compilations depend on this
+     * code alone, as in a training run: in a long test JVM, other tests' use of VectorMath changes what the JIT
+     * inlines.
+     */
+    @Test
+    void compiledForwardPassAllocatesNothing() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), LstmCellTest.class.getName());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out;
+        try {
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out.lines().filter(l -> l.startsWith("bytes allocated by 1000 rows: ")).toList())
+                .as(out).containsExactly("bytes allocated by 1000 rows: 0");
+    }
+
+    /**
+     * Prints the fewest bytes the forward pass allocates in rounds of 1000 rows of 64 units, for up to 20 seconds
+     * (until the JIT has compiled it, the Vector API's fallback allocates about 3 KB a row).
+     */
+    public static void main(String[] args) {
+        int h = 64;
+        Random r = new Random(5);
+        float[] pre = gaussian(r, 4 * h, 1), hidden = gaussian(r, 4 * h, 1), bias = gaussian(r, 4 * h, 1);
+        float[] gates = new float[4 * h], cs = new float[2 * h], tc = new float[h], hs = new float[2 * h];
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long fewest = Long.MAX_VALUE;
+        for (long end = System.nanoTime() + 20_000_000_000L; System.nanoTime() < end && fewest > 0; ) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 1000; i++) {
+                System.arraycopy(pre, 0, gates, 0, gates.length);
+                LstmCell.IMPL.forward(gates, 0, hidden, 0, bias, h, cs, 0, h, tc, 0, hs);
+            }
+            fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        System.out.println("bytes allocated by 1000 rows: " + fewest);
+    }
+
+    /** Pre-activation u of the row: input projection plus hidden product plus bias. */
+    private static double sum(float[] pre, float[] hidden, float[] bias, int u) {
+        return (double) pre[2 + u] + hidden[3 + u] + bias[u];
     }
 
     private static double sigmoid(double x) {

@@ -57,6 +57,28 @@ class OpenBlasGemmTest {
         }
     }
 
+    /** The interface's default packing: a product through the handle is the call with B as stored. */
+    @Test
+    void productsWithAPackedBGiveTheBitsOfTheUnpackedCall() {
+        Gemm g = Gemms.named("openblas");
+        Random r = new Random(12);
+        int n = 256, k = 64;
+        float[] b = new float[k * n];
+        for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
+        for (boolean transB : new boolean[] {false, true}) {
+            dev.nabla.kernels.PackedB packed = g.pack(transB, k, n, b, 0, transB ? k : n);
+            for (int m : new int[] {1, 61, 128}) {
+                float[] a = new float[m * k], want = new float[m * n];
+                for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
+                for (int i = 0; i < want.length; i++) want[i] = r.nextFloat();
+                float[] got = want.clone();
+                g.sgemm(false, transB, m, n, k, 1f, a, 0, k, b, 0, transB ? k : n, 1f, want, 0, n);
+                g.sgemm(false, m, 1f, a, 0, k, packed, 1f, got, 0, n);
+                assertThat(got).as("m=" + m + " transB=" + transB).containsExactly(want);
+            }
+        }
+    }
+
     @Test
     void betaZeroOverwritesNaNAndZeroDepthOnlyScales() {
         Gemm g = Gemms.named("openblas");
