@@ -1,10 +1,9 @@
 package dev.nabla.kernels;
 
+import dev.nabla.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -12,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,20 +95,9 @@ class GemmDeterminismTest {
 
     /** The fingerprints {@link #main} prints in a new JVM with these options and this JVM's thread count. */
     private static List<String> childFingerprints(String... options) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-Dnabla.threads=" + Parallel.threads()));
-        command.addAll(List.of(options));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), GemmDeterminismTest.class.getName()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as(out).isZero();
-        return out.lines().filter(l -> l.startsWith("m=")).toList();
+        List<String> all = new ArrayList<>(List.of("-Dnabla.threads=" + Parallel.threads()));
+        all.addAll(List.of(options));
+        return ChildJvm.run(GemmDeterminismTest.class, 300, all.toArray(String[]::new)).stream().filter(l -> l.startsWith("m=")).toList();
     }
 
     /** Prints the fingerprints of the vector kernel's products (run by the test above in a C1-only JVM). */

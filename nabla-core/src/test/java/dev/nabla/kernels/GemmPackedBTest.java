@@ -1,10 +1,9 @@
 package dev.nabla.kernels;
 
+import dev.nabla.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -12,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,21 +105,9 @@ class GemmPackedBTest {
     @Test
     void packedProductsGiveTheUnpackedBitsWithOneAndThreeThreadsAndOtherBlocking() throws Exception {
         for (String[] options : new String[][] {{"-Dnabla.threads=1"}, {"-Dnabla.threads=3"}, {"-Dnabla.gemm.mr=6", "-Dnabla.gemm.kc=64"}}) {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-modules=jdk.incubator.vector"));
-            command.addAll(List.of(options));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), GemmPackedBTest.class.getName()));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out;
-            try {
-                out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-            } finally {
-                p.destroyForcibly();
-            }
-            assertThat(p.exitValue()).as(out).isZero();
-            assertThat(out.lines().filter(l -> l.startsWith("checked ")).toList())
-                    .as(out).containsExactlyElementsOf(Gemms.available().stream().map(k -> "checked " + k + ": 0 mismatches").toList());
+            List<String> out = ChildJvm.run(GemmPackedBTest.class, 300, options);
+            assertThat(out.stream().filter(l -> l.startsWith("checked ")).toList())
+                    .as(String.join("\n", out)).containsExactlyElementsOf(Gemms.available().stream().map(k -> "checked " + k + ": 0 mismatches").toList());
         }
     }
 

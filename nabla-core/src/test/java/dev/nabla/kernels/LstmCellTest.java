@@ -1,12 +1,10 @@
 package dev.nabla.kernels;
 
+import dev.nabla.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,19 +68,9 @@ class LstmCellTest {
      */
     @Test
     void compiledForwardPassAllocatesNothing() throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), LstmCellTest.class.getName());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out.lines().filter(l -> l.startsWith("bytes allocated by 1000 rows: ")).toList())
-                .as(out).containsExactly("bytes allocated by 1000 rows: 0");
+        List<String> out = ChildJvm.run(LstmCellTest.class, 120);
+        assertThat(out.stream().filter(l -> l.startsWith("bytes allocated by 1000 rows: ")).toList())
+                .as(String.join("\n", out)).containsExactly("bytes allocated by 1000 rows: 0");
     }
 
     /**

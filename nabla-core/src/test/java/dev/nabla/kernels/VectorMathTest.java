@@ -1,14 +1,12 @@
 package dev.nabla.kernels;
 
+import dev.nabla.testing.ChildJvm;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 
@@ -65,18 +63,8 @@ class VectorMathTest {
     void theSameBitsWithoutTheJitsVectorCode() throws Exception {
         for (int rep = 0; rep < 20; rep++) fingerprints();
         List<String> compiled = fingerprints();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                VectorMathTest.class.getName());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(out).isZero();
-            assertThat(out.lines().filter(l -> l.contains("=")).toList()).isEqualTo(compiled);
-        } finally {
-            p.destroyForcibly();
-        }
+        List<String> out = ChildJvm.run(VectorMathTest.class, 120, "-XX:TieredStopAtLevel=1");
+        assertThat(out.stream().filter(l -> l.contains("=")).toList()).isEqualTo(compiled);
     }
 
     /** Prints the fingerprints (run by the test above in a C1-only JVM). */
