@@ -165,7 +165,7 @@ public final class Autograd {
         if (existing == null) {
             t.setGrad(g.copy());
         } else if (zeroed) { // zeroGrad() since the last write: g is the gradient, copied into the kept buffer
-            System.arraycopy(g.data(), 0, existing.data(), 0, g.size());
+            existing.copyFrom(g);
         } else {
             existing.addInPlace(g);
         }

@@ -24,8 +24,9 @@ public final class LstmCell {
 
     /**
      * Adds the hidden product {@code hidden[hz..hz+4h)} ({@code h W_hh^T}), then {@code bias}, to the row's input
-     * projections at {@code gates[z..z+4h)} and replaces the sums by the activated gates; then {@code c' = f c + i g} into {@code cs[next..]} (c from {@code cs[prev..]}), {@code tanh(c')} into
-     * {@code tc[at..]} and {@code h' = o tanh(c')} into {@code hs[next..]}.
+     * projections at {@code gates[z..z+4h)} and replaces the sums by the activated gates; then {@code c' = f c + i g}
+     * into {@code cs[next..]} (c from {@code cs[prev..]}), {@code tanh(c')} into {@code tc[at..]} and
+     * {@code h' = o tanh(c')} into {@code hs[next..]}.
      */
     public static void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
         IMPL.forward(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs);

@@ -17,6 +17,11 @@ public final class MomentFloors {
     public static final float GRADIENT = 0x1p-100f;
     /** Averages of squared gradients below this (the smallest normal float) become zero. */
     public static final float SQUARED_GRADIENT = Float.MIN_NORMAL;
+    /**
+     * Weights per block for an optimizer that updates a block and then floors it: a few kilobytes, so that the floor
+     * pass finds them in the L1 cache.
+     */
+    public static final int BLOCK = 1024;
 
     interface Impl {
         void zeroBelow(float[] a, int from, int to, float floor);

@@ -8,9 +8,6 @@ import java.util.Map;
 /** RMSprop as PyTorch's {@code torch.optim.RMSprop} (no momentum, not centred): s = a s + (1 - a) g^2; p -= lr g / (sqrt(s) + eps). */
 public final class RmsProp extends Optimizer {
 
-    /** Weights per block: a few kilobytes, so that the floor pass finds them in the L1 cache. */
-    private static final int BLOCK = 1024;
-
     private final float rho;
     private final float epsilon;
 
@@ -28,8 +25,8 @@ public final class RmsProp extends Optimizer {
         float[] s = slot("square_avg", param, p.length);
         // In blocks, each block's average then floored while in the cache: an average decaying towards zero would
         // become subnormal floats, a hundred times slower (MomentFloors).
-        for (int from = 0; from < p.length; from += BLOCK) {
-            int to = Math.min(p.length, from + BLOCK);
+        for (int from = 0; from < p.length; from += MomentFloors.BLOCK) {
+            int to = Math.min(p.length, from + MomentFloors.BLOCK);
             for (int i = from; i < to; i++) {
                 float si = rho * s[i] + (1 - rho) * g[i] * g[i];
                 s[i] = si;

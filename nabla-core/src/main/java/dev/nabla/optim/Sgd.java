@@ -11,9 +11,6 @@ import java.util.Map;
  */
 public final class Sgd extends Optimizer {
 
-    /** Weights per block of the momentum update: a few kilobytes, so that the floor pass finds them in the L1 cache. */
-    private static final int BLOCK = 1024;
-
     private final float momentum;
     private final boolean nesterov;
     private final float weightDecay;
@@ -38,8 +35,8 @@ public final class Sgd extends Optimizer {
         float[] v = slot("momentum", param, p.length);
         // In blocks, each block's buffer then floored while in the cache: a buffer decaying towards zero would become
         // subnormal floats, a hundred times slower (MomentFloors).
-        for (int from = 0; from < p.length; from += BLOCK) {
-            int to = Math.min(p.length, from + BLOCK);
+        for (int from = 0; from < p.length; from += MomentFloors.BLOCK) {
+            int to = Math.min(p.length, from + MomentFloors.BLOCK);
             for (int i = from; i < to; i++) {
                 float gi = g[i] + weightDecay * p[i];
                 float vi = momentum * v[i] + gi; // the buffer starts at 0, so the first step is the gradient, as PyTorch
