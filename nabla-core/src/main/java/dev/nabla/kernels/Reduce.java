@@ -10,27 +10,38 @@ public final class Reduce {
     public enum Kind { SUM, MAX, MIN }
 
     public static void reduce(Kind kind, float[] a, int outer, int r, int inner, float[] out) {
+        int grain = Math.max(1, Elementwise.PARALLEL_GRAIN / Math.max(1, r));
         if (inner == 1) {
-            for (int o = 0; o < outer; o++) out[o] = reduceRow(kind, a, o * r, r);
-            return;
+            Parallel.forRange(outer, grain, (from, to) -> {
+                for (int o = from; o < to; o++) out[o] = reduceRow(kind, a, o * r, r);
+            });
+        } else if (outer > 1) {
+            Parallel.forRange(outer, Math.max(1, grain / inner), (from, to) -> reduceColumns(kind, a, from, to, r, inner, 0, inner, out));
+        } else { // one block: threads take column ranges of it
+            Parallel.forRange(inner, grain, (from, to) -> reduceColumns(kind, a, 0, 1, r, inner, from, to, out));
         }
-        for (int o = 0; o < outer; o++) {
+    }
+
+    /** Columns [i0, i1) of blocks [o0, o1) of {@link #reduce}: each output reduced over j in order, as on one thread. */
+    private static void reduceColumns(Kind kind, float[] a, int o0, int o1, int r, int inner, int i0, int i1, float[] out) {
+        double[] acc = kind == Kind.SUM ? new double[i1 - i0] : null;
+        for (int o = o0; o < o1; o++) {
             int base = o * r * inner, ob = o * inner;
             if (kind == Kind.SUM) {
-                double[] acc = new double[inner];
+                java.util.Arrays.fill(acc, 0);
                 for (int j = 0; j < r; j++) {
-                    int row = base + j * inner;
-                    for (int i = 0; i < inner; i++) acc[i] += a[row + i];
+                    int row = base + j * inner + i0;
+                    for (int i = 0; i < acc.length; i++) acc[i] += a[row + i];
                 }
-                for (int i = 0; i < inner; i++) out[ob + i] = (float) acc[i];
+                for (int i = 0; i < acc.length; i++) out[ob + i0 + i] = (float) acc[i];
             } else {
-                System.arraycopy(a, base, out, ob, inner);
+                System.arraycopy(a, base + i0, out, ob + i0, i1 - i0);
                 for (int j = 1; j < r; j++) {
                     int row = base + j * inner;
                     if (kind == Kind.MAX) {
-                        for (int i = 0; i < inner; i++) out[ob + i] = Math.max(out[ob + i], a[row + i]);
+                        for (int i = i0; i < i1; i++) out[ob + i] = Math.max(out[ob + i], a[row + i]);
                     } else {
-                        for (int i = 0; i < inner; i++) out[ob + i] = Math.min(out[ob + i], a[row + i]);
+                        for (int i = i0; i < i1; i++) out[ob + i] = Math.min(out[ob + i], a[row + i]);
                     }
                 }
             }

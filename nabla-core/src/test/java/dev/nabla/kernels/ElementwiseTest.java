@@ -8,6 +8,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ElementwiseTest {
 
+    /**
+     * Every broadcast of a binary op, on arrays large enough that threads take parts of them, gives for each element
+     * exactly op(a, b) of the elements that broadcasting pairs with it, found here index by index.
+     */
+    @Test
+    void broadcastBinaryOpsSplitAcrossThreadsPairTheElementsThatBroadcastingPairs() {
+        int[] out = {60, 37, 41};
+        int[][] bShapes = {{60, 37, 41}, {37, 1}, {41}, {60, 1, 41}, {60, 37, 1}, {1, 37, 41}, {}};
+        java.util.Random r = new java.util.Random(5);
+        float[] a = random(r, 60 * 37 * 41);
+        for (int[] bShape : bShapes) {
+            float[] b = random(r, Math.max(1, java.util.Arrays.stream(bShape).reduce(1, (x, y) -> x * y)));
+            for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.MAX}) {
+                float[] got = new float[a.length], gotSwapped = new float[a.length];
+                Elementwise.binary(op, a, out, b, bShape, got, out);
+                Elementwise.binary(op, b, bShape, a, out, gotSwapped, out);
+                int[] bs = Elementwise.broadcastStrides(bShape, out);
+                for (int i = 0; i < a.length; i++) {
+                    int d0 = i / (37 * 41), d1 = i / 41 % 37, d2 = i % 41;
+                    float y = b[d0 * bs[0] + d1 * bs[1] + d2 * bs[2]];
+                    if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(op.apply(a[i], y))
+                            || Float.floatToRawIntBits(gotSwapped[i]) != Float.floatToRawIntBits(op.apply(y, a[i]))) {
+                        throw new AssertionError(op + " with b " + java.util.Arrays.toString(bShape) + " at " + i + ": got " + got[i]
+                                + " and " + gotSwapped[i] + " for a " + a[i] + ", b " + y);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] random(java.util.Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = r.nextFloat() * 4f - 2f;
+        return x;
+    }
+
     @Test
     void reluGradientPassesTheGradientExactlyWhereTheInputWasPositive() {
         float[] x = {2f, -3f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, Float.NEGATIVE_INFINITY,
