@@ -37,6 +37,8 @@ public final class VectorGemm implements Gemm {
     private static final AtomicLong CALLS = new AtomicLong();
     /** The long-dot-product path: at most this many outputs, each over at least {@link #LONG_DEPTH} terms. */
     private static final long FEW_OUTPUTS = 1024;
+    /** Outputs up to which {@link #depthHalves} splits a deep product with stored-transposed A over its depth. */
+    private static final long FEW_OUTPUTS_LONG_DEPTH = 256 * 256;
     private static final int LONG_DEPTH = 256;
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
@@ -133,6 +135,10 @@ public final class VectorGemm implements Gemm {
             }
             return;
         }
+        if (transA && k >= 2 * KC && (long) m * n <= FEW_OUTPUTS_LONG_DEPTH) {
+            depthHalves(transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
         long work = (long) m * n * k;
         // The micro-kernel either stores its tile (first depth block, beta 0) or adds it to C: any other beta is
         // applied to C first.
@@ -159,6 +165,34 @@ public final class VectorGemm implements Gemm {
             Parallel.forRange(nTiles, 1, (t0, t1) -> pr.blocks(0, m, t0 * NR, Math.min(n, t1 * NR)));
         } else {
             Parallel.forRange(mTiles, 1, (t0, t1) -> pr.blocks(t0 * MR, Math.min(m, t1 * MR), 0, n));
+        }
+    }
+
+    /**
+     * A weight gradient X^T dY (op(A) stored transposed, few outputs, a long depth of batch rows) as the sum of its
+     * two depth halves, one per thread. Split by rows or columns, each thread packed all of one operand, and both
+     * operands come from memory the step touched long before: W7's weight gradients ran at the speed of a product
+     * whose operands were flushed from L2, half that of the same product on hot operands. Split by depth, each
+     * thread reads only its half of each. The halves are fixed, not one per thread, so the bits do not depend on
+     * the thread count: C = (first half + beta C) + second half.
+     */
+    private static void depthHalves(boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                                    float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        int half = k / 2;
+        float[] second = new float[m * n];
+        Parallel.forRange(2, 1, (from, to) -> {
+            for (int h = from; h < to; h++) {
+                if (h == 0) {
+                    packed(true, transB, m, n, half, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null);
+                } else {
+                    packed(true, transB, m, n, k - half, alpha, a, aOffset + half * lda, lda,
+                            b, bOffset + (transB ? half : half * ldb), ldb, 0f, second, 0, n, null);
+                }
+            }
+        });
+        for (int i = 0; i < m; i++) {
+            int r = cOffset + i * ldc, t = i * n;
+            for (int j = 0; j < n; j++) c[r + j] += second[t + j];
         }
     }
 

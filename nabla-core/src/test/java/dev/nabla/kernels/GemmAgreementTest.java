@@ -162,6 +162,8 @@ class GemmAgreementTest {
                 {128, 10, 128},    // narrow C, as in a 10-class output layer
                 {32, 9, 8200},     // few outputs over a long depth (a convolution kernel gradient)
                 {3, 5, 4099},
+                {64, 64, 2048},    // a weight gradient X^T dY of W7's: summed in two depth halves
+                {49, 70, 1537},    // the same with odd halves and tile edges
         };
         for (int[] s : shapes) checkAllTransposes(g, r, s[0], s[1], s[2], 0.5f, 1f, true);
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * For a fixed kernel and thread count, a product's bits depend on its inputs alone: not on how often it ran before
  * (JIT state), what the per-thread packing buffers held, which thread called, or which thread took which block.
  * The shapes reach every path of the vector kernel: small products, the narrow and long-dot paths, the packed
- * path with B packed whole (serial and split over rows) and in blocks (split over rows and over columns), several
- * depth blocks and tile edges.
+ * path with B packed whole (serial and split over rows) and in blocks (split over rows and over columns), the
+ * depth halves of a weight gradient, several depth blocks and tile edges.
  */
 class GemmDeterminismTest {
 
@@ -31,6 +31,7 @@ class GemmDeterminismTest {
             {32, 9, 8200, 0, 1},                                          // few outputs over a long depth
             {128, 10, 128, 0, 0},                                         // narrow C, computed transposed
             {203, 61, 270, 0, 1}, {77, 64, 600, 1, 0},                    // B packed whole, row chunks
+            {70, 40, 1500, 1, 0}, {50, 90, 2100, 1, 1},                   // weight gradients: two depth halves
             {130, 1500, 300, 1, 1}, {9, 700, 530, 0, 0}, {600, 40, 1100, 0, 1}, // blocks: rows, columns
     };
 
