@@ -51,6 +51,24 @@ public final class Autograd {
     }
 
     /**
+     * As {@link #record(String, Supplier, Tensor, Node.Backward, Tensor...)}, for an op whose backward rule alone reads
+     * state it saved: {@code release} runs once nothing can read it, when a backward pass without a retained graph
+     * has gone through the op, or at once if the op is not recorded. A rule whose node is never freed (its graph
+     * is dropped without a backward pass) never releases; its state is then garbage like any other.
+     */
+    public static Tensor record(String op, Supplier<String> rule, Tensor out, Node.Backward backward, Runnable release,
+                                Tensor... inputs) {
+        if (recording(op, rule, inputs)) {
+            Node node = new Node(op, rule, inputs, backward);
+            node.onFree(release);
+            out.attach(node);
+        } else {
+            release.run();
+        }
+        return out;
+    }
+
+    /**
      * As {@link #record(String, Supplier, Tensor, Node.Backward, Tensor...)}, for an op whose backward may add a
      * leaf input's gradient straight into its {@code .grad()} where the engine allows it (a plain {@link #backward}).
      */

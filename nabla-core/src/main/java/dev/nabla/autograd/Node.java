@@ -71,6 +71,8 @@ public final class Node {
     private final Tensor[] inputs;
     private final boolean[] needsGrad;
     private AccumulatingBackward backward;
+    /** Run once the backward rule is dropped: gives back what only the rule could read (may be null). */
+    private Runnable release;
     long visitMark;
 
     Node(String op, Supplier<String> rule, Tensor[] inputs, Backward backward) {
@@ -166,6 +168,13 @@ public final class Node {
 
     void free() {
         backward = null;
+        Runnable r = release;
+        release = null;
+        if (r != null) r.run();
+    }
+
+    void onFree(Runnable release) {
+        this.release = release;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.LstmCell;
 import dev.nabla.kernels.PackedB;
 import dev.nabla.kernels.Parallel;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Tensor;
 
 /**
@@ -67,7 +68,7 @@ final class Recurrence {
         f.compute();
         Tensor out = Tensor.of(f.result(), f.b, f.t + cell.states(), f.h);
         Tensor[] inputs = inputs(x, wIh, wHh, bIh, bHh, h0, c0);
-        return Autograd.record(opName(cell), () -> rule(cell), out, (g, need) -> f.backward(g.data(), need), inputs);
+        return Autograd.record(opName(cell), () -> rule(cell), out, (g, need) -> f.backward(g.data(), need), f::release, inputs);
     }
 
     private static Tensor[] inputs(Tensor x, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, Tensor h0, Tensor c0) {
@@ -145,11 +146,26 @@ final class Recurrence {
             this.bHh = bHh.data();
             this.h0 = h0;
             this.c0 = c0;
-            this.gates = new float[b * t * g];
-            this.hs = new float[b * (t + 1) * h];
-            this.cs = cell == Cell.LSTM ? new float[b * (t + 1) * h] : null;
-            this.hn = cell == Cell.GRU ? new float[b * t * h] : null;
-            this.tc = cell == Cell.LSTM ? new float[b * t * h] : null;
+            // Recycled arrays (see release): each element is written before it is read, but for the zero states
+            this.gates = RecycledArrays.take(b * t * g);
+            this.hs = RecycledArrays.take(b * (t + 1) * h);
+            this.cs = cell == Cell.LSTM ? RecycledArrays.take(b * (t + 1) * h) : null;
+            this.hn = cell == Cell.GRU ? RecycledArrays.take(b * t * h) : null;
+            this.tc = cell == Cell.LSTM ? RecycledArrays.take(b * t * h) : null;
+            int stride = (t + 1) * h;
+            for (int r = 0; r < b; r++) {
+                if (h0 == null) java.util.Arrays.fill(hs, r * stride, r * stride + h, 0f);
+                if (cs != null && c0 == null) java.util.Arrays.fill(cs, r * stride, r * stride + h, 0f);
+            }
+        }
+
+        /** Gives the saved gates and states back for the next pass: the backward rule that read them is gone. */
+        void release() {
+            RecycledArrays.give(gates);
+            RecycledArrays.give(hs);
+            RecycledArrays.give(cs);
+            RecycledArrays.give(hn);
+            RecycledArrays.give(tc);
         }
 
         boolean real(int row, int step) {
@@ -333,7 +349,7 @@ final class Recurrence {
             Tensor[] out = new Tensor[2];
             int cols = (withX ? d : 0) + (withH ? h : 0), stride = (t + 1) * h;
             if (cols == 0) return out;
-            float[] a = new float[b * t * cols];
+            float[] a = RecycledArrays.take(b * t * cols); // every element written below
             for (int r = 0; r < b; r++) {
                 for (int s = 0; s < t; s++) {
                     int o = (r * t + s) * cols;
@@ -341,10 +357,12 @@ final class Recurrence {
                     if (withH) System.arraycopy(hs, r * stride + s * h, a, o + (withX ? d : 0), h);
                 }
             }
-            float[] at = new float[cols * g];
-            gemm.sgemm(true, false, cols, g, b * t, 1f, a, 0, cols, dz, 0, g, 0f, at, 0, g);
+            float[] at = RecycledArrays.take(cols * g);
+            gemm.sgemm(true, false, cols, g, b * t, 1f, a, 0, cols, dz, 0, g, 0f, at, 0, g); // beta 0: all of at written
+            RecycledArrays.give(a);
             if (withX) out[0] = Tensor.of(transposedRows(at, 0, d), g, d);
             if (withH) out[1] = Tensor.of(transposedRows(at, withX ? d : 0, h), g, h);
+            RecycledArrays.give(at);
             return out;
         }
 

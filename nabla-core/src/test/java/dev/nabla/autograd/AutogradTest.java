@@ -193,4 +193,25 @@ class AutogradTest {
         assertThat(r.failures()).anyMatch(f -> f.startsWith("gradient of input 0"));
         assertThatThrownBy(r::assertPassed).isInstanceOf(AssertionError.class);
     }
+
+    /** An op's release runs once its node is freed (not while a retained graph may go through it again), or at once. */
+    @Test
+    void anOpsReleaseRunsWhenItsRuleCanRunNoMoreAndAtOnceWhenTheOpIsNotRecorded() {
+        int[] released = {0};
+        Tensor x = Tensor.vector(1f, 2f).requiresGrad(true);
+        Tensor y = Autograd.record("twice", () -> "d(2x)/dx = 2", Tensor.vector(2f, 4f), (g, need) -> new Tensor[] {g.mul(2f)},
+                () -> released[0]++, x);
+        Autograd.backward(y, Tensor.ones(2), true);
+        assertThat(released[0]).isZero();
+        Autograd.backward(y, Tensor.ones(2), false);
+        assertThat(released[0]).isEqualTo(1);
+        assertThat(x.grad().data()).containsExactly(4f, 4f);
+        assertThatThrownBy(() -> Autograd.backward(y, Tensor.ones(2), false)).hasMessageContaining("a second time");
+        assertThat(released[0]).isEqualTo(1);
+        try (var off = Autograd.noGrad()) {
+            Autograd.record("twice", () -> "d(2x)/dx = 2", Tensor.vector(2f, 4f), (g, need) -> new Tensor[] {g.mul(2f)},
+                    () -> released[0]++, x);
+        }
+        assertThat(released[0]).isEqualTo(2);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +47,44 @@ class RecurrenceDeterminismTest {
                 assertThat(firstDifference(grads.get(i).data(), first.get(i).data()))
                         .as(cell + " gradient of input " + i + ", run " + run + ": first differing index").isEqualTo(-1);
             }
+        }
+    }
+
+    /**
+     * The saved gates and states come from {@link RecycledArrays}, holding whatever the last pass left there: filled
+     * with NaN beforehand, they give the bits of new (zeroed) arrays. This fails if the pass reads an element it did
+     * not write first, such as the zero initial states or a padded step's gradient.
+     */
+    @ParameterizedTest
+    @EnumSource(Recurrence.Cell.class)
+    void recycledArraysFullOfNaNGiveTheBitsOfNewOnes(Recurrence.Cell cell) {
+        Rng rng = new Rng(13);
+        int g = cell.gates * H;
+        List<Tensor> in = List.of(Tensor.randn(rng, B, T, D), Tensor.randn(rng, g, D).mul(0.2f),
+                Tensor.randn(rng, g, H).mul(0.2f), Tensor.randn(rng, g).mul(0.2f), Tensor.randn(rng, g).mul(0.2f));
+        for (Tensor t : in) t.requiresGrad(true);
+        float[] m = new float[B * T];
+        for (int i = 0; i < m.length; i++) m[i] = (i % T) < T - (i / T) % 5 ? 1f : 0f;
+        Tensor mask = Tensor.of(m, B, T), up = Tensor.randn(new Rng(14), B, T + cell.states(), H);
+        int[] lengths = {B * T * g, B * (T + 1) * H, B * T * H, B * T * D, B * T * (D + H), (D + H) * g, D * g, H * g};
+        for (int n : lengths) for (int i = 0; i < 8; i++) RecycledArrays.take(n); // none left: the first pass gets new ones
+        Tensor out = Recurrence.run(cell, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+        float[] fresh = out.data().clone();
+        List<Tensor> freshGrads = Autograd.grad(out, in, up, false);
+        for (int n : lengths) {
+            for (int i = 0; i < 8; i++) RecycledArrays.take(n);
+            for (int i = 0; i < 4; i++) {
+                float[] poison = new float[n];
+                java.util.Arrays.fill(poison, Float.NaN);
+                RecycledArrays.give(poison);
+            }
+        }
+        out = Recurrence.run(cell, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+        assertThat(firstDifference(out.data(), fresh)).as(cell + " output: first differing index").isEqualTo(-1);
+        List<Tensor> grads = Autograd.grad(out, in, up, false);
+        for (int i = 0; i < in.size(); i++) {
+            assertThat(firstDifference(grads.get(i).data(), freshGrads.get(i).data()))
+                    .as(cell + " gradient of input " + i + ": first differing index").isEqualTo(-1);
         }
     }
 

@@ -1,0 +1,40 @@
+package dev.nabla.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RecycledArraysTest {
+
+    @Test
+    void anArrayGivenBackIsTakenAgainByTheNextCallerOfItsLengthOnlyOnce() {
+        int n = 12_345;
+        drain(n);
+        float[] a = new float[n];
+        RecycledArrays.give(a);
+        RecycledArrays.give(a); // given twice, kept once
+        assertThat(RecycledArrays.take(n + 1)).isNotSameAs(a).hasSize(n + 1);
+        assertThat(RecycledArrays.take(n)).isSameAs(a);
+        assertThat(RecycledArrays.take(n)).isNotSameAs(a).hasSize(n);
+    }
+
+    @Test
+    void atMostAFewArraysOfOneLengthAreKept() {
+        int n = 23_456;
+        drain(n);
+        float[][] given = new float[RecycledArrays.PER_LENGTH + 2][];
+        for (int i = 0; i < given.length; i++) RecycledArrays.give(given[i] = new float[n]);
+        int back = 0;
+        for (int i = 0; i < given.length; i++) {
+            float[] t = RecycledArrays.take(n);
+            for (float[] g : given) if (g == t) back++;
+        }
+        assertThat(back).isEqualTo(RecycledArrays.PER_LENGTH);
+        RecycledArrays.give(null); // nothing to keep
+    }
+
+    /** Takes every kept array of length n. */
+    private static void drain(int n) {
+        for (int i = 0; i < 2 * RecycledArrays.PER_LENGTH; i++) RecycledArrays.take(n);
+    }
+}
