@@ -1,5 +1,8 @@
 package dev.nabla.autograd;
 
+import dev.nabla.kernels.BinaryOp;
+import dev.nabla.kernels.Elementwise;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
@@ -150,6 +153,10 @@ public final class Autograd {
                 // A plain backward lets an op add a leaf's gradient into its .grad() itself; grad() must not.
                 Tensor[] inGrads = node.runBackward(g, wanted == null);
                 if (!retainGraph) node.free();
+                // Where no graph is kept and no gradient handed out, gradients in recycled arrays go back once the
+                // pass has no further use for them (RecycledArrays): their rule has run and nothing pending shares them
+                boolean recycle = !retainGraph && wanted == null && !node.mayKeepGradient();
+                if (recycle) recycleIfUnused(g, inGrads, 0, grads);
                 for (int k = 0; k < node.inputCount(); k++) {
                     if (!node.needsGrad(k) || inGrads[k] == null) continue;
                     Tensor in = node.input(k);
@@ -158,12 +165,36 @@ public final class Autograd {
                         deliverIfLeaf(in, gk, wanted);
                     } else {
                         Tensor prev = grads.get(in);
-                        grads.put(in, prev == null ? gk : prev.add(gk));
+                        grads.put(in, prev == null ? gk : sum(prev, gk));
+                        if (prev != null && recycle) {
+                            recycleIfUnused(prev, inGrads, k + 1, grads);
+                            recycleIfUnused(gk, inGrads, k + 1, grads);
+                        }
                     }
                 }
             }
         }
         if (wanted != null && wanted.containsKey(root)) wanted.put(root, seed);
+    }
+
+    /** a + b (the same shape) in a recycled array, which the pass gives back in its turn. */
+    private static Tensor sum(Tensor a, Tensor b) {
+        float[] out = RecycledArrays.take(a.size());
+        Elementwise.binary(BinaryOp.ADD, a.data(), a.shape(), b.data(), b.shape(), out, a.shape());
+        return Tensor.ofRecyclable(out, a.shape());
+    }
+
+    /**
+     * Gives g's array back if it is a recycled one that neither the gradients still to deliver (from index
+     * {@code from} of {@code inGrads}: an op may pass its gradient on as it is, or as a view) nor a pending gradient
+     * shares.
+     */
+    private static void recycleIfUnused(Tensor g, Tensor[] inGrads, int from, IdentityHashMap<Tensor, Tensor> pending) {
+        if (!g.isRecyclable()) return;
+        float[] a = g.data();
+        for (int i = from; i < inGrads.length; i++) if (inGrads[i] != null && inGrads[i].data() == a) return;
+        for (Tensor p : pending.values()) if (p.data() == a) return;
+        RecycledArrays.give(a);
     }
 
     private static void deliverIfLeaf(Tensor leaf, Tensor g, IdentityHashMap<Tensor, Tensor> wanted) {

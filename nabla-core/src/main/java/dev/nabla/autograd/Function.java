@@ -74,7 +74,8 @@ public abstract class Function {
         String name = name();
         return Autograd.record(name, this::rule, out.detach(), (g, needs) -> {
             ctx.needsGrad = needs;
-            Tensor[] grads = backward(ctx, g);
+            // the user's backward may keep its gradient: never one whose array the engine recycles
+            Tensor[] grads = backward(ctx, g.isRecyclable() ? g.copy() : g);
             if (grads == null || grads.length != inputs.length) {
                 throw new IllegalStateException(name + ": backward must return " + inputs.length + " gradients, got "
                         + (grads == null ? "null" : grads.length));

@@ -14,7 +14,9 @@ public final class Node {
     @FunctionalInterface
     public interface Backward {
         /**
-         * @param gradOutput gradient of the loss with respect to this op's output (same shape as the output)
+         * @param gradOutput gradient of the loss with respect to this op's output (same shape as the output); a rule
+         *                   outside Nabla may keep it, Nabla's own rules read it during the call only (its array
+         *                   may be recycled afterwards: {@link Tensor#ofRecyclable})
          * @param needsGrad  which inputs need a gradient; entries for the others may be null
          * @return one gradient per input, each of the input's shape or broadcastable to it (the engine sums
          * broadcast dimensions back in one place)
@@ -71,21 +73,37 @@ public final class Node {
     private final Tensor[] inputs;
     private final boolean[] needsGrad;
     private AccumulatingBackward backward;
+    /** The rule is not Nabla's: it may keep the gradient it is given, whose array must then never be recycled. */
+    private final boolean mayKeepGradient;
     /** Run once the backward rule is dropped: gives back what only the rule could read (may be null). */
     private Runnable release;
     long visitMark;
 
     Node(String op, Supplier<String> rule, Tensor[] inputs, Backward backward) {
-        this(op, rule, inputs, (AccumulatingBackward) (g, need, leaves) -> backward.apply(g, need));
+        this(op, rule, inputs, (AccumulatingBackward) (g, need, leaves) -> backward.apply(g, need), isOutsideNabla(backward));
     }
 
     Node(String op, Supplier<String> rule, Tensor[] inputs, AccumulatingBackward backward) {
+        this(op, rule, inputs, backward, isOutsideNabla(backward));
+    }
+
+    private Node(String op, Supplier<String> rule, Tensor[] inputs, AccumulatingBackward backward, boolean mayKeepGradient) {
+        this.mayKeepGradient = mayKeepGradient;
         this.op = op;
         this.rule = rule;
         this.inputs = inputs;
         this.backward = backward;
         this.needsGrad = new boolean[inputs.length];
         for (int i = 0; i < inputs.length; i++) needsGrad[i] = inputs[i].requiresGrad();
+    }
+
+    /** A rule written outside Nabla's packages (a lambda's class is named after the class that wrote it). */
+    private static boolean isOutsideNabla(Object rule) {
+        return !rule.getClass().getName().startsWith("dev.nabla.");
+    }
+
+    boolean mayKeepGradient() {
+        return mayKeepGradient;
     }
 
     /** The op's name, e.g. {@code "matmul"}. */

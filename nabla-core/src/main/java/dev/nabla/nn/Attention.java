@@ -6,6 +6,7 @@ import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.kernels.Reduce;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
@@ -146,7 +147,9 @@ public final class Attention {
     private static Tensor[] backward(float[] dO, boolean[] need, List<Tensor> inputs, View q, View k, View v, View out,
                                      float[] p, int batch, int heads, int tq, int tk, int dh, int dv, float scale) {
         float[][] grads = new float[inputs.size()][];
-        for (int i = 0; i < grads.length; i++) if (need[i]) grads[i] = new float[inputs.get(i).size()];
+        for (int i = 0; i < grads.length; i++) { // recycled, and zeroed: the pairs' products add into them
+            if (need[i]) java.util.Arrays.fill(grads[i] = RecycledArrays.take(inputs.get(i).size()), 0f);
+        }
         float[] dq = grads[inputs.indexOf(q.t())], dk = grads[inputs.indexOf(k.t())], dvv = grads[inputs.indexOf(v.t())];
         Gemm gemm = Gemms.get();
         int pairs = batch * heads, square = tq * tk;
@@ -176,7 +179,7 @@ public final class Attention {
             }
         });
         Tensor[] result = new Tensor[grads.length];
-        for (int i = 0; i < grads.length; i++) if (grads[i] != null) result[i] = Tensor.of(grads[i], inputs.get(i).shape());
+        for (int i = 0; i < grads.length; i++) if (grads[i] != null) result[i] = Tensor.ofRecyclable(grads[i], inputs.get(i).shape());
         return result;
     }
 

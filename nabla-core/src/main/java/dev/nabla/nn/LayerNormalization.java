@@ -3,6 +3,7 @@ package dev.nabla.nn;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.ColumnSums;
 import dev.nabla.kernels.LayerNorm;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Tensor;
 
 import java.util.Map;
@@ -60,12 +61,12 @@ public class LayerNormalization extends Layer {
                 + "dgamma = sum of dy * xhat, dbeta = sum of dy over the rows, dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std"
                 + " with dxhat = dy * gamma", out, (grad, need) -> {
             float[] dy = grad.data();
-            float[] dx = need[0] ? new float[xs.length] : null;
+            float[] dx = need[0] ? RecycledArrays.take(xs.length) : null;
             if (dx != null) LayerNorm.inputGradient(dy, g, xhat, rstd, dx);
             float[] dg = need[1] ? new float[d] : null, db = need[2] ? new float[d] : null;
             if (dg != null) ColumnSums.addProductsInto(dy, xhat, rows, d, dg);
             if (db != null) ColumnSums.addInto(dy, 0, rows, d, db, 0);
-            return new Tensor[] {dx == null ? null : Tensor.of(dx, x.shape()), dg == null ? null : Tensor.of(dg, d),
+            return new Tensor[] {dx == null ? null : Tensor.ofRecyclable(dx, x.shape()), dg == null ? null : Tensor.of(dg, d),
                     db == null ? null : Tensor.of(db, d)};
         }, x, gamma, beta);
     }

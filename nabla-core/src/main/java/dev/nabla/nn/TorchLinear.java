@@ -3,6 +3,7 @@ package dev.nabla.nn;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.ColumnSums;
 import dev.nabla.kernels.Gemms;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
@@ -44,9 +45,9 @@ final class TorchLinear {
             float[] dy = g.data();
             Tensor[] grads = new Tensor[need.length];
             if (need[0]) {
-                float[] dx = new float[m * k];
+                float[] dx = RecycledArrays.take(m * k);
                 Gemms.get().sgemm(false, false, m, k, n, 1f, dy, 0, n, weight.data(), wOff, k, 0f, dx, 0, k);
-                grads[0] = Tensor.of(dx, s);
+                grads[0] = Tensor.ofRecyclable(dx, s);
             }
             if (need[1]) {
                 float[] dw = new float[weight.size()];

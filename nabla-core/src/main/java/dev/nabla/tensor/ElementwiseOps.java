@@ -4,6 +4,7 @@ import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.BinaryOp;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gelu;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.kernels.UnaryOp;
 
 import java.util.Arrays;
@@ -174,9 +175,9 @@ final class ElementwiseOps {
 
     private static Tensor geluBackward(Tensor g, Tensor a) {
         // d/dx [x Phi(x)] = Phi(x) + x phi(x)
-        float[] r = new float[a.data.length];
+        float[] r = RecycledArrays.take(a.data.length);
         Gelu.backward(a.data, g.data, r);
-        return new Tensor(r, a.shape);
+        return Tensor.ofRecyclable(r, a.shape);
     }
 
     private static Tensor geluTanhBackward(Tensor g, Tensor a) {

@@ -32,6 +32,8 @@ public final class Tensor {
     /** zeroGrad() was called and grad's buffer not written since: its contents count as zeros. */
     private boolean gradZeroed;
     private Node node;
+    /** data is a gradient in an array from RecycledArrays, which the engine gives back once it has no use for it. */
+    private boolean recyclable;
 
     Tensor(float[] data, int[] shape) {
         this.data = data;
@@ -39,6 +41,25 @@ public final class Tensor {
     }
 
     // ---------------------------------------------------------------- creation
+
+    /**
+     * As {@link #of}, for a gradient an op's backward rule computed into an array from
+     * {@link dev.nabla.kernels.RecycledArrays#take}: the engine gives the array back once its backward pass has no
+     * more use for it (the rule that reads it has run, and no pending gradient shares it), so that the next step's
+     * gradients are computed into memory that is already in the cache instead of newly zeroed memory (W7's
+     * backward pass allocated 7.5 GB a run). For the engine's and the built-in ops' use: a rule may read the
+     * gradient it is given only during its call (see {@link dev.nabla.autograd.Node.Backward#apply}).
+     */
+    public static Tensor ofRecyclable(float[] data, int... shape) {
+        Tensor t = of(data, shape);
+        t.recyclable = true;
+        return t;
+    }
+
+    /** Whether {@link #data} is a recycled gradient array ({@link #ofRecyclable}). */
+    public boolean isRecyclable() {
+        return recyclable;
+    }
 
     /** Wraps a flat row-major array (not copied) with the given shape; no shape means 1-D. */
     public static Tensor of(float[] data, int... shape) {

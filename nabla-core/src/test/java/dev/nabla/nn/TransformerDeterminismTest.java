@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,62 @@ class TransformerDeterminismTest {
                 assertThat(RecurrenceDeterminismTest.firstDifference(grads.get(i).data(), first.get(i)))
                         .as("gradient of input " + i + ", run " + run + ": first differing index").isEqualTo(-1);
             }
+        }
+    }
+
+    /**
+     * A plain backward pass ({@link Autograd#backward}, leaf gradients) computes its gradients, and the layer its saved
+     * state, into recycled arrays ({@link RecycledArrays}), given back during the pass as soon as they are consumed;
+     * {@link Autograd#grad} hands its gradients out and recycles none. Both give the same bits: on new arrays, on
+     * arrays filled with NaN beforehand, and after a pass on other inputs. This fails if an array went back while a
+     * later rule still read it, or if a taker read an element before writing it.
+     */
+    @Test
+    void aPlainBackwardPassOnRecycledArraysGivesTheBitsOfOneThatRecyclesNone() {
+        Layer.resetNames();
+        TransformerEncoderLayer enc = new TransformerEncoderLayer(null, 64, 4, 128, 0.0, TransformerBlock.FeedForwardActivation.GELU, true, 1e-5);
+        Tensor x = Tensor.randn(new Rng(23), 128, 16, 64).requiresGrad(true), other = Tensor.randn(new Rng(24), 128, 16, 64).requiresGrad(true);
+        enc.buildFor(x.shape());
+        Tensor up = Tensor.randn(new Rng(25), 128, 16, 64);
+        List<Tensor> in = new ArrayList<>(List.of(x));
+        for (Weight w : enc.weights()) in.add(w.value());
+        List<float[]> want = new ArrayList<>();
+        for (Tensor g : Autograd.grad(forward(enc, x), in, up, false)) want.add(g.data().clone());
+        int[] lengths = {128 * 16 * 64, 128 * 16 * 128, 128 * 16 * 192, 128 * 16};
+        for (int n : lengths) for (int i = 0; i < 8; i++) RecycledArrays.take(n);
+        assertSameBits(plainPass(enc, in, up), want, "on new arrays");
+        for (int n : lengths) {
+            for (int i = 0; i < 8; i++) RecycledArrays.take(n);
+            for (int i = 0; i < 4; i++) {
+                float[] poison = new float[n];
+                java.util.Arrays.fill(poison, Float.NaN);
+                RecycledArrays.give(poison);
+            }
+        }
+        assertSameBits(plainPass(enc, in, up), want, "over NaN");
+        Autograd.backward(forward(enc, other), up, false);
+        assertSameBits(plainPass(enc, in, up), want, "after other inputs");
+    }
+
+    /** The layer through a GELU, whose rule's recycled gradient the residual add then hands to two rules. */
+    private static Tensor forward(TransformerEncoderLayer enc, Tensor x) {
+        return enc.apply(x).gelu(false);
+    }
+
+    /** The gradients of the inputs (x, then the weights) of one plain backward pass from up. */
+    private static List<float[]> plainPass(TransformerEncoderLayer enc, List<Tensor> in, Tensor up) {
+        for (Tensor t : in) t.setGrad(null);
+        Autograd.backward(forward(enc, in.get(0)), up, false);
+        List<float[]> all = new ArrayList<>();
+        for (Tensor t : in) all.add(t.grad().data().clone());
+        return all;
+    }
+
+    private static void assertSameBits(List<float[]> got, List<float[]> want, String when) {
+        for (int i = 0; i < want.size(); i++) {
+            assertThat(RecurrenceDeterminismTest.firstDifference(got.get(i), want.get(i)))
+                    .as((i == 0 ? "gradient of x" : "gradient of weight " + (i - 1)) + " " + when + ": first differing index")
+                    .isEqualTo(-1);
         }
     }
 }
