@@ -5,6 +5,7 @@ import dev.nabla.autograd.Node;
 import dev.nabla.kernels.ColumnSums;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemms;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Tensor;
 
 /**
@@ -38,17 +39,17 @@ final class Affine {
                 ? "for Y = relu(Z), Z = X @ W + b: dZ = dY where Z > 0 or NaN (else 0), then dX = dZ @ W^T,"
                         + " dW = X^T @ dZ, db = dZ summed over the rows"
                 : "for Y = X @ W + b: dX = dY @ W^T, dW = X^T @ dY, db = dY summed over the rows", y, (g, need, leaves) -> {
-            float[] dz = g.data();
-            if (relu) {
-                float[] masked = new float[dz.length];
+            float[] dz = g.data(), masked = null;
+            if (relu) { // this rule's own scratch: recycled, every element written, given back below
+                masked = RecycledArrays.take(dz.length);
                 Elementwise.reluGradientFromOutput(out, 0, dz, 0, masked, 0, dz.length);
                 dz = masked;
             }
             Tensor[] grads = new Tensor[need.length];
             if (need[0]) {
-                float[] dx = new float[m * k];
+                float[] dx = RecycledArrays.take(m * k);
                 Gemms.get().sgemm(false, true, m, k, n, 1f, dz, 0, n, kernel.data(), 0, n, 0f, dx, 0, k);
-                grads[0] = Tensor.of(dx, m, k);
+                grads[0] = Tensor.ofRecyclable(dx, m, k);
             }
             if (need[1]) {
                 // A large kernel's gradient goes straight into its .grad() when the backward pass allows it, written
@@ -63,6 +64,7 @@ final class Affine {
                 ColumnSums.addInto(dz, 0, m, n, db, 0);
                 grads[2] = Tensor.of(db, n);
             }
+            RecycledArrays.give(masked);
             return grads;
         }, inputs);
     }

@@ -5,6 +5,7 @@ import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.Parallel;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.kernels.Reduce;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
@@ -158,7 +159,9 @@ final class Convolution {
         int filters = k.dim(0), rows = u.rows(), plane = u.columns(), image = filters * plane, samples = u.samples();
         boolean needKernel = need[1], needBias = need.length > 2 && need[2], needInput = need[0];
         float[] w = k.data();
-        float[] dx = needInput ? new float[Shape.size(u.inputShape())] : null;
+        float[] dx = needInput ? RecycledArrays.take(Shape.size(u.inputShape())) : null;
+        if (dx != null) Arrays.fill(dx, 0f); // recycled; the samples' columns are added into it
+
         int chunk = Math.max(1, (samples + KERNEL_GRADIENT_CHUNKS - 1) / KERNEL_GRADIENT_CHUNKS);
         int chunks = (samples + chunk - 1) / chunk;
         float[][] dkParts = new float[chunks][];
@@ -186,7 +189,7 @@ final class Convolution {
             dbParts[from / chunk] = db;
         });
         Tensor[] grads = new Tensor[need.length];
-        if (needInput) grads[0] = Tensor.of(dx, u.inputShape());
+        if (needInput) grads[0] = Tensor.ofRecyclable(dx, u.inputShape());
         if (needKernel) {
             float[] dk = dkParts[0];
             for (int p = 1; p < chunks; p++) for (int i = 0; i < dk.length; i++) dk[i] += dkParts[p][i];

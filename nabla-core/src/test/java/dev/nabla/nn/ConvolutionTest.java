@@ -87,6 +87,32 @@ class ConvolutionTest {
         }
     }
 
+    /**
+     * The fused convolution's and the dense layer's backward rules compute into recycled arrays (RecycledArrays):
+     * filled with NaN beforehand, they give the bits of new ones. This fails if a rule reads an element of one before
+     * writing it (the convolution adds each sample's columns into its input's gradient).
+     */
+    @Test
+    void gradientsComputedIntoRecycledArraysFullOfNaNAreThoseOfNewArrays() {
+        List<Tensor> in = new ArrayList<>(leaves(new int[] {9, 2, 7, 7}, new int[] {4, 2, 3, 3}, true));
+        in.add(Tensor.randn(new Rng(8), 16, 5).requiresGrad(true));
+        Supplier<Tensor> net = () -> Affine.apply(ConvReluMaxPool.apply(in.get(0), in.get(1), in.get(2), 1, Padding.VALID)
+                .reshape(9, 16), in.get(3), null, true);
+        int[] lengths = {9 * 2 * 7 * 7, 9 * 16, 9 * 5};
+        for (int n : lengths) for (int i = 0; i < 8; i++) dev.nabla.kernels.RecycledArrays.take(n);
+        List<float[]> fresh = valueAndGradients(net, in);
+        for (int n : lengths) {
+            for (int i = 0; i < 8; i++) dev.nabla.kernels.RecycledArrays.take(n);
+            for (int i = 0; i < 4; i++) {
+                float[] poison = new float[n];
+                java.util.Arrays.fill(poison, Float.NaN);
+                dev.nabla.kernels.RecycledArrays.give(poison);
+            }
+        }
+        List<float[]> recycled = valueAndGradients(net, in);
+        for (int i = 0; i < fresh.size(); i++) assertThat(recycled.get(i)).as("value or gradient " + i).containsExactly(fresh.get(i));
+    }
+
     /** Bytes allocated so far by all live threads (the worker threads too). */
     private static long allocatedBytes() {
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
