@@ -10,8 +10,8 @@ class ReduceTest {
 
     /**
      * Sums, maxima and minima over the middle of [outer, r, inner], on shapes that threads split by blocks, by columns
-     * of one block and by rows: each output is the reduction in order of j (sums in double; a contiguous row in four partial
-     * sums), whichever thread took it.
+     * of one block and by rows: each output is the reduction in order of j (sums in double; a contiguous row in four
+     * partial sums), whichever thread took it.
      */
     @Test
     void eachOutputIsTheInOrderReductionOfItsColumnWhateverTheSplit() {

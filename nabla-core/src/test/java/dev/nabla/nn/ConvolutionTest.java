@@ -99,16 +99,9 @@ class ConvolutionTest {
         Supplier<Tensor> net = () -> Affine.apply(ConvReluMaxPool.apply(in.get(0), in.get(1), in.get(2), 1, Padding.VALID)
                 .reshape(9, 16), in.get(3), null, true);
         int[] lengths = {9 * 2 * 7 * 7, 9 * 16, 9 * 5};
-        for (int n : lengths) for (int i = 0; i < 8; i++) dev.nabla.kernels.RecycledArrays.take(n);
+        dev.nabla.testing.RecycledPool.drain(lengths);
         List<float[]> fresh = valueAndGradients(net, in);
-        for (int n : lengths) {
-            for (int i = 0; i < 8; i++) dev.nabla.kernels.RecycledArrays.take(n);
-            for (int i = 0; i < 4; i++) {
-                float[] poison = new float[n];
-                java.util.Arrays.fill(poison, Float.NaN);
-                dev.nabla.kernels.RecycledArrays.give(poison);
-            }
-        }
+        dev.nabla.testing.RecycledPool.poison(lengths);
         List<float[]> recycled = valueAndGradients(net, in);
         for (int i = 0; i < fresh.size(); i++) assertThat(recycled.get(i)).as("value or gradient " + i).containsExactly(fresh.get(i));
     }

@@ -1,9 +1,9 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
-import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.testing.RecycledPool;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,14 +22,8 @@ class RecurrenceDeterminismTest {
     @ParameterizedTest
     @EnumSource(Recurrence.Cell.class)
     void theSameInputsGiveBitIdenticalOutputsAndGradientsEveryTime(Recurrence.Cell cell) {
-        Rng rng = new Rng(11);
-        int g = cell.gates * H;
-        List<Tensor> in = List.of(Tensor.randn(rng, B, T, D), Tensor.randn(rng, g, D).mul(0.2f),
-                Tensor.randn(rng, g, H).mul(0.2f), Tensor.randn(rng, g).mul(0.2f), Tensor.randn(rng, g).mul(0.2f));
-        for (Tensor t : in) t.requiresGrad(true);
-        float[] m = new float[B * T];
-        for (int i = 0; i < m.length; i++) m[i] = (i % T) < T - (i / T) % 5 ? 1f : 0f; // some rows padded at the end
-        Tensor mask = Tensor.of(m, B, T);
+        List<Tensor> in = inputs(cell, new Rng(11));
+        Tensor mask = mask();
         Tensor up = null;
         float[] firstOut = null;
         List<Tensor> first = null;
@@ -51,34 +45,22 @@ class RecurrenceDeterminismTest {
     }
 
     /**
-     * The saved gates and states come from {@link RecycledArrays}, holding whatever the last pass left there: filled
-     * with NaN beforehand, they give the bits of new (zeroed) arrays. This fails if the pass reads an element it did
-     * not write first, such as the zero initial states or a padded step's gradient.
+     * The saved gates and states come from {@link dev.nabla.kernels.RecycledArrays}, holding whatever the last pass
+     * left there: filled with NaN beforehand, they give the bits of new (zeroed) arrays. This fails if the pass reads
+     * an element it did not write first, such as the zero initial states or a padded step's gradient.
      */
     @ParameterizedTest
     @EnumSource(Recurrence.Cell.class)
     void recycledArraysFullOfNaNGiveTheBitsOfNewOnes(Recurrence.Cell cell) {
-        Rng rng = new Rng(13);
         int g = cell.gates * H;
-        List<Tensor> in = List.of(Tensor.randn(rng, B, T, D), Tensor.randn(rng, g, D).mul(0.2f),
-                Tensor.randn(rng, g, H).mul(0.2f), Tensor.randn(rng, g).mul(0.2f), Tensor.randn(rng, g).mul(0.2f));
-        for (Tensor t : in) t.requiresGrad(true);
-        float[] m = new float[B * T];
-        for (int i = 0; i < m.length; i++) m[i] = (i % T) < T - (i / T) % 5 ? 1f : 0f;
-        Tensor mask = Tensor.of(m, B, T), up = Tensor.randn(new Rng(14), B, T + cell.states(), H);
+        List<Tensor> in = inputs(cell, new Rng(13));
+        Tensor mask = mask(), up = Tensor.randn(new Rng(14), B, T + cell.states(), H);
         int[] lengths = {B * T * g, B * (T + 1) * H, B * T * H, B * T * D, B * T * (D + H), (D + H) * g, D * g, H * g};
-        for (int n : lengths) for (int i = 0; i < 8; i++) RecycledArrays.take(n); // none left: the first pass gets new ones
+        RecycledPool.drain(lengths);
         Tensor out = Recurrence.run(cell, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
         float[] fresh = out.data().clone();
         List<Tensor> freshGrads = Autograd.grad(out, in, up, false);
-        for (int n : lengths) {
-            for (int i = 0; i < 8; i++) RecycledArrays.take(n);
-            for (int i = 0; i < 4; i++) {
-                float[] poison = new float[n];
-                java.util.Arrays.fill(poison, Float.NaN);
-                RecycledArrays.give(poison);
-            }
-        }
+        RecycledPool.poison(lengths);
         out = Recurrence.run(cell, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
         assertThat(firstDifference(out.data(), fresh)).as(cell + " output: first differing index").isEqualTo(-1);
         List<Tensor> grads = Autograd.grad(out, in, up, false);
@@ -86,6 +68,22 @@ class RecurrenceDeterminismTest {
             assertThat(firstDifference(grads.get(i).data(), freshGrads.get(i).data()))
                     .as(cell + " gradient of input " + i + ": first differing index").isEqualTo(-1);
         }
+    }
+
+    /** x [B, T, D] and the weights and biases of the cell, all requiring grad. */
+    private static List<Tensor> inputs(Recurrence.Cell cell, Rng rng) {
+        int g = cell.gates * H;
+        List<Tensor> in = List.of(Tensor.randn(rng, B, T, D), Tensor.randn(rng, g, D).mul(0.2f),
+                Tensor.randn(rng, g, H).mul(0.2f), Tensor.randn(rng, g).mul(0.2f), Tensor.randn(rng, g).mul(0.2f));
+        for (Tensor t : in) t.requiresGrad(true);
+        return in;
+    }
+
+    /** [B, T] with some rows padded at the end. */
+    private static Tensor mask() {
+        float[] m = new float[B * T];
+        for (int i = 0; i < m.length; i++) m[i] = (i % T) < T - (i / T) % 5 ? 1f : 0f;
+        return Tensor.of(m, B, T);
     }
 
     /** The first index where the two arrays differ in any bit, or -1 (a short message instead of two long arrays). */

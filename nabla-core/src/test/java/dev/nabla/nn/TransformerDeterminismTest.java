@@ -1,9 +1,9 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
-import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Rng;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.testing.RecycledPool;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -50,8 +50,8 @@ class TransformerDeterminismTest {
     }
 
     /**
-     * A plain backward pass ({@link Autograd#backward}, leaf gradients) computes its gradients, and the layer its saved
-     * state, into recycled arrays ({@link RecycledArrays}), given back during the pass as soon as they are consumed;
+     * A plain backward pass ({@link Autograd#backward}, leaf gradients) computes the layer's gradients into recycled
+     * arrays ({@link dev.nabla.kernels.RecycledArrays}), given back during the pass as soon as they are consumed;
      * {@link Autograd#grad} hands its gradients out and recycles none. Both give the same bits: on new arrays, on
      * arrays filled with NaN beforehand, and after a pass on other inputs. This fails if an array went back while a
      * later rule still read it, or if a taker read an element before writing it.
@@ -60,7 +60,8 @@ class TransformerDeterminismTest {
     void aPlainBackwardPassOnRecycledArraysGivesTheBitsOfOneThatRecyclesNone() {
         Layer.resetNames();
         TransformerEncoderLayer enc = new TransformerEncoderLayer(null, 64, 4, 128, 0.0, TransformerBlock.FeedForwardActivation.GELU, true, 1e-5);
-        Tensor x = Tensor.randn(new Rng(23), 128, 16, 64).requiresGrad(true), other = Tensor.randn(new Rng(24), 128, 16, 64).requiresGrad(true);
+        Tensor x = Tensor.randn(new Rng(23), 128, 16, 64).requiresGrad(true);
+        Tensor other = Tensor.randn(new Rng(24), 128, 16, 64).requiresGrad(true);
         enc.buildFor(x.shape());
         Tensor up = Tensor.randn(new Rng(25), 128, 16, 64);
         List<Tensor> in = new ArrayList<>(List.of(x));
@@ -68,16 +69,9 @@ class TransformerDeterminismTest {
         List<float[]> want = new ArrayList<>();
         for (Tensor g : Autograd.grad(forward(enc, x), in, up, false)) want.add(g.data().clone());
         int[] lengths = {128 * 16 * 64, 128 * 16 * 128, 128 * 16 * 192, 128 * 16};
-        for (int n : lengths) for (int i = 0; i < 8; i++) RecycledArrays.take(n);
+        RecycledPool.drain(lengths);
         assertSameBits(plainPass(enc, in, up), want, "on new arrays");
-        for (int n : lengths) {
-            for (int i = 0; i < 8; i++) RecycledArrays.take(n);
-            for (int i = 0; i < 4; i++) {
-                float[] poison = new float[n];
-                java.util.Arrays.fill(poison, Float.NaN);
-                RecycledArrays.give(poison);
-            }
-        }
+        RecycledPool.poison(lengths);
         assertSameBits(plainPass(enc, in, up), want, "over NaN");
         Autograd.backward(forward(enc, other), up, false);
         assertSameBits(plainPass(enc, in, up), want, "after other inputs");
