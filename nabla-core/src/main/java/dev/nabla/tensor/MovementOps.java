@@ -2,6 +2,7 @@ package dev.nabla.tensor;
 
 import dev.nabla.autograd.Autograd;
 import dev.nabla.kernels.Elementwise;
+import dev.nabla.kernels.RecycledArrays;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -263,13 +264,14 @@ final class MovementOps {
         final int from = s, n = count, fOuter = outer, fInner = inner;
         return Autograd.record("slice", () -> "the gradient goes back to the positions that were sliced out; the others get 0",
                 new Tensor(out, outShape), (g, need) -> {
-            float[] grad = new float[a.data.length];
+            float[] grad = RecycledArrays.take(a.data.length);
+            Arrays.fill(grad, 0f); // recycled: the positions not sliced out keep these zeros
             for (int o = 0; o < fOuter; o++) {
                 for (int j = 0; j < n; j++) {
                     System.arraycopy(g.data, (o * n + j) * fInner, grad, (o * dim + from + j * step) * fInner, fInner);
                 }
             }
-            return new Tensor[] {new Tensor(grad, a.shape)};
+            return new Tensor[] {Tensor.ofRecyclable(grad, a.shape)};
         }, a);
     }
 

@@ -2,6 +2,7 @@ package dev.nabla.autograd;
 
 import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.testing.RecycledPool;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,5 +73,17 @@ class RecycledGradientsTest {
         assertThat(RecycledArrays.take(N)).isNotSameAs(made[1]);
         Autograd.grad(y, java.util.List.of(x), Tensor.ones(N), false);
         assertThat(RecycledArrays.take(N)).isNotSameAs(made[1]);
+    }
+
+    /** A slice's gradient is a recycled array: zero, whatever it held, where nothing was sliced out. */
+    @Test
+    void aSlicesGradientIsZeroOutsideTheSliceOverARecycledArrayFullOfNaN() {
+        int rows = 3, cols = N / 3 + 1; // [3, 2640]: a length nothing else takes
+        RecycledPool.poison(rows * cols);
+        Tensor x = Tensor.zeros(rows, cols).requiresGrad(true);
+        Tensor y = twice(x.slice(1, 1, cols, 2).reshape(-1), new float[1][], 0);
+        Autograd.backward(y, Tensor.ones(y.size()), false);
+        float[] g = x.grad().data();
+        for (int i = 0; i < g.length; i++) assertThat(g[i]).as("at %d", i).isEqualTo(i % cols % 2 == 1 ? 2f : 0f);
     }
 }
