@@ -1,6 +1,7 @@
 package dev.nabla.kernels;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,7 +20,8 @@ import java.util.Map;
  */
 public final class RecycledArrays {
 
-    static final int PER_LENGTH = 4;
+    /** Arrays of one length kept at most. */
+    public static final int PER_LENGTH = 4;
     static final long MAX_FLOATS = 32L << 20; // 128 MB
 
     private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
@@ -34,6 +36,13 @@ public final class RecycledArrays {
         float[] a = free == null ? null : free.poll();
         if (a == null) return new float[length];
         held -= length;
+        return a;
+    }
+
+    /** As {@link #take}, filled with zeros: for a caller that adds into it. */
+    public static float[] takeZeroed(int length) {
+        float[] a = take(length);
+        Arrays.fill(a, 0f);
         return a;
     }
 

@@ -179,7 +179,7 @@ public final class VectorGemm implements Gemm {
     private static void depthHalves(boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
                                     float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         int half = k / 2;
-        float[] second = new float[m * n];
+        float[] second = RecycledArrays.take(m * n); // written whole (beta 0)
         Parallel.forRange(2, 1, (from, to) -> {
             for (int h = from; h < to; h++) {
                 if (h == 0) {
@@ -194,6 +194,7 @@ public final class VectorGemm implements Gemm {
             int r = cOffset + i * ldc, t = i * n;
             for (int j = 0; j < n; j++) c[r + j] += second[t + j];
         }
+        RecycledArrays.give(second);
     }
 
     /**

@@ -147,9 +147,8 @@ public final class Attention {
     private static Tensor[] backward(float[] dO, boolean[] need, List<Tensor> inputs, View q, View k, View v, View out,
                                      float[] p, int batch, int heads, int tq, int tk, int dh, int dv, float scale) {
         float[][] grads = new float[inputs.size()][];
-        for (int i = 0; i < grads.length; i++) { // recycled, and zeroed: the pairs' products add into them
-            if (need[i]) java.util.Arrays.fill(grads[i] = RecycledArrays.take(inputs.get(i).size()), 0f);
-        }
+        // zeroed: the pairs' products add into them
+        for (int i = 0; i < grads.length; i++) if (need[i]) grads[i] = RecycledArrays.takeZeroed(inputs.get(i).size());
         float[] dq = grads[inputs.indexOf(q.t())], dk = grads[inputs.indexOf(k.t())], dvv = grads[inputs.indexOf(v.t())];
         Gemm gemm = Gemms.get();
         int pairs = batch * heads, square = tq * tk;

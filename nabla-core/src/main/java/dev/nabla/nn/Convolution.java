@@ -159,9 +159,8 @@ final class Convolution {
         int filters = k.dim(0), rows = u.rows(), plane = u.columns(), image = filters * plane, samples = u.samples();
         boolean needKernel = need[1], needBias = need.length > 2 && need[2], needInput = need[0];
         float[] w = k.data();
-        float[] dx = needInput ? RecycledArrays.take(Shape.size(u.inputShape())) : null;
-        if (dx != null) Arrays.fill(dx, 0f); // recycled; the samples' columns are added into it
-
+        // zeroed: the samples' columns are added into it
+        float[] dx = needInput ? RecycledArrays.takeZeroed(Shape.size(u.inputShape())) : null;
         int chunk = Math.max(1, (samples + KERNEL_GRADIENT_CHUNKS - 1) / KERNEL_GRADIENT_CHUNKS);
         int chunks = (samples + chunk - 1) / chunk;
         float[][] dkParts = new float[chunks][];

@@ -18,9 +18,9 @@ import dev.nabla.tensor.Tensor;
  * <p>Forward: one GEMM projects every step's input at once ({@code [B*T, D] x [D, G]}, G = gates * H), then each
  * step computes {@code h W_hh^T} ({@code [B, H] x [H, G]}, W_hh laid out for the GEMM once per pass), adds it to
  * that step's rows in place and applies the gate functions there, keeping the activated gates, the states and (GRU)
- * the hidden product of the candidate for the backward pass. Backward walks the steps in reverse with one GEMM per step for the gradient flowing to the previous state,
- * keeping every step's pre-activation gradients (in place of the gates), then over all steps one GEMM for dX and one
- * for dW_ih and dW_hh together (two for the GRU).
+ * the hidden product of the candidate for the backward pass. Backward walks the steps in reverse with one GEMM per
+ * step for the gradient flowing to the previous state, keeping every step's pre-activation gradients (in place of the
+ * gates), then over all steps one GEMM for dX and one for dW_ih and dW_hh together (two for the GRU).
  *
  * <p>The gate functions run over each row's gates at once ({@link Activations}; for the LSTM, the whole cell forward and
  * backward in one pass, {@link LstmCell}; both vectorised where the Vector API is), and each worker thread takes its

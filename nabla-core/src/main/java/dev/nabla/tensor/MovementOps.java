@@ -264,8 +264,7 @@ final class MovementOps {
         final int from = s, n = count, fOuter = outer, fInner = inner;
         return Autograd.record("slice", () -> "the gradient goes back to the positions that were sliced out; the others get 0",
                 new Tensor(out, outShape), (g, need) -> {
-            float[] grad = RecycledArrays.take(a.data.length);
-            Arrays.fill(grad, 0f); // recycled: the positions not sliced out keep these zeros
+            float[] grad = RecycledArrays.takeZeroed(a.data.length); // the positions not sliced out keep these zeros
             for (int o = 0; o < fOuter; o++) {
                 for (int j = 0; j < n; j++) {
                     System.arraycopy(g.data, (o * n + j) * fInner, grad, (o * dim + from + j * step) * fInner, fInner);

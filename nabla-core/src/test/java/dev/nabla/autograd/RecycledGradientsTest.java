@@ -27,10 +27,6 @@ class RecycledGradientsTest {
         }, x);
     }
 
-    private static void drain() {
-        for (int i = 0; i < 8; i++) RecycledArrays.take(N);
-    }
-
     private static Tensor input() {
         float[] v = new float[N];
         for (int i = 0; i < N; i++) v[i] = i % 5 - 2;
@@ -39,7 +35,7 @@ class RecycledGradientsTest {
 
     @Test
     void aConsumedGradientGoesBackAndTheNextTakerGetsIt() {
-        drain();
+        RecycledPool.drain(N);
         float[][] made = new float[2][];
         Tensor x = input();
         Tensor y = twice(twice(x, made, 0), made, 1); // made[1] is consumed by the first twice's rule, made[0] by the leaf
@@ -51,7 +47,7 @@ class RecycledGradientsTest {
 
     @Test
     void aGradientTwoRulesShareGoesBackOnceAfterBothRan() {
-        drain();
+        RecycledPool.drain(N);
         float[][] made = new float[3][];
         Tensor x = input();
         Tensor a = twice(x, made, 0), b = twice(x, made, 1);
@@ -65,7 +61,7 @@ class RecycledGradientsTest {
 
     @Test
     void nothingGoesBackWhileTheGraphIsRetainedOrGradientsAreHandedOut() {
-        drain();
+        RecycledPool.drain(N);
         float[][] made = new float[2][];
         Tensor x = input();
         Tensor y = twice(twice(x, made, 0), made, 1);

@@ -1,5 +1,6 @@
 package dev.nabla.kernels;
 
+import dev.nabla.testing.RecycledPool;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +10,7 @@ class RecycledArraysTest {
     @Test
     void anArrayGivenBackIsTakenAgainByTheNextCallerOfItsLengthOnlyOnce() {
         int n = 12_345;
-        drain(n);
+        RecycledPool.drain(n);
         float[] a = new float[n];
         RecycledArrays.give(a);
         RecycledArrays.give(a); // given twice, kept once
@@ -21,7 +22,7 @@ class RecycledArraysTest {
     @Test
     void atMostAFewArraysOfOneLengthAreKept() {
         int n = 23_456;
-        drain(n);
+        RecycledPool.drain(n);
         float[][] given = new float[RecycledArrays.PER_LENGTH + 2][];
         for (int i = 0; i < given.length; i++) RecycledArrays.give(given[i] = new float[n]);
         int back = 0;
@@ -31,10 +32,5 @@ class RecycledArraysTest {
         }
         assertThat(back).isEqualTo(RecycledArrays.PER_LENGTH);
         RecycledArrays.give(null); // nothing to keep
-    }
-
-    /** Takes every kept array of length n. */
-    private static void drain(int n) {
-        for (int i = 0; i < 2 * RecycledArrays.PER_LENGTH; i++) RecycledArrays.take(n);
     }
 }

@@ -12,14 +12,14 @@ public final class RecycledPool {
 
     /** Takes every kept array of these lengths, so that the next takers get new (zeroed) arrays. */
     public static void drain(int... lengths) {
-        for (int n : lengths) for (int i = 0; i < 8; i++) RecycledArrays.take(n);
+        for (int n : lengths) for (int i = 0; i < RecycledArrays.PER_LENGTH; i++) RecycledArrays.take(n);
     }
 
     /** Leaves arrays full of NaN, and only those, for the next takers of these lengths. */
     public static void poison(int... lengths) {
         drain(lengths);
         for (int n : lengths) {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < RecycledArrays.PER_LENGTH; i++) {
                 float[] nan = new float[n];
                 Arrays.fill(nan, Float.NaN);
                 RecycledArrays.give(nan);
