@@ -1,20 +1,32 @@
 package dev.nabla.kernels;
 
 /**
- * One LSTM step for one row, forward and backward, in a single pass over the hidden units: the gate functions, the
- * new cell and hidden state, and (backward) the pre-activation gradients, with the Vector API where it is present.
- * A row's gates are {@code [i, f, g, o]}, each {@code h} long (PyTorch's order).
+ * One LSTM step for a block of rows, forward and backward: the gate functions, the new cell and hidden state, and
+ * (backward) the pre-activation gradients, with the Vector API where it is present. A row's gates are
+ * {@code [i, f, g, o]}, each {@code h} long (PyTorch's order). Row {@code r} of the block lies {@code r} strides
+ * ({@link Strides}) after the offsets given for row 0 in every array but the bias.
  *
  * <p>Written apart from the recurrence because the backward pass writes the gradients over the gates it reads, so
  * the JIT cannot vectorise the loop by itself (it cannot tell the reads from the writes), and the forward pass's
- * separate loops (bias, three activations, the state) each walked the row again.
+ * separate loops (bias, three activations, the state) each walked the row again. A block rather than a row because
+ * a row of 64 units is 4 vectors of one gate function: called per row, each call's few exps ran one after another
+ * at their latency, where a block's many rows keep the vector units busy.
  */
 public final class LstmCell {
 
-    interface Impl {
-        void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs);
+    /**
+     * How far apart consecutive rows lie: in the gates, in the hidden product (forward) or the state gradients dh
+     * and dc (backward), in the states (cs and hs) and in tanh(c) (tc).
+     */
+    public record Strides(int gates, int hidden, int states, int tanhCell) {
+    }
 
-        void backward(float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev, float[] dh, float[] dc, int q);
+    interface Impl {
+        void forward(int rows, Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                     float[] cs, int prev, int next, float[] tc, int at, float[] hs);
+
+        void backward(int rows, Strides st, float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev,
+                      float[] up, int uo, int upStride, float[] dh, float[] dc, int q);
     }
 
     static final Impl IMPL = choose();
@@ -23,33 +35,46 @@ public final class LstmCell {
     }
 
     /**
-     * Adds the hidden product {@code hidden[hz..hz+4h)} ({@code h W_hh^T}), then {@code bias}, to the row's input
-     * projections at {@code gates[z..z+4h)} and replaces the sums by the activated gates; then {@code c' = f c + i g}
-     * into {@code cs[next..]} (c from {@code cs[prev..]}), {@code tanh(c')} into {@code tc[at..]} and
-     * {@code h' = o tanh(c')} into {@code hs[next..]}.
+     * For each of {@code rows} rows: adds the hidden product {@code hidden[hz..hz+4h)} ({@code h W_hh^T}), then
+     * {@code bias}, to the row's input projections at {@code gates[z..z+4h)} and replaces the sums by the activated
+     * gates; then {@code c' = f c + i g} into {@code cs[next..]} (c from {@code cs[prev..]}), {@code tanh(c')} into
+     * {@code tc[at..]} and {@code h' = o tanh(c')} into {@code hs[next..]}.
      */
-    public static void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
-        IMPL.forward(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs);
+    public static void forward(int rows, Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                               float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
+        IMPL.forward(rows, st, gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs);
     }
 
     /**
-     * From the activated gates at {@code gates[z..]}, {@code tanh(c')} at {@code tc[at..]}, the previous cell state at
-     * {@code cs[prev..]} and the gradients {@code dh}, {@code dc} of the new states at {@code [q..q+h)}: writes the
-     * gradients of the four pre-activations over the gates, {@code dc} of the previous cell state over dc, and zeros
-     * over dh (the hidden product's GEMM adds the previous state's gradient there).
+     * For each of {@code rows} rows: adds the output's gradient {@code up[uo..uo+h)} (rows {@code upStride} apart) to
+     * dh, then from the activated gates at {@code gates[z..]}, {@code tanh(c')} at {@code tc[at..]}, the previous cell
+     * state at {@code cs[prev..]} and the gradients {@code dh}, {@code dc} of the new states at {@code [q..q+h)}:
+     * writes the gradients of the four pre-activations over the gates, {@code dc} of the previous cell state over
+     * dc, and zeros over dh (the hidden product's GEMM adds the previous state's gradient there).
      */
-    public static void backward(float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev, float[] dh, float[] dc, int q) {
-        IMPL.backward(gates, z, h, tc, at, cs, prev, dh, dc, q);
+    public static void backward(int rows, Strides st, float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev,
+                                float[] up, int uo, int upStride, float[] dh, float[] dc, int q) {
+        IMPL.backward(rows, st, gates, z, h, tc, at, cs, prev, up, uo, upStride, dh, dc, q);
     }
 
     /** The scalar implementation, and the vector one's tail (units {@code from..h}). */
     static final class Scalar implements Impl {
         @Override
-        public void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
-            forward(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, 0);
+        public void forward(int rows, Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                            float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
+            forward(rows, st, gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, 0);
         }
 
-        static void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int from) {
+        static void forward(int rows, Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                            float[] cs, int prev, int next, float[] tc, int at, float[] hs, int from) {
+            for (int r = 0; r < rows; r++) {
+                forwardRow(gates, z + r * st.gates(), hidden, hz + r * st.hidden(), bias, h, cs, prev + r * st.states(),
+                        next + r * st.states(), tc, at + r * st.tanhCell(), hs, from);
+            }
+        }
+
+        private static void forwardRow(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs,
+                                       int prev, int next, float[] tc, int at, float[] hs, int from) {
             for (int j = from; j < h; j++) {
                 float i = UnaryOp.sigmoid(gates[z + j] + hidden[hz + j] + bias[j]);
                 float f = UnaryOp.sigmoid(gates[z + h + j] + hidden[hz + h + j] + bias[h + j]);
@@ -67,14 +92,24 @@ public final class LstmCell {
         }
 
         @Override
-        public void backward(float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev, float[] dh, float[] dc, int q) {
-            backward(gates, z, h, tc, at, cs, prev, dh, dc, q, 0);
+        public void backward(int rows, Strides st, float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev,
+                             float[] up, int uo, int upStride, float[] dh, float[] dc, int q) {
+            backward(rows, st, gates, z, h, tc, at, cs, prev, up, uo, upStride, dh, dc, q, 0);
         }
 
-        static void backward(float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev, float[] dh, float[] dc, int q, int from) {
+        static void backward(int rows, Strides st, float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev,
+                             float[] up, int uo, int upStride, float[] dh, float[] dc, int q, int from) {
+            for (int r = 0; r < rows; r++) {
+                backwardRow(gates, z + r * st.gates(), h, tc, at + r * st.tanhCell(), cs, prev + r * st.states(),
+                        up, uo + r * upStride, dh, dc, q + r * st.hidden(), from);
+            }
+        }
+
+        private static void backwardRow(float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev,
+                                        float[] up, int uo, float[] dh, float[] dc, int q, int from) {
             for (int j = from; j < h; j++) {
                 float i = gates[z + j], f = gates[z + h + j], g = gates[z + 2 * h + j], o = gates[z + 3 * h + j];
-                float t = tc[at + j], dhj = dh[q + j];
+                float t = tc[at + j], dhj = dh[q + j] + up[uo + j];
                 float dcj = dc[q + j] + dhj * o * (1f - t * t);
                 gates[z + j] = dcj * g * i * (1f - i);
                 gates[z + h + j] = dcj * cs[prev + j] * f * (1f - f);

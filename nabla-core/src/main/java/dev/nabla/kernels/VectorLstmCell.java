@@ -9,7 +9,7 @@ final class VectorLstmCell implements LstmCell.Impl {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     /**
-     * In passes over the row, one gate function each: a single loop holding all five calls grew past what the JIT
+     * In passes over the block, one gate function each: a single loop holding all five calls grew past what the JIT
      * inlines, and a vector that crosses a call it does not inline is boxed on the heap (five times slower than this).
      * For the same reason the passes are called through one virtual call site with seven classes behind it, which the
      * JIT never inlines: each pass is then compiled on its own, whole. Called directly, the JIT inlined the first
@@ -17,66 +17,83 @@ final class VectorLstmCell implements LstmCell.Impl {
      * (the recurrence's cells took 40% longer so).
      */
     @Override
-    public void forward(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
+    public void forward(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                        float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
         int vectorPart = h - h % S.length();
-        for (Pass pass : FORWARD) pass.run(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
-        LstmCell.Scalar.forward(gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
+        for (Pass pass : FORWARD) pass.run(rows, st, gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
+        LstmCell.Scalar.forward(rows, st, gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
     }
 
     private static final Pass[] FORWARD = Pass.values();
 
-    /** The forward passes, in order, over units [0, n) of a row (arguments as {@link LstmCell#forward}). */
+    /** The forward passes, in order, over units [0, n) of each row (arguments as {@link LstmCell#forward}). */
     private enum Pass {
         INPUT_GATE {
             @Override
-            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
-                sigmoidOfSum(gates, z, hidden, hz, bias, 0, n);
+            void run(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                     float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int r = 0; r < rows; r++) sigmoidOfSum(gates, z + r * st.gates(), hidden, hz + r * st.hidden(), bias, 0, n);
             }
         },
         FORGET_GATE {
             @Override
-            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
-                sigmoidOfSum(gates, z + h, hidden, hz + h, bias, h, n);
+            void run(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                     float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int r = 0; r < rows; r++) sigmoidOfSum(gates, z + r * st.gates() + h, hidden, hz + r * st.hidden() + h, bias, h, n);
             }
         },
         CANDIDATE {
             @Override
-            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
-                tanhOfSum(gates, z + 2 * h, hidden, hz + 2 * h, bias, 2 * h, n);
+            void run(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                     float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int r = 0; r < rows; r++) tanhOfSum(gates, z + r * st.gates() + 2 * h, hidden, hz + r * st.hidden() + 2 * h, bias, 2 * h, n);
             }
         },
         OUTPUT_GATE {
             @Override
-            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
-                sigmoidOfSum(gates, z + 3 * h, hidden, hz + 3 * h, bias, 3 * h, n);
+            void run(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                     float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int r = 0; r < rows; r++) sigmoidOfSum(gates, z + r * st.gates() + 3 * h, hidden, hz + r * st.hidden() + 3 * h, bias, 3 * h, n);
             }
         },
         /** c' = f c + i g. */
         CELL {
             @Override
-            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
-                for (int j = 0; j < n; j += S.length()) {
-                    FloatVector.fromArray(S, gates, z + h + j).mul(FloatVector.fromArray(S, cs, prev + j)).add(FloatVector.fromArray(S, gates, z + j).mul(FloatVector.fromArray(S, gates, z + 2 * h + j))).intoArray(cs, next + j);
+            void run(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                     float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int r = 0; r < rows; r++) {
+                    int zr = z + r * st.gates(), pr = prev + r * st.states(), nr = next + r * st.states();
+                    for (int j = 0; j < n; j += S.length()) {
+                        FloatVector.fromArray(S, gates, zr + h + j).mul(FloatVector.fromArray(S, cs, pr + j))
+                                .add(FloatVector.fromArray(S, gates, zr + j).mul(FloatVector.fromArray(S, gates, zr + 2 * h + j)))
+                                .intoArray(cs, nr + j);
+                    }
                 }
             }
         },
         TANH_OF_CELL {
             @Override
-            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
-                tanhOf(cs, next, tc, at, n);
+            void run(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                     float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int r = 0; r < rows; r++) tanhOf(cs, next + r * st.states(), tc, at + r * st.tanhCell(), n);
             }
         },
         /** h' = o tanh(c'). */
         HIDDEN {
             @Override
-            void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
-                for (int j = 0; j < n; j += S.length()) {
-                    FloatVector.fromArray(S, gates, z + 3 * h + j).mul(FloatVector.fromArray(S, tc, at + j)).intoArray(hs, next + j);
+            void run(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                     float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n) {
+                for (int r = 0; r < rows; r++) {
+                    int o = z + r * st.gates() + 3 * h, t = at + r * st.tanhCell(), nr = next + r * st.states();
+                    for (int j = 0; j < n; j += S.length()) {
+                        FloatVector.fromArray(S, gates, o + j).mul(FloatVector.fromArray(S, tc, t + j)).intoArray(hs, nr + j);
+                    }
                 }
             }
         };
 
-        abstract void run(float[] gates, int z, float[] hidden, int hz, float[] bias, int h, float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n);
+        abstract void run(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
+                          float[] cs, int prev, int next, float[] tc, int at, float[] hs, int n);
     }
 
     /** a[off + j] = sigmoid(a[off + j] + x[xo + j] + bias[b + j]) for j below n, a multiple of the vector length. */
@@ -100,20 +117,26 @@ final class VectorLstmCell implements LstmCell.Impl {
     }
 
     @Override
-    public void backward(float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev, float[] dh, float[] dc, int q) {
-        int j = 0;
+    public void backward(int rows, LstmCell.Strides st, float[] gates, int z, int h, float[] tc, int at, float[] cs, int prev,
+                         float[] up, int uo, int upStride, float[] dh, float[] dc, int q) {
+        int vectorPart = h - h % S.length();
         FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int end = h - S.length(); j <= end; j += S.length()) {
-            FloatVector i = FloatVector.fromArray(S, gates, z + j), f = FloatVector.fromArray(S, gates, z + h + j), g = FloatVector.fromArray(S, gates, z + 2 * h + j), o = FloatVector.fromArray(S, gates, z + 3 * h + j);
-            FloatVector t = FloatVector.fromArray(S, tc, at + j), dhj = FloatVector.fromArray(S, dh, q + j);
-            FloatVector dcj = dhj.mul(o).mul(one.sub(t.mul(t))).add(FloatVector.fromArray(S, dc, q + j));
-            dcj.mul(g).mul(i).mul(one.sub(i)).intoArray(gates, z + j);
-            dcj.mul(FloatVector.fromArray(S, cs, prev + j)).mul(f).mul(one.sub(f)).intoArray(gates, z + h + j);
-            dcj.mul(i).mul(one.sub(g.mul(g))).intoArray(gates, z + 2 * h + j);
-            dhj.mul(t).mul(o).mul(one.sub(o)).intoArray(gates, z + 3 * h + j);
-            dcj.mul(f).intoArray(dc, q + j);
-            FloatVector.zero(S).intoArray(dh, q + j);
+        for (int r = 0; r < rows; r++) {
+            int zr = z + r * st.gates(), ar = at + r * st.tanhCell(), pr = prev + r * st.states(), ur = uo + r * upStride, qr = q + r * st.hidden();
+            for (int j = 0; j < vectorPart; j += S.length()) {
+                FloatVector i = FloatVector.fromArray(S, gates, zr + j), f = FloatVector.fromArray(S, gates, zr + h + j);
+                FloatVector g = FloatVector.fromArray(S, gates, zr + 2 * h + j), o = FloatVector.fromArray(S, gates, zr + 3 * h + j);
+                FloatVector t = FloatVector.fromArray(S, tc, ar + j);
+                FloatVector dhj = FloatVector.fromArray(S, dh, qr + j).add(FloatVector.fromArray(S, up, ur + j));
+                FloatVector dcj = dhj.mul(o).mul(one.sub(t.mul(t))).add(FloatVector.fromArray(S, dc, qr + j));
+                dcj.mul(g).mul(i).mul(one.sub(i)).intoArray(gates, zr + j);
+                dcj.mul(FloatVector.fromArray(S, cs, pr + j)).mul(f).mul(one.sub(f)).intoArray(gates, zr + h + j);
+                dcj.mul(i).mul(one.sub(g.mul(g))).intoArray(gates, zr + 2 * h + j);
+                dhj.mul(t).mul(o).mul(one.sub(o)).intoArray(gates, zr + 3 * h + j);
+                dcj.mul(f).intoArray(dc, qr + j);
+                FloatVector.zero(S).intoArray(dh, qr + j);
+            }
         }
-        LstmCell.Scalar.backward(gates, z, h, tc, at, cs, prev, dh, dc, q, j);
+        LstmCell.Scalar.backward(rows, st, gates, z, h, tc, at, cs, prev, up, uo, upStride, dh, dc, q, vectorPart);
     }
 }

@@ -58,15 +58,17 @@ final class Recurrence {
     }
 
     /**
-     * Runs the recurrence over {@code x} [B, T, D] and returns {@code [B, T + states, H]}: rows 0..T-1 are the outputs
-     * (zeros at padded steps), row T is h_n and, for an LSTM, row T+1 is c_n. {@code mask} ([B, T] of 1/0), {@code h0}
-     * and {@code c0} ([B, H]) may be null (no padding, zero states).
+     * Runs the recurrence over {@code x} [B, T, D] and returns {@code [B, T + states, H]} with {@code sequences}, else
+     * {@code [B, states, H]}: first the outputs of the T steps if asked for (zeros at padded steps), then h_n and, for
+     * an LSTM, c_n. {@code mask} ([B, T] of 1/0), {@code h0} and {@code c0} ([B, H]) may be null (no padding, zero
+     * states). Without the outputs, a layer that returns the last state neither writes nor slices the whole sequence
+     * (in W6 that copy into a new array took 4% of the training thread).
      */
-    static Tensor run(Cell cell, Tensor x, Tensor mask, Tensor h0, Tensor c0,
+    static Tensor run(Cell cell, boolean sequences, Tensor x, Tensor mask, Tensor h0, Tensor c0,
                       Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
-        Forward f = new Forward(cell, x, mask, h0, c0, wIh, wHh, bIh, bHh);
+        Forward f = new Forward(cell, sequences, x, mask, h0, c0, wIh, wHh, bIh, bHh);
         f.compute();
-        Tensor out = Tensor.of(f.result(), f.b, f.t + cell.states(), f.h);
+        Tensor out = Tensor.of(f.result(), f.b, f.outputs + cell.states(), f.h);
         Tensor[] inputs = inputs(x, wIh, wHh, bIh, bHh, h0, c0);
         return Autograd.record(opName(cell), () -> rule(cell), out, (g, need) -> f.backward(g.data(), need), f::release, inputs);
     }
@@ -116,6 +118,8 @@ final class Recurrence {
     private static final class Forward {
         final Cell cell;
         final int b, t, d, h, g;
+        /** The output steps in the result: T with the sequence, else 0. */
+        final int outputs;
         final float[] x, mask, wIh, wHh, bIh, bHh;
         final Tensor h0, c0;
         /** [B, T, G]: the pre-activations, then (after each step) the activated gates, then (backward) their gradients. */
@@ -130,9 +134,12 @@ final class Recurrence {
         final float[] tc;
         /** Whether a backward pass has overwritten {@link #gates} with their gradients. */
         boolean gatesHoldGradients;
+        /** Where consecutive batch rows lie for the LSTM cell, forward (hidden: the step's product) and backward (dh, dc). */
+        final LstmCell.Strides forwardStrides, backwardStrides;
 
-        Forward(Cell cell, Tensor x, Tensor mask, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+        Forward(Cell cell, boolean sequences, Tensor x, Tensor mask, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
             this.cell = cell;
+            this.outputs = sequences ? x.dim(1) : 0;
             this.b = x.dim(0);
             this.t = x.dim(1);
             this.d = x.dim(2);
@@ -152,6 +159,8 @@ final class Recurrence {
             this.cs = cell == Cell.LSTM ? RecycledArrays.take(b * (t + 1) * h) : null;
             this.hn = cell == Cell.GRU ? RecycledArrays.take(b * t * h) : null;
             this.tc = cell == Cell.LSTM ? RecycledArrays.take(b * t * h) : null;
+            this.forwardStrides = new LstmCell.Strides(t * g, g, (t + 1) * h, t * h);
+            this.backwardStrides = new LstmCell.Strides(t * g, h, (t + 1) * h, t * h);
             int stride = (t + 1) * h;
             for (int r = 0; r < b; r++) {
                 if (h0 == null) java.util.Arrays.fill(hs, r * stride, r * stride + h, 0f);
@@ -221,6 +230,12 @@ final class Recurrence {
          */
         private void forwardRows(int s, int from, int to, float[] rowBias, float[] hp) {
             int stride = (t + 1) * h;
+            if (cell == Cell.LSTM && allReal(s, from, to)) { // in one call, so that the rows' gate functions overlap
+                int prev = from * stride + s * h;
+                LstmCell.forward(to - from, forwardStrides, gates, (from * t + s) * g, hp, 0, rowBias, h, cs, prev, prev + h,
+                        tc, (from * t + s) * h, hs);
+                return;
+            }
             for (int r = from; r < to; r++) {
                 int prev = r * stride + s * h, next = prev + h, z = (r * t + s) * g;
                 if (!real(r, s)) {
@@ -230,7 +245,7 @@ final class Recurrence {
                 }
                 int p = (r - from) * g;
                 if (cell == Cell.LSTM) {
-                    LstmCell.forward(gates, z, hp, p, rowBias, h, cs, prev, next, tc, (r * t + s) * h, hs);
+                    LstmCell.forward(1, forwardStrides, gates, z, hp, p, rowBias, h, cs, prev, next, tc, (r * t + s) * h, hs);
                 } else if (cell == Cell.GRU) {
                     for (int j = 0; j < g; j++) gates[z + j] += rowBias[j];
                     gruStep(z, prev, next, hp, p, (r * t + s) * h);
@@ -262,16 +277,16 @@ final class Recurrence {
             }
         }
 
-        /** [B, T + states, H]: the outputs (zeros at padded steps), h_n, c_n. */
+        /** [B, outputs + states, H]: the outputs if asked for (zeros at padded steps), h_n, c_n. */
         float[] result() {
-            int rows = t + cell.states(), stride = (t + 1) * h;
+            int rows = outputs + cell.states(), stride = (t + 1) * h;
             float[] out = new float[b * rows * h];
             for (int r = 0; r < b; r++) {
-                for (int s = 0; s < t; s++) {
+                for (int s = 0; s < outputs; s++) {
                     if (real(r, s)) System.arraycopy(hs, r * stride + (s + 1) * h, out, (r * rows + s) * h, h);
                 }
-                System.arraycopy(hs, r * stride + t * h, out, (r * rows + t) * h, h);
-                if (cs != null) System.arraycopy(cs, r * stride + t * h, out, (r * rows + t + 1) * h, h);
+                System.arraycopy(hs, r * stride + t * h, out, (r * rows + outputs) * h, h);
+                if (cs != null) System.arraycopy(cs, r * stride + t * h, out, (r * rows + outputs + 1) * h, h);
             }
             return out;
         }
@@ -279,7 +294,7 @@ final class Recurrence {
         /** Gradients for (x, W_ih, W_hh, b_ih, b_hh[, h0][, c0]) from the gradient of {@link #result()}. */
         Tensor[] backward(float[] up, boolean[] need) {
             Gemm gemm = Gemms.get();
-            int rows = t + cell.states();
+            int rows = outputs + cell.states();
             // The pre-activations' gradient (input side, [B, T, G]) replaces the gates in place: each row's gates are
             // read for the last time where its gradient is written. A second backward pass (a retained graph)
             // computes the forward pass again first.
@@ -290,9 +305,13 @@ final class Recurrence {
             float[] dh = new float[b * h];
             float[] dc = cs != null ? new float[b * h] : null;
             for (int r = 0; r < b; r++) {
-                System.arraycopy(up, (r * rows + t) * h, dh, r * h, h);
-                if (dc != null) System.arraycopy(up, (r * rows + t + 1) * h, dc, r * h, h);
+                System.arraycopy(up, (r * rows + outputs) * h, dh, r * h, h);
+                if (dc != null) System.arraycopy(up, (r * rows + outputs + 1) * h, dc, r * h, h);
             }
+            // The outputs' gradients, row r's at step s at r * upStride + s * stepAt: without outputs, one row of
+            // zeros for every row and step (adding it is what adding a slice's zero gradient did)
+            float[] stepUp = outputs > 0 ? up : new float[h];
+            int upStride = outputs > 0 ? rows * h : 0, stepAt = outputs > 0 ? h : 0;
             // The biases' gradients sum dZ over batch and time: each batch row's steps are summed while that row's dZ
             // is fresh in the cache, then the rows in order (a pass over all of dZ afterwards was a tenth of W6).
             float[] rowSums = new float[b * g], rowSumsHh = dzh != dz ? new float[b * g] : rowSums;
@@ -300,7 +319,7 @@ final class Recurrence {
             PackedB packed = gemm.pack(false, g, h, wHh, 0, h);
             Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> {
                 for (int s = t - 1; s >= 0; s--) {
-                    backwardRows(s, from, to, up, dz, dzh, dh, dc);
+                    backwardRows(s, from, to, stepUp, upStride, s * stepAt, dz, dzh, dh, dc);
                     for (int r = from; r < to; r++) {
                         ColumnSums.addInto(dz, (r * t + s) * g, 1, g, rowSums, r * g);
                         if (dzh != dz) ColumnSums.addInto(dzh, (r * t + s) * g, 1, g, rowSumsHh, r * g);
@@ -373,22 +392,30 @@ final class Recurrence {
             return out;
         }
 
-        /** Step s backwards for rows [from, to): the state's gradient through the cell to dZ (none at a padded step). */
-        private void backwardRows(int s, int from, int to, float[] up, float[] dz, float[] dzh, float[] dh, float[] dc) {
-            int rows = t + cell.states(), stride = (t + 1) * h;
+        /**
+         * Step s backwards for rows [from, to): the state's gradient through the cell to dZ (none at a padded step).
+         * Row r's output gradient is at {@code up[r * upStride + upAt]}.
+         */
+        private void backwardRows(int s, int from, int to, float[] up, int upStride, int upAt, float[] dz, float[] dzh, float[] dh, float[] dc) {
+            int stride = (t + 1) * h;
+            if (cell == Cell.LSTM && allReal(s, from, to)) { // in one call, as forward
+                LstmCell.backward(to - from, backwardStrides, dz, (from * t + s) * g, h, tc, (from * t + s) * h, cs,
+                        from * stride + s * h, up, from * upStride + upAt, upStride, dh, dc, from * h);
+                return;
+            }
             for (int r = from; r < to; r++) {
                 if (!real(r, s)) { // the state went through unchanged, and so does its gradient
                     java.util.Arrays.fill(dz, (r * t + s) * g, (r * t + s + 1) * g, 0f);
                     continue;
                 }
-                int o = (r * rows + s) * h, q = r * h;
-                ColumnSums.addInto(up, o, 1, h, dh, q); // dh += up, vectorised (C2 leaves this loop over two offsets scalar)
-                int prev = r * stride + s * h, z = (r * t + s) * g;
-                switch (cell) {
-                    case LSTM: LstmCell.backward(dz, z, h, tc, (r * t + s) * h, cs, prev, dh, dc, q); break;
-                    case GRU: gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h); break;
-                    default: rnnBack(dz, z, dh, q);
+                int o = r * upStride + upAt, q = r * h, prev = r * stride + s * h, z = (r * t + s) * g;
+                if (cell == Cell.LSTM) { // adds up to dh itself
+                    LstmCell.backward(1, backwardStrides, dz, z, h, tc, (r * t + s) * h, cs, prev, up, o, upStride, dh, dc, q);
+                    continue;
                 }
+                ColumnSums.addInto(up, o, 1, h, dh, q); // dh += up, vectorised (C2 leaves this loop over two offsets scalar)
+                if (cell == Cell.GRU) gruBack(dz, dzh, z, prev, dh, q, (r * t + s) * h);
+                else rnnBack(dz, z, dh, q);
             }
         }
 

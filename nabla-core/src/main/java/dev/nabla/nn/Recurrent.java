@@ -184,9 +184,10 @@ public abstract class Recurrent extends Layer implements Masks.Consumer {
         checkState("h0", h0, b);
         checkState("c0", c0, b);
         if (c0 != null && h0 == null) h0 = Tensor.zeros(b, units);
-        Tensor all = Recurrence.run(cell(), x, mask, h0, c0, weightIh, weightHh, biasIh, biasHh);
-        Tensor h = all.slice(1, t, t + 1).reshape(b, units);
-        Tensor c = cell() == Recurrence.Cell.LSTM ? all.slice(1, t + 1, t + 2).reshape(b, units) : null;
+        Tensor all = Recurrence.run(cell(), returnSequences, x, mask, h0, c0, weightIh, weightHh, biasIh, biasHh);
+        int last = returnSequences ? t : 0; // h_n's row
+        Tensor h = all.slice(1, last, last + 1).reshape(b, units);
+        Tensor c = cell() == Recurrence.Cell.LSTM ? all.slice(1, last + 1, last + 2).reshape(b, units) : null;
         return new State(returnSequences ? all.slice(1, 0, t) : h, h, c);
     }
 

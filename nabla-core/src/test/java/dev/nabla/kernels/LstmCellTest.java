@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LstmCellTest {
 
     private static final int H = 16 * 4 + 5; // a vector part and a scalar tail for any vector length up to 16
+    /** Strides of a block of one row: never used. */
+    private static final LstmCell.Strides ONE_ROW = new LstmCell.Strides(0, 0, 0, 0);
 
     @Test
     void forwardGivesTheActivatedGatesAndNewStatesOfTheEquationsInDouble() {
@@ -19,7 +21,7 @@ class LstmCellTest {
             Random r = new Random(3);
             float[] pre = gaussian(r, 2 + 4 * H, 2), hidden = gaussian(r, 3 + 4 * H, 2), bias = gaussian(r, 4 * H, 1);
             float[] cs = gaussian(r, 3 * H, 2), gates = pre.clone(), tc = new float[H + 1], hs = new float[3 * H];
-            impl.forward(gates, 2, hidden, 3, bias, H, cs, 0, 2 * H, tc, 1, hs);
+            impl.forward(1, ONE_ROW, gates, 2, hidden, 3, bias, H, cs, 0, 2 * H, tc, 1, hs);
             for (int j = 0; j < H; j++) {
                 double i = sigmoid(sum(pre, hidden, bias, j)), f = sigmoid(sum(pre, hidden, bias, H + j));
                 double g = Math.tanh(sum(pre, hidden, bias, 2 * H + j)), o = sigmoid(sum(pre, hidden, bias, 3 * H + j));
@@ -43,18 +45,51 @@ class LstmCellTest {
             float[] act = new float[4 * H];
             for (int j = 0; j < act.length; j++) act[j] = j / H == 2 ? (float) Math.tanh(r.nextGaussian()) : (float) sigmoid(r.nextGaussian());
             float[] tc = gaussian(r, H, 0.5), cs = gaussian(r, H, 1), dh = gaussian(r, H, 1), dc = gaussian(r, H, 1);
+            float[] up = gaussian(r, H + 3, 1);
             float[] gates = act.clone(), dh2 = dh.clone(), dc2 = dc.clone();
-            impl.backward(gates, 0, H, tc, 0, cs, 0, dh2, dc2, 0);
+            impl.backward(1, ONE_ROW, gates, 0, H, tc, 0, cs, 0, up, 3, 0, dh2, dc2, 0);
             for (int j = 0; j < H; j++) {
                 double i = act[j], f = act[H + j], g = act[2 * H + j], o = act[3 * H + j], t = tc[j];
-                double dcj = dc[j] + dh[j] * o * (1 - t * t);
+                double dhj = (double) dh[j] + up[3 + j], dcj = dc[j] + dhj * o * (1 - t * t);
                 String at = impl.getClass().getSimpleName() + " unit " + j;
                 close(gates[j], dcj * g * i * (1 - i), at + " di");
                 close(gates[H + j], dcj * cs[j] * f * (1 - f), at + " df");
                 close(gates[2 * H + j], dcj * i * (1 - g * g), at + " dg");
-                close(gates[3 * H + j], dh[j] * t * o * (1 - o), at + " do");
+                close(gates[3 * H + j], dhj * t * o * (1 - o), at + " do");
                 close(dc2[j], dcj * f, at + " dc");
                 assertThat(dh2[j]).as(at + " dh").isZero();
+            }
+        }
+    }
+
+    /**
+     * A block of rows, each array's rows at its own stride, gives the bits of one call per row: the recurrence calls
+     * the cell per block where no row of the step is padded and per row where one is.
+     */
+    @Test
+    void aBlockOfRowsGivesTheBitsOfOneCallPerRow() {
+        int rows = 5, g = 4 * H;
+        LstmCell.Strides fwd = new LstmCell.Strides(g + 3, g + 1, 2 * H + 2, H + 4), bwd = new LstmCell.Strides(g + 3, H + 1, 2 * H + 2, H + 4);
+        for (LstmCell.Impl impl : new LstmCell.Impl[] {LstmCell.IMPL, new LstmCell.Scalar()}) {
+            Random r = new Random(6);
+            float[] pre = gaussian(r, rows * (g + 3), 2), hidden = gaussian(r, rows * (g + 1), 2), bias = gaussian(r, g, 1);
+            float[] cs0 = gaussian(r, rows * (2 * H + 2), 2), up = gaussian(r, rows * (H + 7), 1);
+            float[] dh0 = gaussian(r, rows * (H + 1), 1), dc0 = gaussian(r, rows * (H + 1), 1);
+            float[][] block = {pre.clone(), cs0.clone(), new float[rows * (H + 4)], new float[rows * (2 * H + 2)], dh0.clone(), dc0.clone()};
+            float[][] single = {pre.clone(), cs0.clone(), new float[rows * (H + 4)], new float[rows * (2 * H + 2)], dh0.clone(), dc0.clone()};
+            impl.forward(rows, fwd, block[0], 0, hidden, 0, bias, H, block[1], 1, 1 + H, block[2], 0, block[3]);
+            impl.backward(rows, bwd, block[0], 0, H, block[2], 0, block[1], 1, up, 2, H + 7, block[4], block[5], 0);
+            for (int k = 0; k < rows; k++) {
+                impl.forward(1, fwd, single[0], k * (g + 3), hidden, k * (g + 1), bias, H, single[1], 1 + k * (2 * H + 2),
+                        1 + H + k * (2 * H + 2), single[2], k * (H + 4), single[3]);
+            }
+            for (int k = 0; k < rows; k++) {
+                impl.backward(1, bwd, single[0], k * (g + 3), H, single[2], k * (H + 4), single[1], 1 + k * (2 * H + 2),
+                        up, 2 + k * (H + 7), 0, single[4], single[5], k * (H + 1));
+            }
+            String[] names = {"gate gradients", "cell states", "tanh(c)", "hidden states", "dh", "dc"};
+            for (int a = 0; a < names.length; a++) {
+                assertThat(block[a]).as(impl.getClass().getSimpleName() + " " + names[a]).containsExactly(single[a]);
             }
         }
     }
@@ -88,7 +123,7 @@ class LstmCellTest {
             long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 1000; i++) {
                 System.arraycopy(pre, 0, gates, 0, gates.length);
-                LstmCell.IMPL.forward(gates, 0, hidden, 0, bias, h, cs, 0, h, tc, 0, hs);
+                LstmCell.IMPL.forward(1, ONE_ROW, gates, 0, hidden, 0, bias, h, cs, 0, h, tc, 0, hs);
             }
             fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
         }

@@ -28,7 +28,7 @@ class RecurrenceDeterminismTest {
         float[] firstOut = null;
         List<Tensor> first = null;
         for (int run = 0; run < REPEATS; run++) {
-            Tensor out = Recurrence.run(cell, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+            Tensor out = Recurrence.run(cell, true, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
             if (up == null) up = Tensor.randn(new Rng(12), out.shape());
             List<Tensor> grads = Autograd.grad(out, in, up, false);
             if (first == null) {
@@ -57,15 +57,39 @@ class RecurrenceDeterminismTest {
         Tensor mask = mask(), up = Tensor.randn(new Rng(14), B, T + cell.states(), H);
         int[] lengths = {B * T * g, B * (T + 1) * H, B * T * H, B * T * D, B * T * (D + H), (D + H) * g, D * g, H * g};
         RecycledPool.drain(lengths);
-        Tensor out = Recurrence.run(cell, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+        Tensor out = Recurrence.run(cell, true, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
         float[] fresh = out.data().clone();
         List<Tensor> freshGrads = Autograd.grad(out, in, up, false);
         RecycledPool.poison(lengths);
-        out = Recurrence.run(cell, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+        out = Recurrence.run(cell, true, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
         assertThat(firstDifference(out.data(), fresh)).as(cell + " output: first differing index").isEqualTo(-1);
         List<Tensor> grads = Autograd.grad(out, in, up, false);
         for (int i = 0; i < in.size(); i++) {
             assertThat(firstDifference(grads.get(i).data(), freshGrads.get(i).data()))
+                    .as(cell + " gradient of input " + i + ": first differing index").isEqualTo(-1);
+        }
+    }
+
+    /**
+     * Asked for the final states alone, the op gives the bits of the whole result's last rows, and the gradients of the
+     * whole result under an upstream gradient that is zero at the outputs (what slicing the final states gave).
+     */
+    @ParameterizedTest
+    @EnumSource(Recurrence.Cell.class)
+    void theFinalStatesAloneGiveTheBitsOfTheWholeResultsLastRows(Recurrence.Cell cell) {
+        List<Tensor> in = inputs(cell, new Rng(15));
+        Tensor mask = mask();
+        int states = cell.states();
+        Tensor last = Recurrence.run(cell, false, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+        Tensor whole = Recurrence.run(cell, true, in.get(0), mask, null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+        assertThat(last.shape()).containsExactly(B, states, H);
+        assertThat(firstDifference(last.data(), whole.slice(1, T, T + states).data()))
+                .as(cell + " final states: first differing index").isEqualTo(-1);
+        Tensor up = Tensor.randn(new Rng(16), B, states, H);
+        Tensor wholeUp = Tensor.concat(1, Tensor.zeros(B, T, H), up);
+        List<Tensor> grads = Autograd.grad(last, in, up, false), wholeGrads = Autograd.grad(whole, in, wholeUp, false);
+        for (int i = 0; i < in.size(); i++) {
+            assertThat(firstDifference(grads.get(i).data(), wholeGrads.get(i).data()))
                     .as(cell + " gradient of input " + i + ": first differing index").isEqualTo(-1);
         }
     }

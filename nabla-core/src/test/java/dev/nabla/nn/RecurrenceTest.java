@@ -29,17 +29,25 @@ class RecurrenceTest {
     @ParameterizedTest
     @EnumSource(Recurrence.Cell.class)
     void fusedOpMatchesTheRecurrenceComposedOfTensorOps(Recurrence.Cell cell) {
-        matchesComposed(cell, B);
+        matchesComposed(cell, B, true);
+    }
+
+    /** Without the outputs, only the final states: what a layer that returns its last state asks for. */
+    @ParameterizedTest
+    @EnumSource(Recurrence.Cell.class)
+    void fusedOpWithoutTheOutputsMatchesTheComposedFinalStates(Recurrence.Cell cell) {
+        matchesComposed(cell, B, false);
+        matchesComposed(cell, 70, false);
     }
 
     /** 70 rows: enough for the rows of a step to be split across threads (when there are several). */
     @ParameterizedTest
     @EnumSource(Recurrence.Cell.class)
     void aBatchSplitAcrossThreadsMatchesTheComposedOpsToo(Recurrence.Cell cell) {
-        matchesComposed(cell, 70);
+        matchesComposed(cell, 70, true);
     }
 
-    private static void matchesComposed(Recurrence.Cell cell, int batch) {
+    private static void matchesComposed(Recurrence.Cell cell, int batch, boolean sequences) {
         Rng rng = new Rng(7);
         int g = cell.gates * H;
         List<Tensor> in = new ArrayList<>(List.of(Tensor.randn(rng, batch, T, D), Tensor.randn(rng, g, D).mul(0.5f),
@@ -51,8 +59,8 @@ class RecurrenceTest {
         for (int i = 0; i < m.length; i++) m[i] = MASK[i % MASK.length];
         Tensor mask = Tensor.of(m, batch, T);
         Tensor c0 = cell == Recurrence.Cell.LSTM ? in.get(6) : null;
-        Tensor fused = Recurrence.run(cell, in.get(0), mask, in.get(5), c0, in.get(1), in.get(2), in.get(3), in.get(4));
-        Tensor composed = composed(cell, in, mask);
+        Tensor fused = Recurrence.run(cell, sequences, in.get(0), mask, in.get(5), c0, in.get(1), in.get(2), in.get(3), in.get(4));
+        Tensor composed = composed(cell, in, mask, sequences);
         assertClose(cell + " forward", fused, composed);
         Tensor up = Tensor.randn(rng, fused.shape());
         List<Tensor> gFused = Autograd.grad(fused, in, up, false);
@@ -68,14 +76,14 @@ class RecurrenceTest {
         int g = cell.gates * H;
         List<Tensor> in = List.of(Tensor.randn(rng, B, T, D).requiresGrad(true), Tensor.randn(rng, g, D).requiresGrad(true),
                 Tensor.randn(rng, g, H).requiresGrad(true), Tensor.randn(rng, g).requiresGrad(true), Tensor.randn(rng, g).requiresGrad(true));
-        Tensor out = Recurrence.run(cell, in.get(0), Tensor.of(MASK, B, T), null, null, in.get(1), in.get(2), in.get(3), in.get(4));
+        Tensor out = Recurrence.run(cell, true, in.get(0), Tensor.of(MASK, B, T), null, null, in.get(1), in.get(2), in.get(3), in.get(4));
         Tensor up = Tensor.randn(rng, out.shape());
         List<Tensor> first = Autograd.grad(out, in, up, true), second = Autograd.grad(out, in, up, true);
         for (int i = 0; i < in.size(); i++) assertThat(second.get(i).data()).as(cell + " input " + i).containsExactly(first.get(i).data());
     }
 
     /** The recurrence step by step with matmul, sigmoid, tanh, mul, add and slicing; the fused op's result layout. */
-    private static Tensor composed(Recurrence.Cell cell, List<Tensor> in, Tensor mask) {
+    private static Tensor composed(Recurrence.Cell cell, List<Tensor> in, Tensor mask, boolean sequences) {
         Tensor x = in.get(0), wIh = in.get(1), wHh = in.get(2), bIh = in.get(3), bHh = in.get(4);
         int batch = x.dim(0);
         Tensor h = in.get(5), c = cell == Recurrence.Cell.LSTM ? in.get(6) : null;
@@ -107,7 +115,7 @@ class RecurrenceTest {
             Tensor keep = m.neg().add(1f);
             h = m.mul(hNew).add(keep.mul(h));
             if (c != null) c = m.mul(cNew).add(keep.mul(c));
-            outputs.add(m.mul(hNew));
+            if (sequences) outputs.add(m.mul(hNew));
         }
         outputs.add(h);
         if (c != null) outputs.add(c);
@@ -117,6 +125,10 @@ class RecurrenceTest {
     @ParameterizedTest
     @EnumSource(Recurrence.Cell.class)
     void backwardThroughTimeMatchesFiniteDifferencesInDoublePrecision(Recurrence.Cell cell) {
+        for (boolean sequences : new boolean[] {true, false}) gradientsMatchFiniteDifferences(cell, sequences);
+    }
+
+    private static void gradientsMatchFiniteDifferences(Recurrence.Cell cell, boolean sequences) {
         int g = cell.gates * H;
         List<DArray> in = new ArrayList<>(List.of(DArray.random(1, B, T, D), DArray.random(2, g, D).map(v -> 0.5 * v),
                 DArray.random(3, g, H).map(v -> 0.5 * v), DArray.random(4, g).map(v -> 0.5 * v),
@@ -124,14 +136,14 @@ class RecurrenceTest {
         boolean lstm = cell == Recurrence.Cell.LSTM;
         if (lstm) in.add(DArray.random(7, B, H));
         Tensor mask = Tensor.of(MASK, B, T);
-        GradCheck.check(t -> Recurrence.run(cell, t[0], mask, t[5], lstm ? t[6] : null, t[1], t[2], t[3], t[4]),
-                a -> reference(cell, a), in.toArray(new DArray[0])).assertPassed();
+        GradCheck.check(t -> Recurrence.run(cell, sequences, t[0], mask, t[5], lstm ? t[6] : null, t[1], t[2], t[3], t[4]),
+                a -> reference(cell, sequences, a), in.toArray(new DArray[0])).assertPassed();
     }
 
     /** The recurrence in double precision with plain loops, written from the equations (PyTorch's gate order). */
-    private static DArray reference(Recurrence.Cell cell, DArray[] a) {
+    private static DArray reference(Recurrence.Cell cell, boolean sequences, DArray[] a) {
         double[] x = a[0].data(), wi = a[1].data(), wh = a[2].data(), bi = a[3].data(), bh = a[4].data();
-        int g = cell.gates * H, rows = T + cell.states();
+        int g = cell.gates * H, outputs = sequences ? T : 0, rows = outputs + cell.states();
         double[] out = new double[B * rows * H];
         for (int b = 0; b < B; b++) {
             double[] h = Arrays.copyOfRange(a[5].data(), b * H, b * H + H);
@@ -166,10 +178,10 @@ class RecurrenceTest {
                     }
                 }
                 h = next;
-                System.arraycopy(h, 0, out, (b * rows + s) * H, H);
+                if (sequences) System.arraycopy(h, 0, out, (b * rows + s) * H, H);
             }
-            System.arraycopy(h, 0, out, (b * rows + T) * H, H);
-            if (c != null) System.arraycopy(c, 0, out, (b * rows + T + 1) * H, H);
+            System.arraycopy(h, 0, out, (b * rows + outputs) * H, H);
+            if (c != null) System.arraycopy(c, 0, out, (b * rows + outputs + 1) * H, H);
         }
         return DArray.of(out, B, rows, H);
     }
