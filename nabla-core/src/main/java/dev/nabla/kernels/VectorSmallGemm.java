@@ -37,15 +37,20 @@ final class VectorSmallGemm {
         return holder[0];
     }
 
+    /**
+     * Whether the vector loop would not run once on this product, which then goes to the plain loops and no vector
+     * code. Asked before {@link #sgemm} is called, so that such a product does not pass through its vector code.
+     */
+    static boolean tooNarrow(boolean transA, int m, int n, int k) {
+        return (n < NARROW && m > n ? (transA ? m : k) : n) < L;
+    }
+
+    /** A small product for which {@link #tooNarrow} is false. */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         boolean narrow = n < NARROW && m > n;
-        if ((narrow ? (transA ? m : k) : n) < L) { // the vector loop would not run once: plain loops, no vector code
-            ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
         int as = transA ? 1 : lda, ap = transA ? lda : 1; // A(i, p) = a[aOff + i*as + p*ap]
         int bp = transB ? 1 : ldb, bj = transB ? ldb : 1; // op(B)(p, j) = b[bOff + p*bp + j*bj]
         if (narrow && !transA) {
