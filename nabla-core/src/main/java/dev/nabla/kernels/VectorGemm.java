@@ -265,7 +265,9 @@ public final class VectorGemm implements Gemm {
                     if (mr == MR && nr == NR && !add) {
                         kernel(kc, pa, ir * kc, pb, bo, c, co, ldc);
                     } else { // added to C, or an edge tile (nothing outside C may be written): through the tile buffer
-                        kernel(kc, pa, ir * kc, pb, bo, tile, 0, NR);
+                        if (mr <= 4) kernel4(kc, pa, ir * kc, pb, bo, tile, 0, NR);
+                        else if (mr <= 8 && MR > 8) kernel8(kc, pa, ir * kc, pb, bo, tile, 0, NR);
+                        else kernel(kc, pa, ir * kc, pb, bo, tile, 0, NR);
                         addTile(tile, c, co, ldc, mr, nr, add);
                     }
                 }
@@ -282,6 +284,93 @@ public final class VectorGemm implements Gemm {
     private static void kernel(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
         if (MR == 12) kernel12(kc, pa, ao, pb, bo, d, d0, ldd);
         else kernel6(kc, pa, ao, pb, bo, d, d0, ldd);
+    }
+
+    /**
+     * The first 4 rows of an MR-row panel, for an edge panel of at most 4 rows (W6's 64 rows per thread are five
+     * full 12-row panels and 4 rows): the padding rows' multiply-adds are skipped. Each entry is the same chain of
+     * multiply-adds as in the full kernel, so the same bits.
+     */
+    private static void kernel4(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++) {
+            int ib = bo + p * NR, ia = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ia]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ia + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ia + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ia + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(d, d0);
+        c01.intoArray(d, d0 + L);
+        c10.intoArray(d, d0 + ldd);
+        c11.intoArray(d, d0 + ldd + L);
+        c20.intoArray(d, d0 + 2 * ldd);
+        c21.intoArray(d, d0 + 2 * ldd + L);
+        c30.intoArray(d, d0 + 3 * ldd);
+        c31.intoArray(d, d0 + 3 * ldd + L);
+    }
+
+    /** As {@link #kernel4}, the first 8 rows of a 12-row panel. */
+    private static void kernel8(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++) {
+            int ib = bo + p * NR, ia = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ia]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ia + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ia + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ia + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[ia + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, pa[ia + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, pa[ia + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, pa[ia + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(d, d0);
+        c01.intoArray(d, d0 + L);
+        c10.intoArray(d, d0 + ldd);
+        c11.intoArray(d, d0 + ldd + L);
+        c20.intoArray(d, d0 + 2 * ldd);
+        c21.intoArray(d, d0 + 2 * ldd + L);
+        c30.intoArray(d, d0 + 3 * ldd);
+        c31.intoArray(d, d0 + 3 * ldd + L);
+        c40.intoArray(d, d0 + 4 * ldd);
+        c41.intoArray(d, d0 + 4 * ldd + L);
+        c50.intoArray(d, d0 + 5 * ldd);
+        c51.intoArray(d, d0 + 5 * ldd + L);
+        c60.intoArray(d, d0 + 6 * ldd);
+        c61.intoArray(d, d0 + 6 * ldd + L);
+        c70.intoArray(d, d0 + 7 * ldd);
+        c71.intoArray(d, d0 + 7 * ldd + L);
     }
 
     private static void kernel6(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {

@@ -94,6 +94,30 @@ class GemmDeterminismTest {
         assertThat(six).isEqualTo(childFingerprints("-Dnabla.gemm.mr=12", "-Dnabla.gemm.kc=64"));
     }
 
+    /**
+     * Rows in an edge panel (fewer than MR rows, computed by the 4- and 8-row kernels) have the bits of the same rows
+     * computed in a full panel, in a product with more rows of A, as stored or transposed, stored or added to C.
+     */
+    @Test
+    void rowsOfAnEdgePanelGiveTheBitsOfTheSameRowsInAFullPanel() {
+        assertThat(Gemms.available()).contains("vector"); // the tests run with the incubator module
+        Gemm g = Gemms.named("vector");
+        int full = 6 * VectorGemm.MR, n = 256, k = 64;
+        Random r = new Random(23);
+        float[] a = random(r, full * k), b = random(r, k * n), c0 = random(r, full * n);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (float beta : new float[] {0f, 1f}) {
+                float[] reference = c0.clone();
+                g.sgemm(ta, false, full, n, k, 1f, a, 0, ta ? full : k, b, 0, n, beta, reference, 0, n);
+                for (int m = full - VectorGemm.MR + 1; m < full; m++) {
+                    float[] c = java.util.Arrays.copyOf(c0, m * n);
+                    g.sgemm(ta, false, m, n, k, 1f, a, 0, ta ? full : k, b, 0, n, beta, c, 0, n);
+                    assertThat(c).as("m=%d transA=%s beta=%s", m, ta, beta).containsExactly(java.util.Arrays.copyOf(reference, m * n));
+                }
+            }
+        }
+    }
+
     /** The fingerprints {@link #main} prints in a new JVM with these options and this JVM's thread count. */
     private static List<String> childFingerprints(String... options) throws Exception {
         List<String> all = new ArrayList<>(List.of("-Dnabla.threads=" + Parallel.threads()));
