@@ -31,6 +31,14 @@ public final class Autograd {
         return new NoGrad();
     }
 
+    /**
+     * Whether this object (a backward rule, a layer, a loss) is of a class written in Nabla's packages, and so keeps
+     * no gradient or value it is given past the backward pass or step that gave it: code written elsewhere may.
+     */
+    public static boolean writtenInNabla(Object o) {
+        return o.getClass().getName().startsWith("dev.nabla.");
+    }
+
     public static boolean isGradEnabled() {
         return NO_GRAD_DEPTH.get()[0] == 0;
     }

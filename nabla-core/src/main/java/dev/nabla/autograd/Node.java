@@ -99,7 +99,7 @@ public final class Node {
 
     /** A rule written outside Nabla's packages (a lambda's class is named after the class that wrote it). */
     private static boolean isOutsideNabla(Object rule) {
-        return !rule.getClass().getName().startsWith("dev.nabla.");
+        return !Autograd.writtenInNabla(rule);
     }
 
     boolean mayKeepGradient() {

@@ -9,7 +9,7 @@ import java.util.Map;
  * Float arrays given back once nothing can read them any more, for the next caller that needs one of the same
  * length: an op's saved state once its graph node is freed by a backward pass (or at once if it was not recorded,
  * {@code Autograd.record} with a release), a gradient once the backward pass has consumed it
- * ({@code Tensor.ofRecyclable}). A new array from the JVM is zeroed on memory the step has not touched for a while,
+ * ({@code Tensor.ofRecyclable}), a training step's forward values once the step is over ({@code StepArrays}). A new array from the JVM is zeroed on memory the step has not touched for a while,
  * which perf showed as 15% of W7's training thread (JFR does not see it: the zeroing runs in the VM), and a
  * recycled one is also warm in the cache: W6 took 20% less time an epoch with its recurrence's saved state
  * recycled, W7 15% with its gradients.
@@ -20,8 +20,8 @@ import java.util.Map;
  */
 public final class RecycledArrays {
 
-    /** Arrays of one length kept at most. */
-    public static final int PER_LENGTH = 4;
+    /** Arrays of one length kept at most: a training step gives back its values at once, about 20 of one length in W7. */
+    public static final int PER_LENGTH = 32;
     static final long MAX_FLOATS = 32L << 20; // 128 MB
 
     private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
@@ -44,6 +44,12 @@ public final class RecycledArrays {
         float[] a = take(length);
         Arrays.fill(a, 0f);
         return a;
+    }
+
+    /** Leaves every kept array to the collector: when nothing will ask for them soon, as after training. */
+    public static synchronized void clear() {
+        FREE.clear();
+        held = 0;
     }
 
     /** Gives {@code a} back (nothing if null); the caller must not use it afterwards. */

@@ -2,6 +2,7 @@ package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
 import dev.nabla.autograd.Node;
+import dev.nabla.autograd.StepArrays;
 import dev.nabla.kernels.ColumnSums;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemms;
@@ -26,7 +27,7 @@ final class Affine {
     /** {@code x @ kernel + bias}, then the ReLU when {@code relu}; {@code bias} may be null. */
     static Tensor apply(Tensor x, Tensor kernel, Tensor bias, boolean relu) {
         int m = x.dim(0), k = x.dim(1), n = kernel.dim(1);
-        float[] out = new float[m * n];
+        float[] out = StepArrays.forOutput(m * n, x, kernel, bias); // every element written: bias, then beta 1, or beta 0
         if (bias != null) {
             float[] b = bias.data();
             for (int i = 0; i < m; i++) System.arraycopy(b, 0, out, i * n, n);

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.autograd.StepArrays;
 import dev.nabla.kernels.Activations;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
@@ -113,8 +114,8 @@ public final class Attention {
         float[] mask = keyMaskData(op, keyMask, batch, tk);
         float scale = (float) (1 / Math.sqrt(dh));
         int pairs = batch * heads, square = tq * tk;
-        float[] p = new float[pairs * square];
-        float[] o = new float[Shape.size(outShape)];
+        float[] p = StepArrays.forOutput(pairs * square, q.t(), k.t(), v.t()); // the probabilities, saved for backward
+        float[] o = StepArrays.forOutput(Shape.size(outShape), q.t(), k.t(), v.t()); // each pair writes its part (beta 0)
         Gemm gemm = Gemms.get();
         Parallel.forRange(pairs, Math.max(1, PARALLEL_MIN_WORK / Math.max(1, square * (dh + dv))), (from, to) -> {
             for (int pair = from; pair < to; pair++) {

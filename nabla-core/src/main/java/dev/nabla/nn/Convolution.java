@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.autograd.StepArrays;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
@@ -117,7 +118,7 @@ final class Convolution {
     private static float[] forward(float[] in, Unfolding u, Tensor kernel, Tensor bias, boolean relu) {
         int filters = kernel.dim(0), rows = u.rows(), plane = u.columns(), image = filters * plane;
         float[] w = kernel.data(), b = bias == null ? null : bias.data();
-        float[] out = new float[u.samples() * image];
+        float[] out = StepArrays.forOutput(u.samples() * image, kernel, bias); // each sample written whole (beta 0)
         Gemm gemm = Gemms.get();
         Parallel.forRange(u.samples(), 1, (from, to) -> {
             float[] cols = Scratch.get(Scratch.COLUMNS, rows * plane);

@@ -1,6 +1,7 @@
 package dev.nabla.tensor;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.autograd.StepArrays;
 import dev.nabla.kernels.BinaryOp;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gelu;
@@ -21,7 +22,7 @@ final class ElementwiseOps {
 
     static Tensor binaryForward(BinaryOp op, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast(op.opName(), a.shape, b.shape);
-        float[] out = new float[Shape.size(shape)];
+        float[] out = StepArrays.forOutput(Shape.size(shape), a, b); // every element written
         Elementwise.binary(op, a.data, a.shape, b.data, b.shape, out, shape);
         return new Tensor(out, shape == a.shape ? a.shape : shape);
     }
@@ -117,7 +118,7 @@ final class ElementwiseOps {
     }
 
     static Tensor unary(UnaryOp op, Tensor a) {
-        float[] y = new float[a.data.length];
+        float[] y = StepArrays.forOutput(a.data.length, a); // every element written
         op.apply(a.data, y);
         Tensor out = new Tensor(y, a.shape);
         String name = op.opName();

@@ -1,11 +1,14 @@
 package dev.nabla.train;
 
+import dev.nabla.autograd.Autograd;
+import dev.nabla.autograd.StepArrays;
 import dev.nabla.data.Batch;
 import dev.nabla.data.BatchIterator;
 import dev.nabla.data.BatchSource;
 import dev.nabla.data.Batches;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.Split;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.SymbolicTensor;
@@ -308,15 +311,37 @@ public abstract class Model extends Layer {
     }
 
     private Tensor step(Tensor x, Tensor y, Tensor sampleWeights) {
-        Tensor prediction = apply(x);
-        Output only = outputs.get(0);
-        Tensor value = sampleWeights == null ? only.loss().apply(y, prediction) : SampleWeights.loss(only.loss(), y, prediction, sampleWeights);
-        if (only.weight() != 1) value = value.mul((float) only.weight()); // a one-output model may be given a weight too
-        optimizer.zeroGrad();
-        value.backward();
-        optimizer.step();
-        lastPrediction = prediction.detach();
-        return value;
+        try (StepArrays.Scope arrays = stepArrays()) {
+            Tensor prediction = apply(x);
+            Output only = outputs.get(0);
+            Tensor value = sampleWeights == null ? only.loss().apply(y, prediction) : SampleWeights.loss(only.loss(), y, prediction, sampleWeights);
+            if (only.weight() != 1) value = value.mul((float) only.weight()); // a one-output model may be given a weight too
+            if (arrays != null) {
+                arrays.endForward();
+                arrays.keep(prediction);
+                arrays.keep(value);
+            }
+            optimizer.zeroGrad();
+            value.backward();
+            optimizer.step();
+            lastPrediction = prediction.detach();
+            return value;
+        }
+    }
+
+    /**
+     * The scope of a training step's arrays ({@link StepArrays}), or null: only when this model, each of its layers
+     * and each loss is Nabla's own code, which keeps no value of a step past it.
+     */
+    private StepArrays.Scope stepArrays() {
+        for (Output o : outputs) if (!Autograd.writtenInNabla(o.loss())) return null;
+        return allWrittenInNabla(this) ? StepArrays.open() : null;
+    }
+
+    private static boolean allWrittenInNabla(Layer layer) {
+        if (!Autograd.writtenInNabla(layer)) return false;
+        for (Layer child : layer.children()) if (!allWrittenInNabla(child)) return false;
+        return true;
     }
 
     /** The step with several tensors: the loss is the weighted sum of the outputs' losses, each stored in {@code outputLosses}. */
@@ -324,20 +349,26 @@ public abstract class Model extends Layer {
         if (ys.size() != outputs.size()) {
             throw new IllegalArgumentException(name() + ": a batch with " + ys.size() + " targets tensor(s) for " + outputs.size() + " outputs " + outputNames());
         }
-        List<Tensor> predictions = apply(xs);
-        Tensor total = null;
-        for (int i = 0; i < outputs.size(); i++) {
-            Output o = outputs.get(i);
-            Tensor value = o.loss().apply(ys.get(i), predictions.get(i));
-            outputLosses[i] = value.item();
-            Tensor weighted = o.weight() == 1 ? value : value.mul((float) o.weight());
-            total = total == null ? weighted : total.add(weighted);
+        try (StepArrays.Scope arrays = stepArrays()) {
+            List<Tensor> predictions = apply(xs);
+            Tensor total = null;
+            for (int i = 0; i < outputs.size(); i++) {
+                Output o = outputs.get(i);
+                Tensor value = o.loss().apply(ys.get(i), predictions.get(i));
+                outputLosses[i] = value.item();
+                Tensor weighted = o.weight() == 1 ? value : value.mul((float) o.weight());
+                total = total == null ? weighted : total.add(weighted);
+            }
+            if (arrays != null) {
+                arrays.endForward();
+                predictions.forEach(arrays::keep);
+            }
+            optimizer.zeroGrad();
+            total.backward();
+            optimizer.step();
+            lastPredictions = predictions.stream().map(Tensor::detach).toList();
+            return total.item();
         }
-        optimizer.zeroGrad();
-        total.backward();
-        optimizer.step();
-        lastPredictions = predictions.stream().map(Tensor::detach).toList();
-        return total.item();
     }
 
     /**
@@ -436,8 +467,12 @@ public abstract class Model extends Layer {
         double[] stepLosses = new double[outputs.size()];
         // The model is built before the first epoch starts its random stream, so weights come from the seed alone
         // (as in a loop), and before callbacks look at the layers.
-        return EpochLoop.run(context, options, (epoch, steps) -> trainEpoch(source, epoch, steps, stepLosses),
-                validation == null ? null : () -> evaluate(validation, Math.max(context.batchSize(), 256)));
+        try {
+            return EpochLoop.run(context, options, (epoch, steps) -> trainEpoch(source, epoch, steps, stepLosses),
+                    validation == null ? null : () -> evaluate(validation, Math.max(context.batchSize(), 256)));
+        } finally {
+            RecycledArrays.clear(); // the steps' arrays are not asked for again soon: the collector may have them
+        }
     }
 
     /**
