@@ -20,14 +20,14 @@ import java.util.List;
  * {@link Scope#endForward}), an op recorded for backpropagation asks {@link #forOutput} for its result's array. Such a
  * value can be read by the graph, which the step's backward pass frees, and by the code that computed it. So a step
  * opens a scope only when that code is all Nabla's: the model, every layer in it and the loss are classes of
- * Nabla's packages ({@link Autograd#writtenInNabla}), which keep no value of a forward pass past the step (a layer's state, such as batch
- * normalisation's running statistics, is written into its own arrays). The values that leave the step (the
- * predictions the metrics read, the loss) are {@linkplain Scope#keep kept}. A rule or a layer written elsewhere may
- * keep what it is given, so a model with one steps without a scope.
+ * Nabla's packages ({@link Autograd#writtenInNabla}), which keep no value of a forward pass past the step (a
+ * layer's state, such as batch normalisation's running statistics, is written into its own arrays). The values
+ * that leave the step (the predictions the metrics read, the loss) are {@linkplain Scope#keep kept}. A layer or a
+ * loss written elsewhere may keep what it is given, so a model with one steps without a scope.
  */
 public final class StepArrays {
 
-    /** Below this many floats an array comes from the thread's allocation buffer, which is fast. */
+    /** Smaller arrays are left to the JVM: they come from the thread's allocation buffer, which is fast. */
     static final int SMALLEST = 4096;
 
     private static final ThreadLocal<Scope> OPEN = new ThreadLocal<>();

@@ -8,9 +8,9 @@ package dev.nabla.kernels;
  *
  * <p>Written apart from the recurrence because the backward pass writes the gradients over the gates it reads, so
  * the JIT cannot vectorise the loop by itself (it cannot tell the reads from the writes), and the forward pass's
- * separate loops (bias, three activations, the state) each walked the row again. A block rather than a row because
- * a row of 64 units is 4 vectors of one gate function: called per row, each call's few exps ran one after another
- * at their latency, where a block's many rows keep the vector units busy.
+ * separate loops (bias, three activations, the state) each walked the row again. A block of rows per call, so that a
+ * step costs the recurrence one call per thread rather than one per row (W6 ran at the same speed either way), and
+ * the backward pass adds the outputs' gradient to dh in the same pass.
  */
 public final class LstmCell {
 

@@ -9,10 +9,10 @@ import java.util.Map;
  * Float arrays given back once nothing can read them any more, for the next caller that needs one of the same
  * length: an op's saved state once its graph node is freed by a backward pass (or at once if it was not recorded,
  * {@code Autograd.record} with a release), a gradient once the backward pass has consumed it
- * ({@code Tensor.ofRecyclable}), a training step's forward values once the step is over ({@code StepArrays}). A new array from the JVM is zeroed on memory the step has not touched for a while,
- * which perf showed as 15% of W7's training thread (JFR does not see it: the zeroing runs in the VM), and a
- * recycled one is also warm in the cache: W6 took 20% less time an epoch with its recurrence's saved state
- * recycled, W7 15% with its gradients.
+ * ({@code Tensor.ofRecyclable}), a training step's forward values once the step is over ({@code StepArrays}). A new
+ * array from the JVM is zeroed on memory the step has not touched for a while, which perf showed as 15% of W7's
+ * training thread (JFR does not see it: the zeroing runs in the VM), and a recycled one is also warm in the cache:
+ * W6 took 20% less time an epoch with its recurrence's saved state recycled, W7 15% with its gradients.
  *
  * <p>A taken array holds whatever its last user left in it: the taker writes every element it reads. At most
  * {@link #PER_LENGTH} arrays of one length and {@link #MAX_FLOATS} floats in all are kept; the rest are left to

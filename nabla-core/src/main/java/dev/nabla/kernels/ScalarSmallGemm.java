@@ -83,9 +83,9 @@ final class ScalarSmallGemm {
 
     /** C += alpha A op(B) in axpy form over rows of op(B) (copied into rows when stored transposed), after C *= beta. */
     static void general(boolean transA, boolean transB, int m, int n, int k,
-                                float alpha, float[] a, int aOff, int lda,
-                                float[] b, int bOff, int ldb,
-                                float beta, float[] c, int cOff, int ldc) {
+                        float alpha, float[] a, int aOff, int lda,
+                        float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc) {
         float[] rows = b;
         int rowsOff = bOff, rowsLd = ldb;
         if (transB) { // op(B) as k rows of n
@@ -107,9 +107,9 @@ final class ScalarSmallGemm {
 
     /** C^T (n x m) = op(B)^T op(A)^T, accumulated along rows of op(A)^T (k rows of m), then added into C. */
     static void narrow(boolean transA, boolean transB, int m, int n, int k,
-                               float alpha, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb,
-                               float beta, float[] c, int cOff, int ldc) {
+                       float alpha, float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
         float[] at;
         int atOff, atLd;
         if (transA) { // A is stored k x m: its rows are already op(A)^T's

@@ -55,7 +55,8 @@ public class LayerNormalization extends Layer {
     static Tensor normalize(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
         int d = gamma.size(), rows = x.size() / d;
         float[] xs = x.data(), g = gamma.data(), b = beta.data();
-        float[] y = StepArrays.forOutput(xs.length, x, gamma, beta), xhat = StepArrays.forOutput(xs.length, x, gamma, beta), rstd = new float[rows];
+        float[] y = StepArrays.forOutput(xs.length, x, gamma, beta), xhat = StepArrays.forOutput(xs.length, x, gamma, beta);
+        float[] rstd = new float[rows];
         LayerNorm.forward(xs, g, b, epsilon, xhat, y, rstd);
         Tensor out = Tensor.of(y, x.shape());
         return Autograd.record("layer_norm", () -> "for y = xhat * gamma + beta, xhat = (x - mean) / std over the last axis: "

@@ -230,7 +230,7 @@ final class Recurrence {
          */
         private void forwardRows(int s, int from, int to, float[] rowBias, float[] hp) {
             int stride = (t + 1) * h;
-            if (cell == Cell.LSTM && allReal(s, from, to)) { // in one call, so that the rows' gate functions overlap
+            if (cell == Cell.LSTM && allReal(s, from, to)) { // the block in one call
                 int prev = from * stride + s * h;
                 LstmCell.forward(to - from, forwardStrides, gates, (from * t + s) * g, hp, 0, rowBias, h, cs, prev, prev + h,
                         tc, (from * t + s) * h, hs);
