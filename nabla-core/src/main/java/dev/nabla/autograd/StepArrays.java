@@ -4,7 +4,6 @@ import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Tensor;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -45,7 +44,7 @@ public final class StepArrays {
             return new float[length];
         }
         float[] a = RecycledArrays.take(length);
-        s.taken.put(a, a);
+        s.taken.add(a);
         return a;
     }
 
@@ -69,7 +68,7 @@ public final class StepArrays {
     public static final class Scope implements AutoCloseable {
         /** The scope open when this one was, or null: that one takes and gives back. */
         private final Scope outer;
-        private final IdentityHashMap<float[], float[]> taken = new IdentityHashMap<>();
+        private final List<float[]> taken = new ArrayList<>();
         private boolean forward = true;
 
         private Scope(Scope outer) {
@@ -84,7 +83,7 @@ public final class StepArrays {
         /** The array of this value outlives the step (read after it, as the predictions by the metrics). */
         public void keep(Tensor t) {
             if (outer != null) outer.keep(t);
-            else if (t != null) taken.remove(t.data());
+            else if (t != null) taken.removeIf(a -> a == t.data());
         }
 
         /** Gives back the arrays taken and not kept: the step is over, and nothing reads them any more. */
@@ -92,9 +91,8 @@ public final class StepArrays {
         public void close() {
             if (outer != null || OPEN.get() != this) return;
             OPEN.remove();
-            List<float[]> arrays = new ArrayList<>(taken.keySet());
+            for (float[] a : taken) RecycledArrays.give(a);
             taken.clear();
-            for (float[] a : arrays) RecycledArrays.give(a);
         }
     }
 }
