@@ -28,10 +28,7 @@ final class Affine {
     static Tensor apply(Tensor x, Tensor kernel, Tensor bias, boolean relu) {
         int m = x.dim(0), k = x.dim(1), n = kernel.dim(1);
         float[] out = StepArrays.forOutput(m * n, x, kernel, bias); // every element written: bias, then beta 1, or beta 0
-        if (bias != null) {
-            float[] b = bias.data();
-            for (int i = 0; i < m; i++) System.arraycopy(b, 0, out, i * n, n);
-        }
+        if (bias != null) Elementwise.repeatRow(bias.data(), 0, n, out, m);
         Gemms.get().sgemm(false, false, m, n, k, 1f, x.data(), 0, k, kernel.data(), 0, n, bias != null ? 1f : 0f, out, 0, n);
         if (relu) for (int i = 0; i < out.length; i++) out[i] = Math.max(out[i], 0f);
         Tensor y = Tensor.of(out, m, n);

@@ -3,6 +3,7 @@ package dev.nabla.nn;
 import dev.nabla.autograd.Autograd;
 import dev.nabla.autograd.StepArrays;
 import dev.nabla.kernels.ColumnSums;
+import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Rng;
@@ -35,7 +36,7 @@ final class TorchLinear {
         }
         int m = x.size() / k, n = rows, wOff = rowStart * k;
         float[] out = StepArrays.forOutput(m * n, x, weight, bias); // every element written: bias, then beta 1, or beta 0
-        if (bias != null) for (int i = 0; i < m; i++) System.arraycopy(bias.data(), rowStart, out, i * n, n);
+        if (bias != null) Elementwise.repeatRow(bias.data(), rowStart, n, out, m);
         Gemms.get().sgemm(false, true, m, n, k, 1f, x.data(), 0, k, weight.data(), wOff, k, bias != null ? 1f : 0f, out, 0, n);
         int[] outShape = s.clone();
         outShape[s.length - 1] = n;

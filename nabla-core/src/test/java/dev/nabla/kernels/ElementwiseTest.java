@@ -12,6 +12,19 @@ class ElementwiseTest {
      * Every broadcast of a binary op, on arrays large enough that threads take parts of them, gives for each element
      * exactly op(a, b) of the elements that broadcasting pairs with it, found here index by index.
      */
+    /** Enough rows for the copy to be split across threads (when there are several): each row is the source row. */
+    @Test
+    void repeatRowCopiesTheRowIntoEveryRow() {
+        int m = 3001, n = 50, from = 7;
+        float[] row = new float[from + n + 3];
+        for (int j = 0; j < row.length; j++) row[j] = j * 0.5f - 3;
+        float[] out = new float[m * n];
+        java.util.Arrays.fill(out, Float.NaN);
+        Elementwise.repeatRow(row, from, n, out, m);
+        float[] want = java.util.Arrays.copyOfRange(row, from, from + n);
+        for (int i = 0; i < m; i++) assertArrayEquals(want, java.util.Arrays.copyOfRange(out, i * n, i * n + n), "row " + i);
+    }
+
     @Test
     void broadcastBinaryOpsSplitAcrossThreadsPairTheElementsThatBroadcastingPairs() {
         int[] out = {60, 37, 41};
