@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * GEMM on the Vector API, organised like BLIS: for each KC x NC block of op(B) (packed into NR-wide column
  * panels) and each MC x KC block of op(A) (packed into MR-tall row panels, alpha folded in), a register-tiled
  * MR x NR micro-kernel accumulates one tile of C in vector registers over the whole KC depth. Packing makes
- * every transpose combination look the same to the micro-kernel and keeps its reads sequential. Tile and block
+ * every transpose combination look the same to the micro-kernel and keeps its reads sequential; where C has one or
+ * two column panels and A is stored as is, A's rows are copied as they are instead ({@code Problem.copyRowsOfA}),
+ * which costs less than the transpose it saves. Tile and block
  * sizes come from the CPU's caches and vector registers ({@link GemmBlocking}): a 12 x 32 tile with AVX-512's 32
  * registers (about 1.3x the GFLOP/s of the 6 x 32 one AVX2 needs, on Sapphire Rapids), 6 x 2 vectors otherwise.
  *
@@ -221,10 +223,46 @@ public final class VectorGemm implements Gemm {
                 buf.packedFor = id;
             }
             int mc = i1 - i0;
+            boolean copyRows = !transA && n <= 2 * NR && MR == 12;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packA(transA, a, aOff, lda, i0, mc, pc, kc, alpha, pa, buf);
-                macro(pa, mc, pb, pc * nPad, n, kc, i0, 0, pc > 0 || !overwrite, tile);
+                if (copyRows) {
+                    copyRowsOfA(i0, mc, pc, kc, pa);
+                    macroOfRows(pa, mc, pb, pc * nPad, n, kc, i0, pc > 0 || !overwrite, tile);
+                } else {
+                    packA(transA, a, aOff, lda, i0, mc, pc, kc, alpha, pa, buf);
+                    macro(pa, mc, pb, pc * nPad, n, kc, i0, 0, pc > 0 || !overwrite, tile);
+                }
+            }
+        }
+
+        /**
+         * Rows [i0, i0 + mc) of alpha A (stored as is), depth [pc, pc + kc), copied as they are: row r of the block
+         * at pa[r * KC], for {@link #kernel12OfRows}. A C of one or two column panels meets each panel of A only
+         * once or twice, so packing it was a third of the product's time (a transpose, by gathers), where this is a
+         * plain copy and the kernel that reads it runs about 15% slower.
+         */
+        private void copyRowsOfA(int i0, int mc, int pc, int kc, float[] pa) {
+            for (int r = 0; r < mc; r++) {
+                int src = aOff + (i0 + r) * lda + pc, dst = r * KC;
+                if (alpha == 1f) System.arraycopy(a, src, pa, dst, kc);
+                else for (int p = 0; p < kc; p++) pa[dst + p] = alpha * a[src + p];
+            }
+        }
+
+        /** {@link #macro} over A's rows as {@link #copyRowsOfA} left them; an edge panel's missing rows are not read into C. */
+        private void macroOfRows(float[] pa, int mc, float[] pb, int pbOff, int nc, int kc, int ic, boolean add, float[] tile) {
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = Math.min(NR, nc - jr), co = cOff + (ic + ir) * ldc + jr, bo = pbOff + jr * kc;
+                    if (mr == MR && nr == NR && !add) {
+                        kernel12OfRows(kc, pa, ir * KC, pb, bo, c, co, ldc);
+                    } else {
+                        kernel12OfRows(kc, pa, ir * KC, pb, bo, tile, 0, NR);
+                        addTile(tile, c, co, ldc, mr, nr, add);
+                    }
+                }
             }
         }
 
@@ -458,6 +496,83 @@ public final class VectorGemm implements Gemm {
             c100 = x.fma(b0, c100);
             c101 = x.fma(b1, c101);
             x = FloatVector.broadcast(S, pa[ia + 11]);
+            c110 = x.fma(b0, c110);
+            c111 = x.fma(b1, c111);
+        }
+        c00.intoArray(d, d0);
+        c01.intoArray(d, d0 + L);
+        c10.intoArray(d, d0 + ldd);
+        c11.intoArray(d, d0 + ldd + L);
+        c20.intoArray(d, d0 + 2 * ldd);
+        c21.intoArray(d, d0 + 2 * ldd + L);
+        c30.intoArray(d, d0 + 3 * ldd);
+        c31.intoArray(d, d0 + 3 * ldd + L);
+        c40.intoArray(d, d0 + 4 * ldd);
+        c41.intoArray(d, d0 + 4 * ldd + L);
+        c50.intoArray(d, d0 + 5 * ldd);
+        c51.intoArray(d, d0 + 5 * ldd + L);
+        c60.intoArray(d, d0 + 6 * ldd);
+        c61.intoArray(d, d0 + 6 * ldd + L);
+        c70.intoArray(d, d0 + 7 * ldd);
+        c71.intoArray(d, d0 + 7 * ldd + L);
+        c80.intoArray(d, d0 + 8 * ldd);
+        c81.intoArray(d, d0 + 8 * ldd + L);
+        c90.intoArray(d, d0 + 9 * ldd);
+        c91.intoArray(d, d0 + 9 * ldd + L);
+        c100.intoArray(d, d0 + 10 * ldd);
+        c101.intoArray(d, d0 + 10 * ldd + L);
+        c110.intoArray(d, d0 + 11 * ldd);
+        c111.intoArray(d, d0 + 11 * ldd + L);
+    }
+
+    /**
+     * {@link #kernel12} over 12 rows of A copied as they are, KC apart from {@code pa[ao]} ({@link Problem#copyRowsOfA}):
+     * the same multiply-adds in the same order, so the same bits.
+     */
+    private static void kernel12OfRows(int kc, float[] pa, int ao, float[] pb, int bo, float[] d, int d0, int ldd) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z, c70 = z, c71 = z, c80 = z, c81 = z;
+        FloatVector c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0; p < kc; p++) {
+            int ib = bo + p * NR, ia = ao + p;
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ia]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ia + 1 * KC]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ia + 2 * KC]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ia + 3 * KC]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[ia + 4 * KC]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, pa[ia + 5 * KC]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, pa[ia + 6 * KC]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, pa[ia + 7 * KC]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, pa[ia + 8 * KC]);
+            c80 = x.fma(b0, c80);
+            c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, pa[ia + 9 * KC]);
+            c90 = x.fma(b0, c90);
+            c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(S, pa[ia + 10 * KC]);
+            c100 = x.fma(b0, c100);
+            c101 = x.fma(b1, c101);
+            x = FloatVector.broadcast(S, pa[ia + 11 * KC]);
             c110 = x.fma(b0, c110);
             c111 = x.fma(b1, c111);
         }
