@@ -73,18 +73,21 @@ public final class Node {
     private final Tensor[] inputs;
     private final boolean[] needsGrad;
     private AccumulatingBackward backward;
-    /** The rule is not Nabla's: it may keep the gradient it is given, whose array must then never be recycled. */
+    /**
+     * The rule is not Nabla's (a lambda's class is named after the class that wrote it): it may keep the gradient it
+     * is given, whose array must then never be recycled.
+     */
     private final boolean mayKeepGradient;
     /** Run once the backward rule is dropped: gives back what only the rule could read (may be null). */
     private Runnable release;
     long visitMark;
 
     Node(String op, Supplier<String> rule, Tensor[] inputs, Backward backward) {
-        this(op, rule, inputs, (AccumulatingBackward) (g, need, leaves) -> backward.apply(g, need), isOutsideNabla(backward));
+        this(op, rule, inputs, (AccumulatingBackward) (g, need, leaves) -> backward.apply(g, need), !Autograd.writtenInNabla(backward));
     }
 
     Node(String op, Supplier<String> rule, Tensor[] inputs, AccumulatingBackward backward) {
-        this(op, rule, inputs, backward, isOutsideNabla(backward));
+        this(op, rule, inputs, backward, !Autograd.writtenInNabla(backward));
     }
 
     private Node(String op, Supplier<String> rule, Tensor[] inputs, AccumulatingBackward backward, boolean mayKeepGradient) {
@@ -95,11 +98,6 @@ public final class Node {
         this.backward = backward;
         this.needsGrad = new boolean[inputs.length];
         for (int i = 0; i < inputs.length; i++) needsGrad[i] = inputs[i].requiresGrad();
-    }
-
-    /** A rule written outside Nabla's packages (a lambda's class is named after the class that wrote it). */
-    private static boolean isOutsideNabla(Object rule) {
-        return !Autograd.writtenInNabla(rule);
     }
 
     boolean mayKeepGradient() {

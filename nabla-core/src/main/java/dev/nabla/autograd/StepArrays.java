@@ -64,6 +64,13 @@ public final class StepArrays {
         return s;
     }
 
+    /** A scope that takes nothing, for a step whose code may keep its values: every array is a new one. */
+    public static Scope none() {
+        Scope s = new Scope(null);
+        s.forward = false;
+        return s;
+    }
+
     /** The arrays one step took; closing gives them back. */
     public static final class Scope implements AutoCloseable {
         /** The scope open when this one was, or null: that one takes and gives back. */

@@ -85,10 +85,12 @@ public final class VectorGemm implements Gemm {
                                  float[] b, int bOffset, int ldb,
                                  float beta, float[] c, int cOffset, int ldc, float[] panels) {
         if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
-        if (ScalarSmallGemm.takes(m, n, k) && VectorSmallGemm.tooNarrow(transA, m, n, k)) {
-            ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else if (ScalarSmallGemm.takes(m, n, k)) {
-            VectorSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        if (ScalarSmallGemm.takes(m, n, k)) {
+            if (VectorSmallGemm.tooNarrow(transA, m, n, k)) {
+                ScalarSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            } else {
+                VectorSmallGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            }
         } else if (!transA && transB && (long) m * n <= FEW_OUTPUTS && k >= LONG_DEPTH) {
             dots(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {

@@ -316,11 +316,9 @@ public abstract class Model extends Layer {
             Output only = outputs.get(0);
             Tensor value = sampleWeights == null ? only.loss().apply(y, prediction) : SampleWeights.loss(only.loss(), y, prediction, sampleWeights);
             if (only.weight() != 1) value = value.mul((float) only.weight()); // a one-output model may be given a weight too
-            if (arrays != null) {
-                arrays.endForward();
-                arrays.keep(prediction);
-                arrays.keep(value);
-            }
+            arrays.endForward();
+            arrays.keep(prediction);
+            arrays.keep(value);
             optimizer.zeroGrad();
             value.backward();
             optimizer.step();
@@ -330,12 +328,12 @@ public abstract class Model extends Layer {
     }
 
     /**
-     * The scope of a training step's arrays ({@link StepArrays}), or null: only when this model, each of its layers
-     * and each loss is Nabla's own code, which keeps no value of a step past it.
+     * The scope of a training step's arrays ({@link StepArrays}): one that recycles only when this model, each of its
+     * layers and each loss is Nabla's own code, which keeps no value of a step past it.
      */
     private StepArrays.Scope stepArrays() {
-        for (Output o : outputs) if (!Autograd.writtenInNabla(o.loss())) return null;
-        return allWrittenInNabla(this) ? StepArrays.open() : null;
+        for (Output o : outputs) if (!Autograd.writtenInNabla(o.loss())) return StepArrays.none();
+        return allWrittenInNabla(this) ? StepArrays.open() : StepArrays.none();
     }
 
     private static boolean allWrittenInNabla(Layer layer) {
@@ -359,10 +357,8 @@ public abstract class Model extends Layer {
                 Tensor weighted = o.weight() == 1 ? value : value.mul((float) o.weight());
                 total = total == null ? weighted : total.add(weighted);
             }
-            if (arrays != null) {
-                arrays.endForward();
-                predictions.forEach(arrays::keep);
-            }
+            arrays.endForward();
+            predictions.forEach(arrays::keep);
             optimizer.zeroGrad();
             total.backward();
             optimizer.step();
