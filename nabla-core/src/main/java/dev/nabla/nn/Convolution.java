@@ -8,6 +8,7 @@ import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.kernels.Reduce;
+import dev.nabla.kernels.Runs;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
@@ -281,18 +282,30 @@ final class Convolution {
 
         @Override
         public void col2im(float[] cols, int sample, float[] dx) {
-            int plane = outH * outW;
+            int plane = outH * outW, end = (sample + 1) * c * h * w; // this sample's dx: no other thread writes there
             for (int row = 0; row < c * k * k; row++) {
-                int ch = row / (k * k), ky = row / k % k, kx = row % k;
-                int dst = (sample * c + ch) * h * w;
-                int lo = firstInside(kx), hi = endInside(kx);
-                for (int oy = 0; oy < outH; oy++) {
-                    int iy = oy * stride + ky - padTop;
-                    if (iy < 0 || iy >= h) continue;
-                    int rowStart = dst + iy * w + kx - padLeft, s = row * plane + oy * outW;
-                    for (int ox = lo; ox < hi; ox++) dx[rowStart + ox * stride] += cols[s + ox];
+                int ch = row / (k * k), ky = row / k % k, kx = row % k, s = row * plane;
+                int dst = (sample * c + ch) * h * w + kx - padLeft;
+                int lo = firstInside(kx), hi = endInside(kx), top = firstRowInside(ky), bottom = endRowInside(ky);
+                if (stride == 1) {
+                    Runs.add(cols, s + top * outW + lo, outW, dx, dst + (top + ky - padTop) * w + lo, w, bottom - top, hi - lo, end);
+                } else {
+                    for (int oy = top; oy < bottom; oy++) {
+                        int rowStart = dst + (oy * stride + ky - padTop) * w, o = s + oy * outW;
+                        for (int ox = lo; ox < hi; ox++) dx[rowStart + ox * stride] += cols[o + ox];
+                    }
                 }
             }
+        }
+
+        /** The first output row oy whose input row oy*stride + ky - padTop is inside the image. */
+        private int firstRowInside(int ky) {
+            return Math.min(outH, Math.max(0, ceilDiv(padTop - ky, stride)));
+        }
+
+        /** One past the last output row whose input row is inside the image (at least {@link #firstRowInside}). */
+        private int endRowInside(int ky) {
+            return Math.max(firstRowInside(ky), Math.min(outH, ceilDiv(h + padTop - ky, stride)));
         }
 
         /** The first output column ox whose input column ox*stride + kx - padLeft is inside the image. */

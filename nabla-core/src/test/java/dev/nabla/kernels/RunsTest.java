@@ -1,0 +1,46 @@
+package dev.nabla.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs added into runs: the plain loop's bits, in the runs and (untouched) everywhere else, with -0 and NaN about. */
+class RunsTest {
+
+    @Test
+    void addingRunsGivesThePlainLoopsBitsAndLeavesEveryOtherEntryAlone() {
+        assertThat(Runs.IMPL).isNotInstanceOf(Runs.Scalar.class); // the tests run with the incubator module
+        Random r = new Random(4);
+        for (int length = 1; length <= 40; length++) {
+            for (int gap : new int[] {0, 1, 2, 5, 17}) {
+                int count = 1 + r.nextInt(12), srcStride = length + r.nextInt(3), dstStride = length + gap, to = 3, from = 2;
+                float[] src = new float[from + count * srcStride + r.nextInt(3)];
+                float[] dst = new float[to + count * dstStride + 20];
+                for (int i = 0; i < src.length; i++) src[i] = special(r, i);
+                for (int i = 0; i < dst.length; i++) dst[i] = special(r, i + 1);
+                float[] plain = dst.clone();
+                for (int i = 0; i < count; i++) {
+                    for (int j = 0; j < length; j++) plain[to + i * dstStride + j] += src[from + i * srcStride + j];
+                }
+                int limit = to + (count - 1) * dstStride + length + r.nextInt(20);
+                Runs.add(src, from, srcStride, dst, to, dstStride, count, length, limit);
+                for (int i = 0; i < dst.length; i++) {
+                    assertThat(Float.floatToRawIntBits(dst[i])).as("length %d gap %d count %d at %d: %s vs %s", length, gap, count, i, dst[i], plain[i])
+                            .isEqualTo(Float.floatToRawIntBits(plain[i]));
+                }
+            }
+        }
+    }
+
+    /** Mostly Gaussian, with some -0, +0, NaN and infinities, on both sides of the adds. */
+    private static float special(Random r, int i) {
+        return switch (i % 11) {
+            case 3 -> -0f;
+            case 5 -> 0f;
+            case 7 -> r.nextInt(4) == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
+            default -> (float) r.nextGaussian();
+        };
+    }
+}
