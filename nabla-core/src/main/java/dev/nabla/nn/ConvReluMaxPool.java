@@ -50,16 +50,29 @@ final class ConvReluMaxPool {
         return Autograd.record("conv2d_relu_maxpool2d", () -> "each window's gradient goes to its winning position if the"
                 + " maximum was positive (or NaN), then as conv2d", y, (grad, need) -> {
             float[] dy = grad.data();
-            return Convolution.backward(need, in, g, kernel, (n, d) -> {
-                Arrays.fill(d, 0, filters * plane, 0f);
-                for (int f = 0; f < filters; f++) {
-                    for (int py = 0; py < ph; py++) {
-                        for (int px = 0; px < pw; px++) {
-                            int o = (n * filters + f) * pooled + py * pw + px;
-                            // Written whether or not the maximum was positive (then as 0): a branch here is unpredictable.
-                            int corner = corners[o];
-                            d[f * plane + (2 * py + (corner >> 1)) * outW + 2 * px + (corner & 1)] = Elementwise.reluGradientFromOutput(out[o], dy[o]);
+            return Convolution.backward(need, in, g, kernel, new Convolution.SampleGradient() {
+                @Override
+                public void fill(int n, float[] d) {
+                    Arrays.fill(d, 0, filters * plane, 0f);
+                    for (int f = 0; f < filters; f++) {
+                        for (int py = 0; py < ph; py++) {
+                            for (int px = 0; px < pw; px++) {
+                                int o = (n * filters + f) * pooled + py * pw + px;
+                                // Written whether or not the maximum was positive (then as 0): a branch here is unpredictable.
+                                int corner = corners[o];
+                                d[f * plane + (2 * py + (corner >> 1)) * outW + 2 * px + (corner & 1)] = Elementwise.reluGradientFromOutput(out[o], dy[o]);
+                            }
                         }
+                    }
+                }
+
+                /** Only the windows' winners are not zero: their sum, in window order (a quarter of the adds). */
+                @Override
+                public void addBiasSums(int n, float[] d, int filters, int plane, double[] db) {
+                    for (int f = 0; f < filters; f++) {
+                        double sum = 0;
+                        for (int o = (n * filters + f) * pooled, end = o + pooled; o < end; o++) sum += Elementwise.reluGradientFromOutput(out[o], dy[o]);
+                        db[f] += sum;
                     }
                 }
             });

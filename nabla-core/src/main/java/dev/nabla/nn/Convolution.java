@@ -149,6 +149,14 @@ final class Convolution {
     @FunctionalInterface
     interface SampleGradient {
         void fill(int n, float[] d);
+
+        /**
+         * Adds sample n's bias gradient, d (as {@link #fill} left it) summed over each filter's columns, into db. A
+         * source whose d is mostly zeros (a pooled one) may sum its few entries instead.
+         */
+        default void addBiasSums(int n, float[] d, int filters, int plane, double[] db) {
+            for (int f = 0; f < filters; f++) db[f] += Reduce.sum(d, f * plane, plane);
+        }
     }
 
     /**
@@ -176,7 +184,7 @@ final class Convolution {
             double[] db = needBias ? new double[filters] : null;
             for (int n = from; n < to; n++) {
                 source.fill(n, d);
-                if (needBias) for (int f = 0; f < filters; f++) db[f] += Reduce.sum(d, f * plane, plane);
+                if (needBias) source.addBiasSums(n, d, filters, plane, db);
                 if (needKernel) {
                     u.im2col(in, n, cols);
                     gemm.sgemm(false, true, filters, rows, plane, 1f, d, 0, plane, cols, 0, plane, 1f, dk, 0, rows);
