@@ -268,7 +268,7 @@ final class Convolution {
             for (int row = 0; row < c * k * k; row++) {
                 int ch = row / (k * k), ky = row / k % k, kx = row % k;
                 int src = (sample * c + ch) * h * w;
-                int lo = firstInside(kx), hi = endInside(kx);
+                int lo = firstInside(kx, padLeft, outW), hi = endInside(kx, padLeft, w, outW);
                 for (int oy = 0; oy < outH; oy++) {
                     int iy = oy * stride + ky - padTop;
                     int d = row * plane + oy * outW;
@@ -294,7 +294,8 @@ final class Convolution {
             for (int row = 0; row < c * k * k; row++) {
                 int ch = row / (k * k), ky = row / k % k, kx = row % k, s = row * plane;
                 int dst = (sample * c + ch) * h * w + kx - padLeft;
-                int lo = firstInside(kx), hi = endInside(kx), top = firstRowInside(ky), bottom = endRowInside(ky);
+                int lo = firstInside(kx, padLeft, outW), hi = endInside(kx, padLeft, w, outW);
+                int top = firstInside(ky, padTop, outH), bottom = endInside(ky, padTop, h, outH);
                 if (stride == 1) {
                     Runs.add(cols, s + top * outW + lo, outW, dx, dst + (top + ky - padTop) * w + lo, w, bottom - top, hi - lo, end);
                 } else {
@@ -306,24 +307,17 @@ final class Convolution {
             }
         }
 
-        /** The first output row oy whose input row oy*stride + ky - padTop is inside the image. */
-        private int firstRowInside(int ky) {
-            return Math.min(outH, Math.max(0, ceilDiv(padTop - ky, stride)));
+        /**
+         * Along one axis (columns: padLeft, w, outW; rows: padTop, h, outH), the first output index o whose input index
+         * o*stride + tap - pad is inside the image.
+         */
+        private int firstInside(int tap, int pad, int out) {
+            return Math.min(out, Math.max(0, ceilDiv(pad - tap, stride)));
         }
 
-        /** One past the last output row whose input row is inside the image (at least {@link #firstRowInside}). */
-        private int endRowInside(int ky) {
-            return Math.max(firstRowInside(ky), Math.min(outH, ceilDiv(h + padTop - ky, stride)));
-        }
-
-        /** The first output column ox whose input column ox*stride + kx - padLeft is inside the image. */
-        private int firstInside(int kx) {
-            return Math.min(outW, Math.max(0, ceilDiv(padLeft - kx, stride)));
-        }
-
-        /** One past the last output column whose input column is inside the image (at least {@link #firstInside}). */
-        private int endInside(int kx) {
-            return Math.max(firstInside(kx), Math.min(outW, ceilDiv(w + padLeft - kx, stride)));
+        /** One past the last output index whose input index is inside the image (at least {@link #firstInside}). */
+        private int endInside(int tap, int pad, int size, int out) {
+            return Math.max(firstInside(tap, pad, out), Math.min(out, ceilDiv(size + pad - tap, stride)));
         }
 
         /** a / b rounded up; without a division for stride 1 (two per row of an unfolding were a tenth of its time). */
