@@ -18,7 +18,7 @@ final class VectorMaxPool2x2 implements MaxPool2x2.Impl {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Bytes, one per float lane, for the corners. */
-    private static final VectorSpecies<Byte> CORNERS = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.length() * Byte.SIZE));
+    static final VectorSpecies<Byte> CORNERS = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.length() * Byte.SIZE));
 
     @Override
     public void forward(MaxPool2x2.Plan plan, float[] in, int src, float[] out, int dst, byte[] corners) {
@@ -32,12 +32,20 @@ final class VectorMaxPool2x2 implements MaxPool2x2.Impl {
             max.intoArray(out, dst + k);
             if (corners == null) continue;
             probe = probe.max(max);
-            IntVector right = signBit(a.sub(b)), below = signBit(upper.sub(lower)), rightBelow = signBit(c.sub(d));
-            IntVector corner = below.lanewise(VectorOperators.LSHL, 1).add(right).add(below.mul(rightBelow.sub(right)));
-            ((ByteVector) corner.convertShape(VectorOperators.I2B, CORNERS, 0)).intoArray(corners, dst + k);
+            corners(a, b, c, d, upper, lower).intoArray(corners, dst + k);
         }
         if (corners != null && probe.compare(VectorOperators.NE, probe).anyTrue()) k = 0; // NaN corners: the scalar rule
         MaxPool2x2.Scalar.forward(plan, in, src, out, dst, corners, k, offsets.length);
+    }
+
+    /**
+     * The winning corners of L windows a b / c d (none NaN) whose rows' maxima are upper and lower, as bytes: the
+     * scalar {@link MaxPool2x2#corner} lane by lane.
+     */
+    static ByteVector corners(FloatVector a, FloatVector b, FloatVector c, FloatVector d, FloatVector upper, FloatVector lower) {
+        IntVector right = signBit(a.sub(b)), below = signBit(upper.sub(lower)), rightBelow = signBit(c.sub(d));
+        IntVector corner = below.lanewise(VectorOperators.LSHL, 1).add(right).add(below.mul(rightBelow.sub(right)));
+        return (ByteVector) corner.convertShape(VectorOperators.I2B, CORNERS, 0);
     }
 
     /** Each lane's sign bit as 0 or 1: 1 where x - y was negative, the scalar {@code greater(y, x)}. */

@@ -171,8 +171,7 @@ final class Convolution {
         float[] w = k.data();
         // zeroed: the samples' columns are added into it
         float[] dx = needInput ? RecycledArrays.takeZeroed(Shape.size(u.inputShape())) : null;
-        int chunk = Math.max(1, (samples + KERNEL_GRADIENT_CHUNKS - 1) / KERNEL_GRADIENT_CHUNKS);
-        int chunks = (samples + chunk - 1) / chunk;
+        int chunk = chunkSize(samples), chunks = (samples + chunk - 1) / chunk;
         float[][] dkParts = new float[chunks][];
         double[][] dbParts = new double[chunks][];
         Gemm gemm = Gemms.get();
@@ -199,21 +198,32 @@ final class Convolution {
         });
         Tensor[] grads = new Tensor[need.length];
         if (needInput) grads[0] = Tensor.ofRecyclable(dx, u.inputShape());
-        if (needKernel) {
-            float[] dk = dkParts[0];
-            for (int p = 1; p < chunks; p++) for (int i = 0; i < dk.length; i++) dk[i] += dkParts[p][i];
-            grads[1] = Tensor.of(dk, k.shape());
-        }
-        if (needBias) {
-            float[] db = new float[filters];
-            for (int f = 0; f < filters; f++) {
-                double s = 0;
-                for (double[] part : dbParts) s += part[f];
-                db[f] = (float) s;
-            }
-            grads[2] = Tensor.of(db, filters);
-        }
+        if (needKernel) grads[1] = sumOfChunks(dkParts, k.shape());
+        if (needBias) grads[2] = sumOfChunks(dbParts);
         return grads;
+    }
+
+    /** Samples per chunk of a backward pass: {@link #KERNEL_GRADIENT_CHUNKS} chunks whatever the thread count. */
+    static int chunkSize(int samples) {
+        return Math.max(1, (samples + KERNEL_GRADIENT_CHUNKS - 1) / KERNEL_GRADIENT_CHUNKS);
+    }
+
+    /** The chunks' kernel gradients added in chunk order (the first chunk's array is reused). */
+    static Tensor sumOfChunks(float[][] parts, int[] shape) {
+        float[] sum = parts[0];
+        for (int p = 1; p < parts.length; p++) for (int i = 0; i < sum.length; i++) sum[i] += parts[p][i];
+        return Tensor.of(sum, shape);
+    }
+
+    /** The chunks' bias gradients added in chunk order, in double, then rounded. */
+    static Tensor sumOfChunks(double[][] parts) {
+        float[] sum = new float[parts[0].length];
+        for (int f = 0; f < sum.length; f++) {
+            double s = 0;
+            for (double[] part : parts) s += part[f];
+            sum[f] = (float) s;
+        }
+        return Tensor.of(sum, sum.length);
     }
 
     /** A sweep of a k x k window over NCHW images: sizes, the zeros added at the top and left, and the output size. */

@@ -5,7 +5,8 @@ import dev.nabla.tensor.Tensor;
 /**
  * The one place that decides which layer calls run as one fused op, asked alike by a {@code Sequential} (each layer
  * and the next) and by a functional model (each node and the one node its output feeds). A fused op gives exactly
- * the values and gradients of the layers applied in turn, with less memory traffic; its code and backward live
+ * the values and gradients of the layers applied in turn (to rounding where it sums in another order, as the pooled
+ * convolution computed window by window does), with less memory traffic; its code and backward live
  * beside the ops it fuses. The rules today: a ReLU {@link Conv2D} whose output goes only to a 2x2, stride-2
  * {@link MaxPool2D} ({@link ConvReluMaxPool}); a {@link Dense} layer's ReLU, its own or that of an
  * {@link ActivationLayer} after a linear one, inside its {@link Affine} op ({@link #fusesIntoAffine}).

@@ -10,7 +10,10 @@ import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The convolution's fused ops give bit for bit the values and gradients of the ops they fuse, applied in turn. */
+/**
+ * The convolution's fused ops give the values and gradients of the ops they fuse, applied in turn: bit for bit, except
+ * where the pooled convolution runs window by window (its sums are rounded in another order).
+ */
 class ConvolutionTest {
 
     private final Rng rng = new Rng(41);
@@ -72,18 +75,55 @@ class ConvolutionTest {
     }
 
     @Test
-    void fusedConvReluMaxPoolGivesBitForBitTheValuesAndGradientsOfConv2dReluAndMaxPoolInTurn() {
-        // 9 images; VALID 7x7 -> 5x5 (the pool drops the last row and column), SAME stride 2 over 9x6 -> 5x3.
+    void fusedConvReluMaxPoolOnTheGemmGivesBitForBitTheValuesAndGradientsOfConv2dReluAndMaxPoolInTurn() {
+        // 9 images; SAME stride 2 over 9x6 -> 5x3; VALID 7x7 -> 5x5 (the pool drops the last row and column) with
+        // 36 taps, more than the window-by-window kernel takes.
         for (Padding padding : Padding.values()) {
             for (boolean withBias : new boolean[] {true, false}) {
-                int stride = padding == Padding.SAME ? 2 : 1;
-                int[] xShape = padding == Padding.SAME ? new int[] {9, 2, 9, 6} : new int[] {9, 2, 7, 7};
-                List<Tensor> in = leaves(xShape, new int[] {4, 2, 3, 3}, withBias);
+                int stride = padding == Padding.SAME ? 2 : 1, channels = padding == Padding.SAME ? 2 : 4;
+                int[] xShape = padding == Padding.SAME ? new int[] {9, channels, 9, 6} : new int[] {9, channels, 7, 7};
+                List<Tensor> in = leaves(xShape, new int[] {4, channels, 3, 3}, withBias);
                 List<float[]> fused = valueAndGradients(() -> ConvReluMaxPool.apply(in.get(0), in.get(1), bias(in), stride, padding), in);
                 List<float[]> composed = valueAndGradients(() -> new MaxPool2D(2, 2).apply(
                         Convolution.conv2d(in.get(0), in.get(1), bias(in), stride, padding, false).relu()), in);
                 assertBitForBit(fused, composed, padding + (withBias ? " bias" : ""));
             }
+        }
+    }
+
+    /**
+     * Window by window (stride 1, few taps: {@code ConvPool2x2}), the fused op's sums are rounded in another order
+     * than the GEMM's smallest products, and its kernel and bias gradients are summed in another order: the values
+     * and gradients of the ops in turn to rounding. On W5's first layer, where the GEMM's packed path runs the same
+     * chains of multiply-adds, the values and the input gradient are the same bits.
+     */
+    @Test
+    void fusedConvReluMaxPoolWindowByWindowGivesTheValuesAndGradientsOfTheOpsInTurnToRounding() {
+        for (Padding padding : Padding.values()) {
+            for (boolean withBias : new boolean[] {true, false}) {
+                List<Tensor> in = leaves(new int[] {9, 2, 7, 7}, new int[] {4, 2, 3, 3}, withBias);
+                List<float[]> fused = valueAndGradients(() -> ConvReluMaxPool.apply(in.get(0), in.get(1), bias(in), 1, padding), in);
+                List<float[]> composed = valueAndGradients(() -> new MaxPool2D(2, 2).apply(
+                        Convolution.conv2d(in.get(0), in.get(1), bias(in), 1, padding, false).relu()), in);
+                assertCloseTo(fused, composed, padding + (withBias ? " bias" : ""));
+            }
+        }
+        List<Tensor> in = leaves(new int[] {3, 1, 28, 28}, new int[] {32, 1, 3, 3}, true);
+        List<float[]> fused = valueAndGradients(() -> ConvReluMaxPool.apply(in.get(0), in.get(1), bias(in), 1, Padding.VALID), in);
+        List<float[]> composed = valueAndGradients(() -> new MaxPool2D(2, 2).apply(
+                Convolution.conv2d(in.get(0), in.get(1), bias(in), 1, Padding.VALID, false).relu()), in);
+        assertBitForBit(fused.subList(0, 2), composed.subList(0, 2), "W5's first layer");
+        assertCloseTo(fused, composed, "W5's first layer");
+    }
+
+    /** Each entry within 1e-5 times the largest magnitude among its array's composed values (at least 1). */
+    private static void assertCloseTo(List<float[]> fused, List<float[]> composed, String what) {
+        String[] names = {"value", "dX", "dKernel", "dBias"};
+        assertThat(fused).hasSameSizeAs(composed);
+        for (int i = 0; i < fused.size(); i++) {
+            float largest = 1f;
+            for (float v : composed.get(i)) largest = Math.max(largest, Math.abs(v));
+            assertThat(fused.get(i)).as(what + " " + names[i]).containsExactly(composed.get(i), org.assertj.core.data.Offset.offset(1e-5f * largest));
         }
     }
 
