@@ -6,11 +6,13 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Runs} a vector at a time, whole vectors only: a run's last vector reads and writes back the entries after
- * it, adding -0 there, which changes no bit (x + -0 is x, also for -0 and NaN). Its lanes of src are kept inside the
- * run and replaced by -0's bits outside; a masked add was four times as slow on JDK 17, and a half-width species for
- * short runs made C2 fail to compile the stores of every FloatVector user (their profile saw two shapes). What a
- * vector would take past an array or the limit is left to the scalar loop. Loaded only with the module.
+ * {@link Runs} a vector at a time, whole vectors only. A copied run's last vector ends at the run's end when the run
+ * is at least a vector long, else it takes the entries after the run along (the caller writes them later). An added
+ * run's last vector reads and writes back the entries after it, adding -0 there, which changes no bit (x + -0 is x,
+ * also for -0 and NaN). Its lanes of src are kept inside the run and replaced by -0's bits outside; a masked add was
+ * four times as slow on JDK 17, and a half-width species for short runs made C2 fail to compile the stores of every
+ * FloatVector user (their profile saw two shapes). What a vector would take past an array or the limit is left to
+ * the scalar loop. Loaded only with the module.
  */
 final class VectorRuns implements Runs.Impl {
 
@@ -39,6 +41,22 @@ final class VectorRuns implements Runs.Impl {
                 } else {
                     Runs.Scalar.addRun(src, s, dst, d, j, length);
                 }
+            }
+        }
+    }
+
+    @Override
+    public void copy(float[] src, int from, int srcStride, float[] dst, int to, int dstStride, int count, int length, int limit) {
+        int bound = Math.min(limit, dst.length);
+        for (int i = 0; i < count; i++) {
+            int s = from + i * srcStride, d = to + i * dstStride;
+            if (length >= L) {
+                for (int j = 0; j < length - L; j += L) FloatVector.fromArray(S, src, s + j).intoArray(dst, d + j);
+                FloatVector.fromArray(S, src, s + length - L).intoArray(dst, d + length - L);
+            } else if (s + L <= src.length && d + L <= bound) {
+                FloatVector.fromArray(S, src, s).intoArray(dst, d);
+            } else {
+                System.arraycopy(src, s, dst, d, length);
             }
         }
     }

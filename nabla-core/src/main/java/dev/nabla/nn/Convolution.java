@@ -70,7 +70,10 @@ final class Convolution {
         /** The output's shape for a kernel of {@code filters}, batch first. */
         int[] outputShape(int filters);
 
-        /** Writes sample n's [rows, columns] matrix into {@code cols}, overwriting every entry. */
+        /**
+         * Writes sample n's [rows, columns] matrix into {@code cols}, overwriting every entry; entries of cols after
+         * the matrix may be overwritten too (it is a work array).
+         */
         void im2col(float[] x, int n, float[] cols);
 
         /** The adjoint of {@link #im2col}: adds sample n's column gradient onto {@code dx}. */
@@ -270,30 +273,30 @@ final class Convolution {
 
         /**
          * Row (ch, ky, kx), column (oy, ox) = x[sample, ch, oy*s + ky - padTop, ox*s + kx - padLeft], or 0 outside the
-         * image.
+         * image. With stride 1 an output row's inputs are a run of the image's row, copied by {@link Runs#copy}, a
+         * vector at a time: what a vector writes past the run is written again after it (the next runs, the zeros).
          */
         @Override
         public void im2col(float[] x, int sample, float[] cols) {
             int plane = outH * outW;
             for (int row = 0; row < c * k * k; row++) {
-                int ch = row / (k * k), ky = row / k % k, kx = row % k;
-                int src = (sample * c + ch) * h * w;
+                int ch = row / (k * k), ky = row / k % k, kx = row % k, src = (sample * c + ch) * h * w, d = row * plane;
                 int lo = firstInside(kx, padLeft, outW), hi = endInside(kx, padLeft, w, outW);
-                for (int oy = 0; oy < outH; oy++) {
-                    int iy = oy * stride + ky - padTop;
-                    int d = row * plane + oy * outW;
-                    if (iy < 0 || iy >= h) {
-                        Arrays.fill(cols, d, d + outW, 0f);
-                        continue;
+                int top = firstInside(ky, padTop, outH), bottom = endInside(ky, padTop, h, outH);
+                if (stride == 1) {
+                    Runs.copy(x, src + (top + ky - padTop) * w + kx - padLeft + lo, w, cols, d + top * outW + lo, outW, bottom - top, hi - lo, cols.length);
+                } else {
+                    for (int oy = top; oy < bottom; oy++) {
+                        int rowStart = src + (oy * stride + ky - padTop) * w + kx - padLeft, o = d + oy * outW;
+                        for (int ox = lo; ox < hi; ox++) cols[o + ox] = x[rowStart + ox * stride];
                     }
-                    int rowStart = src + iy * w + kx - padLeft;
-                    for (int ox = 0; ox < lo; ox++) cols[d + ox] = 0f;
-                    if (stride == 1) {
-                        System.arraycopy(x, rowStart + lo, cols, d + lo, hi - lo);
-                    } else {
-                        for (int ox = lo; ox < hi; ox++) cols[d + ox] = x[rowStart + ox * stride];
-                    }
-                    for (int ox = hi; ox < outW; ox++) cols[d + ox] = 0f;
+                }
+                Arrays.fill(cols, d, d + top * outW, 0f);
+                Arrays.fill(cols, d + bottom * outW, d + plane, 0f);
+                if (lo == 0 && hi == outW) continue;
+                for (int oy = top; oy < bottom; oy++) {
+                    Arrays.fill(cols, d + oy * outW, d + oy * outW + lo, 0f);
+                    Arrays.fill(cols, d + oy * outW + hi, d + (oy + 1) * outW, 0f);
                 }
             }
         }

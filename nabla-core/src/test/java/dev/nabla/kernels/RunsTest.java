@@ -6,7 +6,10 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Runs added into runs: the plain loop's bits, in the runs and (untouched) everywhere else, with -0 and NaN about. */
+/**
+ * Runs added into runs: the plain loop's bits, in the runs and (untouched) everywhere else, with -0 and NaN about.
+ * Runs copied: their bits, and nothing written outside [to, limit) nor, for runs of a vector or more, outside the runs.
+ */
 class RunsTest {
 
     @Test
@@ -29,6 +32,38 @@ class RunsTest {
                 for (int i = 0; i < dst.length; i++) {
                     assertThat(Float.floatToRawIntBits(dst[i])).as("length %d gap %d count %d at %d: %s vs %s", length, gap, count, i, dst[i], plain[i])
                             .isEqualTo(Float.floatToRawIntBits(plain[i]));
+                }
+            }
+        }
+    }
+
+    @Test
+    void copyingRunsGivesTheirBitsAndWritesNothingBeforeTheFirstNorAtTheLimitOrAfter() {
+        Random r = new Random(5);
+        int lanes = 16; // at most (AVX-512's floats): runs this long or longer write nothing outside themselves
+        for (int length = 1; length <= 40; length++) {
+            for (int gap : new int[] {0, 1, 2, 5, 17}) {
+                int count = 1 + r.nextInt(12), srcStride = length + r.nextInt(3), dstStride = length + gap, to = 3, from = 2;
+                float[] src = new float[from + count * srcStride + r.nextInt(3)];
+                float[] dst = new float[to + count * dstStride + 20];
+                for (int i = 0; i < src.length; i++) src[i] = special(r, i);
+                for (int i = 0; i < dst.length; i++) dst[i] = special(r, i + 1);
+                float[] before = dst.clone();
+                boolean[] inRun = new boolean[dst.length];
+                for (int i = 0; i < count; i++) for (int j = 0; j < length; j++) inRun[to + i * dstStride + j] = true;
+                int limit = to + (count - 1) * dstStride + length + r.nextInt(20);
+                Runs.copy(src, from, srcStride, dst, to, dstStride, count, length, limit);
+                for (int i = 0; i < count; i++) {
+                    for (int j = 0; j < length; j++) {
+                        int at = to + i * dstStride + j;
+                        assertThat(Float.floatToRawIntBits(dst[at])).as("length %d gap %d count %d run %d entry %d", length, gap, count, i, j)
+                                .isEqualTo(Float.floatToRawIntBits(src[from + i * srcStride + j]));
+                    }
+                }
+                for (int i = 0; i < dst.length; i++) {
+                    if (inRun[i] || i >= to && i < limit && length < lanes) continue; // a short run's vector may pass it
+                    assertThat(Float.floatToRawIntBits(dst[i])).as("length %d gap %d count %d untouched %d", length, gap, count, i)
+                            .isEqualTo(Float.floatToRawIntBits(before[i]));
                 }
             }
         }
