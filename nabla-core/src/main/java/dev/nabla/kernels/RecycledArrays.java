@@ -30,6 +30,9 @@ public final class RecycledArrays {
     private RecycledArrays() {
     }
 
+    /** Floats a thread fills at least in {@link #takeZeroed}, so that a small array is filled by its caller alone. */
+    private static final int PARALLEL_FILL = 1 << 16;
+
     /** An array of {@code length} floats with undefined contents: a recycled one, else a new one. */
     public static synchronized float[] take(int length) {
         ArrayDeque<float[]> free = FREE.get(length);
@@ -39,10 +42,13 @@ public final class RecycledArrays {
         return a;
     }
 
-    /** As {@link #take}, filled with zeros: for a caller that adds into it. */
+    /**
+     * As {@link #take}, filled with zeros: for a caller that adds into it. A large one is filled by all threads (W5's
+     * and W7's gradients of a megabyte or more were filled by one thread while the other waited).
+     */
     public static float[] takeZeroed(int length) {
         float[] a = take(length);
-        Arrays.fill(a, 0f);
+        Parallel.forRange(a.length, PARALLEL_FILL, (from, to) -> Arrays.fill(a, from, to, 0f));
         return a;
     }
 

@@ -12,28 +12,29 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorColumnSums implements ColumnSums.Impl {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ColumnSums.Scalar TAIL = new ColumnSums.Scalar();
 
     @Override
-    public void addInto(float[] m, int off, int rows, int cols, float[] out, int outOff) {
-        int vectorPart = cols - cols % S.length();
+    public void addInto(float[] m, int off, int rows, int cols, float[] out, int outOff, int from, int to) {
+        int vectorEnd = from + (to - from) / S.length() * S.length();
         for (int i = 0; i < rows; i++) {
             int row = off + i * cols;
-            for (int j = 0; j < vectorPart; j += S.length()) {
+            for (int j = from; j < vectorEnd; j += S.length()) {
                 FloatVector.fromArray(S, out, outOff + j).add(FloatVector.fromArray(S, m, row + j)).intoArray(out, outOff + j);
             }
         }
-        ColumnSums.Scalar.addInto(m, off, rows, cols, out, outOff, vectorPart);
+        TAIL.addInto(m, off, rows, cols, out, outOff, vectorEnd, to);
     }
 
     @Override
-    public void addProductsInto(float[] a, float[] b, int rows, int cols, float[] out) {
-        int vectorPart = cols - cols % S.length();
+    public void addProductsInto(float[] a, float[] b, int off, int rows, int cols, float[] out, int outOff, int from, int to) {
+        int vectorEnd = from + (to - from) / S.length() * S.length();
         for (int i = 0; i < rows; i++) {
-            int row = i * cols;
-            for (int j = 0; j < vectorPart; j += S.length()) {
-                FloatVector.fromArray(S, out, j).add(FloatVector.fromArray(S, a, row + j).mul(FloatVector.fromArray(S, b, row + j))).intoArray(out, j);
+            int row = off + i * cols;
+            for (int j = from; j < vectorEnd; j += S.length()) {
+                FloatVector.fromArray(S, out, outOff + j).add(FloatVector.fromArray(S, a, row + j).mul(FloatVector.fromArray(S, b, row + j))).intoArray(out, outOff + j);
             }
         }
-        ColumnSums.Scalar.addProductsInto(a, b, rows, cols, out, vectorPart);
+        TAIL.addProductsInto(a, b, off, rows, cols, out, outOff, vectorEnd, to);
     }
 }

@@ -369,13 +369,16 @@ final class Recurrence {
             int cols = (withX ? d : 0) + (withH ? h : 0), stride = (t + 1) * h;
             if (cols == 0) return out;
             float[] a = RecycledArrays.take(b * t * cols); // every element written below
-            for (int r = 0; r < b; r++) {
-                for (int s = 0; s < t; s++) {
-                    int o = (r * t + s) * cols;
-                    if (withX) System.arraycopy(x, (r * t + s) * d, a, o, d);
-                    if (withH) System.arraycopy(hs, r * stride + s * h, a, o + (withX ? d : 0), h);
+            // by both threads (one thread's copies were a fortieth of W6 while the other waited)
+            Parallel.forRange(b, ROWS_PER_TASK, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    for (int s = 0; s < t; s++) {
+                        int o = (r * t + s) * cols;
+                        if (withX) System.arraycopy(x, (r * t + s) * d, a, o, d);
+                        if (withH) System.arraycopy(hs, r * stride + s * h, a, o + (withX ? d : 0), h);
+                    }
                 }
-            }
+            });
             float[] at = RecycledArrays.take(cols * g);
             gemm.sgemm(true, false, cols, g, b * t, 1f, a, 0, cols, dz, 0, g, 0f, at, 0, g); // beta 0: all of at written
             RecycledArrays.give(a);
@@ -385,10 +388,12 @@ final class Recurrence {
             return out;
         }
 
-        /** Rows [first, first + n) of at [cols, G], transposed to [G, n]. */
+        /** Rows [first, first + n) of at [cols, G], transposed to [G, n], by both threads. */
         private float[] transposedRows(float[] at, int first, int n) {
             float[] out = new float[g * n];
-            for (int i = 0; i < n; i++) for (int j = 0; j < g; j++) out[j * n + i] = at[(first + i) * g + j];
+            Parallel.forRange(g, 16, (from, to) -> {
+                for (int i = 0; i < n; i++) for (int j = from; j < to; j++) out[j * n + i] = at[(first + i) * g + j];
+            });
             return out;
         }
 
