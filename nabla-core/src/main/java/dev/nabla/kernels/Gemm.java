@@ -40,6 +40,23 @@ public interface Gemm {
         sgemm(transA, b.transB, m, b.n, b.k, alpha, a, aOffset, lda, b.b, b.offset, b.ldb, beta, c, cOffset, ldc);
     }
 
+    /**
+     * Lays out op(A) once for many products with the same A and different B, e.g. a convolution's kernel against
+     * each image's columns. op(A) is m x k (stored k x m when {@code transA}). Products through the handle give the
+     * same bits as {@link #sgemm} called with A itself. This default keeps the arguments only, and its products call
+     * {@link #sgemm}; kernels that pack A override both methods.
+     */
+    default PackedA packA(boolean transA, int m, int k, float[] a, int aOffset, int lda) {
+        GemmChecks.checkA(transA, m, k, a, aOffset, lda);
+        return new PackedA(this, transA, m, k, a, aOffset, lda, null);
+    }
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C} for the op(A) in {@code a} (m x k, from {@link #packA}); op(B) is k x n. */
+    default void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOffset, int ldb,
+                       float beta, float[] c, int cOffset, int ldc) {
+        sgemm(a.transA, transB, a.m, n, a.k, alpha, a.a, a.offset, a.lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
     /** Short name used in benchmarks, logs and the {@code nabla.gemm} property, e.g. {@code "vector"}. */
     String name();
 }

@@ -34,6 +34,12 @@ public final class GemmChecks {
         if (k > 0 && n > 0) checkOperand("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
     }
 
+    /** {@link #check} for the A operand alone (op(A) m x k), as {@link Gemm#packA} takes it. */
+    public static void checkA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        if (m < 0 || k < 0) throw new IllegalArgumentException("negative gemm size m=" + m + " k=" + k);
+        if (m > 0 && k > 0) checkOperand("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+    }
+
     /**
      * Checks the arguments, then handles the products that need no multiplication: nothing to do when C is empty,
      * and only {@code C *= beta} when k is 0 or alpha is 0. Returns true when the call is complete.

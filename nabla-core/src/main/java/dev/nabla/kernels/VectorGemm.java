@@ -79,11 +79,41 @@ public final class VectorGemm implements Gemm {
         multiply(transA, b.transB, m, b.n, b.k, alpha, a, aOffset, lda, b.b, b.offset, b.ldb, beta, c, cOffset, ldc, panels);
     }
 
+    /** op(A) in the packed path's row panels ({@link Problem#aPanels}), shared by every caller; alpha 1. */
+    @Override
+    public PackedA packA(boolean transA, int m, int k, float[] a, int aOffset, int lda) {
+        GemmChecks.checkA(transA, m, k, a, aOffset, lda);
+        int mPad = (m + MR - 1) / MR * MR;
+        float[] panels = new float[k * mPad];
+        Buffers buf = BUFFERS.get();
+        for (int pc = 0; pc < k; pc += KC) packA(transA, a, aOffset, lda, 0, m, pc, Math.min(KC, k - pc), 1f, panels, pc * mPad, buf);
+        return new PackedA(this, transA, m, k, a, aOffset, lda, panels);
+    }
+
+    /**
+     * As {@link #sgemm} with A as stored, but the packed path reads the panels made once by {@link #packA} (alpha
+     * 1 only) instead of packing A again: the same values through the same micro-kernel, so the same bits.
+     */
+    @Override
+    public void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
+        float[] panels = a.kernel instanceof VectorGemm && alpha == 1f ? a.panels : null;
+        multiply(a.transA, transB, a.m, n, a.k, alpha, a.a, a.offset, a.lda, b, bOffset, ldb, beta, c, cOffset, ldc, null, panels);
+    }
+
     /** {@link #sgemm}, with op(B) already packed whole in {@code panels} or (null) not. */
     private static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                  float alpha, float[] a, int aOffset, int lda,
                                  float[] b, int bOffset, int ldb,
                                  float beta, float[] c, int cOffset, int ldc, float[] panels) {
+        multiply(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, panels, null);
+    }
+
+    /** {@link #sgemm}, with op(B) packed whole in {@code panels} and op(A) in {@code aPanels}, or (null) not. */
+    private static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                 float alpha, float[] a, int aOffset, int lda,
+                                 float[] b, int bOffset, int ldb,
+                                 float beta, float[] c, int cOffset, int ldc, float[] panels, float[] aPanels) {
         if (GemmChecks.checkedTrivial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) return;
         if (ScalarSmallGemm.takes(m, n, k)) {
             if (VectorSmallGemm.tooNarrow(transA, m, n, k)) {
@@ -94,7 +124,7 @@ public final class VectorGemm implements Gemm {
         } else if (!transA && transB && (long) m * n <= FEW_OUTPUTS && k >= LONG_DEPTH) {
             dots(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
-            packed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, panels);
+            packed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, panels, aPanels);
         }
     }
 
@@ -129,12 +159,12 @@ public final class VectorGemm implements Gemm {
     private static void packed(boolean transA, boolean transB, int m, int n, int k,
                                float alpha, float[] a, int aOffset, int lda,
                                float[] b, int bOffset, int ldb,
-                               float beta, float[] c, int cOffset, int ldc, float[] panels) {
+                               float beta, float[] c, int cOffset, int ldc, float[] panels, float[] aPanels) {
         if (n < L && m >= NR) {
             // Narrow C (e.g. a 10-class output layer): its 32-column micro-tiles would be mostly padding. Compute
             // C^T = op(B)^T op(A)^T instead, whose rows are long, and add it transposed into C.
             float[] t = new float[n * m];
-            packed(!transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, 0f, t, 0, m, null);
+            packed(!transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, 0f, t, 0, m, null, null);
             for (int i = 0; i < m; i++) {
                 int r = cOffset + i * ldc;
                 for (int j = 0; j < n; j++) c[r + j] = beta == 0f ? t[j * m + i] : t[j * m + i] + beta * c[r + j];
@@ -150,7 +180,7 @@ public final class VectorGemm implements Gemm {
         // applied to C first.
         if (beta != 0f && beta != 1f) GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
         Problem pr = new Problem(CALLS.incrementAndGet(), transA, transB, n, k, alpha, a, aOffset, lda,
-                b, bOffset, ldb, panels, beta == 0f, c, cOffset, ldc);
+                b, bOffset, ldb, panels, aPanels, (m + MR - 1) / MR * MR, beta == 0f, c, cOffset, ldc);
         int threads = Parallel.threads();
         boolean parallel = work >= PARALLEL && threads > 1;
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
@@ -189,10 +219,10 @@ public final class VectorGemm implements Gemm {
         Parallel.forRange(2, 1, (from, to) -> {
             for (int h = from; h < to; h++) {
                 if (h == 0) {
-                    packed(true, transB, m, n, half, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null);
+                    packed(true, transB, m, n, half, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null, null);
                 } else {
                     packed(true, transB, m, n, k - half, alpha, a, aOffset + half * lda, lda,
-                            b, bOffset + (transB ? half : half * ldb), ldb, 0f, second, 0, n, null);
+                            b, bOffset + (transB ? half : half * ldb), ldb, 0f, second, 0, n, null, null);
                 }
             }
         });
@@ -205,12 +235,13 @@ public final class VectorGemm implements Gemm {
 
     /**
      * The arguments of one call, so that thread bodies can work on part of C. {@code id} is unique per call;
-     * {@code panels} is all of op(B) packed by {@link #pack}, or null; {@code overwrite} (beta 0) has the first depth
-     * block store into C rather than add to it.
+     * {@code panels} is all of op(B) packed by {@link #pack}, or null; {@code aPanels} all of op(A) packed by
+     * {@link #packA} (depth block pc's panel of rows from r at {@code pc * mPad + r * kc}), or null; {@code
+     * overwrite} (beta 0) has the first depth block store into C rather than add to it.
      */
     private record Problem(long id, boolean transA, boolean transB, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] panels,
-                           boolean overwrite, float[] c, int cOff, int ldc) {
+                           float[] aPanels, int mPad, boolean overwrite, float[] c, int cOff, int ldc) {
 
         /**
          * Rows i0..i1 (at most MC) of C, all n columns, against all of op(B) packed at once, by {@link #pack} or in
@@ -225,15 +256,17 @@ public final class VectorGemm implements Gemm {
                 buf.packedFor = id;
             }
             int mc = i1 - i0;
-            boolean copyRows = !transA && n <= 2 * NR && MR == 12;
+            boolean copyRows = aPanels == null && !transA && n <= 2 * NR && MR == 12;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                if (copyRows) {
+                if (aPanels != null) {
+                    macro(aPanels, pc * mPad + i0 * kc, mc, pb, pc * nPad, n, kc, i0, 0, pc > 0 || !overwrite, tile);
+                } else if (copyRows) {
                     copyRowsOfA(i0, mc, pc, kc, pa);
                     macroOfRows(pa, mc, pb, pc * nPad, n, kc, i0, pc > 0 || !overwrite, tile);
                 } else {
-                    packA(transA, a, aOff, lda, i0, mc, pc, kc, alpha, pa, buf);
-                    macro(pa, mc, pb, pc * nPad, n, kc, i0, 0, pc > 0 || !overwrite, tile);
+                    packA(transA, a, aOff, lda, i0, mc, pc, kc, alpha, pa, 0, buf);
+                    macro(pa, 0, mc, pb, pc * nPad, n, kc, i0, 0, pc > 0 || !overwrite, tile);
                 }
             }
         }
@@ -284,8 +317,12 @@ public final class VectorGemm implements Gemm {
                     if (panels == null) packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0, buf);
                     for (int ic = i0; ic < i1; ic += MC) {
                         int mc = Math.min(MC, i1 - ic);
-                        packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, buf);
-                        macro(pa, mc, pb, pbOff, nc, kc, ic, jc, pc > 0 || !overwrite, tile);
+                        if (aPanels != null) {
+                            macro(aPanels, pc * mPad + ic * kc, mc, pb, pbOff, nc, kc, ic, jc, pc > 0 || !overwrite, tile);
+                        } else {
+                            packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, 0, buf);
+                            macro(pa, 0, mc, pb, pbOff, nc, kc, ic, jc, pc > 0 || !overwrite, tile);
+                        }
                     }
                 }
             }
@@ -296,18 +333,18 @@ public final class VectorGemm implements Gemm {
          * micro-panel (MR x kc) stays in L1 while the B micro-panels stream past it from L2: the A micro-panel is
          * the narrower one, so it allows a deeper kc (fewer passes over C) than keeping a B micro-panel in L1.
          */
-        private void macro(float[] pa, int mc, float[] pb, int pbOff, int nc, int kc, int ic, int jc,
+        private void macro(float[] pa, int paOff, int mc, float[] pb, int pbOff, int nc, int kc, int ic, int jc,
                            boolean add, float[] tile) {
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 for (int jr = 0; jr < nc; jr += NR) {
                     int nr = Math.min(NR, nc - jr), co = cOff + (ic + ir) * ldc + jc + jr, bo = pbOff + jr * kc;
                     if (mr == MR && nr == NR && !add) {
-                        kernel(kc, pa, ir * kc, pb, bo, c, co, ldc);
+                        kernel(kc, pa, paOff + ir * kc, pb, bo, c, co, ldc);
                     } else { // added to C, or an edge tile (nothing outside C may be written): through the tile buffer
-                        if (mr <= 4) kernel4(kc, pa, ir * kc, pb, bo, tile, 0, NR);
-                        else if (mr <= 8 && MR > 8) kernel8(kc, pa, ir * kc, pb, bo, tile, 0, NR);
-                        else kernel(kc, pa, ir * kc, pb, bo, tile, 0, NR);
+                        if (mr <= 4) kernel4(kc, pa, paOff + ir * kc, pb, bo, tile, 0, NR);
+                        else if (mr <= 8 && MR > 8) kernel8(kc, pa, paOff + ir * kc, pb, bo, tile, 0, NR);
+                        else kernel(kc, pa, paOff + ir * kc, pb, bo, tile, 0, NR);
                         addTile(tile, c, co, ldc, mr, nr, add);
                     }
                 }
@@ -625,12 +662,12 @@ public final class VectorGemm implements Gemm {
 
     /**
      * Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels: panel r holds, for each p, the MR values
-     * of column p (zero past row mc), at pa[r*MR*kc + p*MR + i].
+     * of column p (zero past row mc), at pa[paOff + r*MR*kc + p*MR + i].
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float alpha, float[] pa, Buffers buf) {
+                              float alpha, float[] pa, int paOff, Buffers buf) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int rows = Math.min(MR, mc - ir), base = ir * kc;
+            int rows = Math.min(MR, mc - ir), base = paOff + ir * kc;
             if (rows < MR) java.util.Arrays.fill(pa, base, base + MR * kc, 0f);
             if (!transA && rows == MR) {
                 gatherPanel(a, aOff + (ic + ir) * lda + pc, lda, kc, alpha, pa, base, buf.gatherMap(lda));

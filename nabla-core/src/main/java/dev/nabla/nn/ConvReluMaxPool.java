@@ -6,6 +6,7 @@ import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.MaxPool2x2;
+import dev.nabla.kernels.PackedA;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.tensor.Tensor;
 
@@ -36,6 +37,7 @@ final class ConvReluMaxPool {
         byte[] corners = new byte[out.length];
         ConvPool2x2.Plan direct = direct(g, in);
         Gemm gemm = Gemms.get();
+        PackedA kernelRows = gemm.packA(false, filters, rows, w, 0, rows); // once, not once per sample
         MaxPool2x2.Plan plan = new MaxPool2x2.Plan(outW, ph, pw);
         Parallel.forRange(g.n(), 1, (from, to) -> {
             for (int n = from; n < to; n++) {
@@ -45,7 +47,7 @@ final class ConvReluMaxPool {
                 float[] cols = Convolution.Scratch.get(Convolution.Scratch.COLUMNS, rows * plane);
                 float[] conv = Convolution.Scratch.get(Convolution.Scratch.SAMPLE, filters * plane);
                 g.im2col(in, n, cols);
-                gemm.sgemm(false, false, filters, plane, rows, 1f, w, 0, rows, cols, 0, plane, 0f, conv, 0, plane);
+                gemm.sgemm(kernelRows, false, plane, 1f, cols, 0, plane, 0f, conv, 0, plane);
                 Convolution.addBias(conv, 0, filters, plane, b, true);
                 for (int f = 0; f < filters; f++) MaxPool2x2.forward(plan, conv, f * plane, out, image + f * pooled, corners);
             }

@@ -5,6 +5,7 @@ import dev.nabla.autograd.StepArrays;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
+import dev.nabla.kernels.PackedA;
 import dev.nabla.kernels.Parallel;
 import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.kernels.Reduce;
@@ -124,11 +125,12 @@ final class Convolution {
         float[] w = kernel.data(), b = bias == null ? null : bias.data();
         float[] out = StepArrays.forOutput(u.samples() * image, kernel, bias); // each sample written whole (beta 0)
         Gemm gemm = Gemms.get();
+        PackedA kernelRows = gemm.packA(false, filters, rows, w, 0, rows); // once, not once per sample
         Parallel.forRange(u.samples(), 1, (from, to) -> {
             float[] cols = Scratch.get(Scratch.COLUMNS, rows * plane);
             for (int n = from; n < to; n++) {
                 u.im2col(in, n, cols);
-                gemm.sgemm(false, false, filters, plane, rows, 1f, w, 0, rows, cols, 0, plane, 0f, out, n * image, plane);
+                gemm.sgemm(kernelRows, false, plane, 1f, cols, 0, plane, 0f, out, n * image, plane);
                 addBias(out, n * image, filters, plane, b, relu);
             }
         });
@@ -178,6 +180,7 @@ final class Convolution {
         float[][] dkParts = new float[chunks][];
         double[][] dbParts = new double[chunks][];
         Gemm gemm = Gemms.get();
+        PackedA kernelT = needInput ? gemm.packA(true, rows, filters, w, 0, rows) : null; // K^T, once
         Parallel.forEachChunk(samples, chunk, (from, to) -> {
             float[] d = Scratch.get(Scratch.SAMPLE, image);
             float[] cols = needKernel ? Scratch.get(Scratch.COLUMNS, rows * plane) : null;
@@ -192,7 +195,7 @@ final class Convolution {
                     gemm.sgemm(false, true, filters, rows, plane, 1f, d, 0, plane, cols, 0, plane, 1f, dk, 0, rows);
                 }
                 if (needInput) {
-                    gemm.sgemm(true, false, rows, plane, filters, 1f, w, 0, rows, d, 0, plane, 0f, dCols, 0, plane);
+                    gemm.sgemm(kernelT, false, plane, 1f, d, 0, plane, 0f, dCols, 0, plane);
                     u.col2im(dCols, n, dx);
                 }
             }
