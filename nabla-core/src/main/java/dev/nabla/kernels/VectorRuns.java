@@ -48,6 +48,11 @@ final class VectorRuns implements Runs.Impl {
     @Override
     public void copy(float[] src, int from, int srcStride, float[] dst, int to, int dstStride, int count, int length, int limit) {
         int bound = Math.min(limit, dst.length);
+        if (length < L && (long) from + (long) (count - 1) * srcStride + L <= src.length && (long) to + (long) (count - 1) * dstStride + L <= bound) {
+            // every run's vector fits: one loop with no test per run (W5's 3168 runs of 11 an image, twice a step)
+            for (int i = 0, s = from, d = to; i < count; i++, s += srcStride, d += dstStride) FloatVector.fromArray(S, src, s).intoArray(dst, d);
+            return;
+        }
         for (int i = 0; i < count; i++) {
             int s = from + i * srcStride, d = to + i * dstStride;
             if (length >= L) {
