@@ -12,6 +12,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+
+import static dev.nabla.kernels.GemmPackedBTest.firstDifference;
+import static dev.nabla.kernels.GemmPackedBTest.random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -132,53 +135,6 @@ class GemmPackedATest {
 
     /** Every case of {@link #SHAPES} whose packed product differs in any bit from the unpacked one. */
     static List<String> mismatches(Gemm g) {
-        List<String> bad = new ArrayList<>();
-        Random r = new Random(1);
-        float[] alphas = {1f, -0.75f};
-        float[] betas = {0f, 1f, 0.5f};
-        int cases = 0;
-        for (int[] s : SHAPES) {
-            int m = s[0], k = s[1];
-            for (boolean ta : new boolean[] {false, true}) {
-                int lda = (ta ? m : k) + r.nextInt(3), aOff = r.nextInt(5);
-                float[] a = random(r, aOff + ((ta ? k : m) - 1) * lda + (ta ? m : k));
-                PackedA packed = g.packA(ta, m, k, a, aOff, lda);
-                for (int i = 2; i < s.length; i++) {
-                    int n = s[i];
-                    for (int t = 0; t < 4; t++) {
-                        boolean tb = t % 2 == 1;
-                        int ldb = (tb ? k : n) + r.nextInt(3), bOff = r.nextInt(5), ldc = n + r.nextInt(3), cOff = r.nextInt(5);
-                        float[] b = random(r, bOff + ((tb ? n : k) - 1) * ldb + (tb ? k : n));
-                        float alpha = alphas[t / 2], beta = betas[cases % 3];
-                        cases++;
-                        float[] want = random(r, cOff + (m - 1) * ldc + n + 2);
-                        if (beta == 0f) java.util.Arrays.fill(want, Float.NaN);
-                        float[] got = want.clone();
-                        g.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, want, cOff, ldc);
-                        g.sgemm(packed, tb, n, alpha, b, bOff, ldb, beta, got, cOff, ldc);
-                        int at = firstDifference(want, got);
-                        if (at >= 0) {
-                            bad.add(g.name() + ": m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb
-                                    + " alpha=" + alpha + " beta=" + beta + ": C[" + at + "] " + got[at] + " instead of " + want[at]);
-                        }
-                    }
-                }
-            }
-        }
-        return bad;
-    }
-
-    /** The first index where the raw bits differ, or -1. */
-    private static int firstDifference(float[] want, float[] got) {
-        for (int i = 0; i < want.length; i++) {
-            if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) return i;
-        }
-        return -1;
-    }
-
-    private static float[] random(Random r, int length) {
-        float[] x = new float[length];
-        for (int i = 0; i < length; i++) x[i] = r.nextFloat() * 2f - 1f;
-        return x;
+        return GemmPackedBTest.mismatches(g, SHAPES, true);
     }
 }

@@ -135,30 +135,47 @@ class GemmPackedBTest {
 
     /** Every case of {@link #SHAPES} whose packed product differs in any bit from the unpacked one. */
     static List<String> mismatches(Gemm g) {
+        return mismatches(g, SHAPES, false);
+    }
+
+    /**
+     * Every case whose product through a packed operand differs in any bit from the unpacked call. Each shape is
+     * {the packed operand's other size (n for B, m for A), k, then the sizes of the operands multiplied by it}.
+     */
+    static List<String> mismatches(Gemm g, int[][] shapes, boolean packA) {
         List<String> bad = new ArrayList<>();
         Random r = new Random(1);
         float[] alphas = {1f, -0.75f};
         float[] betas = {0f, 1f, 0.5f};
         int cases = 0;
-        for (int[] s : SHAPES) {
-            int n = s[0], k = s[1];
-            for (boolean tb : new boolean[] {false, true}) {
-                int ldb = (tb ? k : n) + r.nextInt(3), bOff = r.nextInt(5);
-                float[] b = random(r, bOff + ((tb ? n : k) - 1) * ldb + (tb ? k : n));
-                PackedB packed = g.pack(tb, k, n, b, bOff, ldb);
+        for (int[] s : shapes) {
+            int fixed = s[0], k = s[1];
+            for (boolean tp : new boolean[] {false, true}) {
+                // the packed operand, stored [fixed, k] when transposed as a B or plain as an A, else [k, fixed]
+                boolean kRows = packA == tp;
+                int ldp = (kRows ? fixed : k) + r.nextInt(3), pOff = r.nextInt(5);
+                float[] p = random(r, pOff + ((kRows ? k : fixed) - 1) * ldp + (kRows ? fixed : k));
+                PackedA pa = packA ? g.packA(tp, fixed, k, p, pOff, ldp) : null;
+                PackedB pb = packA ? null : g.pack(tp, k, fixed, p, pOff, ldp);
                 for (int i = 2; i < s.length; i++) {
-                    int m = s[i];
+                    int other = s[i], m = packA ? fixed : other, n = packA ? other : fixed;
                     for (int t = 0; t < 4; t++) {
-                        boolean ta = t % 2 == 1;
-                        int lda = (ta ? m : k) + r.nextInt(3), aOff = r.nextInt(5), ldc = n + r.nextInt(3), cOff = r.nextInt(5);
-                        float[] a = random(r, aOff + ((ta ? k : m) - 1) * lda + (ta ? m : k));
+                        boolean to = t % 2 == 1, ta = packA ? tp : to, tb = packA ? to : tp;
+                        boolean oRows = packA == to; // the other operand stored [other, k]: a transposed B, a plain A
+                        int ldo = (oRows ? k : other) + r.nextInt(3), oOff = r.nextInt(5), ldc = n + r.nextInt(3), cOff = r.nextInt(5);
+                        float[] o = random(r, oOff + ((oRows ? other : k) - 1) * ldo + (oRows ? k : other));
                         float alpha = alphas[t / 2], beta = betas[cases % 3];
                         cases++;
                         float[] want = random(r, cOff + (m - 1) * ldc + n + 2);
                         if (beta == 0f) java.util.Arrays.fill(want, Float.NaN);
                         float[] got = want.clone();
-                        g.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, want, cOff, ldc);
-                        g.sgemm(ta, m, alpha, a, aOff, lda, packed, beta, got, cOff, ldc);
+                        if (packA) {
+                            g.sgemm(ta, tb, m, n, k, alpha, p, pOff, ldp, o, oOff, ldo, beta, want, cOff, ldc);
+                            g.sgemm(pa, tb, n, alpha, o, oOff, ldo, beta, got, cOff, ldc);
+                        } else {
+                            g.sgemm(ta, tb, m, n, k, alpha, o, oOff, ldo, p, pOff, ldp, beta, want, cOff, ldc);
+                            g.sgemm(ta, m, alpha, o, oOff, ldo, pb, beta, got, cOff, ldc);
+                        }
                         int at = firstDifference(want, got);
                         if (at >= 0) {
                             bad.add(g.name() + ": m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb
@@ -172,14 +189,14 @@ class GemmPackedBTest {
     }
 
     /** The first index where the raw bits differ, or -1. */
-    private static int firstDifference(float[] want, float[] got) {
+    static int firstDifference(float[] want, float[] got) {
         for (int i = 0; i < want.length; i++) {
             if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) return i;
         }
         return -1;
     }
 
-    private static float[] random(Random r, int length) {
+    static float[] random(Random r, int length) {
         float[] x = new float[length];
         for (int i = 0; i < length; i++) x[i] = r.nextFloat() * 2f - 1f;
         return x;

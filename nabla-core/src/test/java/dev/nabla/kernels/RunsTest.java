@@ -18,11 +18,9 @@ class RunsTest {
         Random r = new Random(4);
         for (int length = 1; length <= 40; length++) {
             for (int gap : new int[] {0, 1, 2, 5, 17}) {
-                int count = 1 + r.nextInt(12), srcStride = length + r.nextInt(3), dstStride = length + gap, to = 3, from = 2;
-                float[] src = new float[from + count * srcStride + r.nextInt(3)];
-                float[] dst = new float[to + count * dstStride + 20];
-                for (int i = 0; i < src.length; i++) src[i] = special(r, i);
-                for (int i = 0; i < dst.length; i++) dst[i] = special(r, i + 1);
+                Layout l = Layout.random(r, length, gap);
+                int count = l.count, srcStride = l.srcStride, dstStride = l.dstStride, to = Layout.TO, from = Layout.FROM;
+                float[] src = l.src, dst = l.dst;
                 float[] plain = dst.clone();
                 for (int i = 0; i < count; i++) {
                     for (int j = 0; j < length; j++) plain[to + i * dstStride + j] += src[from + i * srcStride + j];
@@ -43,11 +41,9 @@ class RunsTest {
         int lanes = 16; // at most (AVX-512's floats): runs this long or longer write nothing outside themselves
         for (int length = 1; length <= 40; length++) {
             for (int gap : new int[] {0, 1, 2, 5, 17}) {
-                int count = 1 + r.nextInt(12), srcStride = length + r.nextInt(3), dstStride = length + gap, to = 3, from = 2;
-                float[] src = new float[from + count * srcStride + r.nextInt(3)];
-                float[] dst = new float[to + count * dstStride + 20];
-                for (int i = 0; i < src.length; i++) src[i] = special(r, i);
-                for (int i = 0; i < dst.length; i++) dst[i] = special(r, i + 1);
+                Layout l = Layout.random(r, length, gap);
+                int count = l.count, srcStride = l.srcStride, dstStride = l.dstStride, to = Layout.TO, from = Layout.FROM;
+                float[] src = l.src, dst = l.dst;
                 float[] before = dst.clone();
                 boolean[] inRun = new boolean[dst.length];
                 for (int i = 0; i < count; i++) for (int j = 0; j < length; j++) inRun[to + i * dstStride + j] = true;
@@ -66,6 +62,19 @@ class RunsTest {
                             .isEqualTo(Float.floatToRawIntBits(before[i]));
                 }
             }
+        }
+    }
+
+    /** {@code count} runs of {@code length} from FROM in src, to TO in dst ({@code gap} floats apart), filled with specials. */
+    private record Layout(int count, int srcStride, int dstStride, float[] src, float[] dst) {
+        static final int FROM = 2, TO = 3;
+
+        static Layout random(Random r, int length, int gap) {
+            int count = 1 + r.nextInt(12), srcStride = length + r.nextInt(3), dstStride = length + gap;
+            float[] src = new float[FROM + count * srcStride + r.nextInt(3)], dst = new float[TO + count * dstStride + 20];
+            for (int i = 0; i < src.length; i++) src[i] = special(r, i);
+            for (int i = 0; i < dst.length; i++) dst[i] = special(r, i + 1);
+            return new Layout(count, srcStride, dstStride, src, dst);
         }
     }
 
