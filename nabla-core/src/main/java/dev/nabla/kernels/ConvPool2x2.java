@@ -5,13 +5,14 @@ package dev.nabla.kernels;
  * convolution is evaluated only at the four corners of each pooling window, each corner a vector of L windows, from
  * the input split by row and column parity into planes in which every tap of every corner reads L consecutive
  * values. The pool and its gradient then work on whole vectors (the maximum of four, a mask per corner) instead of
- * scattering and gathering single pixels, and no column matrix or convolution output is ever written.
+ * scattering and gathering single pixels, and no column matrix or whole convolution output is ever written.
  *
  * <p>Built for a network's first layer (W5's 1 channel, 3x3 taps: its products have a depth of 9, too shallow for
  * the GEMM, whose cost there was the passes around it). Each window's value is exactly that of the convolution by
  * {@link VectorGemm}'s packed path, ReLU and {@link MaxPool2x2} in turn: per corner the same chain of multiply-adds
- * in tap order, from zero, then the bias and the ReLU, and the same winning corner. Only the kernel and bias
- * gradients are summed in another order (by lanes, then across lanes). Loaded only with the Vector API module;
+ * in tap order, from zero, then the bias and the ReLU; the same winning corner wherever the maximum is positive
+ * (elsewhere no gradient passes). Only the kernel and bias gradients are summed in another order (by lanes, then
+ * across lanes). Loaded only with the Vector API module;
  * without it {@link #plan} says no and the caller uses the GEMM.
  */
 public final class ConvPool2x2 {

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link ConvPool2x2} on the Vector API, L windows of one filter at a time; loaded only with the module. */
+/** {@link ConvPool2x2} on the Vector API, L windows of four filters at a time; loaded only with the module. */
 final class VectorConvPool2x2 implements ConvPool2x2.Impl {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
