@@ -31,6 +31,30 @@ final class VectorSmallGemm {
 
     private VectorSmallGemm() {}
 
+    /** Each thread's gather offsets {@code lane * ld} for the last ld it transposed with, at [L]. */
+    private static final ThreadLocal<int[]> LANE_ROWS = ThreadLocal.withInitial(() -> new int[L + 1]);
+
+    /**
+     * The [rows, cols] block at x[off] (rows ld apart) transposed into t[0, rows * cols): a vector of L rows' values
+     * at a time, gathered (a 16 x 16 block, the attention's K per head, took longer to transpose element by element
+     * than to multiply); the rows past the last whole vector element by element. The same values, so the same bits.
+     */
+    static void transpose(float[] x, int off, int ld, int rows, int cols, float[] t) {
+        int[] lanes = LANE_ROWS.get();
+        if (lanes[L] != ld) { // (new: all zeros, right for ld 0)
+            for (int i = 0; i < L; i++) lanes[i] = i * ld;
+            lanes[L] = ld;
+        }
+        int r = 0;
+        for (; r + L <= rows; r += L) {
+            for (int q = 0; q < cols; q++) FloatVector.fromArray(S, x, off + r * ld + q, lanes, 0).intoArray(t, q * rows + r);
+        }
+        for (; r < rows; r++) {
+            int from = off + r * ld;
+            for (int q = 0; q < cols; q++) t[q * rows + r] = x[from + q];
+        }
+    }
+
     private static float[] scratch(int size) {
         float[][] holder = SCRATCH.get();
         if (holder[0].length < size) holder[0] = new float[size];
@@ -72,7 +96,7 @@ final class VectorSmallGemm {
         } else if (transB) {
             // op(B) into rows, in this thread's scratch array: allocating it took longer than a 16x16x16 product
             float[] rows = scratch(k * n);
-            ScalarSmallGemm.transpose(b, bOff, ldb, n, k, rows);
+            transpose(b, bOff, ldb, n, k, rows);
             rows(m, n, k, alpha, a, aOff, as, ap, rows, 0, n, beta, c, cOff, ldc);
         } else {
             rows(m, n, k, alpha, a, aOff, as, ap, b, bOff, ldb, beta, c, cOff, ldc);
