@@ -41,7 +41,7 @@ final class VectorSmallGemm {
      */
     static void transpose(float[] x, int off, int ld, int rows, int cols, float[] t) {
         int[] lanes = LANE_ROWS.get();
-        if (lanes[L] != ld) { // (new: all zeros, right for ld 0)
+        if (lanes[L] != ld) { // a new array of zeros already holds the offsets for ld 0
             for (int i = 0; i < L; i++) lanes[i] = i * ld;
             lanes[L] = ld;
         }
