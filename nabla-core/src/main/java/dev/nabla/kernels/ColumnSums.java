@@ -35,13 +35,7 @@ public final class ColumnSums {
             IMPL.addInto(m, off, rows, cols, out, outOff, 0, cols);
             return;
         }
-        Parallel.forAlignedRange(cols, ALIGN, ALIGN, (from, to) -> {
-            // Each thread sums into its own copy: updated row after row, neighbouring sums in one cache line of out
-            // would bounce between the cores (W7 ran 10% slower).
-            float[] sums = java.util.Arrays.copyOfRange(out, outOff + from, outOff + to);
-            IMPL.addInto(m, off + from, rows, cols, sums, 0, 0, to - from);
-            System.arraycopy(sums, 0, out, outOff + from, to - from);
-        });
+        byColumns(cols, out, outOff, (from, to, sums, at) -> IMPL.addInto(m, off, rows, cols, sums, at, from, to));
     }
 
     /**
@@ -53,10 +47,25 @@ public final class ColumnSums {
             IMPL.addProductsInto(a, b, 0, rows, cols, out, 0, 0, cols);
             return;
         }
+        byColumns(cols, out, 0, (from, to, sums, at) -> IMPL.addProductsInto(a, b, 0, rows, cols, sums, at, from, to));
+    }
+
+    /** Sums of columns [from, to) added into sums[at + j] for j in [from, to). */
+    @FunctionalInterface
+    private interface ColumnRange {
+        void addInto(int from, int to, float[] sums, int at);
+    }
+
+    /**
+     * The sums of a large block's columns added into out[outOff, outOff + cols), split by columns across threads.
+     * Each thread sums into its own copy of its part: updated row after row, neighbouring sums in one cache line of
+     * out would bounce between the cores (W7 ran 10% slower).
+     */
+    private static void byColumns(int cols, float[] out, int outOff, ColumnRange range) {
         Parallel.forAlignedRange(cols, ALIGN, ALIGN, (from, to) -> {
-            float[] sums = java.util.Arrays.copyOfRange(out, from, to); // as in addInto
-            IMPL.addProductsInto(a, b, from, rows, cols, sums, 0, 0, to - from);
-            System.arraycopy(sums, 0, out, from, to - from);
+            float[] sums = java.util.Arrays.copyOfRange(out, outOff + from, outOff + to);
+            range.addInto(from, to, sums, -from);
+            System.arraycopy(sums, 0, out, outOff + from, to - from);
         });
     }
 

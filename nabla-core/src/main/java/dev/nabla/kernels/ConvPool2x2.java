@@ -12,8 +12,8 @@ package dev.nabla.kernels;
  * {@link VectorGemm}'s packed path, ReLU and {@link MaxPool2x2} in turn: per corner the same chain of multiply-adds
  * in tap order, from zero, then the bias and the ReLU; the same winning corner wherever the maximum is positive
  * (elsewhere no gradient passes). Only the kernel and bias gradients are summed in another order (by lanes, then
- * across lanes). Loaded only with the Vector API module;
- * without it {@link #plan} says no and the caller uses the GEMM.
+ * across lanes). Loaded only with the Vector API module; without it {@link #plan} says no and the caller uses the
+ * GEMM.
  */
 public final class ConvPool2x2 {
 

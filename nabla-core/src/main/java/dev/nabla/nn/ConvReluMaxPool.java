@@ -61,7 +61,8 @@ final class ConvReluMaxPool {
             boolean[] inputOnly = new boolean[need.length];
             inputOnly[0] = need[0];
             Tensor[] grads = need[0] ? Convolution.backward(inputOnly, in, g, kernel, source) : new Tensor[need.length];
-            if (need[1] || need.length > 2 && need[2]) {
+            boolean needBias = need.length > 2 && need[2];
+            if (need[1] || needBias) {
                 int samples = g.n(), chunk = Convolution.chunkSize(samples), chunks = (samples + chunk - 1) / chunk;
                 float[][] dk = new float[chunks][];
                 double[][] db = new double[chunks][];
@@ -71,7 +72,7 @@ final class ConvReluMaxPool {
                     ConvPool2x2.kernelGradient(direct, in, out, grad.data(), corners, filters, from, to, dk[from / chunk], db[from / chunk]);
                 });
                 if (need[1]) grads[1] = Convolution.sumOfChunks(dk, kernel.shape());
-                if (need.length > 2 && need[2]) grads[2] = Convolution.sumOfChunks(db);
+                if (needBias) grads[2] = Convolution.sumOfChunks(db);
             }
             return grads;
         }, inputs);

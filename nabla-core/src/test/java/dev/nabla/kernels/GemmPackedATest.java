@@ -1,6 +1,5 @@
 package dev.nabla.kernels;
 
-import dev.nabla.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,9 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static dev.nabla.kernels.GemmPackedBTest.firstDifference;
@@ -78,37 +74,22 @@ class GemmPackedATest {
         int m = 64, k = 288;
         float[] a = random(r, m * k);
         PackedA packed = g.packA(false, m, k, a, 0, k);
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            List<Callable<Integer>> jobs = new ArrayList<>();
-            for (int t = 0; t < 6; t++) {
-                int n = 20 + 37 * t;
-                float[] b = random(r, k * n);
-                jobs.add(() -> {
-                    int bad = 0;
-                    for (int rep = 0; rep < 5; rep++) {
-                        float[] want = new float[m * n], got = new float[m * n];
-                        g.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, want, 0, n);
-                        g.sgemm(packed, false, n, 1f, b, 0, n, 0f, got, 0, n);
-                        if (firstDifference(want, got) >= 0) bad++;
-                    }
-                    return bad;
-                });
-            }
-            for (Future<Integer> f : pool.invokeAll(jobs)) assertThat(f.get()).isZero();
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Integer>> jobs = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            int n = 20 + 37 * t;
+            float[] b = random(r, k * n);
+            jobs.add(GemmPackedBTest.mismatchesOfRepeats(m * n, (want, got) -> {
+                g.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, want, 0, n);
+                g.sgemm(packed, false, n, 1f, b, 0, n, 0f, got, 0, n);
+            }));
         }
+        GemmPackedBTest.assertNoJobMismatches(jobs);
     }
 
     /** The same check in JVMs with one and with three threads, and with the 6-row tile and shallow depth blocks. */
     @Test
     void packedProductsGiveTheUnpackedBitsWithOneAndThreeThreadsAndOtherBlocking() throws Exception {
-        for (String[] options : new String[][] {{"-Dnabla.threads=1"}, {"-Dnabla.threads=3"}, {"-Dnabla.gemm.mr=6", "-Dnabla.gemm.kc=64"}}) {
-            List<String> out = ChildJvm.run(GemmPackedATest.class, 300, options);
-            assertThat(out.stream().filter(l -> l.startsWith("checked ")).toList())
-                    .as(String.join("\n", out)).containsExactlyElementsOf(Gemms.available().stream().map(k -> "checked " + k + ": 0 mismatches").toList());
-        }
+        GemmPackedBTest.assertNoMismatchesInOtherJvms(GemmPackedATest.class);
     }
 
     @ParameterizedTest

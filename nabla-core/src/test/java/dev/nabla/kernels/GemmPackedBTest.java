@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,23 +76,35 @@ class GemmPackedBTest {
         int n = 256, k = 64;
         float[] b = random(r, k * n);
         PackedB packed = g.pack(false, k, n, b, 0, n);
+        List<Callable<Integer>> jobs = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            int m = 20 + 37 * t;
+            float[] a = random(r, m * k);
+            jobs.add(mismatchesOfRepeats(m * n, (want, got) -> {
+                g.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, want, 0, n);
+                g.sgemm(false, m, 1f, a, 0, k, packed, 0f, got, 0, n);
+            }));
+        }
+        assertNoJobMismatches(jobs);
+    }
+
+    /** A job that computes C twice ({@code product} fills want and got) five times and counts the differing pairs. */
+    static Callable<Integer> mismatchesOfRepeats(int size, BiConsumer<float[], float[]> product) {
+        return () -> {
+            int bad = 0;
+            for (int rep = 0; rep < 5; rep++) {
+                float[] want = new float[size], got = new float[size];
+                product.accept(want, got);
+                if (firstDifference(want, got) >= 0) bad++;
+            }
+            return bad;
+        };
+    }
+
+    /** Runs the jobs on three threads at once and checks that none found a mismatch. */
+    static void assertNoJobMismatches(List<Callable<Integer>> jobs) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
-            List<Callable<Integer>> jobs = new ArrayList<>();
-            for (int t = 0; t < 6; t++) {
-                int m = 20 + 37 * t;
-                float[] a = random(r, m * k);
-                jobs.add(() -> {
-                    int bad = 0;
-                    for (int rep = 0; rep < 5; rep++) {
-                        float[] want = new float[m * n], got = new float[m * n];
-                        g.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, want, 0, n);
-                        g.sgemm(false, m, 1f, a, 0, k, packed, 0f, got, 0, n);
-                        if (firstDifference(want, got) >= 0) bad++;
-                    }
-                    return bad;
-                });
-            }
             for (Future<Integer> f : pool.invokeAll(jobs)) assertThat(f.get()).isZero();
         } finally {
             pool.shutdownNow();
@@ -104,8 +117,13 @@ class GemmPackedBTest {
      */
     @Test
     void packedProductsGiveTheUnpackedBitsWithOneAndThreeThreadsAndOtherBlocking() throws Exception {
+        assertNoMismatchesInOtherJvms(GemmPackedBTest.class);
+    }
+
+    /** Runs {@code main} (which prints each kernel's mismatch count) with one and three threads and other blocking. */
+    static void assertNoMismatchesInOtherJvms(Class<?> main) throws Exception {
         for (String[] options : new String[][] {{"-Dnabla.threads=1"}, {"-Dnabla.threads=3"}, {"-Dnabla.gemm.mr=6", "-Dnabla.gemm.kc=64"}}) {
-            List<String> out = ChildJvm.run(GemmPackedBTest.class, 300, options);
+            List<String> out = ChildJvm.run(main, 300, options);
             assertThat(out.stream().filter(l -> l.startsWith("checked ")).toList())
                     .as(String.join("\n", out)).containsExactlyElementsOf(Gemms.available().stream().map(k -> "checked " + k + ": 0 mismatches").toList());
         }
