@@ -2,12 +2,11 @@ package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
 import dev.nabla.autograd.StepArrays;
-import dev.nabla.kernels.Activations;
 import dev.nabla.kernels.Gemm;
 import dev.nabla.kernels.Gemms;
 import dev.nabla.kernels.Parallel;
-import dev.nabla.kernels.Reduce;
 import dev.nabla.kernels.RecycledArrays;
+import dev.nabla.kernels.Softmax;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
@@ -122,7 +121,7 @@ public final class Attention {
                 int bi = pair / heads, hi = pair % heads, pOff = pair * square;
                 gemm.sgemm(false, true, tq, tk, dh, scale, q.data(), q.at(bi, hi), q.rowStride(), k.data(), k.at(bi, hi), k.rowStride(),
                         0f, p, pOff, tk);
-                softmaxRows(p, pOff, tq, tk, mask, bi * tk, causal);
+                Softmax.rows(p, pOff, tq, tk, mask, bi * tk, causal);
                 gemm.sgemm(false, false, tq, dv, tk, 1f, p, pOff, tk, v.data(), v.at(bi, hi), v.rowStride(), 0f, o, out.at(bi, hi), out.rowStride());
             }
         });
@@ -163,13 +162,7 @@ public final class Attention {
                 }
                 if (dq == null && dk == null) continue;
                 gemm.sgemm(false, true, tq, tk, dv, 1f, dO, oOff, out.rowStride(), v.data(), v.at(bi, hi), v.rowStride(), 0f, ds, 0, tk);
-                for (int i = 0; i < tq; i++) {
-                    int row = i * tk;
-                    double dot = 0;
-                    for (int j = 0; j < tk; j++) dot += ds[row + j] * p[pOff + row + j];
-                    float d = (float) dot;
-                    for (int j = 0; j < tk; j++) ds[row + j] = p[pOff + row + j] * (ds[row + j] - d);
-                }
+                Softmax.scoreGradient(p, pOff, ds, 0, tq, tk);
                 if (dq != null) {
                     gemm.sgemm(false, false, tq, dh, tk, scale, ds, 0, tk, k.data(), k.at(bi, hi), k.rowStride(), 1f, dq, q.at(bi, hi), q.rowStride());
                 }
@@ -181,33 +174,6 @@ public final class Attention {
         Tensor[] result = new Tensor[grads.length];
         for (int i = 0; i < grads.length; i++) if (grads[i] != null) result[i] = Tensor.ofRecyclable(grads[i], inputs.get(i).shape());
         return result;
-    }
-
-    /**
-     * Softmax of each of the {@code rows} score rows at {@code off}, over the keys the masks leave (key j of row i:
-     * {@code mask[maskOff + j] != 0} and, when causal, j &lt;= i), the maximum subtracted first; masked entries and
-     * rows with no key left become 0. The exponentials are one pass over the whole block: rows of a few keys each
-     * made a call per row (16 keys in W7, a twentieth of its step).
-     */
-    static void softmaxRows(float[] s, int off, int rows, int cols, float[] mask, int maskOff, boolean causal) {
-        for (int i = 0; i < rows; i++) {
-            int row = off + i * cols, limit = causal ? Math.min(cols, i + 1) : cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < limit; j++) if (mask == null || mask[maskOff + j] != 0) max = Math.max(max, s[row + j]);
-            // A masked key, a key past the causal limit and every key of a row with none left become -inf, so 0 below.
-            for (int j = 0; j < cols; j++) {
-                boolean kept = max != Float.NEGATIVE_INFINITY && j < limit && (mask == null || mask[maskOff + j] != 0);
-                s[row + j] = kept ? s[row + j] - max : Float.NEGATIVE_INFINITY;
-            }
-        }
-        Activations.expInPlace(s, off, rows * cols);
-        for (int i = 0; i < rows; i++) {
-            int row = off + i * cols;
-            double sum = Reduce.sum(s, row, cols);
-            if (sum == 0) continue; // a row with no key: all 0 already (a kept row holds exp(0) = 1)
-            float inv = (float) (1 / sum);
-            for (int j = 0; j < cols; j++) s[row + j] *= inv;
-        }
     }
 
     private static float[] keyMaskData(String op, Tensor keyMask, int batch, int tk) {
