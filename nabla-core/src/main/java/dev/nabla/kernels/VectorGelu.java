@@ -14,59 +14,74 @@ final class VectorGelu implements Gelu.Kernel {
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
     @Override
-    public void forward(float[] x, float[] out, int from, int to) {
+    public void forward(float[] x, float[] out, float[] cdf, int from, int to) {
         int bound = from + S.loopBound(to - from);
-        for (Pass pass : FORWARD) pass.run(x, null, out, from, bound);
-        TAIL.forward(x, out, bound, to);
+        run(cdf == null ? Pass.GELU : Pass.GELU_KEEPING_CDF, x, null, cdf, out, from, bound);
+        TAIL.forward(x, out, cdf, bound, to);
     }
 
     @Override
-    public void backward(float[] x, float[] g, float[] out, int from, int to) {
+    public void backward(float[] x, float[] cdf, float[] g, float[] out, int from, int to) {
         int bound = from + S.loopBound(to - from);
-        for (Pass pass : BACKWARD) pass.run(x, g, out, from, bound);
-        TAIL.backward(x, g, out, bound, to);
+        if (cdf == null) run(Pass.CDF, x, g, null, out, from, bound);
+        run(Pass.DERIVATIVE, x, g, cdf == null ? out : cdf, out, from, bound);
+        TAIL.backward(x, cdf, g, out, bound, to);
     }
 
-    private static final Pass[] FORWARD = {Pass.GELU};
-    /** In two passes, Phi first, then the rest: one loop holding both exponentials grew past what the JIT inlines. */
-    private static final Pass[] BACKWARD = {Pass.CDF, Pass.DERIVATIVE};
+    /** Every pass is called here, one call site that sees four classes. */
+    private static void run(Pass pass, float[] x, float[] g, float[] cdf, float[] out, int from, int bound) {
+        pass.run(x, g, cdf, out, from, bound);
+    }
 
     /**
-     * The loops, over [from, bound), through one virtual call site that sees three classes, which the JIT does not
-     * inline: each pass is compiled on its own, with one exp. Inlined into their caller (a Parallel task), the JIT ran
-     * out of room at Phi or at Phi's exp and kept their vectors on the heap: a quarter of W7's allocation.
+     * The loops, over [from, bound), through one virtual call site ({@link #run}) that sees four classes, which the
+     * JIT does not inline: each pass is compiled on its own, with one exp. Inlined into their caller (a Parallel task), the JIT ran
+     * out of room at Phi or at Phi's exp and kept their vectors on the heap: a quarter of W7's allocation. The
+     * backward pass without a kept Phi is two passes, Phi first: one loop holding both exponentials grew past what
+     * the JIT inlines.
      */
     private enum Pass {
         /** out = x Phi(x); out may be x. */
         GELU {
             @Override
-            void run(float[] x, float[] g, float[] out, int from, int bound) {
+            void run(float[] x, float[] g, float[] cdf, float[] out, int from, int bound) {
                 for (int i = from; i < bound; i += S.length()) {
                     FloatVector v = FloatVector.fromArray(S, x, i);
                     v.mul(cdf(v)).intoArray(out, i);
                 }
             }
         },
+        /** out = x Phi(x) and cdf = Phi(x); out may be x. */
+        GELU_KEEPING_CDF {
+            @Override
+            void run(float[] x, float[] g, float[] cdf, float[] out, int from, int bound) {
+                for (int i = from; i < bound; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, x, i), c = cdf(v);
+                    c.intoArray(cdf, i);
+                    v.mul(c).intoArray(out, i);
+                }
+            }
+        },
         /** out = Phi(x). */
         CDF {
             @Override
-            void run(float[] x, float[] g, float[] out, int from, int bound) {
+            void run(float[] x, float[] g, float[] cdf, float[] out, int from, int bound) {
                 for (int i = from; i < bound; i += S.length()) cdf(FloatVector.fromArray(S, x, i)).intoArray(out, i);
             }
         },
-        /** out = g (Phi(x) + x phi(x)), out holding Phi(x). */
+        /** out = g (Phi(x) + x phi(x)), Phi(x) read from cdf (which may be out). */
         DERIVATIVE {
             @Override
-            void run(float[] x, float[] g, float[] out, int from, int bound) {
+            void run(float[] x, float[] g, float[] cdf, float[] out, int from, int bound) {
                 for (int i = from; i < bound; i += S.length()) {
                     FloatVector v = FloatVector.fromArray(S, x, i);
                     FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-                    FloatVector.fromArray(S, g, i).mul(v.fma(pdf, FloatVector.fromArray(S, out, i))).intoArray(out, i);
+                    FloatVector.fromArray(S, g, i).mul(v.fma(pdf, FloatVector.fromArray(S, cdf, i))).intoArray(out, i);
                 }
             }
         };
 
-        abstract void run(float[] x, float[] g, float[] out, int from, int bound);
+        abstract void run(float[] x, float[] g, float[] cdf, float[] out, int from, int bound);
     }
 
     /** Phi(x) = erfc(|x|/sqrt 2)/2 below 0, 1 - that above. */

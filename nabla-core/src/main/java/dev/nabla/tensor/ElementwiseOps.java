@@ -118,6 +118,7 @@ final class ElementwiseOps {
     }
 
     static Tensor unary(UnaryOp op, Tensor a) {
+        if (op == UnaryOp.GELU) return gelu(a);
         float[] y = StepArrays.forOutput(a.data.length, a); // every element written
         op.apply(a.data, y);
         Tensor out = new Tensor(y, a.shape);
@@ -146,8 +147,6 @@ final class ElementwiseOps {
                     out, (g, n) -> new Tensor[] {tanhBackward(g, out)}, a);
             case SOFTPLUS: return Autograd.record(name, () -> "d softplus(x)/dx = sigmoid(x)",
                     out, (g, n) -> new Tensor[] {g.mul(a.sigmoid())}, a);
-            case GELU: return Autograd.record(name, () -> "d/dx x Phi(x) = Phi(x) + x phi(x), Phi and phi the normal CDF and density",
-                    out, (g, n) -> new Tensor[] {geluBackward(g, a)}, a);
             case GELU_TANH: return Autograd.record(name, () -> "for y = x/2 (1 + tanh u), u = sqrt(2/pi) (x + 0.044715 x^3): "
                     + "dy/dx = (1 + tanh u)/2 + x/2 (1 - tanh^2 u) du/dx",
                     out, (g, n) -> new Tensor[] {geluTanhBackward(g, a)}, a);
@@ -174,11 +173,20 @@ final class ElementwiseOps {
         return new Tensor(r, out.shape);
     }
 
-    private static Tensor geluBackward(Tensor g, Tensor a) {
-        // d/dx [x Phi(x)] = Phi(x) + x phi(x)
-        float[] r = RecycledArrays.take(a.data.length);
-        Gelu.backward(a.data, g.data, r);
-        return Tensor.ofRecyclable(r, a.shape);
+    /** Exact GELU; recorded, it keeps Phi(x) for its backward pass. */
+    private static Tensor gelu(Tensor a) {
+        int n = a.data.length;
+        float[] y = StepArrays.forOutput(n, a); // every element written
+        boolean recorded = Autograd.isGradEnabled() && a.requiresGrad();
+        float[] cdf = recorded ? StepArrays.forOutput(n, a) : null;
+        Gelu.forward(a.data, y, cdf);
+        Tensor out = new Tensor(y, a.shape);
+        return Autograd.record(UnaryOp.GELU.opName(), () -> "d/dx x Phi(x) = Phi(x) + x phi(x), Phi and phi the normal CDF and density",
+                out, (g, need) -> {
+                    float[] r = RecycledArrays.take(n);
+                    Gelu.backward(a.data, cdf, g.data, r);
+                    return new Tensor[] {Tensor.ofRecyclable(r, a.shape)};
+                }, a);
     }
 
     private static Tensor geluTanhBackward(Tensor g, Tensor a) {
