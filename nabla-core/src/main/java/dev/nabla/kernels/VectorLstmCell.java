@@ -20,11 +20,25 @@ final class VectorLstmCell implements LstmCell.Impl {
     public void forward(int rows, LstmCell.Strides st, float[] gates, int z, float[] hidden, int hz, float[] bias, int h,
                         float[] cs, int prev, int next, float[] tc, int at, float[] hs) {
         int vectorPart = h - h % S.length();
-        for (Pass pass : FORWARD) pass.run(rows, st, gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
+        for (int r = 0; r < rows; r += ROWS_PER_BLOCK) {
+            int n = Math.min(ROWS_PER_BLOCK, rows - r);
+            for (Pass pass : FORWARD) {
+                pass.run(n, st, gates, z + r * st.gates(), hidden, hz + r * st.hidden(), bias, h, cs, prev + r * st.states(),
+                        next + r * st.states(), tc, at + r * st.tanhCell(), hs, vectorPart);
+            }
+        }
         LstmCell.Scalar.forward(rows, st, gates, z, hidden, hz, bias, h, cs, prev, next, tc, at, hs, vectorPart);
     }
 
     private static final Pass[] FORWARD = Pass.values();
+
+    /**
+     * The passes take the rows a few at a time, so that each pass finds the block's gates still in the L1 cache. A
+     * recurrence's rows lie a whole sequence of gates apart (W6: 28 steps of 4 x 64 floats, 7 x 4 KiB), so all rows
+     * of a step fall in the same few cache sets: over all 64 rows of W6's half batch, every pass missed L1
+     * (the cell took 4.7-5.3 ns a unit and step, against 2.7 for its functions over contiguous values).
+     */
+    private static final int ROWS_PER_BLOCK = 8;
 
     /** The forward passes, in order, over units [0, n) of each row (arguments as {@link LstmCell#forward}). */
     private enum Pass {
