@@ -17,20 +17,35 @@ public final class MaxPool2x2 {
     static final Impl IMPL = VectorImplementations.orScalar(Impl.class, "VectorMaxPool2x2", new Scalar());
 
     /**
-     * A plane's geometry: row stride {@code width} of the input, {@code outH} x {@code outW} windows, and each window's
-     * top-left offset in the input plane, in output order.
+     * The geometry of one or more planes: row stride {@code width} of the input, {@code outH} x {@code outW} windows a
+     * plane, and each window's top-left offset in the input, in output order (the planes' outputs one after another).
      */
     public static final class Plan {
         final int width;
         final int[] offsets;
 
+        /** One plane. */
         public Plan(int width, int outH, int outW) {
+            this(width, outH, outW, 1, 0);
+        }
+
+        /**
+         * {@code planes} planes {@code planeStride} apart in the input, pooled in one call: the vector loop then runs
+         * over all their windows, where one plane of W5's second pool (5 x 5 windows) left 9 of its 25 to the scalar
+         * loop.
+         */
+        public Plan(int width, int outH, int outW, int planes, int planeStride) {
             if (outH < 1 || outW < 1 || 2 * outW > width) {
                 throw new IllegalArgumentException("maxPool2x2: " + outH + "x" + outW + " windows do not fit rows of width " + width);
             }
+            if (planes < 1) throw new IllegalArgumentException("maxPool2x2: at least one plane, got " + planes);
             this.width = width;
-            this.offsets = new int[outH * outW];
-            for (int k = 0; k < offsets.length; k++) offsets[k] = 2 * (k / outW) * width + 2 * (k % outW);
+            int perPlane = outH * outW;
+            this.offsets = new int[planes * perPlane];
+            for (int k = 0; k < offsets.length; k++) {
+                int window = k % perPlane;
+                offsets[k] = k / perPlane * planeStride + 2 * (window / outW) * width + 2 * (window % outW);
+            }
         }
 
         public int windows() {
@@ -42,8 +57,8 @@ public final class MaxPool2x2 {
     }
 
     /**
-     * Writes the maximum of each window of the plane at in[src] to out[dst + k] (k the window in output order) and, when
-     * {@code corners} is not null, its winning corner (see {@link #corner}) to corners[dst + k].
+     * Writes the maximum of each window of the plan's planes at in[src] to out[dst + k] (k the window in output order)
+     * and, when {@code corners} is not null, its winning corner (see {@link #corner}) to corners[dst + k].
      */
     public static void forward(Plan plan, float[] in, int src, float[] out, int dst, byte[] corners) {
         IMPL.forward(plan, in, src, out, dst, corners);

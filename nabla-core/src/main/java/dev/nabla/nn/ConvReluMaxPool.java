@@ -38,18 +38,18 @@ final class ConvReluMaxPool {
         ConvPool2x2.Plan direct = direct(g, in);
         Gemm gemm = Gemms.get();
         PackedA kernelRows = gemm.packA(false, filters, rows, w, 0, rows); // once, not once per sample
-        MaxPool2x2.Plan plan = new MaxPool2x2.Plan(outW, ph, pw);
+        MaxPool2x2.Plan plan = new MaxPool2x2.Plan(outW, ph, pw, filters, plane); // every filter's plane in one call
         Parallel.forRange(g.n(), 1, (from, to) -> {
             for (int n = from; n < to; n++) {
                 int image = n * filters * pooled;
                 if (direct != null && ConvPool2x2.forward(direct, in, n, w, b, filters, out, image, corners)) continue;
-                // The convolution of the sample, its bias and ReLU, then the pool of each filter's plane.
+                // The convolution of the sample, its bias and ReLU, then the pool of every filter's plane.
                 float[] cols = Convolution.Scratch.get(Convolution.Scratch.COLUMNS, rows * plane);
                 float[] conv = Convolution.Scratch.get(Convolution.Scratch.SAMPLE, filters * plane);
                 g.im2col(in, n, cols);
                 gemm.sgemm(kernelRows, false, plane, 1f, cols, 0, plane, 0f, conv, 0, plane);
                 Convolution.addBias(conv, 0, filters, plane, b, true);
-                for (int f = 0; f < filters; f++) MaxPool2x2.forward(plan, conv, f * plane, out, image + f * pooled, corners);
+                MaxPool2x2.forward(plan, conv, 0, out, image, corners);
             }
         });
         Tensor y = Tensor.of(out, g.n(), filters, ph, pw);

@@ -62,6 +62,28 @@ class MaxPool2x2Test {
         }
     }
 
+    /** W5's second pool (11x11 planes, 5x5 windows) and others: a plan over all planes gives each plane's own pool. */
+    @Test
+    void aPlanOfSeveralPlanesGivesThePoolOfEachPlane() {
+        Random r = new Random(12);
+        int[][] shapes = {{11, 5, 5}, {9, 4, 4}, {12, 6, 6}, {7, 1, 3}};
+        for (int[] shape : shapes) {
+            for (boolean withNaN : new boolean[] {false, true}) {
+                int w = shape[0], outH = shape[1], outW = shape[2], planes = 7, plane = w * w + 2, src = 1, dst = 3;
+                float[] in = plane(r, src + planes * plane, withNaN);
+                MaxPool2x2.Plan all = new MaxPool2x2.Plan(w, outH, outW, planes, plane), one = new MaxPool2x2.Plan(w, outH, outW);
+                assertThat(all.windows()).isEqualTo(planes * one.windows());
+                float[] out = new float[dst + all.windows()], each = out.clone();
+                byte[] corners = new byte[out.length], eachCorners = corners.clone();
+                MaxPool2x2.forward(all, in, src, out, dst, corners);
+                for (int p = 0; p < planes; p++) MaxPool2x2.forward(one, in, src + p * plane, each, dst + p * one.windows(), eachCorners);
+                String at = w + "x" + w + " planes, " + outH + "x" + outW + " windows" + (withNaN ? ", NaNs" : "");
+                assertThat(out).as(at).isEqualTo(each);
+                assertThat(corners).as(at).isEqualTo(eachCorners);
+            }
+        }
+    }
+
     @Test
     void windowsThatDoNotFitTheRowsAreRefused() {
         assertThatThrownBy(() -> new MaxPool2x2.Plan(5, 2, 3))
