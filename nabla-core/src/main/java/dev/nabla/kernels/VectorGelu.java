@@ -35,10 +35,10 @@ final class VectorGelu implements Gelu.Kernel {
 
     /**
      * The loops, over [from, bound), through one virtual call site ({@link #run}) that sees four classes, which the
-     * JIT does not inline: each pass is compiled on its own, with one exp. Inlined into their caller (a Parallel task), the JIT ran
-     * out of room at Phi or at Phi's exp and kept their vectors on the heap: a quarter of W7's allocation. The
-     * backward pass without a kept Phi is two passes, Phi first: one loop holding both exponentials grew past what
-     * the JIT inlines.
+     * JIT does not inline: each pass is compiled on its own, with one exp. Inlined into their caller (a Parallel
+     * task), the JIT ran out of room at Phi or at Phi's exp and kept their vectors on the heap: a quarter of W7's
+     * allocation. The backward pass without a kept Phi is two passes, Phi first: one loop holding both exponentials
+     * grew past what the JIT inlines.
      */
     private enum Pass {
         /** out = x Phi(x); out may be x. */

@@ -17,13 +17,7 @@ final class VectorSoftmax implements Softmax.Impl {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Lane i holds i: lane i of the vector at key j is kept by the causal limit when i &lt; limit - j. */
-    private static final FloatVector LANES = FloatVector.fromArray(S, lanes(), 0);
-
-    private static float[] lanes() {
-        float[] a = new float[L];
-        for (int i = 0; i < L; i++) a[i] = i;
-        return a;
-    }
+    private static final FloatVector LANES = FloatVector.zero(S).addIndex(1);
 
     @Override
     public void rows(float[] s, int off, int rows, int cols, float[] mask, int maskOff, boolean causal) {
@@ -31,7 +25,9 @@ final class VectorSoftmax implements Softmax.Impl {
         for (int i = 0; i < rows; i++) {
             int row = off + i * cols, limit = Softmax.limit(i, cols, causal);
             FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < whole; j += L) max = max.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, s, row + j), kept(mask, maskOff, limit, j));
+            for (int j = 0; j < whole; j += L) {
+                max = max.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, s, row + j), kept(mask, maskOff, limit, j));
+            }
             float m = Softmax.Scalar.max(s, row, mask, maskOff, limit, whole, max.reduceLanes(VectorOperators.MAX));
             if (m == Float.NEGATIVE_INFINITY) {
                 Arrays.fill(s, row, row + cols, Float.NEGATIVE_INFINITY);
