@@ -341,6 +341,12 @@ public final class VectorGemm implements Gemm {
                     int nr = Math.min(NR, nc - jr), co = cOff + (ic + ir) * ldc + jc + jr, bo = pbOff + jr * kc;
                     if (mr == MR && nr == NR && !add) {
                         kernel(kc, pa, paOff + ir * kc, pb, bo, c, co, ldc);
+                    } else if (mr == 4 && nr == NR && !add) {
+                        // an edge of exactly 4 or 8 rows is what kernel4 / kernel8 write: into C, not through the
+                        // tile and a copy per row (W6's 64 rows a thread end in 4: that panel cost 70% of a full one)
+                        kernel4(kc, pa, paOff + ir * kc, pb, bo, c, co, ldc);
+                    } else if (mr == 8 && MR > 8 && nr == NR && !add) {
+                        kernel8(kc, pa, paOff + ir * kc, pb, bo, c, co, ldc);
                     } else { // added to C, or an edge tile (nothing outside C may be written): through the tile buffer
                         if (mr <= 4) kernel4(kc, pa, paOff + ir * kc, pb, bo, tile, 0, NR);
                         else if (mr <= 8 && MR > 8) kernel8(kc, pa, paOff + ir * kc, pb, bo, tile, 0, NR);

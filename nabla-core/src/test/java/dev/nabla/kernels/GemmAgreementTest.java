@@ -181,6 +181,9 @@ class GemmAgreementTest {
         int[][] shapes = {
                 {12, 32, 224}, {13, 33, 225}, {23, 63, 223}, {24, 64, 448}, {25, 65, 513}, {11, 97, 1025},
                 {37, 200, 160}, {49, 17, 385}, {61, 130, 96},
+                // edge panels of exactly 4 and 8 rows (64 = 5 x 12 + 4, 44 = 3 x 12 + 8) with beta 0: stored into C
+                // by the 4- and 8-row kernels directly
+                {64, 256, 64}, {40, 64, 50}, {41, 64, 50}, {44, 96, 70},
         };
         float[] betas = {0f, 1f, 0.5f};
         for (int i = 0; i < shapes.length; i++) {
