@@ -91,9 +91,17 @@ public final class Autograd {
     /** Whether an op on {@code inputs} is recorded now: recording is on and an input requires grad. */
     private static boolean recording(String op, Supplier<String> rule, Tensor[] inputs) {
         if (rule == null) throw new IllegalArgumentException(op + ": recorded without its rule in words");
+        return records(inputs);
+    }
+
+    /**
+     * Whether an op on {@code inputs} is recorded now: recording is on and an input requires grad. An op that keeps
+     * extra state for its backward pass asks this before computing it.
+     */
+    public static boolean records(Tensor... inputs) {
         if (!isGradEnabled()) return false;
         for (Tensor t : inputs) {
-            if (t.requiresGrad()) return true;
+            if (t != null && t.requiresGrad()) return true;
         }
         return false;
     }

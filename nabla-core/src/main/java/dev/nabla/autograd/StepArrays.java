@@ -40,17 +40,12 @@ public final class StepArrays {
      */
     public static float[] forOutput(int length, Tensor... inputs) {
         Scope s = OPEN.get();
-        if (s == null || !s.forward || length < SMALLEST || !Autograd.isGradEnabled() || !anyRequiresGrad(inputs)) {
+        if (s == null || !s.forward || length < SMALLEST || !Autograd.records(inputs)) {
             return new float[length];
         }
         float[] a = RecycledArrays.take(length);
         s.taken.add(a);
         return a;
-    }
-
-    private static boolean anyRequiresGrad(Tensor[] inputs) {
-        for (Tensor t : inputs) if (t != null && t.requiresGrad()) return true;
-        return false;
     }
 
     /**

@@ -59,9 +59,7 @@ public final class Softmax {
         public void scoreGradient(float[] p, int pOff, float[] dp, int dOff, int rows, int cols) {
             for (int i = 0; i < rows; i++) {
                 int pr = pOff + i * cols, dr = dOff + i * cols;
-                double dot = 0;
-                for (int j = 0; j < cols; j++) dot += dp[dr + j] * p[pr + j];
-                subtractAndScale(p, pr, dp, dr, (float) dot, 0, cols);
+                subtractAndScale(p, pr, dp, dr, (float) dot(p, pr, dp, dr, cols), 0, cols);
             }
         }
 
@@ -80,6 +78,13 @@ public final class Softmax {
                 boolean kept = max != Float.NEGATIVE_INFINITY && j < limit && (mask == null || mask[maskOff + j] != 0);
                 s[row + j] = kept ? s[row + j] - max : Float.NEGATIVE_INFINITY;
             }
+        }
+
+        /** The row's sum of dp * p (each product in float), in double, in key order. */
+        static double dot(float[] p, int pr, float[] dp, int dr, int cols) {
+            double dot = 0;
+            for (int j = 0; j < cols; j++) dot += dp[dr + j] * p[pr + j];
+            return dot;
         }
 
         static void scale(float[] s, int row, float inv, int from, int cols) {

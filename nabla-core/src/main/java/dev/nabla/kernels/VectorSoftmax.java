@@ -58,17 +58,10 @@ final class VectorSoftmax implements Softmax.Impl {
     @Override
     public void scoreGradient(float[] p, int pOff, float[] dp, int dOff, int rows, int cols) {
         int whole = cols - cols % L;
-        float[] products = new float[L];
         for (int i = 0; i < rows; i++) {
             int pr = pOff + i * cols, dr = dOff + i * cols;
-            // the products as vectors, their sum in double in key order (the scalar form's bits)
-            double dot = 0;
-            for (int j = 0; j < whole; j += L) {
-                FloatVector.fromArray(S, dp, dr + j).mul(FloatVector.fromArray(S, p, pr + j)).intoArray(products, 0);
-                for (int q = 0; q < L; q++) dot += products[q];
-            }
-            for (int j = whole; j < cols; j++) dot += dp[dr + j] * p[pr + j];
-            float d = (float) dot;
+            // the dot in double in key order is a chain of additions either way: the scalar form's loop
+            float d = (float) Softmax.Scalar.dot(p, pr, dp, dr, cols);
             for (int j = 0; j < whole; j += L) {
                 FloatVector.fromArray(S, p, pr + j).mul(FloatVector.fromArray(S, dp, dr + j).sub(d)).intoArray(dp, dr + j);
             }

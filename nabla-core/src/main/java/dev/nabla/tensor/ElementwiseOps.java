@@ -177,8 +177,7 @@ final class ElementwiseOps {
     private static Tensor gelu(Tensor a) {
         int n = a.data.length;
         float[] y = StepArrays.forOutput(n, a); // every element written
-        boolean recorded = Autograd.isGradEnabled() && a.requiresGrad();
-        float[] cdf = recorded ? StepArrays.forOutput(n, a) : null;
+        float[] cdf = Autograd.records(a) ? StepArrays.forOutput(n, a) : null;
         Gelu.forward(a.data, y, cdf);
         Tensor out = new Tensor(y, a.shape);
         return Autograd.record(UnaryOp.GELU.opName(), () -> "d/dx x Phi(x) = Phi(x) + x phi(x), Phi and phi the normal CDF and density",
