@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * GEMM on the Vector API, organised like BLIS: for each KC x NC block of op(B) (packed into NR-wide column
  * panels) and each MC x KC block of op(A) (packed into MR-tall row panels, alpha folded in), a register-tiled
  * MR x NR micro-kernel accumulates one tile of C in vector registers over the whole KC depth. Packing makes
- * every transpose combination look the same to the micro-kernel and keeps its reads sequential; where C has one or
- * two column panels and A is stored as is, A's rows are copied as they are instead ({@code Problem.copyRowsOfA}),
- * which costs less than the transpose it saves. Tile and block
+ * every transpose combination look the same to the micro-kernel and keeps its reads sequential; where a thread's
+ * part of C has at most {@link #ROWS_OF_A_MAX_PANELS} column panels and A is stored as is, A's rows are copied as
+ * they are instead ({@code Problem.copyRowsOfA}), which costs less than the transpose it saves. Tile and block
  * sizes come from the CPU's caches and vector registers ({@link GemmBlocking}): a 12 x 32 tile with AVX-512's 32
  * registers (about 1.3x the GFLOP/s of the 6 x 32 one AVX2 needs, on Sapphire Rapids), 6 x 2 vectors otherwise.
  *
@@ -37,6 +37,12 @@ public final class VectorGemm implements Gemm {
     private static final long PARALLEL = 1 << 20;
 
     private static final AtomicLong CALLS = new AtomicLong();
+    /**
+     * Column panels up to which A's rows are copied rather than packed ({@code Problem.rowsOfA}). Measured over the
+     * GemmTable shapes on Sapphire Rapids: 4 against 2 made W4's 128 x 256 x 784 (two threads, 128 columns each) 7%
+     * faster and 128 x 128 x 256 16%, changing no other shape beyond noise; 8 lost 9% on 3584 x 256 x 28.
+     */
+    static final int ROWS_OF_A_MAX_PANELS = 4;
     /** The long-dot-product path: at most this many outputs, each over at least {@link #LONG_DEPTH} terms. */
     private static final long FEW_OUTPUTS = 1024;
     /** Outputs up to which {@link #depthHalves} splits a deep product with stored-transposed A over its depth. */
@@ -256,14 +262,14 @@ public final class VectorGemm implements Gemm {
                 buf.packedFor = id;
             }
             int mc = i1 - i0;
-            boolean copyRows = aPanels == null && !transA && n <= 2 * NR && MR == 12;
+            boolean copyRows = rowsOfA(n);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 if (aPanels != null) {
                     macro(aPanels, pc * mPad + i0 * kc, mc, pb, pc * nPad, n, kc, i0, 0, pc > 0 || !overwrite, tile);
                 } else if (copyRows) {
                     copyRowsOfA(i0, mc, pc, kc, pa);
-                    macroOfRows(pa, mc, pb, pc * nPad, n, kc, i0, pc > 0 || !overwrite, tile);
+                    macroOfRows(pa, mc, pb, pc * nPad, n, kc, i0, 0, pc > 0 || !overwrite, tile);
                 } else {
                     packA(transA, a, aOff, lda, i0, mc, pc, kc, alpha, pa, 0, buf);
                     macro(pa, 0, mc, pb, pc * nPad, n, kc, i0, 0, pc > 0 || !overwrite, tile);
@@ -271,11 +277,17 @@ public final class VectorGemm implements Gemm {
             }
         }
 
+        /** Whether a block of A meeting this many columns of C is copied row by row ({@link #copyRowsOfA}). */
+        boolean rowsOfA(int columns) {
+            return aPanels == null && !transA && MR == 12 && columns <= ROWS_OF_A_MAX_PANELS * NR;
+        }
+
         /**
          * Rows [i0, i0 + mc) of alpha A (stored as is), depth [pc, pc + kc), copied as they are: row r of the block
-         * at pa[r * KC], for {@link #kernel12OfRows}. A C of one or two column panels meets each panel of A only
-         * once or twice, so packing it was a third of the product's time (a transpose, by gathers), where this is a
-         * plain copy and the kernel that reads it runs about 15% slower.
+         * at pa[r * KC], for {@link #kernel12OfRows}. A C of a few column panels meets each panel of A only that
+         * many times, so packing it was up to a third of the product's time (a transpose, by gathers), where this is
+         * a plain copy and the kernel that reads it runs about 10-15% slower. Each entry is the same chain of
+         * multiply-adds either way: the same bits.
          */
         private void copyRowsOfA(int i0, int mc, int pc, int kc, float[] pa) {
             for (int r = 0; r < mc; r++) {
@@ -286,11 +298,11 @@ public final class VectorGemm implements Gemm {
         }
 
         /** {@link #macro} over A's rows as {@link #copyRowsOfA} left them; an edge panel's missing rows are not read into C. */
-        private void macroOfRows(float[] pa, int mc, float[] pb, int pbOff, int nc, int kc, int ic, boolean add, float[] tile) {
+        private void macroOfRows(float[] pa, int mc, float[] pb, int pbOff, int nc, int kc, int ic, int jc, boolean add, float[] tile) {
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 for (int jr = 0; jr < nc; jr += NR) {
-                    int nr = Math.min(NR, nc - jr), co = cOff + (ic + ir) * ldc + jr, bo = pbOff + jr * kc;
+                    int nr = Math.min(NR, nc - jr), co = cOff + (ic + ir) * ldc + jc + jr, bo = pbOff + jr * kc;
                     if (mr == MR && nr == NR && !add) {
                         kernel12OfRows(kc, pa, ir * KC, pb, bo, c, co, ldc);
                     } else {
@@ -319,6 +331,9 @@ public final class VectorGemm implements Gemm {
                         int mc = Math.min(MC, i1 - ic);
                         if (aPanels != null) {
                             macro(aPanels, pc * mPad + ic * kc, mc, pb, pbOff, nc, kc, ic, jc, pc > 0 || !overwrite, tile);
+                        } else if (rowsOfA(nc)) {
+                            copyRowsOfA(ic, mc, pc, kc, pa);
+                            macroOfRows(pa, mc, pb, pbOff, nc, kc, ic, jc, pc > 0 || !overwrite, tile);
                         } else {
                             packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa, 0, buf);
                             macro(pa, 0, mc, pb, pbOff, nc, kc, ic, jc, pc > 0 || !overwrite, tile);

@@ -159,6 +159,9 @@ class GemmAgreementTest {
                 {203, 61, 270},    // many row blocks, odd edges everywhere
                 {9, 700, 530},     // few rows: work must be split over columns
                 {128, 96, 784},    // a W4-like deep product
+                {128, 256, 784},   // W4's first layer: columns split, each thread's 128 read A's rows as stored
+                {37, 200, 530},    // the same with odd rows, odd column parts and two depth blocks
+                {130, 120, 300},   // rows split, B packed whole, A's rows as stored for 4 column panels
                 {128, 10, 128},    // narrow C, as in a 10-class output layer
                 {32, 9, 8200},     // few outputs over a long depth (a convolution kernel gradient)
                 {3, 5, 4099},
