@@ -16,6 +16,13 @@ import java.util.Iterator;
  */
 public interface BatchIterator extends Iterator<Batch>, AutoCloseable {
 
+    /**
+     * Says that {@code batch}, which this pass returned, will not be read again: the pass may write a later batch
+     * into its tensors' arrays. {@code fit} says it of every batch once its step is over, when the model and its
+     * losses are Nabla's own (which keep no input past a step). By default nothing is reused.
+     */
+    default void done(Batch batch) {}
+
     /** Releases what the pass holds; closing twice, or a pass read to its end, is harmless. */
     @Override
     void close();

@@ -5,6 +5,7 @@ import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Features {@code x} ({@code [n, ...]}) and targets {@code y} ({@code [n]} class indices, {@code [n, k]} one-hot or
@@ -49,9 +50,14 @@ public record Dataset(Tensor x, Tensor y, List<String> classNames) {
 
     /** Rows {@code indices} of a [n, ...] tensor. */
     public static Tensor rows(Tensor t, int[] indices) {
+        return rows(t, indices, float[]::new);
+    }
+
+    /** As {@link #rows(Tensor, int[])}, into an array of the length asked for from {@code arrays} (all of it written). */
+    static Tensor rows(Tensor t, int[] indices, IntFunction<float[]> arrays) {
         int n = t.dim(0);
         int row = n == 0 ? 0 : t.size() / n;
-        float[] src = t.data(), out = new float[indices.length * row];
+        float[] src = t.data(), out = arrays.apply(indices.length * row);
         for (int r : indices) {
             if (r < 0 || r >= n) throw new IllegalArgumentException("Dataset.subset: row " + r + " out of range [0, " + n + ")");
         }
@@ -70,7 +76,7 @@ public record Dataset(Tensor x, Tensor y, List<String> classNames) {
      */
     public BatchSource batches(int batchSize, boolean shuffle, long seed) {
         if (batchSize <= 0 && batchSize != -1) throw new IllegalArgumentException("Dataset.batches: batch size must be positive or -1, got " + batchSize);
-        return Batches.ofRows(size(), batchSize, shuffle, seed, rows -> new Batch(rows(x, rows), rows(y, rows)));
+        return Batches.ofRows(size(), batchSize, shuffle, seed, (rows, arrays) -> new Batch(rows(x, rows, arrays), rows(y, rows, arrays)));
     }
 
     /** The same rows with new features (e.g. after scaling). */

@@ -332,8 +332,13 @@ public abstract class Model extends Layer {
      * layers and each loss is Nabla's own code, which keeps no value of a step past it.
      */
     private StepArrays.Scope stepArrays() {
-        for (Output o : outputs) if (!Autograd.writtenInNabla(o.loss())) return StepArrays.none();
-        return allWrittenInNabla(this) ? StepArrays.open() : StepArrays.none();
+        return keepsNothingPastAStep() ? StepArrays.open() : StepArrays.none();
+    }
+
+    /** Whether this model, each of its layers and each loss is Nabla's own code, which keeps no value of a step past it. */
+    private boolean keepsNothingPastAStep() {
+        for (Output o : outputs) if (!Autograd.writtenInNabla(o.loss())) return false;
+        return allWrittenInNabla(this);
     }
 
     private static boolean allWrittenInNabla(Layer layer) {
@@ -484,6 +489,8 @@ public abstract class Model extends Layer {
         List<Metric> oneOutputMetrics = outputs.size() == 1 ? outputs.get(0).metrics() : List.of(); // the one-tensor step's
         long samples = 0;
         int step = 0;
+        boolean batchesReusable = keepsNothingPastAStep(); // then a batch's arrays may carry a later batch,
+        for (Output o : outputs) for (Metric m : o.metrics()) batchesReusable &= Autograd.writtenInNabla(m); // nor targets kept
         try (BatchIterator it = source.batches(epoch)) { // closed also when a batch or a callback throws
             for (; it.hasNext(); step++) {
                 Batch b = it.next();
@@ -500,6 +507,7 @@ public abstract class Model extends Layer {
                 }
                 lossSum += (double) batchLoss * b.size();
                 samples += b.size();
+                if (batchesReusable) it.done(b);
                 steps.stepEnded(step, batchLoss);
             }
         }

@@ -34,6 +34,33 @@ class DataTest {
         assertThat(test.y().get(0)).isEqualTo(1f);
     }
 
+    /**
+     * A batch the consumer is done with lends its arrays to the next batch of the same size, which is written whole:
+     * the rows are those of a pass that reuses nothing; the smaller last batch and a batch not handed back get new
+     * arrays.
+     */
+    @Test
+    void batchesReuseTheArraysOfABatchTheConsumerIsDoneWith() {
+        int n = 10, width = 3;
+        float[] xs = new float[n * width], ys = new float[n];
+        for (int i = 0; i < xs.length; i++) xs[i] = i * 0.5f - 3;
+        for (int i = 0; i < n; i++) ys[i] = i % 4;
+        Dataset d = new Dataset(Tensor.of(xs, n, width), Tensor.of(ys, n));
+        BatchSource source = d.batches(4, true, 11);
+        try (BatchIterator fresh = source.batches(2); BatchIterator reusing = source.batches(2)) {
+            Batch a = reusing.next();
+            float[] ax = a.x().data(), ay = a.y().data();
+            assertThat(a.x().data()).containsExactly(fresh.next().x().data());
+            reusing.done(a);
+            Batch b = reusing.next(), expected = fresh.next();
+            assertThat(b.x().data()).isSameAs(ax).containsExactly(expected.x().data());
+            assertThat(b.y().data()).isSameAs(ay).containsExactly(expected.y().data());
+            // not handed back: the last batch (2 rows) gets its own arrays
+            Batch last = reusing.next();
+            assertThat(last.x().data()).isNotSameAs(ax).containsExactly(fresh.next().x().data());
+        }
+    }
+
     @Test
     void tutorialTablesAndSpirals() {
         assertThat(Datasets.xor().y().data()).containsExactly(0, 1, 1, 0);
