@@ -17,8 +17,8 @@ import java.util.Iterator;
 public interface BatchIterator extends Iterator<Batch>, AutoCloseable {
 
     /**
-     * Says that {@code batch}, which this pass returned, will not be read again: the pass may write a later batch
-     * into its tensors' arrays. {@code fit} says it of every batch once its step is over, when the model, its losses
+     * Says that {@code batch}, which this pass returned, will not be read again: the pass may reuse its tensors'
+     * arrays (an in-memory source gives them to RecycledArrays, whence its next batch takes them). {@code fit} says it of every batch once its step is over, when the model, its losses
      * and its metrics are Nabla's own (which keep no input or target past a step). By default nothing is reused.
      */
     default void done(Batch batch) {}

@@ -1,6 +1,7 @@
 package dev.nabla.data;
 
 import dev.nabla.kernels.Parallel;
+import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.tensor.Shape;
 import dev.nabla.tensor.Tensor;
 
@@ -53,8 +54,12 @@ public record Dataset(Tensor x, Tensor y, List<String> classNames) {
         return rows(t, indices, float[]::new);
     }
 
-    /** As {@link #rows(Tensor, int[])}, into an array of the length asked for from {@code arrays} (all of it written). */
-    static Tensor rows(Tensor t, int[] indices, IntFunction<float[]> arrays) {
+    /** As {@link #rows(Tensor, int[])}, into an array from {@link RecycledArrays} (all of it written). */
+    static Tensor recycledRows(Tensor t, int[] indices) {
+        return rows(t, indices, RecycledArrays::take);
+    }
+
+    private static Tensor rows(Tensor t, int[] indices, IntFunction<float[]> arrays) {
         int n = t.dim(0);
         int row = n == 0 ? 0 : t.size() / n;
         float[] src = t.data(), out = arrays.apply(indices.length * row);
@@ -76,7 +81,7 @@ public record Dataset(Tensor x, Tensor y, List<String> classNames) {
      */
     public BatchSource batches(int batchSize, boolean shuffle, long seed) {
         if (batchSize <= 0 && batchSize != -1) throw new IllegalArgumentException("Dataset.batches: batch size must be positive or -1, got " + batchSize);
-        return Batches.ofRows(size(), batchSize, shuffle, seed, (rows, arrays) -> new Batch(rows(x, rows, arrays), rows(y, rows, arrays)));
+        return Batches.ofRecycledRows(size(), batchSize, shuffle, seed, rows -> new Batch(recycledRows(x, rows), recycledRows(y, rows)));
     }
 
     /** The same rows with new features (e.g. after scaling). */

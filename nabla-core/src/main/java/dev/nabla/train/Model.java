@@ -341,6 +341,12 @@ public abstract class Model extends Layer {
         return allWrittenInNabla(this);
     }
 
+    /** {@link #keepsNothingPastAStep}, and no metric keeps a target either: a batch's arrays may then carry a later batch. */
+    private boolean keepsNoBatchPastAStep() {
+        for (Output o : outputs) for (Metric m : o.metrics()) if (!Autograd.writtenInNabla(m)) return false;
+        return keepsNothingPastAStep();
+    }
+
     private static boolean allWrittenInNabla(Layer layer) {
         if (!Autograd.writtenInNabla(layer)) return false;
         for (Layer child : layer.children()) if (!allWrittenInNabla(child)) return false;
@@ -489,8 +495,7 @@ public abstract class Model extends Layer {
         List<Metric> oneOutputMetrics = outputs.size() == 1 ? outputs.get(0).metrics() : List.of(); // the one-tensor step's
         long samples = 0;
         int step = 0;
-        boolean batchesReusable = keepsNothingPastAStep(); // then a batch's arrays may carry a later batch,
-        for (Output o : outputs) for (Metric m : o.metrics()) batchesReusable &= Autograd.writtenInNabla(m); // nor targets kept
+        boolean batchesReusable = keepsNoBatchPastAStep();
         try (BatchIterator it = source.batches(epoch)) { // closed also when a batch or a callback throws
             for (; it.hasNext(); step++) {
                 Batch b = it.next();
