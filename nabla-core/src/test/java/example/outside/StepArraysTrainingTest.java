@@ -7,6 +7,7 @@ import dev.nabla.nn.Flatten;
 import dev.nabla.nn.GlobalAveragePooling1D;
 import dev.nabla.nn.Layer;
 import dev.nabla.nn.LayerNormalization;
+import dev.nabla.nn.MaxPool2D;
 import dev.nabla.nn.Padding;
 import dev.nabla.nn.Reshape;
 import dev.nabla.nn.TransformerEncoderLayer;
@@ -75,6 +76,15 @@ class StepArraysTrainingTest {
         return Sequential.of(new Reshape(1, 16, 8), new Conv2D(8, 3, 1, Padding.VALID, true, Activation.RELU), extra, new Flatten(), Dense.of(CLASSES));
     }
 
+    /**
+     * Two fused blocks of a ReLU convolution and a 2x2 pool: the first layer's by the window-by-window kernel, the
+     * second's by the GEMM; both write their pooled output into recycled arrays.
+     */
+    private static Sequential pooled(Layer extra) {
+        return Sequential.of(new Reshape(2, 8, 8), new Conv2D(32, 3, 1, Padding.SAME, true, Activation.RELU), new MaxPool2D(2, 2),
+                new Conv2D(16, 3, 1, Padding.SAME, true, Activation.RELU), new MaxPool2D(2, 2), extra, new Flatten(), Dense.of(CLASSES));
+    }
+
     /** In place of the pass-through, a reshape to the same shape: Nabla's, so the model's step recycles. */
     @Test
     void aTransformerTrainsToTheBitsOfTheSameModelOnNewArrays() {
@@ -84,6 +94,11 @@ class StepArraysTrainingTest {
     @Test
     void aConvolutionalModelTrainsToTheBitsOfTheSameModelOnNewArrays() {
         trainsToTheSameBits(convolutional(new PassThrough()), convolutional(new Reshape(8, 14, 6)));
+    }
+
+    @Test
+    void aModelOfFusedConvolutionsAndPoolsTrainsToTheBitsOfTheSameModelOnNewArrays() {
+        trainsToTheSameBits(pooled(new PassThrough()), pooled(new Reshape(16, 2, 2)));
     }
 
     private static void trainsToTheSameBits(Sequential reference, Sequential recycled) {
@@ -125,10 +140,13 @@ class StepArraysTrainingTest {
         return new Tensor[] {x, Tensor.of(y, SAMPLES)};
     }
 
-    /** The lengths of the step's values (batches of 64 and the last of 32): [b, 8, 64], [b, 8, 128], [b, 8, 192], [b, 80], [b, 8, 14, 6], [b, 4, 8, 8]. */
+    /**
+     * The lengths of the step's values (batches of 64 and the last of 32): [b, 8, 64], [b, 8, 128], [b, 8, 192],
+     * [b, 80], [b, 8, 14, 6], [b, 4, 8, 8], [b, 32, 4, 4], [b, 16, 2, 2].
+     */
     private static int[] lengths() {
         List<Integer> out = new ArrayList<>();
-        for (int b : new int[] {64, 32}) out.addAll(List.of(b * 8 * 64, b * 8 * 128, b * 8 * 192, b * CLASSES, b * 8 * 14 * 6, b * 4 * 8 * 8));
+        for (int b : new int[] {64, 32}) out.addAll(List.of(b * 8 * 64, b * 8 * 128, b * 8 * 192, b * CLASSES, b * 8 * 14 * 6, b * 4 * 8 * 8, b * 32 * 16, b * 16 * 4));
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 }

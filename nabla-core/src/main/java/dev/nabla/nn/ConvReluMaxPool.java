@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.autograd.Autograd;
+import dev.nabla.autograd.StepArrays;
 import dev.nabla.kernels.ConvPool2x2;
 import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.Gemm;
@@ -33,7 +34,10 @@ final class ConvReluMaxPool {
         Convolution.Images g = Convolution.Images.of(x.shape(), kernel.dim(2), stride, padding);
         int rows = g.rows(), plane = g.columns(), outW = g.outW(), ph = g.outH() / 2, pw = outW / 2, pooled = ph * pw;
         float[] in = x.data(), w = kernel.data(), b = bias == null ? null : bias.data();
-        float[] out = new float[g.n() * filters * pooled];
+        Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
+        // Every window of every image is written (by the direct kernel or the pool), so a recycled array will do: new
+        // ones, 3.6 MB a W5 step, made its epochs 7% slower. (Recycling the corners too, 0.9 MB, measured the same.)
+        float[] out = StepArrays.forOutput(g.n() * filters * pooled, inputs);
         byte[] corners = new byte[out.length];
         ConvPool2x2.Plan direct = direct(g, in);
         Gemm gemm = Gemms.get();
@@ -53,7 +57,6 @@ final class ConvReluMaxPool {
             }
         });
         Tensor y = Tensor.of(out, g.n(), filters, ph, pw);
-        Tensor[] inputs = bias != null ? new Tensor[] {x, kernel, bias} : new Tensor[] {x, kernel};
         return Autograd.record("conv2d_relu_maxpool2d", () -> "each window's gradient goes to its winning position if the"
                 + " maximum was positive (or NaN), then as conv2d", y, (grad, need) -> {
             PooledGradient source = new PooledGradient(out, grad.data(), corners, filters, g);
