@@ -38,8 +38,10 @@ final class MovementOps {
         }
         if (Arrays.equals(s, a.shape) && !a.requiresGrad()) return a;
         int[] old = a.shape;
+        // A recycled gradient stays one when reshaped back, so that the rule that consumes the reshaped one gives its
+        // array back (W5's dense layer's input gradient, 800 KB a step, passed through a flatten and was never given back).
         return Autograd.record("reshape", () -> "reshaping moves no value: the gradient is reshaped back",
-                new Tensor(a.data, s), (g, n) -> new Tensor[] {g.reshape(old)}, a);
+                new Tensor(a.data, s), (g, n) -> new Tensor[] {g.isRecyclable() ? Tensor.ofRecyclable(g.data, old) : g.reshape(old)}, a);
     }
 
     static Tensor flatten(Tensor a, int startAxis, int endAxis) {

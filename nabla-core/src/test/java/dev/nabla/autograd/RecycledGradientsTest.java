@@ -60,6 +60,19 @@ class RecycledGradientsTest {
     }
 
     @Test
+    void aGradientReshapedOnItsWayGoesBackOnceTheRuleAfterTheReshapesRan() {
+        RecycledPool.drain(N);
+        float[][] made = new float[2][];
+        Tensor x = input();
+        // as a flatten between a convolution and a dense layer: made[1] passes through two reshapes to made[0]'s rule
+        Tensor y = twice(twice(x, made, 0).reshape(1, N).reshape(N), made, 1);
+        Autograd.backward(y, Tensor.ones(N), false);
+        assertThat(x.grad().data()[3]).isEqualTo(4f);
+        assertThat(RecycledArrays.take(N)).isSameAs(made[1]);
+        assertThat(RecycledArrays.take(N)).isNotSameAs(made[0]);
+    }
+
+    @Test
     void nothingGoesBackWhileTheGraphIsRetainedOrGradientsAreHandedOut() {
         RecycledPool.drain(N);
         float[][] made = new float[2][];
