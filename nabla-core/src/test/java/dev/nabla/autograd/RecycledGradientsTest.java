@@ -73,6 +73,22 @@ class RecycledGradientsTest {
     }
 
     @Test
+    void aMeansGradientIsARecycledArrayThatGoesBackOnceConsumed() {
+        int rows = 7, cols = 1133, size = rows * cols; // a length nothing else takes
+        float[][] made = new float[2][];
+        Tensor x = Tensor.ones(size).requiresGrad(true);
+        RecycledPool.poison(size); // the spread gradient writes every element
+        // the first twice's rule consumes the mean's gradient (passed through the reshape)
+        Tensor pooled = twice(x, made, 0).reshape(rows, cols).mean(new int[] {0}, false);
+        Autograd.backward(twice(pooled, made, 1), Tensor.ones(cols), false);
+        float share = 2f * (1f / rows);
+        assertThat(x.grad().data()[5]).isEqualTo(2f * share);
+        boolean back = false; // the array the mean's rule spread its gradient into: the only one holding the share
+        for (int i = 0; i < RecycledArrays.PER_LENGTH; i++) back |= RecycledArrays.take(size)[cols + 3] == share;
+        assertThat(back).as("the mean's gradient array came back").isTrue();
+    }
+
+    @Test
     void nothingGoesBackWhileTheGraphIsRetainedOrGradientsAreHandedOut() {
         RecycledPool.drain(N);
         float[][] made = new float[2][];
