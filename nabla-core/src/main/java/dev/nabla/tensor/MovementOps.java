@@ -38,10 +38,17 @@ final class MovementOps {
         }
         if (Arrays.equals(s, a.shape) && !a.requiresGrad()) return a;
         int[] old = a.shape;
-        // A recycled gradient stays one when reshaped back, so that the rule that consumes the reshaped one gives its
-        // array back (W5's dense layer's input gradient, 800 KB a step, passed through a flatten and was never given back).
         return Autograd.record("reshape", () -> "reshaping moves no value: the gradient is reshaped back",
-                new Tensor(a.data, s), (g, n) -> new Tensor[] {g.isRecyclable() ? Tensor.ofRecyclable(g.data, old) : g.reshape(old)}, a);
+                new Tensor(a.data, s), (g, n) -> new Tensor[] {reshapedGradient(g, old)}, a);
+    }
+
+    /**
+     * A gradient reshaped in a backward rule: one in a recycled array stays recyclable, so that the rule that consumes
+     * the reshaped one gives the array back (W5's dense layer's input gradient, 800 KB a step, passed through a flatten
+     * and was never given back).
+     */
+    static Tensor reshapedGradient(Tensor g, int[] shape) {
+        return g.isRecyclable() ? Tensor.ofRecyclable(g.data, shape) : g.reshape(shape);
     }
 
     static Tensor flatten(Tensor a, int startAxis, int endAxis) {
@@ -94,12 +101,16 @@ final class MovementOps {
         }
         if (Arrays.equals(a.shape, newShape)) return a;
         float[] out = new float[Shape.size(s)];
-        float[] zero = {0f};
-        Elementwise.binary(dev.nabla.kernels.BinaryOp.ADD, a.data, a.shape, zero, new int[0], out, s);
+        broadcastInto(a.data, a.shape, out, s);
         // The engine sums the gradient back over the broadcast dimensions.
         return Autograd.record("broadcast_to", () -> "each input value was copied along the broadcast axes: its gradient is "
                 + "the sum over those copies",
                 new Tensor(out, s.clone()), (g, n) -> new Tensor[] {g}, a);
+    }
+
+    /** The values x of shape {@code from} copied along the broadcast axes into out, of shape {@code to} (x + 0). */
+    static void broadcastInto(float[] x, int[] from, float[] out, int[] to) {
+        Elementwise.binary(dev.nabla.kernels.BinaryOp.ADD, x, from, new float[] {0f}, new int[0], out, to);
     }
 
     static Tensor transpose(Tensor a, int axis1, int axis2) {

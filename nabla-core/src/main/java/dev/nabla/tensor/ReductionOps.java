@@ -1,8 +1,6 @@
 package dev.nabla.tensor;
 
 import dev.nabla.autograd.Autograd;
-import dev.nabla.kernels.BinaryOp;
-import dev.nabla.kernels.Elementwise;
 import dev.nabla.kernels.RecycledArrays;
 import dev.nabla.kernels.Reduce;
 
@@ -68,9 +66,9 @@ final class ReductionOps {
      * every step).
      */
     private static Tensor spread(Tensor g, int[] keptShape, int[] shape) {
-        if (g.data.length == Shape.size(shape)) return g.reshape(shape);
+        if (g.data.length == Shape.size(shape)) return MovementOps.reshapedGradient(g, shape);
         float[] out = RecycledArrays.take(Shape.size(shape));
-        Elementwise.binary(BinaryOp.ADD, g.data, keptShape, new float[] {0f}, new int[0], out, shape);
+        MovementOps.broadcastInto(g.data, keptShape, out, shape);
         return Tensor.ofRecyclable(out, shape);
     }
 
