@@ -242,19 +242,23 @@ final class ElementwiseOps {
         for (int i = ax + 1; i < a.shape.length; i++) inner *= a.shape[i];
         for (int i = 0; i < ax; i++) outer *= a.shape[i];
         float[] x = a.data, y = new float[x.length];
+        double[] e = new double[r]; // a line's exponentials, computed once for both its sum and its outputs
         for (int o = 0; o < outer; o++) {
             for (int in = 0; in < inner; in++) {
                 int base = o * r * inner + in;
                 float m = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < r; j++) m = Math.max(m, x[base + j * inner]);
                 double s = 0;
-                for (int j = 0; j < r; j++) s += Math.exp(x[base + j * inner] - m);
+                for (int j = 0; j < r; j++) {
+                    e[j] = Math.exp(x[base + j * inner] - m);
+                    s += e[j];
+                }
                 if (log) {
                     float lse = (float) (m + Math.log(s));
                     for (int j = 0; j < r; j++) y[base + j * inner] = x[base + j * inner] - lse;
                 } else {
                     double inv = 1 / s;
-                    for (int j = 0; j < r; j++) y[base + j * inner] = (float) (Math.exp(x[base + j * inner] - m) * inv);
+                    for (int j = 0; j < r; j++) y[base + j * inner] = (float) (e[j] * inv);
                 }
             }
         }

@@ -44,7 +44,8 @@ final class CrossEntropy {
         int[] shape = p.shape();
         int c = shape[shape.length - 1], n = p.size() / c;
         float[] x = p.data(), w = targets == null ? null : targets.data();
-        // log q for every entry: the backward pass needs the softmax of logits and, for soft targets, log q itself.
+        // log q: from logits for every entry (the backward pass needs their softmax); from probabilities only where it
+        // enters the loss (the target, or a non-zero target weight), which is a third of W3's logs.
         float[] logq = new float[n * c];
         float[] perSample = new float[n];
         double total = 0;
@@ -61,9 +62,9 @@ final class CrossEntropy {
                 float logSum = max + (float) Math.log(sum);
                 for (int j = 0; j < c; j++) logq[row + j] = x[row + j] - logSum;
             } else if (classes != null) { // only the target's probability enters the loss and its gradient
-                logq[row + classes[i]] = (float) Math.log(clip(x[row + classes[i]]));
-            } else {
-                for (int j = 0; j < c; j++) logq[row + j] = (float) Math.log(clip(x[row + j]));
+                logq[row + classes[i]] = logClipped(x[row + classes[i]]);
+            } else { // only entries with a target weight enter the loss; dt's others are found when it is asked for
+                for (int j = 0; j < c; j++) if (w[row + j] != 0f) logq[row + j] = logClipped(x[row + j]);
             }
             double loss = 0;
             if (classes != null) {
@@ -109,13 +110,19 @@ final class CrossEntropy {
                         for (int j = row; j < row + c; j++) if (insideClip(x[j])) dp[j] = -gi * w[j] / x[j];
                     }
                 }
-                if (dt != null) for (int j = row; j < row + c; j++) dt[j] = -gi * logq[j];
+                if (dt != null) {
+                    for (int j = row; j < row + c; j++) dt[j] = -gi * (fromLogits || w[j] != 0f ? logq[j] : logClipped(x[j]));
+                }
             }
             Tensor[] grads = new Tensor[inputs.length];
             if (dp != null) grads[0] = Tensor.of(dp, shape);
             if (dt != null) grads[1] = Tensor.of(dt, shape);
             return grads;
         }, inputs);
+    }
+
+    private static float logClipped(float v) {
+        return (float) Math.log(clip(v));
     }
 
     private static float clip(float v) {
