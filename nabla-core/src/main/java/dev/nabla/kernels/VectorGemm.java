@@ -45,6 +45,8 @@ public final class VectorGemm implements Gemm {
     static final int ROWS_OF_A_MAX_PANELS = 4;
     /** The long-dot-product path: at most this many outputs, each over at least {@link #LONG_DEPTH} terms. */
     private static final long FEW_OUTPUTS = 1024;
+    /** Rows of C up to which the packed path reads B in place ({@link #fewRows}). */
+    private static final int FEW_ROWS = 4;
     /** Outputs up to which {@link #depthHalves} splits a deep product with stored-transposed A over its depth. */
     private static final long FEW_OUTPUTS_LONG_DEPTH = 256 * 256;
     private static final int LONG_DEPTH = 256;
@@ -181,6 +183,10 @@ public final class VectorGemm implements Gemm {
             depthHalves(transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
+        if (m <= FEW_ROWS && !transB && alpha == 1f && panels == null && aPanels == null) {
+            fewRows(transA, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
         long work = (long) m * n * k;
         // The micro-kernel either stores its tile (first depth block, beta 0) or adds it to C: any other beta is
         // applied to C first.
@@ -207,6 +213,86 @@ public final class VectorGemm implements Gemm {
             Parallel.forRange(nTiles, 1, (t0, t1) -> pr.blocks(0, m, t0 * NR, Math.min(n, t1 * NR)));
         } else {
             Parallel.forRange(mTiles, 1, (t0, t1) -> pr.blocks(t0 * MR, Math.min(m, t1 * MR), 0, n));
+        }
+    }
+
+    /**
+     * At most {@link #FEW_ROWS} rows of C with B stored as is (a 3-class layer's transposed weight gradient, a one-row
+     * prediction): each element of B is used once, so B's rows are read where they are, where the packed path copied
+     * all of B into panels first (W3's three such products: an eighth of its step in that copy). Each entry of C is
+     * the packed path's chain, multiply-adds in depth order from zero within each depth block of KC, stored or added
+     * to C block after block, so the same bits; the columns past the last NR-wide block by scalar fused multiply-adds,
+     * the same operation as a vector lane's. Column blocks are split across threads on a large product.
+     */
+    private static void fewRows(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (beta != 0f && beta != 1f) GemmChecks.scale(beta, c, cOff, ldc, 0, m, n);
+        int as = transA ? 1 : lda, ap = transA ? lda : 1; // A(i, p) = a[aOff + i*as + p*ap]
+        int blocks = (n + NR - 1) / NR;
+        Parallel.IntRangeBody columns = (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                for (int pc = 0; pc < k; pc += KC) {
+                    boolean add = pc > 0 || beta != 0f;
+                    int j = t * NR, kc = Math.min(KC, k - pc);
+                    if (j + NR <= n) fewRowsBlock(m, pc, kc, a, aOff, as, ap, b, bOff, ldb, j, add, c, cOff, ldc);
+                    else fewRowsColumns(m, pc, kc, a, aOff, as, ap, b, bOff, ldb, j, n, add, c, cOff, ldc);
+                }
+            }
+        };
+        if ((long) m * n * k >= PARALLEL && blocks > 1) Parallel.forRange(blocks, 1, columns);
+        else columns.run(0, blocks);
+    }
+
+    /** Columns [j, j + NR) of {@link #fewRows}'s C over depth [pc, pc + kc); rows past m repeat row 0, unstored. */
+    private static void fewRowsBlock(int m, int pc, int kc, float[] a, int aOff, int as, int ap, float[] b, int bOff,
+                                     int ldb, int j, boolean add, float[] c, int cOff, int ldc) {
+        int a0 = aOff + pc * ap, a1 = m > 1 ? a0 + as : a0, a2 = m > 2 ? a0 + 2 * as : a0, a3 = m > 3 ? a0 + 3 * as : a0;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++) {
+            int ib = bOff + (pc + p) * ldb + j, q = p * ap;
+            FloatVector b0 = FloatVector.fromArray(S, b, ib);
+            FloatVector b1 = FloatVector.fromArray(S, b, ib + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + q]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + q]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + q]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + q]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        int o = cOff + j;
+        putRow(c00, c01, add, c, o);
+        if (m > 1) putRow(c10, c11, add, c, o + ldc);
+        if (m > 2) putRow(c20, c21, add, c, o + 2 * ldc);
+        if (m > 3) putRow(c30, c31, add, c, o + 3 * ldc);
+    }
+
+    private static void putRow(FloatVector v0, FloatVector v1, boolean add, float[] c, int o) {
+        if (add) {
+            v0 = v0.add(FloatVector.fromArray(S, c, o));
+            v1 = v1.add(FloatVector.fromArray(S, c, o + L));
+        }
+        v0.intoArray(c, o);
+        v1.intoArray(c, o + L);
+    }
+
+    /** Columns [j, n), fewer than NR, of {@link #fewRows}'s C over depth [pc, pc + kc). */
+    private static void fewRowsColumns(int m, int pc, int kc, float[] a, int aOff, int as, int ap, float[] b, int bOff,
+                                       int ldb, int j, int n, boolean add, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * as + pc * ap;
+            for (int col = j; col < n; col++) {
+                float s = 0f;
+                for (int p = 0; p < kc; p++) s = Math.fma(a[ar + p * ap], b[bOff + (pc + p) * ldb + col], s);
+                int o = cOff + i * ldc + col;
+                c[o] = add ? s + c[o] : s;
+            }
         }
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (JIT state), what the per-thread packing buffers held, which thread called, or which thread took which block.
  * The shapes reach every path of the vector kernel: small products, the narrow and long-dot paths, the packed
  * path with B packed whole (serial and split over rows) and in blocks (split over rows and over columns), the
- * depth halves of a weight gradient, several depth blocks and tile edges.
+ * depth halves of a weight gradient, products of a few rows that read B in place, several depth blocks and tile edges.
  */
 class GemmDeterminismTest {
 
@@ -33,6 +33,7 @@ class GemmDeterminismTest {
             {203, 61, 270, 0, 1}, {77, 64, 600, 1, 0},                    // B packed whole, row chunks
             {70, 40, 1500, 1, 0}, {50, 90, 2100, 1, 1},                   // weight gradients: two depth halves
             {130, 1500, 300, 1, 1}, {9, 700, 530, 0, 0}, {600, 40, 1100, 0, 1}, // blocks: rows, columns
+            {3, 100, 1100, 1, 0}, {4, 700, 800, 0, 0},                    // few rows, B read in place (split over columns)
     };
 
     static Stream<String> kernels() {
