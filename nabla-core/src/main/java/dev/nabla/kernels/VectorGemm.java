@@ -219,10 +219,11 @@ public final class VectorGemm implements Gemm {
     /**
      * At most {@link #FEW_ROWS} rows of C with B stored as is (a 3-class layer's transposed weight gradient, a one-row
      * prediction): each element of B is used once, so B's rows are read where they are, where the packed path copied
-     * all of B into panels first (W3's three such products: an eighth of its step in that copy). Each entry of C is
-     * the packed path's chain, multiply-adds in depth order from zero within each depth block of KC, stored or added
-     * to C block after block, so the same bits; the columns past the last NR-wide block by scalar fused multiply-adds,
-     * the same operation as a vector lane's. Column blocks are split across threads on a large product.
+     * all of B into panels first (W3 has three products of 2 or 3 rows, two of them with B as stored; packing was an
+     * eighth of its step). Each entry of C is the packed path's chain, multiply-adds in depth order from zero within each
+     * depth block of KC, stored or added to C block after block, so the same bits; the columns past the last NR-wide
+     * block by scalar fused multiply-adds, the same operation as a vector lane's. Column blocks are split across
+     * threads on a large product.
      */
     private static void fewRows(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {

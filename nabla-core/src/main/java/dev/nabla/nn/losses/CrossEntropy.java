@@ -45,7 +45,7 @@ final class CrossEntropy {
         int c = shape[shape.length - 1], n = p.size() / c;
         float[] x = p.data(), w = targets == null ? null : targets.data();
         // log q: from logits for every entry (the backward pass needs their softmax); from probabilities only where it
-        // enters the loss (the target, or a non-zero target weight), which is a third of W3's logs.
+        // enters the loss, at the target or a non-zero target weight (W3's one-hot rows: one log in three).
         float[] logq = new float[n * c];
         float[] perSample = new float[n];
         double total = 0;
