@@ -183,14 +183,14 @@ public final class VectorGemm implements Gemm {
             depthHalves(transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
-        if (m <= FEW_ROWS && !transB && alpha == 1f && panels == null && aPanels == null) {
-            fewRows(transA, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-            return;
-        }
         long work = (long) m * n * k;
         // The micro-kernel either stores its tile (first depth block, beta 0) or adds it to C: any other beta is
         // applied to C first.
         if (beta != 0f && beta != 1f) GemmChecks.scale(beta, c, cOffset, ldc, 0, m, n);
+        if (m <= FEW_ROWS && !transB && alpha == 1f && panels == null && aPanels == null) {
+            fewRows(transA, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta == 0f, c, cOffset, ldc, work >= PARALLEL);
+            return;
+        }
         Problem pr = new Problem(CALLS.incrementAndGet(), transA, transB, n, k, alpha, a, aOffset, lda,
                 b, bOffset, ldb, panels, aPanels, (m + MR - 1) / MR * MR, beta == 0f, c, cOffset, ldc);
         int threads = Parallel.threads();
@@ -222,25 +222,25 @@ public final class VectorGemm implements Gemm {
      * all of B into panels first (W3 has three products of 2 or 3 rows, two of them with B as stored; packing was an
      * eighth of its step). Each entry of C is the packed path's chain, multiply-adds in depth order from zero within each
      * depth block of KC, stored or added to C block after block, so the same bits; the columns past the last NR-wide
-     * block by scalar fused multiply-adds, the same operation as a vector lane's. Column blocks are split across
-     * threads on a large product.
+     * block by scalar fused multiply-adds, the same operation as a vector lane's. C is already scaled by any beta
+     * other than 0 and 1, as for the packed path; column blocks are split across threads when {@code parallel}.
      */
-    private static void fewRows(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
-                                float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        if (beta != 0f && beta != 1f) GemmChecks.scale(beta, c, cOff, ldc, 0, m, n);
+    private static void fewRows(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                                int ldb, boolean overwrite, float[] c, int cOff, int ldc, boolean parallel) {
         int as = transA ? 1 : lda, ap = transA ? lda : 1; // A(i, p) = a[aOff + i*as + p*ap]
         int blocks = (n + NR - 1) / NR;
         Parallel.IntRangeBody columns = (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
+                int j = t * NR;
                 for (int pc = 0; pc < k; pc += KC) {
-                    boolean add = pc > 0 || beta != 0f;
-                    int j = t * NR, kc = Math.min(KC, k - pc);
+                    int kc = Math.min(KC, k - pc);
+                    boolean add = pc > 0 || !overwrite;
                     if (j + NR <= n) fewRowsBlock(m, pc, kc, a, aOff, as, ap, b, bOff, ldb, j, add, c, cOff, ldc);
                     else fewRowsColumns(m, pc, kc, a, aOff, as, ap, b, bOff, ldb, j, n, add, c, cOff, ldc);
                 }
             }
         };
-        if ((long) m * n * k >= PARALLEL && blocks > 1) Parallel.forRange(blocks, 1, columns);
+        if (parallel) Parallel.forRange(blocks, 1, columns);
         else columns.run(0, blocks);
     }
 
